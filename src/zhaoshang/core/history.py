@@ -1,0 +1,98 @@
+"""Keep every change to ledger data: who, when, each field before and after.
+
+Services call `save_tracked` instead of `obj.save()`; the admin does too. The
+state before is read back from the database, so a change made anywhere is
+compared with what was really stored, not with what a form believed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from zhaoshang.core.models import ChangeAction, ChangeLog
+
+# Bookkeeping fields whose changes are not news to anyone reading the history.
+UNTRACKED = {"updated_at", "created_at", "version", "search_text"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """Field name -> a JSON-friendly value; foreign keys as their readable name."""
+    out: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in UNTRACKED:
+            continue
+        if field.is_relation:
+            raw_id = getattr(obj, field.attname)
+            out[field.name] = None if raw_id is None else _plain(getattr(obj, field.name))
+        else:
+            out[field.name] = _plain(getattr(obj, field.attname))
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record(
+    obj: models.Model,
+    *,
+    user,
+    action: str,
+    changes: dict[str, list[Any]],
+    reason: str = "",
+) -> ChangeLog:
+    return ChangeLog.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        action=action,
+        changes=changes,
+        reason=reason,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def save_tracked(
+    obj: models.Model, *, user, reason: str = "", action: str | None = None
+) -> ChangeLog | None:
+    """Save `obj` and record what changed. Returns the log entry (None if nothing changed)."""
+    model = type(obj)
+    before: dict[str, Any] = {}
+    if obj.pk is not None and not obj._state.adding:
+        stored = model._default_manager.filter(pk=obj.pk).first()
+        before = snapshot(stored) if stored is not None else {}
+    creating = not before
+    obj.save()
+    after = snapshot(obj)
+    changes = diff(before, after) if not creating else {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
+    if not changes and not creating:
+        return None
+    return record(
+        obj,
+        user=user,
+        action=action or (ChangeAction.CREATE if creating else ChangeAction.UPDATE),
+        changes=changes,
+        reason=reason,
+    )
+
+
+def history_for(obj: models.Model):
+    return ChangeLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).select_related("user")

@@ -1,0 +1,65 @@
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from zhaoshang.core.server import migrate, serve
+
+
+class Command(BaseCommand):
+    help = "Create or reuse the local database, load the demo and serve it on 127.0.0.1:8000"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument(
+            "--synthetic",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also make sure N generated projects exist (marked synthetic)",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="load the demo, print the logins and stop"
+        )
+        parser.add_argument("--threads", type=int, default=8, help="worker threads")
+
+    def handle(self, *args, **options):
+        from zhaoshang.demo.load import ensure_users, load_facts
+        from zhaoshang.demo.synthetic import generate
+
+        started = time.monotonic()
+        db = settings.DATABASES["default"]
+        where = db["NAME"] if "sqlite" in db["ENGINE"] else f"PostgreSQL {db['HOST']}/{db['NAME']}"
+        self.stdout.write(f"数据库 / Database: {where}")
+        migrate()
+        users = ensure_users(settings.DATA_DIR)
+        load_facts()
+        if options["synthetic"]:
+            n = options["synthetic"]
+            t0 = time.monotonic()
+
+            def progress(done: int, total: int) -> None:
+                rate = done / max(time.monotonic() - t0, 1e-6)
+                sys.stdout.write(
+                    f"\r合成项目 / synthetic projects: {done}/{total} ({rate:,.0f}/s)"
+                )
+                sys.stdout.flush()
+
+            created = generate(n, progress=progress)
+            if created:
+                sys.stdout.write("\n")
+            self.stdout.write(
+                f"合成项目：新增 {created} 个，共 {n} 个（{time.monotonic() - t0:.1f} 秒） / "
+                f"synthetic projects: {created} created, {n} in all "
+                f"({time.monotonic() - t0:.1f} s)"
+            )
+        lines = ["", "演示账号 / Demo logins:"]
+        for username, password, label in users:
+            lines.append(f"  {username:<8} {password:<16} {label}")
+        lines.append(f"(密码保存在 / passwords kept in {settings.DATA_DIR / 'demo_users.json'})")
+        lines.append(f"准备用时 / ready in {time.monotonic() - started:.1f} s")
+        self.stdout.write("\n".join(lines))
+        if not options["no_serve"]:
+            serve(host=options["host"], port=options["port"], threads=options["threads"])

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from zhaoshang.core.server import migrate, serve
+
+
+class Command(BaseCommand):
+    help = "Serve the product (applies migrations first); behind a reverse proxy in production"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        parser.add_argument("--threads", type=int, default=8, help="worker threads")
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="do not apply migrations first"
+        )
+
+    def handle(self, *args, **options):
+        if not options["no_migrate"]:
+            migrate()
+        serve(host=options["host"], port=options["port"], threads=options["threads"])

@@ -1,0 +1,34 @@
+"""Serve the WSGI application with waitress: a production server in pure Python."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management import call_command
+
+
+def migrate(stdout=None) -> None:
+    """Apply migrations quietly; the first run also loads the reference tables."""
+    call_command("migrate", interactive=False, verbosity=0, stdout=stdout)
+
+
+def serve(*, host: str, port: int, threads: int, banner: str = "") -> None:
+    from waitress import create_server
+
+    from zhaoshang.wsgi import application
+
+    try:
+        server = create_server(application, host=host, port=port, threads=threads, ident="zhaoshang")
+    except OSError as exc:
+        sys.exit(
+            f"无法监听 {host}:{port}：{exc.strerror}。请用 --port 换一个端口。\n"
+            f"Cannot listen on {host}:{port}: {exc.strerror}. Choose another with --port."
+        )
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    if banner:
+        print(banner, flush=True)
+    print(f"服务地址 / Serving on http://{shown}:{port}/  (Ctrl+C 停止 / to stop)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("已停止 / Stopped.")

@@ -1,0 +1,140 @@
+"""The enterprise and investor registry."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.lib.creditcode import CreditCodeError, validate_credit_code
+
+
+def validate_credit_code_field(value: str) -> None:
+    if not value:
+        return
+    try:
+        validate_credit_code(value)
+    except CreditCodeError as exc:
+        raise ValidationError(str(exc), code="credit_code") from None
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code_field],
+        help_text=_("18 characters with a check character (GB 32100-2015)"),
+    )
+    country = models.CharField(
+        _("country"), max_length=2, default="CN", help_text=_("ISO 3166 code, e.g. CN, DE, US")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        verbose_name=_("parent group"),
+        help_text=_("The enterprise that owns it; the top of this chain is the ultimate parent."),
+    )
+    industry = models.ForeignKey(
+        "industries.Industry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("industry"),
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("location"),
+    )
+    is_fortune500 = models.BooleanField(_("Fortune Global 500"), default=False)
+    is_listed = models.BooleanField(_("listed"), default=False)
+    stock_code = models.CharField(
+        _("exchange and stock code"), max_length=40, blank=True, help_text=_("e.g. SZ 002008")
+    )
+    is_specialised = models.BooleanField(_("specialised and innovative (专精特新)"), default=False)
+    is_high_tech = models.BooleanField(_("high-tech enterprise (高新技术企业)"), default=False)
+    business_scope = models.TextField(_("business scope"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, db_index=True, help_text=_("Invented demo data")
+    )
+    sources = models.ManyToManyField("core.Source", blank=True, verbose_name=_("sources"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="uniq_enterprise_credit_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.credit_code:
+            try:
+                self.credit_code = validate_credit_code(self.credit_code)
+            except CreditCodeError as exc:
+                raise ValidationError({"credit_code": str(exc)}) from None
+        self.country = (self.country or "").upper()
+        if self.parent_id is not None and self.pk is not None:
+            seen = {self.pk}
+            node = self.parent
+            while node is not None:
+                if node.pk in seen:
+                    raise ValidationError({"parent": _("The parent group would form a loop.")})
+                seen.add(node.pk)
+                node = node.parent
+
+    @property
+    def ultimate_parent(self) -> Enterprise:
+        node, seen = self, {self.pk}
+        while node.parent is not None and node.parent.pk not in seen:
+            node = node.parent
+            seen.add(node.pk)
+        return node
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.ultimate_parent.country not in ("CN", "")
+
+
+class AliasKind(models.TextChoices):
+    SHORT = "short", _("Chinese short name")
+    ENGLISH = "english", _("English name")
+    FORMER = "former", _("former name")
+    OTHER = "other", _("other")
+
+
+class EnterpriseAlias(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("enterprise")
+    )
+    alias = models.CharField(_("alias"), max_length=200, db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=AliasKind.choices)
+
+    class Meta:
+        verbose_name = _("enterprise alias")
+        verbose_name_plural = _("enterprise aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "alias"], name="uniq_enterprise_alias")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} = {self.enterprise}"

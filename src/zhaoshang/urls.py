@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zhaoshang.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include("zhaoshang.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("zhaoshang.core.urls")),
+]
