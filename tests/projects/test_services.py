@@ -287,3 +287,40 @@ def test_create_project_phase_links_parent(bureau_editor):
     )
     assert list(parent.phases.all()) == [phase]
     assert phase.total_investment_wan == Decimal("1400000")
+
+
+def test_create_project_month_precision_dates_kept(bureau_editor):
+    project = create_project(
+        user=bureau_editor,
+        data={"name": "采埃孚底盘", "stage": "signed", "actual_signed": "2022年11月"},
+    )
+    sd = project.stage_dates.get(stage="signed")
+    assert (sd.actual_on, sd.actual_precision, sd.display("actual")) == (
+        datetime.date(2022, 11, 1),
+        "month",
+        "2022-11",
+    )
+    assert history_for(project).get().changes["actual_signed"] == [None, "2022-11"]
+
+
+def test_change_stage_month_precision_compared_at_the_month(bureau_editor):
+    project = ProjectFactory(stage="signed")
+    change_stage(user=bureau_editor, project=project, to="started", on="2023-03-15")
+    change_stage(user=bureau_editor, project=project, to="completed", on="2023年3月")
+    sd = project.stage_dates.get(stage="completed")
+    assert (sd.actual_on, sd.actual_precision) == (datetime.date(2023, 3, 1), "month")
+    with pytest.raises(InputError):
+        change_stage(user=bureau_editor, project=project, to="in_production", on="2023-02")
+
+
+def test_update_project_status_change_sets_since_and_needs_reason(bureau_editor):
+    project = ProjectFactory()
+    with pytest.raises(InputError):
+        update_project(user=bureau_editor, project=project, data={"status": "paused"})
+    update_project(
+        user=bureau_editor,
+        project=project,
+        data={"status": "paused", "status_reason": "环评未批"},
+    )
+    project.refresh_from_db()
+    assert (project.status, project.status_since) == ("paused", datetime.date.today())

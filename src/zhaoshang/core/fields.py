@@ -45,7 +45,7 @@ def money_fields(label: str, *, foreign: bool = False):
         ),
         models.CharField(
             format_lazy(_("{label} as written"), label=label),
-            max_length=100,
+            max_length=200,
             blank=True,
         ),
     ]

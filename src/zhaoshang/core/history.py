@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.models import ChangeAction, ChangeLog
 
@@ -80,7 +81,11 @@ def save_tracked(
     creating = not before
     obj.save()
     after = snapshot(obj)
-    changes = diff(before, after) if not creating else {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
+    changes = (
+        diff(before, after)
+        if not creating
+        else {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
+    )
     if not changes and not creating:
         return None
     return record(
@@ -95,4 +100,40 @@ def save_tracked(
 def history_for(obj: models.Model):
     return ChangeLog.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
-    ).select_related("user")
+    ).select_related("user", "content_type")
+
+
+def _label_value(field, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def describe(log: ChangeLog) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each change, in the reader's language.
+
+    Field names become their verbose names and choice values their labels;
+    `planned_started` reads "planned date: Started".
+    """
+    model = log.content_type.model_class()
+    fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+    stage_field = fields.get("stage")
+    rows = []
+    for key, (before, after) in log.changes.items():
+        field = fields.get(key)
+        if field is not None:
+            label = str(field.verbose_name)
+        elif key.startswith(("planned_", "actual_")) and stage_field is not None:
+            prefix, stage = key.split("_", 1)
+            which = _("planned date") if prefix == "planned" else _("actual date")
+            label = f"{which}: {_label_value(stage_field, stage)}"
+        else:
+            label = key
+        rows.append((label, _label_value(field, before), _label_value(field, after)))
+    return rows

@@ -53,7 +53,7 @@ class ApiToken(models.Model):
         verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
-    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
@@ -73,7 +73,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str = "") -> tuple[ApiToken, str]:
         key = "zs_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
+        token = cls.objects.create(user=user, name=name, prefix=key[:12], key_hash=cls.hash_key(key))
         return token, key
 
     @classmethod

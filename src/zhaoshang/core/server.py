@@ -18,7 +18,9 @@ def serve(*, host: str, port: int, threads: int, banner: str = "") -> None:
     from zhaoshang.wsgi import application
 
     try:
-        server = create_server(application, host=host, port=port, threads=threads, ident="zhaoshang")
+        server = create_server(
+            application, host=host, port=port, threads=threads, ident="zhaoshang"
+        )
     except OSError as exc:
         sys.exit(
             f"无法监听 {host}:{port}：{exc.strerror}。请用 --port 换一个端口。\n"

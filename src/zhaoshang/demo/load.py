@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.chains.models import Chain
 from zhaoshang.clusters.models import Cluster, Indicator
@@ -27,7 +28,6 @@ from zhaoshang.projects.models import (
     ProjectList,
     ProjectListEntry,
     ProjectSource,
-    StageDate,
 )
 from zhaoshang.projects.services import create_project
 from zhaoshang.regions.models import Region
@@ -99,15 +99,8 @@ def _projects(sources, user) -> None:
     for data in facts.PROJECTS:
         if Project.objects.filter(code=data["code"]).exists():
             continue
-        fields = {k: v for k, v in data.items() if k not in {"sources", "actual_signed"}}
+        fields = {k: v for k, v in data.items() if k != "sources"}
         project = create_project(user=user, data=fields, reason="演示数据：种子报道 / demo: seed")
-        if "actual_signed" in data:
-            on, precision = _date(data["actual_signed"])
-            StageDate.objects.update_or_create(
-                project=project,
-                stage="signed",
-                defaults={"actual_on": on, "actual_precision": precision},
-            )
         for key, note in data["sources"]:
             ProjectSource.objects.get_or_create(
                 project=project, source=sources[key], defaults={"note": note}
@@ -199,20 +192,23 @@ def ensure_users(data_dir: Path) -> list[tuple[str, str, str]]:
     """
     path = data_dir / "demo_users.json"
     known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     out = []
     for username, role, unit, label in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         password = known.get(username)
-        if user is None or password is None or not user.check_password(password):
-            password = password or secrets.token_urlsafe(9)
+        if user is None or password is None:
+            # a new demo user, or one whose password this folder never knew: set one
+            password = secrets.token_urlsafe(9)
             if user is None:
                 user = User(username=username, first_name=label[:150])
-            user.is_staff = role == Role.CITY_ADMIN
-            user.is_superuser = role == Role.CITY_ADMIN
+            user.is_staff = user.is_superuser = role == Role.CITY_ADMIN
             user.set_password(password)
             user.save()
             known[username] = password
+        elif not user.check_password(password):
+            # the user changed it: keep theirs, never reset it behind their back
+            password = str(_("(changed by the user)"))
         UserProfile.objects.update_or_create(user=user, defaults={"role": role, "unit_id": unit})
         out.append((username, password, label))
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -223,7 +219,7 @@ def ensure_users(data_dir: Path) -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def load_facts() -> None:
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     loader = User.objects.filter(username="admin").first()
     sources = _sources()
     _chains(sources)

@@ -9,7 +9,9 @@ order and never beyond today.
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import itertools
 import math
 import random
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.chains.models import Chain
+from zhaoshang.core.bulk import BulkInserter
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Industry
 from zhaoshang.projects.models import (
@@ -61,10 +64,29 @@ SUFFIXES = ["科技有限公司", "新材料有限公司", "智能装备有限�
             "精密制造有限公司", "电子有限公司", "生物科技有限公司"]  # fmt: skip
 FOREIGN = ["DE", "US", "JP", "KR", "SG", "HK", "TW", "FR", "GB", "NL"]
 FIRST_YEAR = 2019
+STATUS_WEIGHTS = {"on_track": 82, "delayed": 12, "paused": 4, "dropped": 2}
+NATURE_WEIGHTS = {"new": 6, "expansion": 3, "upgrade": 1}
+SCALES = ["年产", "新建", "扩建", "智能化改造"]
+REVENUE_MULTIPLES = [Decimal("0.8"), Decimal("1.0"), Decimal("1.2"), Decimal("1.5"), Decimal("2")]
+SYNTHETIC_REASON = "（合成）演示用原因 / synthetic demo reason"
+SIGNED = stage_index("signed")
 
 
-def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+class _Table:
+    """Keys and cumulative weights of one weight table, for fast draws."""
+
+    def __init__(self, weights: dict[str, int]):
+        self.keys = list(weights)
+        self.cumulative = list(itertools.accumulate(weights.values()))
+
+    def draw(self, rng: random.Random) -> str:
+        return self.keys[bisect.bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
+
+
+UNITS, STAGES, DIVISIONS, STATUSES, NATURES = (
+    _Table(w)
+    for w in (UNIT_WEIGHTS, STAGE_WEIGHTS, DIVISION_WEIGHTS, STATUS_WEIGHTS, NATURE_WEIGHTS)
+)
 
 
 def _amount_wan(rng: random.Random) -> Decimal:
@@ -89,108 +111,108 @@ def _enterprise(j: int) -> Enterprise:
 
 
 class Generator:
+    COLUMNS = [
+        "code", "name", "unit_id", "industry_id", "chain_id", "is_foreign", "nature", "stage",
+        "status", "status_reason", "total_investment_wan", "signed_amount_wan",
+        "expected_revenue_wan", "expected_jobs", "is_synthetic", "created_at", "updated_at",
+    ]  # fmt: skip
+
     def __init__(self, pool_size: int) -> None:
         self.pool_size = pool_size
         self.names = dict(Industry.objects.filter(level=3).values_list("code", "name"))
         self.industries: dict[str, list[str]] = {}
-        for code, division in (
-            Industry.objects.filter(level=3).values_list("code", "parent__parent__code")
+        for code, division in Industry.objects.filter(level=3).values_list(
+            "code", "parent__parent__code"
         ):
             self.industries.setdefault(division, []).append(code)
         self.chains = dict(Chain.objects.values_list("code", "pk"))
         self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.first_day = datetime.date(FIRST_YEAR, 1, 1)
+        self.span_days = (self.today - self.first_day).days
+        self.new_year = {
+            y: timezone.make_aware(datetime.datetime(y, 1, 1))
+            for y in range(FIRST_YEAR, self.today.year + 1)
+        }
 
-    def project(self, i: int) -> tuple[Project, list[StageDate], int]:
+    def project(self, i: int) -> tuple[dict, list[tuple[str, object, object]], int]:
+        """Project i as column values, its stage dates (stage, actual, planned), its investor."""
         rng = random.Random(f"project-{i}")
-        division = _weighted(rng, DIVISION_WEIGHTS)
+        division = DIVISIONS.draw(rng)
         industry = rng.choice(self.industries[division])
         chain_code = DIVISION_CHAINS[division]
-        stage = _weighted(rng, STAGE_WEIGHTS)
+        stage = STAGES.draw(rng)
         total = _amount_wan(rng)
         investor = rng.randrange(self.pool_size)
-        foreign = rng.random() < 0.15
-        signed = datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(
-            days=rng.randrange((self.today - datetime.date(FIRST_YEAR, 1, 1)).days)
-        )
+        signed = self.first_day + datetime.timedelta(days=rng.randrange(self.span_days))
         # stage dates in order, each a few months after the one before, never after today
-        dates: list[StageDate] = []
+        dates: list[tuple[str, object, object]] = []
         reached = stage_index(stage)
         on = signed - datetime.timedelta(days=rng.randint(60, 400))
         for s in STAGE_ORDER[: reached + 1]:
-            if s == "registered" and rng.random() < 0.4:
+            if s == "registered" and s != stage and rng.random() < 0.4:
                 continue
-            on = on + datetime.timedelta(days=rng.randint(20, 240))
-            if on > self.today:
-                on = self.today
-            dates.append(StageDate(stage=s, actual_on=on))
-        plan = on
+            on = min(on + datetime.timedelta(days=rng.randint(20, 240)), self.today)
+            dates.append((s, on, None))
+        # plans for the stages ahead start from now, a few already overdue as in real ledgers
+        plan = max(on, self.today - datetime.timedelta(days=120))
         for s in STAGE_ORDER[reached + 1 :]:
             plan = plan + datetime.timedelta(days=rng.randint(60, 360))
-            dates.append(StageDate(stage=s, planned_on=plan))
-        year = signed.year
-        product = self.names[industry]
-        scale = rng.choice(["年产", "新建", "扩建", "智能化改造"])
-        project = Project(
-            code=f"{PREFIX}{i:06d}",
-            name=f"（合成）{scale}{product}项目{i}",
-            unit_id=_weighted(rng, UNIT_WEIGHTS),
-            industry_id=industry,
-            chain_id=self.chains.get(chain_code) if chain_code else None,
-            is_foreign=foreign,
-            nature=rng.choices(["new", "expansion", "upgrade"], weights=[6, 3, 1])[0],
-            stage=stage,
-            status=rng.choices(
-                ["on_track", "delayed", "paused", "dropped"], weights=[82, 12, 4, 2]
-            )[0],
-            total_investment_wan=total,
-            total_investment_qualifier="exact",
-            signed_amount_wan=total if stage_index(stage) >= stage_index("signed") else None,
-            expected_revenue_wan=(total * Decimal(rng.choice([8, 10, 12, 15, 20])) / 10).quantize(
-                Decimal(1)
-            ),
-            expected_jobs=int(total / 100) + rng.randint(5, 50),
-            is_synthetic=True,
-            created_at=timezone.make_aware(datetime.datetime(year, 1, 1)),
-        )
-        if project.status != "on_track":
-            project.status_reason = "（合成）演示用原因 / synthetic demo reason"
-        return project, dates, investor
+            dates.append((s, None, plan))
+        status = STATUSES.draw(rng)
+        values = {
+            "code": f"{PREFIX}{i:06d}",
+            "name": f"（合成）{rng.choice(SCALES)}{self.names[industry]}项目{i}",
+            "unit_id": UNITS.draw(rng),
+            "industry_id": industry,
+            "chain_id": self.chains.get(chain_code) if chain_code else None,
+            "is_foreign": rng.random() < 0.15,
+            "nature": NATURES.draw(rng),
+            "stage": stage,
+            "status": status,
+            "status_reason": "" if status == "on_track" else SYNTHETIC_REASON,
+            "total_investment_wan": total,
+            "signed_amount_wan": total if reached >= SIGNED else None,
+            "expected_revenue_wan": total * rng.choice(REVENUE_MULTIPLES),
+            "expected_jobs": int(total / 100) + rng.randint(5, 50),
+            "is_synthetic": True,
+            "created_at": self.new_year[signed.year],
+            "updated_at": self.now,
+        }
+        return values, dates, investor
 
 
 def generate(n: int, progress: Callable[[int, int], None] | None = None) -> int:
     """Make sure synthetic projects 1..n exist; returns how many were created."""
-    existing = set(
-        Project.objects.filter(code__startswith=PREFIX).values_list("code", flat=True)
-    )
+    existing = set(Project.objects.filter(code__startswith=PREFIX).values_list("code", flat=True))
     missing = [i for i in range(1, n + 1) if f"{PREFIX}{i:06d}" not in existing]
     if not missing:
         return 0
     gen = Generator(pool_size=max(50, n // 4))
     enterprise_ids = _ensure_enterprises(gen.pool_size)
+    projects = BulkInserter(Project, Generator.COLUMNS)
+    stage_dates = BulkInserter(StageDate, ["project_id", "stage", "actual_on", "planned_on"])
+    investors = BulkInserter(ProjectInvestor, ["project_id", "enterprise_id", "role"])
     created = 0
     for start in range(0, len(missing), BATCH):
         chunk = missing[start : start + BATCH]
         with transaction.atomic():
             built = [gen.project(i) for i in chunk]
-            projects = Project.objects.bulk_create([p for p, _, _ in built])
-            if projects[0].pk is None:  # backends that do not return ids
-                ids = dict(
-                    Project.objects.filter(code__in=[p.code for p in projects]).values_list(
-                        "code", "pk"
-                    )
-                )
-                for p in projects:
-                    p.pk = ids[p.code]
-            dates, links = [], []
-            for project, (_, stage_dates, investor) in zip(projects, built, strict=True):
-                for sd in stage_dates:
-                    sd.project_id = project.pk
-                    dates.append(sd)
-                links.append(
-                    ProjectInvestor(project_id=project.pk, enterprise_id=enterprise_ids[investor])
-                )
-            StageDate.objects.bulk_create(dates)
-            ProjectInvestor.objects.bulk_create(links)
+            projects.insert(values for values, _d, _i in built)
+            ids = dict(
+                Project.objects.filter(
+                    code__gte=f"{PREFIX}{chunk[0]:06d}", code__lte=f"{PREFIX}{chunk[-1]:06d}"
+                ).values_list("code", "pk")
+            )
+            stage_dates.insert(
+                {"project_id": ids[values["code"]], "stage": s, "actual_on": a, "planned_on": p}
+                for values, dates, _i in built
+                for s, a, p in dates
+            )
+            investors.insert(
+                {"project_id": ids[v["code"]], "enterprise_id": enterprise_ids[inv], "role": "lead"}
+                for v, _d, inv in built
+            )
         created += len(chunk)
         if progress:
             progress(created, len(missing))

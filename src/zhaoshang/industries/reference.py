@@ -31,7 +31,7 @@ def industry_rows() -> list[tuple[str, str, int, str | None, str]]:
     return out
 
 
-def load(Industry) -> int:  # noqa: N803 (historical model class)
+def load(Industry) -> int:
     existing = set(Industry.objects.values_list("code", flat=True))
     new = [
         Industry(code=c, name=n, level=lv, parent_id=p, section=s)

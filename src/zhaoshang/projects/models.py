@@ -28,7 +28,8 @@ STAGE_ORDER = list(Stage.values)
 
 # Forward moves a project may make. Registration and negotiation may be skipped
 # (a firm already registered here signs and starts; a lead signs at a fair);
-# nothing else is skipped, so every later stage has its date.
+# nothing else is skipped, so a project moved stage by stage has every date.
+# (A project entered from an existing ledger may start at any stage, dates unknown.)
 FORWARD: dict[str, set[str]] = {
     Stage.LEAD: {Stage.NEGOTIATING, Stage.SIGNED},
     Stage.NEGOTIATING: {Stage.SIGNED},
@@ -299,6 +300,12 @@ class StageDate(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    planned_precision = models.CharField(
+        _("precision of the planned date"),
+        max_length=5,
+        choices=[("day", _("day")), ("month", _("month")), ("year", _("year"))],
+        default="day",
+    )
     actual_on = models.DateField(_("actual date"), null=True, blank=True)
     actual_precision = models.CharField(
         _("precision of the actual date"),
@@ -327,6 +334,17 @@ class StageDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_stage_display()}"
+
+    def partial(self, prefix: str):
+        """The planned or actual date with its precision, or None."""
+        from zhaoshang.projects.services import PartialDate
+
+        on = getattr(self, f"{prefix}_on")
+        return None if on is None else PartialDate(on, getattr(self, f"{prefix}_precision"))
+
+    def display(self, prefix: str) -> str:
+        value = self.partial(prefix)
+        return "" if value is None else str(value)
 
 
 class ProjectSource(models.Model):

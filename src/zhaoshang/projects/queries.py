@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
 
 from zhaoshang.enterprises.models import EnterpriseAlias
 from zhaoshang.projects.models import ProjectInvestor
 from zhaoshang.regions.models import Level, Region
 
 
-def find_unit_code(text: str) -> str | None:
-    """A township unit's code from its code, name, short name or alias; None if unknown."""
+def find_unit(text: str) -> Region | None:
+    """A township unit from its code, name, short name or alias; None if unknown.
+
+    Names repeat across a province (several 凤凰镇), so the home county's units win.
+    """
     text = text.strip()
+    if not text:
+        return None
     townships = Region.objects.filter(level=Level.TOWNSHIP)
-    found = (
-        townships.filter(Q(code=text) | Q(name=text) | Q(short_name=text))
-        .values_list("code", flat=True)
-        .first()
-    )
-    return found or townships.filter(aliases__alias=text).values_list("code", flat=True).first()
+    home = settings.ZHAOSHANG_HOME_COUNTY
+    for match in (
+        Q(code=text),
+        Q(parent_id=home) & (Q(name=text) | Q(short_name=text)),
+        Q(parent_id=home, aliases__alias=text),
+        Q(name=text) | Q(short_name=text),
+        Q(aliases__alias=text),
+    ):
+        found = townships.filter(match).order_by("code").first()
+        if found is not None:
+            return found
+    return None
+
+
+def find_unit_code(text: str) -> str | None:
+    unit = find_unit(text)
+    return unit.code if unit else None
 
 
 def search(qs: QuerySet, q: str) -> QuerySet:
@@ -62,7 +79,19 @@ def filter_projects(
         if len(code) == 1 and code.isalpha():
             qs = qs.filter(industry__section=code)
         else:
-            qs = qs.filter(industry_id__startswith=code)
+            qs = qs.filter(industry__code__startswith=code)
     if is_synthetic is not None:
         qs = qs.filter(is_synthetic=is_synthetic)
     return search(qs, q)
+
+
+def ledger_totals(qs: QuerySet) -> dict:
+    """`{"count": projects, "total": total investment in 万元}` in one query.
+
+    Each investment is counted once: a phase is left out of the total when its
+    parent project is in the same set (盛虹 306亿 already holds its 首期 140亿).
+    """
+    return qs.order_by().aggregate(
+        count=Count("pk"),
+        total=Sum("total_investment_wan", filter=~Q(parent_id__in=qs.values("pk"))),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -18,6 +18,7 @@ from zhaoshang.core.history import record, save_tracked
 from zhaoshang.core.models import ChangeAction
 from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
 from zhaoshang.industries.models import Industry
+from zhaoshang.lib.dates import DateError, parse_date_text
 from zhaoshang.lib.money import AmountError, parse_amount
 from zhaoshang.projects.access import check_can_create, check_can_edit
 from zhaoshang.projects.models import (
@@ -32,7 +33,8 @@ from zhaoshang.projects.models import (
     stage_index,
     validate_national_code,
 )
-from zhaoshang.regions.models import Level, Region
+from zhaoshang.projects.queries import find_unit
+from zhaoshang.regions.models import Region
 
 # Amounts a project carries; the ones with a currency keep the original too.
 AMOUNT_FIELDS = (
@@ -45,6 +47,7 @@ AMOUNT_FIELDS = (
     "expected_output",
 )
 FOREIGN_AMOUNTS = {"registered_capital", "foreign_investment"}
+AMOUNT_TEXT_MAX = 200
 TEXT_FIELDS = {
     "name": 300,
     "description": 100_000,
@@ -86,12 +89,7 @@ def _blank(value: Any) -> bool:
 def resolve_unit(value: Any) -> Region:
     """A township-level unit by code, name, short name or alias (金港镇 → 金港街道)."""
     text = str(value).strip()
-    townships = Region.objects.filter(level=Level.TOWNSHIP)
-    found = (
-        townships.filter(code=text).first()
-        or townships.filter(Q(name=text) | Q(short_name=text)).first()
-        or townships.filter(aliases__alias=text).first()
-    )
+    found = find_unit(text)
     if found is None:
         raise ValueError(_("unknown township unit “%(value)s”") % {"value": text})
     return found
@@ -128,18 +126,43 @@ def resolve_enterprise(value: Any) -> Enterprise | None:
     )
 
 
-def parse_date(value: Any) -> datetime.date:
+def parse_date(value: Any) -> PartialDate:
+    """A date with its precision from a date object or text (2023-03-15, 2023年3月, 2023)."""
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return PartialDate(value.date(), "day")
     if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
+        return PartialDate(value, "day")
     try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            _("“%(value)s” is not a date (write it as 2023-03-15)") % {"value": text}
-        ) from None
+        return PartialDate(*parse_date_text(str(value)))
+    except DateError as exc:
+        raise ValueError(str(exc)) from None
+
+
+class PartialDate(NamedTuple):
+    """A date known to the day, the month or the year (then stored as its first day)."""
+
+    date: datetime.date
+    precision: str = "day"
+
+    def key(self, precision: str) -> tuple[int, ...]:
+        if precision == "year":
+            return (self.date.year,)
+        if precision == "month":
+            return (self.date.year, self.date.month)
+        return (self.date.year, self.date.month, self.date.day)
+
+    def is_before(self, other: PartialDate) -> bool:
+        """Strictly before, compared at the coarser of the two precisions:
+        2023-03 is not before 2023-03-15."""
+        coarse = max(self.precision, other.precision, key=PRECISION_RANK.__getitem__)
+        return self.key(coarse) < other.key(coarse)
+
+    def __str__(self) -> str:
+        text = self.date.isoformat()
+        return {"year": text[:4], "month": text[:7]}.get(self.precision, text)
+
+
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
 def _parse_bool(value: Any) -> bool:
@@ -196,7 +219,12 @@ def _apply_amount(project: Project, name: str, data: dict[str, Any]) -> None:
         )
     setattr(project, f"{name}_wan", value)
     setattr(project, f"{name}_qualifier", qualifier)
-    setattr(project, f"{name}_text", text[:100])
+    if len(text) > AMOUNT_TEXT_MAX:
+        raise ValueError(
+            _("the amount as written is longer than %(limit)s characters: “%(value)s”")
+            % {"limit": AMOUNT_TEXT_MAX, "value": text}
+        )
+    setattr(project, f"{name}_text", text)
     if name in FOREIGN_AMOUNTS:
         setattr(project, f"{name}_currency", currency)
         setattr(project, f"{name}_original", original)
@@ -280,6 +308,8 @@ def _apply(
                 "choices": ", ".join(enum.values),
             }
         else:
+            if field == "status" and data[field] != project.status:
+                project.status_since = timezone.localdate()
             setattr(project, field, data[field])
     if "expected_jobs" in data:
         raw = data["expected_jobs"]
@@ -352,11 +382,13 @@ def _check_dates(
     """Stage dates must not go backwards: no completion before start, planned or actual."""
     stored = {} if creating else {sd.stage: sd for sd in project.stage_dates.all()}
     errors: dict[str, str] = {}
-    today = timezone.localdate()
-    for prefix, given, attr in (("planned", planned, "planned_on"), ("actual", actual, "actual_on")):
-        merged = {s: getattr(sd, attr) for s, sd in stored.items()}
+    today = PartialDate(timezone.localdate())
+    for prefix, given in (("planned", planned), ("actual", actual)):
+        merged: dict[str, PartialDate | None] = {
+            s: sd.partial(prefix) for s, sd in stored.items()
+        }
         merged.update(given)
-        last_stage, last_date = None, None
+        last_stage, last = None, None
         for stage in STAGE_ORDER:
             value = merged.get(stage)
             if value is None:
@@ -366,24 +398,28 @@ def _check_dates(
                     errors[f"actual_{stage}"] = _(
                         "%(stage)s has an actual date %(date)s but the project is only at "
                         "stage %(current)s"
-                    ) % {"stage": Stage(stage).label, "date": value, "current": project.get_stage_display()}
+                    ) % {
+                        "stage": Stage(stage).label,
+                        "date": value,
+                        "current": project.get_stage_display(),
+                    }
                     continue
-                if value > today:
+                if today.is_before(value):
                     errors[f"actual_{stage}"] = _(
                         "actual date %(date)s of %(stage)s is in the future"
                     ) % {"date": value, "stage": Stage(stage).label}
                     continue
-            if last_date is not None and value < last_date:
+            if last is not None and value.is_before(last):
                 errors[f"{prefix}_{stage}"] = _(
                     "%(stage)s date %(date)s is before %(previous)s date %(previous_date)s"
                 ) % {
                     "stage": Stage(stage).label,
                     "date": value,
                     "previous": Stage(last_stage).label,
-                    "previous_date": last_date,
+                    "previous_date": last,
                 }
             else:
-                last_stage, last_date = stage, value
+                last_stage, last = stage, value
     return errors
 
 
@@ -392,22 +428,23 @@ def _save_dates(
 ) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     now = timezone.now()
-    for stage in set(planned) | set(actual):
+    for stage in sorted(set(planned) | set(actual), key=stage_index):
         sd, _created = StageDate.objects.get_or_create(project=project, stage=stage)
-        if stage in planned and sd.planned_on != planned[stage]:
-            changes[f"planned_{stage}"] = [
-                sd.planned_on and sd.planned_on.isoformat(),
-                planned[stage] and planned[stage].isoformat(),
+        for prefix, given in (("planned", planned), ("actual", actual)):
+            if stage not in given:
+                continue
+            before, after = sd.partial(prefix), given[stage]
+            if before == after:
+                continue
+            changes[f"{prefix}_{stage}"] = [
+                None if before is None else str(before),
+                None if after is None else str(after),
             ]
-            sd.planned_on = planned[stage]
-        if stage in actual and sd.actual_on != actual[stage]:
-            changes[f"actual_{stage}"] = [
-                sd.actual_on and sd.actual_on.isoformat(),
-                actual[stage] and actual[stage].isoformat(),
-            ]
-            sd.actual_on = actual[stage]
-            sd.recorded_by = user if getattr(user, "is_authenticated", False) else None
-            sd.recorded_at = now
+            setattr(sd, f"{prefix}_on", None if after is None else after.date)
+            setattr(sd, f"{prefix}_precision", "day" if after is None else after.precision)
+            if prefix == "actual":
+                sd.recorded_by = user if getattr(user, "is_authenticated", False) else None
+                sd.recorded_at = now
         sd.save()
     return changes
 
@@ -469,12 +506,16 @@ def create_project(*, user, data: dict[str, Any], reason: str = "") -> Project:
     _raise_if(errors)
     if not project.code:
         project.code = next_project_code()
-    project.full_clean(exclude=["code"] if project.code else None)
-    save_tracked(project, user=user, reason=reason)
+    project.full_clean(exclude=["code"])
+    log = save_tracked(project, user=user, reason=reason)
+    extra: dict[str, list[Any]] = {}
     if investors:
-        _link_investors(project, investors, user=user)
+        extra["investors"] = [None, _link_investors(project, investors, user=user)]
     if planned or actual:
-        _save_dates(project, planned, actual, user=user)
+        extra.update(_save_dates(project, planned, actual, user=user))
+    if extra and log is not None:
+        log.changes = {**log.changes, **extra}
+        log.save(update_fields=["changes"])
     return project
 
 
@@ -572,7 +613,7 @@ def change_stage(
             project=project, stage__in=STAGE_ORDER[stage_index(to) + 1 :], actual_on__isnull=False
         )
         for sd in cleared:
-            changes[f"actual_{sd.stage}"] = [sd.actual_on.isoformat(), None]
+            changes[f"actual_{sd.stage}"] = [str(sd.partial("actual")), None]
         cleared.update(actual_on=None, recorded_by=None, recorded_at=None)
         project.stage = to
     else:

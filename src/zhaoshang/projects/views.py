@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
-from zhaoshang.core.history import history_for
+from zhaoshang.core.history import describe, history_for
 from zhaoshang.projects.access import can_edit_project, get_project_for_view, projects_visible_to
 from zhaoshang.projects.models import STAGE_ORDER, Project, Stage, Status
-from zhaoshang.projects.queries import filter_projects
+from zhaoshang.projects.queries import filter_projects, ledger_totals
 from zhaoshang.regions.models import Region
 
 PAGE_SIZE = 50
@@ -26,12 +27,12 @@ def project_list(request):
         **params,
         is_synthetic={"real": False, "synthetic": True}.get(synthetic),
     )
-    totals = qs.aggregate(n=Count("pk"), total=Sum("total_investment_wan"))
+    totals = ledger_totals(qs)
     by_stage = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     page = Paginator(
         qs.select_related("unit", "industry").order_by("-total_investment_wan", "code"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    units = Region.objects.filter(parent_id="320582").order_by("code")
+    units = Region.objects.filter(parent_id=settings.ZHAOSHANG_HOME_COUNTY).order_by("code")
     return render(
         request,
         "projects/list.html",
@@ -39,7 +40,7 @@ def project_list(request):
             "page": page,
             "params": params,
             "synthetic": synthetic,
-            "count": totals["n"],
+            "count": totals["count"],
             "total": totals["total"],
             "by_stage": [(Stage(s).label, by_stage.get(s, 0)) for s in STAGE_ORDER],
             "stages": Stage.choices,
@@ -62,7 +63,14 @@ def project_detail(request, code: str):
     )
     stage_dates = {sd.stage: sd for sd in project.stage_dates.select_related("recorded_by")}
     timeline = [
-        {"stage": Stage(s).label, "code": s, "date": stage_dates.get(s)} for s in STAGE_ORDER
+        {
+            "stage": Stage(s).label,
+            "code": s,
+            "date": stage_dates.get(s),
+            "planned": stage_dates[s].display("planned") if s in stage_dates else "",
+            "actual": stage_dates[s].display("actual") if s in stage_dates else "",
+        }
+        for s in STAGE_ORDER
     ]
     return render(
         request,
@@ -71,7 +79,7 @@ def project_detail(request, code: str):
             "project": project,
             "timeline": timeline,
             "current_index": STAGE_ORDER.index(project.stage),
-            "history": history_for(project)[:200],
+            "history": [(h, describe(h)) for h in history_for(project)[:200]],
             "can_edit": can_edit_project(request.user, project),
         },
     )

@@ -86,7 +86,7 @@ def division_rows() -> Iterator[tuple[str, str, int, str, str | None]]:
         yield r["code"], r["name"], 4, township_kind(r["name"]), r["areaCode"]
 
 
-def load(Region, RegionAlias) -> int:  # noqa: N803 (historical model classes)
+def load(Region, RegionAlias) -> int:
     """Create the units that are missing and the aliases; returns how many units were created."""
     existing = set(Region.objects.values_list("code", flat=True))
     new = [

@@ -42,9 +42,7 @@ class Command(BaseCommand):
 
             def progress(done: int, total: int) -> None:
                 rate = done / max(time.monotonic() - t0, 1e-6)
-                sys.stdout.write(
-                    f"\r合成项目 / synthetic projects: {done}/{total} ({rate:,.0f}/s)"
-                )
+                sys.stdout.write(f"\r合成项目 / synthetic projects: {done}/{total} ({rate:,.0f}/s)")
                 sys.stdout.flush()
 
             created = generate(n, progress=progress)

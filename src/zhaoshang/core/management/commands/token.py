@@ -27,7 +27,7 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "create":
             user = self._user(options["username"])
-            token, key = ApiToken.issue(user, name=options["name"])
+            _token, key = ApiToken.issue(user, name=options["name"])
             self.stdout.write(
                 f"已为 {user.username} 创建令牌，只显示这一次 / "
                 f"Token for {user.username}, shown only once "
@@ -39,9 +39,15 @@ class Command(BaseCommand):
             for t in user.api_tokens.order_by("created_at"):
                 state = "revoked" if t.revoked else "active"
                 used = t.last_used_at.isoformat() if t.last_used_at else "-"
-                self.stdout.write(f"{t.prefix}…\t{state}\t{t.created_at:%Y-%m-%d}\t{used}\t{t.name}")
+                self.stdout.write(
+                    f"{t.prefix}…\t{state}\t{t.created_at:%Y-%m-%d}\t{used}\t{t.name}"
+                )
         else:
-            n = ApiToken.objects.filter(prefix=options["prefix"], revoked=False).update(revoked=True)
+            n = ApiToken.objects.filter(prefix=options["prefix"], revoked=False).update(
+                revoked=True
+            )
             if not n:
-                raise CommandError(f"没有这个令牌 / No active token with prefix {options['prefix']!r}")
+                raise CommandError(
+                    f"没有这个令牌 / No active token with prefix {options['prefix']!r}"
+                )
             self.stdout.write(f"已吊销 / Revoked {n}")

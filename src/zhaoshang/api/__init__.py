@@ -1,0 +1,28 @@
+"""The JSON API under /api/v1/, with its OpenAPI schema at /api/v1/openapi.json and docs at
+/api/v1/docs. Every operation needs a signed-in session (with CSRF on writes) or a bearer
+token; what a caller may see and change is decided by the apps' `access` modules, and every
+write goes through the apps' services.
+"""
+
+from __future__ import annotations
+
+from . import enterprises, errors, projects
+from .security import SessionAuth, TokenAuth
+
+api = errors.API(
+    title="招商 · 重大项目 API",
+    version="1",
+    description=(
+        "The major-project ledger and the investor registry. Amounts are numbers in 万元 "
+        "(10,000 CNY) with a qualifier (exact, at_least, approx, at_most) and the text as "
+        "written. Authenticate with a browser session or `Authorization: Bearer <token>` "
+        "(`zhaoshang token <user>`). Messages follow Accept-Language (zh-hans, en)."
+    ),
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth()],
+)
+errors.install(api)
+api.add_router("", projects.router)
+api.add_router("", enterprises.router)
+
+__all__ = ["api"]

@@ -1,0 +1,148 @@
+"""Every error leaves the API as JSON in the caller's language.
+
+- 401 `{"detail": "..."}` not signed in; 403 `{"detail": reason}` not allowed;
+- 404 `{"detail": "..."}`; 409 `{"detail", "current_version"}` someone saved first;
+- 422 `{"detail": [{"field", "message"}]}` for the services' `InputError` and for request
+  bodies or query strings that do not fit the schema, in the same shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from zhaoshang.core.errors import ConflictError, NotAllowed
+
+# Where ninja says the value came from, and our names for the view parameters holding
+# a whole schema; neither is a field the caller knows.
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+_PARAMS = {"payload", "filters"}
+
+
+def field_of(loc: tuple | list) -> str:
+    """`("body", "payload", "investors", 0)` -> `"investors"`; `("body", "payload")` -> `"body"`."""
+    parts = list(loc)
+    source = str(parts[0]) if parts and parts[0] in _SOURCES else ""
+    if source:
+        parts = parts[1:]
+    if parts and parts[0] in _PARAMS:
+        parts = parts[1:]
+    names = [str(p) for p in parts if isinstance(p, str)]
+    return names[0] if names else (source or "body")
+
+
+def schema_message(error: dict[str, Any], field: str) -> str:
+    """A pydantic error as a sentence in the request's language; pydantic's own as a fallback."""
+    kind = str(error.get("type", ""))
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("unknown field “%(value)s”") % {"value": field}
+    if kind in {"literal_error", "enum"}:
+        return _("“%(value)s” is not one of %(choices)s") % {
+            "value": value,
+            "choices": ctx.get("expected", ""),
+        }
+    if kind.startswith(("date_", "datetime_")):
+        return _("“%(value)s” is not a date (write it as 2023-03-15)") % {"value": value}
+    if kind.startswith(("int_", "float_", "decimal_")):
+        return _("“%(value)s” is not a number") % {"value": value}
+    if kind.startswith("bool_"):
+        return _("“%(value)s” is neither yes nor no") % {"value": value}
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("must be at least %(limit)s") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind in {"less_than_equal", "less_than"}:
+        return _("must be at most %(limit)s") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind == "string_type":
+        return _("must be text")
+    if kind == "list_type":
+        return _("must be a list")
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return _("must be a JSON object")
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    return str(error.get("msg", kind))
+
+
+class API(NinjaAPI):
+    """ninja drops the rejected value from schema errors; keep it so messages can name it."""
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        errors = []
+        for context in error_contexts:
+            model = context.model
+            for error in context.pydantic_validation_error.errors(include_url=False):
+                loc = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                errors.append({**error, "loc": (model.__ninja_param_source__, *loc)})
+        return SchemaValidationError(errors)
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        response = api.create_response(
+            request,
+            {"detail": _("Sign in, or send an API token as “Authorization: Bearer <token>”.")},
+            status=401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # ninja could not parse the body (it chains the parser's exception).
+            message = _("The request body is not valid JSON.")
+        else:
+            message = str(exc)
+        return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+    @api.exception_handler(NotAllowed)
+    def not_allowed(request, exc):
+        return api.create_response(request, {"detail": str(exc)}, status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def does_not_exist(request, exc):
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    @api.exception_handler(ConflictError)
+    def conflict(request, exc):
+        return api.create_response(
+            request,
+            {"detail": str(exc), "current_version": exc.current_version},
+            status=409,
+        )
+
+    @api.exception_handler(DjangoValidationError)
+    def invalid_input(request, exc):
+        # InputError is a ValidationError; a bare one from a model's full_clean too.
+        if hasattr(exc, "error_dict"):
+            items = [
+                {"field": field, "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            items = [{"field": "__all__", "message": str(m)} for m in exc.messages]
+        return api.create_response(request, {"detail": items}, status=422)
+
+    @api.exception_handler(SchemaValidationError)
+    def invalid_schema(request, exc):
+        items = []
+        for error in exc.errors:
+            field = field_of(error.get("loc", ()))
+            items.append({"field": field, "message": schema_message(error, field)})
+        return api.create_response(request, {"detail": items}, status=422)

@@ -1,0 +1,192 @@
+"""`/projects`: the ledger. Reads go through `access` and `queries`; writes through `services`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from zhaoshang.core.errors import InputError
+from zhaoshang.core.history import history_for
+from zhaoshang.projects import services
+from zhaoshang.projects.access import get_project_for_view, projects_visible_to
+from zhaoshang.projects.models import STAGE_ORDER, Project, ProjectInvestor, ProjectSource
+from zhaoshang.projects.queries import filter_projects, find_unit_code, ledger_totals
+
+from .schemas import (
+    Conflict,
+    Detail,
+    FieldErrors,
+    HistoryEntry,
+    ProjectDetail,
+    ProjectIn,
+    ProjectPage,
+    ProjectPatch,
+    StageIn,
+    StageValue,
+    StatusIn,
+    StatusValue,
+)
+
+router = Router(tags=["projects"])
+
+READ_ERRORS = {401: Detail, 404: Detail}
+WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
+
+ORDER_KEYS = ("total_investment_wan", "code", "name", "stage", "status", "updated_at", "created_at")
+OrderValue = Literal[tuple(k for key in ORDER_KEYS for k in (key, f"-{key}"))]  # type: ignore[valid-type]
+
+
+class ProjectFilters(Schema):
+    q: str | None = Field(
+        None, description="Part of the project's name, or of an investor's name or alias (采埃孚)"
+    )
+    stage: StageValue | None = None
+    status: StatusValue | None = None
+    unit: str | None = Field(None, description="Township unit: code, name or alias (冶金园)")
+    industry: str | None = Field(
+        None, description="GB/T 4754-2017: a section letter (C) or a code prefix (38, 3841)"
+    )
+    is_synthetic: bool | None = None
+    order: OrderValue = "-total_investment_wan"
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+def _order_by(order: str) -> list:
+    descending = order.startswith("-")
+    key = order.lstrip("-")
+    if key == "stage":
+        expr = Case(
+            *[When(stage=s, then=Value(i)) for i, s in enumerate(STAGE_ORDER)],
+            output_field=IntegerField(),
+        )
+    else:
+        expr = F(key)
+    # Unknown amounts go last either way, the same on SQLite and PostgreSQL.
+    first = expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True)
+    return [first, "code"]
+
+
+def _with_relations(qs):
+    """What a project summary shows, in a fixed number of queries whatever the rows."""
+    return qs.select_related("unit", "industry", "chain").prefetch_related(
+        Prefetch(
+            "investor_links",
+            queryset=ProjectInvestor.objects.select_related("enterprise").order_by("id"),
+        )
+    )
+
+
+def _detail(pk: int) -> Project:
+    return (
+        _with_relations(Project.objects.select_related("parent"))
+        .prefetch_related(
+            "stage_dates",
+            "phases",
+            Prefetch(
+                "projectsource_set",
+                queryset=ProjectSource.objects.select_related("source").order_by("id"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def _visible(request, code: str) -> Project:
+    try:
+        return get_project_for_view(request.auth, code)
+    except Project.DoesNotExist:
+        raise HttpError(404, _("No project with code “%(code)s”.") % {"code": code}) from None
+
+
+@router.get("/projects", response={200: ProjectPage, **READ_ERRORS, 422: FieldErrors})
+def list_projects(request, filters: Query[ProjectFilters]):
+    """Projects matching the filters, largest first, with the total over all of them."""
+    if filters.unit and find_unit_code(filters.unit) is None:
+        raise InputError(
+            {"unit": _("unknown township unit “%(value)s”") % {"value": filters.unit.strip()}}
+        )
+    qs = filter_projects(
+        projects_visible_to(request.auth),
+        q=filters.q or "",
+        stage=filters.stage or "",
+        status=filters.status or "",
+        unit=filters.unit or "",
+        industry=filters.industry or "",
+        is_synthetic=filters.is_synthetic,
+    )
+    totals = ledger_totals(qs)
+    start = (filters.page - 1) * filters.page_size
+    items = _with_relations(qs).order_by(*_order_by(filters.order))[
+        start : start + filters.page_size
+    ]
+    return {
+        "count": totals["count"],
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "total_investment_wan": totals["total"],
+        "items": list(items),
+    }
+
+
+@router.get("/projects/{code}", response={200: ProjectDetail, **READ_ERRORS})
+def get_project(request, code: str):
+    return _detail(_visible(request, code).pk)
+
+
+@router.get("/projects/{code}/history", response={200: list[HistoryEntry], **READ_ERRORS})
+def project_history(request, code: str):
+    """Every change, newest first: who, when, what (field: [before, after]) and why."""
+    return list(history_for(_visible(request, code)))
+
+
+@router.post("/projects", response={201: ProjectDetail, **WRITE_ERRORS})
+def create_project(request, payload: ProjectIn):
+    """Create a project. Amounts as written (`超100亿元`) or as numbers in 万元 with a qualifier."""
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason", "")
+    project = services.create_project(user=request.auth, data=data, reason=reason)
+    return Status(201, _detail(project.pk))
+
+
+@router.patch("/projects/{code}", response={200: ProjectDetail, **WRITE_ERRORS})
+def update_project(request, code: str, payload: ProjectPatch):
+    """Change the fields sent. With `version`, refuse (409) if someone saved since."""
+    project = _visible(request, code)
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason", "")
+    version = data.pop("version", None)
+    project = services.update_project(
+        user=request.auth, project=project, data=data, expected_version=version, reason=reason
+    )
+    return _detail(project.pk)
+
+
+@router.post("/projects/{code}/stage", response={200: ProjectDetail, **WRITE_ERRORS})
+def change_stage(request, code: str, payload: StageIn):
+    """Move forward (records the stage's date) or back (needs a reason)."""
+    project = services.change_stage(
+        user=request.auth,
+        project=_visible(request, code),
+        to=payload.to,
+        on=payload.on,
+        reason=payload.reason,
+    )
+    return _detail(project.pk)
+
+
+@router.post("/projects/{code}/status", response={200: ProjectDetail, **WRITE_ERRORS})
+def set_status(request, code: str, payload: StatusIn):
+    """On track, delayed, paused or dropped; all but on track need a reason."""
+    project = services.set_status(
+        user=request.auth,
+        project=_visible(request, code),
+        status=payload.status,
+        reason=payload.reason,
+        on=payload.on,
+    )
+    return _detail(project.pk)

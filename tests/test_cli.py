@@ -1,0 +1,119 @@
+"""The `zhaoshang` command as a user runs it: in a fresh process, on a fresh data folder."""
+
+import io
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.core.management import call_command
+
+from zhaoshang.core.models import ApiToken
+
+
+def _env(data_dir):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env["ZHAOSHANG_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def _run(args, data_dir, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "zhaoshang", *args],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_help_lists_every_command_with_one_line(tmp_path):
+    result = _run(["--help"], tmp_path)
+    assert result.returncode == 0
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")}
+    for name in ("demo", "serve", "token", "migrate"):
+        assert name in lines
+        assert len(lines[name].split()) > 2
+
+
+def test_cli_demo_twice_reuses_the_database(tmp_path):
+    data = tmp_path / "data"
+    first = _run(["--data-dir", str(data), "demo", "--no-serve", "--synthetic", "20"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    db = data / "zhaoshang.sqlite3"
+    assert db.exists()
+    counts_sql = "SELECT (SELECT count(*) FROM projects_project), (SELECT count(*) FROM auth_user)"
+    with sqlite3.connect(db) as conn:
+        counts = conn.execute(counts_sql).fetchone()
+    second = _run(["demo", "--no-serve", "--synthetic", "20", f"--data-dir={data}"], tmp_path)
+    assert second.returncode == 0, second.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(counts_sql).fetchone() == counts == (30, 4)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    logins = [line.split()[:2] for line in first.stdout.splitlines() if line.startswith("  ")]
+    assert [u for u, _p in logins] == ["admin", "fgw", "jinfeng", "leader"]
+    assert logins == [line.split()[:2] for line in second.stdout.splitlines() if line.startswith("  ")]
+
+
+def test_cli_demo_serves_and_healthz_answers(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zhaoshang", "demo", "--port", str(port)],
+        env=_env(tmp_path / "data"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    status = r.status
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:
+            assert r.status == 200
+            assert "登录" in r.read().decode()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in out
+    assert "admin" in out
+
+
+def test_cli_bad_setting_fails_loudly(tmp_path):
+    env = _env(tmp_path)
+    env["DEBUG"] = "maybe"
+    result = subprocess.run(
+        [sys.executable, "-m", "zhaoshang", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DEBUG='maybe'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_cli_token_create_prints_token_alone_on_last_line(admin_user):
+    out = io.StringIO()
+    call_command("token", "create", "admin", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    assert key.startswith("zs_") and " " not in key
+    assert ApiToken.authenticate(key) == admin_user
