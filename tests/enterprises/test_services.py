@@ -84,3 +84,31 @@ def test_update_enterprise_history_kept(bureau_editor):
 def test_create_enterprise_leader_refused(leader):
     with pytest.raises(NotAllowed):
         create_enterprise(user=leader, data={"name": "丁公司"})
+
+
+def test_create_lead_parses_amount_and_keeps_history(bureau_editor):
+    from zhaoshang.enterprises.services import create_lead
+
+    firm = EnterpriseFactory(name="宁德时代")
+    lead = create_lead(
+        user=bureau_editor,
+        title="储能电池基地",
+        enterprise=firm,
+        origin="chain_target",
+        origin_note="新能源 / 储能电池",
+        estimated_investment="约50亿元",
+        owner=bureau_editor,
+        next_follow_up="2023-02-01",
+    )
+    assert (lead.estimated_investment_wan, lead.next_follow_up.isoformat()) == (500000, "2023-02-01")
+    assert history_for(lead).get().user == bureau_editor
+
+
+def test_create_lead_bad_amount_refused(bureau_editor):
+    from zhaoshang.enterprises.models import Lead
+    from zhaoshang.enterprises.services import create_lead
+
+    with pytest.raises(InputError) as excinfo:
+        create_lead(user=bureau_editor, title="X", estimated_investment="很多钱", origin="weird")
+    assert sorted(excinfo.value.fields) == ["estimated_investment", "origin"]
+    assert Lead.objects.count() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -138,3 +139,145 @@ class EnterpriseAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} = {self.enterprise}"
+
+
+class Contact(models.Model):
+    """A person at an enterprise the investment office talks to."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("enterprise")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.enterprise})"
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    FOLLOWING = "following", _("Following up")
+    CONVERTED = "converted", _("Became a project")
+    DORMANT = "dormant", _("Dormant")
+    CLOSED = "closed", _("Closed")
+
+
+class LeadOrigin(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    CHAIN_TARGET = "chain_target", _("Chain gap target")
+    NEWS = "news", _("News or notice")
+    REFERRAL = "referral", _("Referral")
+    VISIT = "visit", _("Visit or fair")
+
+
+class Lead(models.Model):
+    """A possible investment (招商线索) before it is a project: who, what, who follows it up.
+
+    Large leads follow the rule in the brief: respond in 1 day, assess in 3, feed back
+    in a week, report every two weeks; `next_follow_up` carries the next deadline.
+    """
+
+    title = models.CharField(_("title"), max_length=300)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("enterprise"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    estimated_investment_wan = models.DecimalField(
+        _("estimated investment (10k CNY)"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    estimated_investment_text = models.CharField(
+        _("estimated investment as written"), max_length=200, blank=True
+    )
+    chain = models.ForeignKey(
+        "chains.Chain",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("industrial chain"),
+    )
+    origin = models.CharField(
+        _("origin"), max_length=16, choices=LeadOrigin.choices, default=LeadOrigin.MANUAL
+    )
+    origin_note = models.CharField(
+        _("origin detail"), max_length=300, blank=True, help_text=_("e.g. the chain node, article")
+    )
+    source = models.ForeignKey(
+        "core.Source", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("source")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.NEW
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("owner"),
+    )
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("project it became"),
+    )
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["next_follow_up", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Visit(models.Model):
+    """A visit to or from an enterprise (走访, 接待), with what came of it."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="visits", verbose_name=_("enterprise")
+    )
+    lead = models.ForeignKey(
+        Lead,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("lead"),
+    )
+    visited_on = models.DateField(_("date"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("visited by"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.visited_on}"
