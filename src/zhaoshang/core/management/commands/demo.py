@@ -1,10 +1,28 @@
 import sys
 import time
 
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from zhaoshang.core.server import migrate, serve
+
+
+def app_demo_hooks(name: str):
+    """`<app>.demo.<name>` of every zhaoshang app that has one, in INSTALLED_APPS order.
+
+    An app adds its demo data by defining `load_demo()` (facts, idempotent) and
+    `generate_synthetic(n)` (deterministic, marked synthetic) in its `demo.py`.
+    """
+    for config in apps.get_app_configs():
+        module = f"{config.name}.demo"
+        if config.name.startswith("zhaoshang.") and find_spec(module) is not None:
+            hook = getattr(import_module(module), name, None)
+            if hook is not None:
+                yield hook
 
 
 class Command(BaseCommand):
@@ -36,6 +54,8 @@ class Command(BaseCommand):
         migrate()
         users = ensure_users(settings.DATA_DIR)
         load_facts()
+        for hook in app_demo_hooks("load_demo"):
+            hook()
         if options["synthetic"]:
             n = options["synthetic"]
             t0 = time.monotonic()
@@ -48,6 +68,8 @@ class Command(BaseCommand):
             created = generate(n, progress=progress)
             if created:
                 sys.stdout.write("\n")
+            for hook in app_demo_hooks("generate_synthetic"):
+                hook(n)
             self.stdout.write(
                 f"合成项目：新增 {created} 个，共 {n} 个（{time.monotonic() - t0:.1f} 秒） / "
                 f"synthetic projects: {created} created, {n} in all "
