@@ -73,7 +73,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str = "") -> tuple[ApiToken, str]:
         key = "zs_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:12], key_hash=cls.hash_key(key))
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[:12], key_hash=cls.hash_key(key)
+        )
         return token, key
 
     @classmethod

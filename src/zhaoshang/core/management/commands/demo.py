@@ -1,6 +1,5 @@
 import sys
 import time
-
 from importlib import import_module
 from importlib.util import find_spec
 
