@@ -68,6 +68,16 @@ def record(
     )
 
 
+def bump_version(obj: models.Model) -> None:
+    """Count a recorded change in the object's `version` (optimistic locking), if it has one."""
+    model = type(obj)
+    if not any(f.name == "version" for f in model._meta.concrete_fields):
+        return
+    manager = model._default_manager
+    manager.filter(pk=obj.pk).update(version=models.F("version") + 1)
+    obj.version = manager.values_list("version", flat=True).get(pk=obj.pk)
+
+
 @transaction.atomic
 def save_tracked(
     obj: models.Model, *, user, reason: str = "", action: str | None = None
@@ -88,6 +98,8 @@ def save_tracked(
     )
     if not changes and not creating:
         return None
+    if not creating:
+        bump_version(obj)
     return record(
         obj,
         user=user,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import NamedTuple
 
 from zhaoshang.lib.textnorm import normalise_text
 
@@ -69,3 +70,30 @@ def parse_date_text(text: str) -> tuple[datetime.date, Precision]:
     if m:
         return _make(text, _year(text, m[1]), 1, 1), "year"
     raise DateError(str(text))
+
+
+class PartialDate(NamedTuple):
+    """A date known to the day, the month or the year (then stored as its first day)."""
+
+    date: datetime.date
+    precision: str = "day"
+
+    def key(self, precision: str) -> tuple[int, ...]:
+        if precision == "year":
+            return (self.date.year,)
+        if precision == "month":
+            return (self.date.year, self.date.month)
+        return (self.date.year, self.date.month, self.date.day)
+
+    def is_before(self, other: PartialDate) -> bool:
+        """Strictly before, compared at the coarser of the two precisions:
+        2023-03 is not before 2023-03-15."""
+        coarse = max(self.precision, other.precision, key=PRECISION_RANK.__getitem__)
+        return self.key(coarse) < other.key(coarse)
+
+    def __str__(self) -> str:
+        text = self.date.isoformat()
+        return {"year": text[:4], "month": text[:7]}.get(self.precision, text)
+
+
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}

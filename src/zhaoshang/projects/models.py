@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.fields import Qualifier, money_field, money_fields
+from zhaoshang.lib.dates import PartialDate
+from zhaoshang.regions.models import Level
 
 
 class Stage(models.TextChoices):
@@ -227,16 +229,14 @@ class Project(models.Model):
                 seen.add(node.pk)
                 node = node.parent
         if self.status == Status.DROPPED and not self.status_reason.strip():
-            errors.setdefault("status_reason", []).append(
-                _("Dropping a project needs a reason.")
-            )
+            errors.setdefault("status_reason", []).append(_("Dropping a project needs a reason."))
         for name in ("total_investment", "signed_amount", "registered_capital"):
             value = getattr(self, f"{name}_wan")
             if value is not None and value < 0:
                 errors.setdefault(f"{name}_wan", []).append(
                     _("An amount cannot be negative: %(value)s") % {"value": value}
                 )
-        if self.unit_id and self.unit.level != 4:
+        if self.unit_id and self.unit.level != Level.TOWNSHIP:
             errors.setdefault("unit", []).append(
                 _("“%(unit)s” is not a township-level unit.") % {"unit": self.unit}
             )
@@ -337,8 +337,6 @@ class StageDate(models.Model):
 
     def partial(self, prefix: str):
         """The planned or actual date with its precision, or None."""
-        from zhaoshang.projects.services import PartialDate
-
         on = getattr(self, f"{prefix}_on")
         return None if on is None else PartialDate(on, getattr(self, f"{prefix}_precision"))
 
@@ -349,9 +347,7 @@ class StageDate(models.Model):
 
 class ProjectSource(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, verbose_name=_("project"))
-    source = models.ForeignKey(
-        "core.Source", on_delete=models.PROTECT, verbose_name=_("source")
-    )
+    source = models.ForeignKey("core.Source", on_delete=models.PROTECT, verbose_name=_("source"))
     note = models.CharField(
         _("what it says"), max_length=300, blank=True, help_text=_("The facts taken from it")
     )
@@ -398,9 +394,7 @@ class ProjectList(models.Model):
         verbose_name = _("major-project list")
         verbose_name_plural = _("major-project lists")
         ordering = ["-year", "level", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["name", "year"], name="uniq_project_list")
-        ]
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="uniq_project_list")]
 
     def __str__(self) -> str:
         return self.name

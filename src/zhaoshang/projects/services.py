@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.chains.models import Chain
 from zhaoshang.core.errors import ConflictError, InputError
-from zhaoshang.core.history import record, save_tracked
+from zhaoshang.core.history import bump_version, record, save_tracked
 from zhaoshang.core.models import ChangeAction
 from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
 from zhaoshang.industries.models import Industry
-from zhaoshang.lib.dates import DateError, parse_date_text
+from zhaoshang.lib.dates import DateError, PartialDate, parse_date_text
 from zhaoshang.lib.money import AmountError, parse_amount
 from zhaoshang.projects.access import check_can_create, check_can_edit
 from zhaoshang.projects.models import (
@@ -136,33 +136,6 @@ def parse_date(value: Any) -> PartialDate:
         return PartialDate(*parse_date_text(str(value)))
     except DateError as exc:
         raise ValueError(str(exc)) from None
-
-
-class PartialDate(NamedTuple):
-    """A date known to the day, the month or the year (then stored as its first day)."""
-
-    date: datetime.date
-    precision: str = "day"
-
-    def key(self, precision: str) -> tuple[int, ...]:
-        if precision == "year":
-            return (self.date.year,)
-        if precision == "month":
-            return (self.date.year, self.date.month)
-        return (self.date.year, self.date.month, self.date.day)
-
-    def is_before(self, other: PartialDate) -> bool:
-        """Strictly before, compared at the coarser of the two precisions:
-        2023-03 is not before 2023-03-15."""
-        coarse = max(self.precision, other.precision, key=PRECISION_RANK.__getitem__)
-        return self.key(coarse) < other.key(coarse)
-
-    def __str__(self) -> str:
-        text = self.date.isoformat()
-        return {"year": text[:4], "month": text[:7]}.get(self.precision, text)
-
-
-PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
 def _parse_bool(value: Any) -> bool:
@@ -376,7 +349,7 @@ def _apply(
     return errors, investors, planned, actual
 
 
-def _check_dates(
+def check_stage_dates(
     project: Project, planned: dict[str, Any], actual: dict[str, Any], *, creating: bool
 ) -> dict[str, str]:
     """Stage dates must not go backwards: no completion before start, planned or actual."""
@@ -384,9 +357,7 @@ def _check_dates(
     errors: dict[str, str] = {}
     today = PartialDate(timezone.localdate())
     for prefix, given in (("planned", planned), ("actual", actual)):
-        merged: dict[str, PartialDate | None] = {
-            s: sd.partial(prefix) for s, sd in stored.items()
-        }
+        merged: dict[str, PartialDate | None] = {s: sd.partial(prefix) for s, sd in stored.items()}
         merged.update(given)
         last_stage, last = None, None
         for stage in STAGE_ORDER:
@@ -471,7 +442,9 @@ def _link_investors(project: Project, investors: list[Enterprise | str], *, user
     ProjectInvestor.objects.filter(project=project).exclude(enterprise__in=wanted).delete()
     for i, enterprise in enumerate(wanted):
         ProjectInvestor.objects.get_or_create(
-            project=project, enterprise=enterprise, defaults={"role": "lead" if i == 0 else "partner"}
+            project=project,
+            enterprise=enterprise,
+            defaults={"role": "lead" if i == 0 else "partner"},
         )
     return names
 
@@ -502,7 +475,7 @@ def create_project(*, user, data: dict[str, Any], reason: str = "") -> Project:
     errors, investors, planned, actual = _apply(project, data, creating=True)
     if "unit" not in errors:
         check_can_create(user, project.unit_id)
-    errors.update(_check_dates(project, planned, actual, creating=True))
+    errors.update(check_stage_dates(project, planned, actual, creating=True))
     _raise_if(errors)
     if not project.code:
         project.code = next_project_code()
@@ -547,7 +520,7 @@ def update_project(
             check_can_edit(user, project)
         except Exception as exc:
             errors["unit"] = str(exc)
-    errors.update(_check_dates(project, planned, actual, creating=False))
+    errors.update(check_stage_dates(project, planned, actual, creating=False))
     _raise_if(errors)
     try:
         project.full_clean(exclude=["code"])
@@ -556,7 +529,9 @@ def update_project(
     log = save_tracked(project, user=user, reason=reason)
     extra: dict[str, list[Any]] = {}
     if investors is not None:
-        before = list(project.investors.order_by("project_links__id").values_list("name", flat=True))
+        before = list(
+            project.investors.order_by("project_links__id").values_list("name", flat=True)
+        )
         after = _link_investors(project, investors, user=user)
         if before != after:
             extra["investors"] = [before, after]
@@ -564,11 +539,11 @@ def update_project(
         extra.update(_save_dates(project, planned, actual, user=user))
     if log is None and extra:
         log = record(project, user=user, action=ChangeAction.UPDATE, changes={}, reason=reason)
-    if log is not None:
+        bump_version(project)
+    if log is not None and extra:
         log.changes = {**log.changes, **extra}
         log.save(update_fields=["changes"])
-        Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
-        project.refresh_from_db()
+    project.refresh_from_db()
     return project
 
 
@@ -600,7 +575,9 @@ def change_stage(
         if not reason.strip():
             errors["reason"] = _("going back a stage needs a reason")
     elif to not in FORWARD[current]:
-        errors["stage"] = _("a project at stage %(current)s cannot move to %(to)s; next: %(next)s") % {
+        errors["stage"] = _(
+            "a project at stage %(current)s cannot move to %(to)s; next: %(next)s"
+        ) % {
             "current": Stage(current).label,
             "to": Stage(to).label,
             "next": ", ".join(str(Stage(s).label) for s in STAGE_ORDER if s in FORWARD[current])
@@ -618,7 +595,7 @@ def change_stage(
         project.stage = to
     else:
         project.stage = to
-        date_errors = _check_dates(project, {}, {to: on_date}, creating=False)
+        date_errors = check_stage_dates(project, {}, {to: on_date}, creating=False)
         if date_errors:
             raise InputError({"on": next(iter(date_errors.values()))})
         changes.update(_save_dates(project, {}, {to: on_date}, user=user))
@@ -644,6 +621,5 @@ def set_status(
     project.status = status
     project.status_reason = reason.strip()
     project.status_since = on or timezone.localdate()
-    project.version += 1
     save_tracked(project, user=user, reason=reason)
     return project
