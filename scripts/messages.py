@@ -18,7 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from zhaoshang.lib.pofile import untranslated
+
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "zhaoshang"
+
 LANG = "zh_Hans"
 
 
@@ -35,34 +38,6 @@ def run(args: list[str], cwd: Path) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-
-
-def untranslated(po: Path) -> list[str]:
-    """Message ids with an empty or fuzzy translation."""
-    missing, entry = [], {}
-    fuzzy = False
-
-    def flush() -> None:
-        msgid = entry.get("msgid", "")
-        strs = [v for k, v in entry.items() if k.startswith("msgstr")]
-        if msgid and (fuzzy or not strs or any(s == "" for s in strs)):
-            missing.append(msgid)
-
-    key = None
-    for line in po.read_text(encoding="utf-8").splitlines() + [""]:
-        if not line.strip():
-            flush()
-            entry, fuzzy, key = {}, False, None
-        elif line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        elif line.startswith("#"):
-            continue
-        elif line.startswith(("msgid ", "msgid_plural ", "msgstr", "msgctxt ")):
-            key, _, value = line.partition(" ")
-            entry[key] = value.strip()[1:-1]
-        elif line.startswith('"') and key:
-            entry[key] += line.strip()[1:-1]
-    return missing
 
 
 def main() -> None:
