@@ -59,11 +59,21 @@ def test_cli_demo_twice_reuses_the_database(tmp_path):
     second = _run(["demo", "--no-serve", "--synthetic", "20", f"--data-dir={data}"], tmp_path)
     assert second.returncode == 0, second.stderr
     with sqlite3.connect(db) as conn:
-        assert conn.execute(counts_sql).fetchone() == counts == (30, 4)
+        assert conn.execute(counts_sql).fetchone() == counts
+        real = conn.execute(
+            "SELECT count(*) FROM projects_project WHERE NOT is_synthetic"
+        ).fetchone()
+        synthetic = conn.execute(
+            "SELECT count(*) FROM projects_project WHERE code LIKE '320582-SYN-%'"
+        ).fetchone()
+    assert (real, synthetic, counts[1]) == ((10,), (20,), 4)
+    with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     logins = [line.split()[:2] for line in first.stdout.splitlines() if line.startswith("  ")]
     assert [u for u, _p in logins] == ["admin", "fgw", "jinfeng", "leader"]
-    assert logins == [line.split()[:2] for line in second.stdout.splitlines() if line.startswith("  ")]
+    assert logins == [
+        line.split()[:2] for line in second.stdout.splitlines() if line.startswith("  ")
+    ]
 
 
 def test_cli_demo_serves_and_healthz_answers(tmp_path):

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "zhaoshang.projects",
     "zhaoshang.chains",
     "zhaoshang.clusters",
+    "zhaoshang.progress",
+    "zhaoshang.cockpit",
+    "zhaoshang.excel",
+    "zhaoshang.intel",
 ]
 
 MIDDLEWARE = [

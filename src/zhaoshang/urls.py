@@ -8,5 +8,10 @@ urlpatterns = [
     path("api/v1/", include("zhaoshang.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("progress/", include("zhaoshang.progress.urls")),
+    path("", include("zhaoshang.clusters.urls")),
+    path("chains/", include("zhaoshang.chains.urls")),
+    path("excel/", include("zhaoshang.excel.urls")),
+    path("intel/", include("zhaoshang.intel.urls")),
     path("", include("zhaoshang.core.urls")),
 ]

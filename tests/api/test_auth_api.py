@@ -138,7 +138,7 @@ def test_api_openapi_schema_lists_the_endpoints():
     response = anonymous_client().get(f"{API}/openapi.json")
 
     assert response.status_code == 200
-    assert sorted(response.json()["paths"]) == [
+    ledger_paths = {
         "/api/v1/enterprises",
         "/api/v1/enterprises/{enterprise_id}",
         "/api/v1/projects",
@@ -146,7 +146,9 @@ def test_api_openapi_schema_lists_the_endpoints():
         "/api/v1/projects/{code}/history",
         "/api/v1/projects/{code}/stage",
         "/api/v1/projects/{code}/status",
-    ]
+    }
+    # other apps add their own routers; the ledger's endpoints must all be there
+    assert ledger_paths <= set(response.json()["paths"])
 
 
 @pytest.mark.django_db

@@ -22,7 +22,16 @@ def demo(tmp_path):
 
 
 def _counts():
-    models = (Project, Enterprise, StageDate, ChangeLog, Indicator, Cluster, BatchEvent, ProjectList)
+    models = (
+        Project,
+        Enterprise,
+        StageDate,
+        ChangeLog,
+        Indicator,
+        Cluster,
+        BatchEvent,
+        ProjectList,
+    )
     return [m.objects.count() for m in models]
 
 
@@ -41,8 +50,10 @@ def test_demo_users_have_fixed_names_and_roles(demo):
         ("jinfeng", "锦丰镇"),
         ("leader", "市领导"),
     ]
-    jinfeng = Enterprise.objects.none().model._meta.apps.get_model("auth", "User").objects.get(
-        username="jinfeng"
+    jinfeng = (
+        Enterprise.objects.none()
+        .model._meta.apps.get_model("auth", "User")
+        .objects.get(username="jinfeng")
     )
     assert (jinfeng.profile.role, jinfeng.profile.unit_id) == ("town_editor", "320582103")
 

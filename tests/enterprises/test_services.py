@@ -76,7 +76,9 @@ def test_update_enterprise_parent_loop_refused(bureau_editor):
 
 def test_update_enterprise_history_kept(bureau_editor):
     firm = EnterpriseFactory(name="丙公司")
-    update_enterprise(user=bureau_editor, enterprise=firm, data={"is_listed": True, "stock_code": "SZSE 000001"})
+    update_enterprise(
+        user=bureau_editor, enterprise=firm, data={"is_listed": True, "stock_code": "SZSE 000001"}
+    )
     log = history_for(firm).get()
     assert log.changes == {"is_listed": [False, True], "stock_code": ["", "SZSE 000001"]}
 
@@ -100,7 +102,10 @@ def test_create_lead_parses_amount_and_keeps_history(bureau_editor):
         owner=bureau_editor,
         next_follow_up="2023-02-01",
     )
-    assert (lead.estimated_investment_wan, lead.next_follow_up.isoformat()) == (500000, "2023-02-01")
+    assert (lead.estimated_investment_wan, lead.next_follow_up.isoformat()) == (
+        500000,
+        "2023-02-01",
+    )
     assert history_for(lead).get().user == bureau_editor
 
 

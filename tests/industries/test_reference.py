@@ -20,7 +20,11 @@ def test_industries_duplicate_0711_fixed_to_0712():
 
 def test_industries_every_class_has_its_section():
     lithium = Industry.objects.get(code="3841")
-    assert (lithium.name, lithium.section, lithium.parent.parent_id) == ("锂离子电池制造", "C", "38")
+    assert (lithium.name, lithium.section, lithium.parent.parent_id) == (
+        "锂离子电池制造",
+        "C",
+        "38",
+    )
 
 
 def test_industries_reference_rows_have_unique_codes():

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tests.factories import BAOSHUI, JINFENG, YEJIN, EnterpriseFactory, ProjectFactory
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
@@ -95,7 +96,11 @@ def test_create_project_unknown_investor_registered_with_history(bureau_editor):
             "2023-05-01",
         ),
         (
-            {"stage": "completed", "actual_started": "2023-05-01", "actual_completed": "2023-01-01"},
+            {
+                "stage": "completed",
+                "actual_started": "2023-05-01",
+                "actual_completed": "2023-01-01",
+            },
             "actual_completed",
             "2023-01-01",
         ),
@@ -136,7 +141,7 @@ def test_create_project_town_editor_only_in_own_or_merged_unit(town_editor):
 
 
 def test_create_project_leader_refused(leader):
-    with pytest.raises(NotAllowed) as excinfo:
+    with pytest.raises(NotAllowed) as excinfo, translation.override("en"):
         create_project(user=leader, data={"name": "X", "unit": JINFENG})
     assert "read-only" in str(excinfo.value)
 

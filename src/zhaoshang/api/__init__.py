@@ -6,6 +6,11 @@ write goes through the apps' services.
 
 from __future__ import annotations
 
+from zhaoshang.chains import api as chains_api
+from zhaoshang.clusters import api as clusters_api
+from zhaoshang.intel import api as intel_api
+from zhaoshang.progress import api as progress_api
+
 from . import enterprises, errors, projects
 from .security import SessionAuth, TokenAuth
 
@@ -24,5 +29,9 @@ api = errors.API(
 errors.install(api)
 api.add_router("", projects.router)
 api.add_router("", enterprises.router)
+api.add_router("", clusters_api.router)
+api.add_router("", progress_api.router)
+api.add_router("", chains_api.router)
+api.add_router("", intel_api.router)
 
 __all__ = ["api"]

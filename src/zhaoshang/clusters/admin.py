@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.clusters.models import Cluster, Indicator
+from zhaoshang.clusters.models import Cluster, Indicator, IndicatorDefinition
 
 
 def _plain_number(value) -> str:
@@ -83,3 +84,46 @@ class IndicatorAdmin(admin.ModelAdmin):
     def shown_value(self, obj):
         prefix = {"at_least": "≥ ", "approx": "≈ ", "at_most": "≤ "}.get(obj.qualifier, "")
         return f"{prefix}{_plain_number(obj.value)}"
+
+
+class IndicatorDefinitionForm(forms.ModelForm):
+    """Checks a derived indicator's formula as the service does (known codes, no cycle)."""
+
+    class Meta:
+        model = IndicatorDefinition
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "unit_of_measure",
+            "value_type",
+            "formula",
+            "description",
+            "order",
+            "source",
+        ]
+
+    def clean_formula(self):
+        from zhaoshang.clusters.formula import FormulaError
+        from zhaoshang.clusters.services import check_formula
+
+        text = " ".join((self.cleaned_data.get("formula") or "").split())
+        code = self.cleaned_data.get("code") or self.instance.code
+        if text:
+            known = dict(
+                IndicatorDefinition.objects.exclude(code=code).values_list("code", "formula")
+            )
+            try:
+                check_formula(text, code=code, known=known)
+            except FormulaError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return text
+
+
+@admin.register(IndicatorDefinition)
+class IndicatorDefinitionAdmin(admin.ModelAdmin):
+    form = IndicatorDefinitionForm
+    list_display = ["code", "name", "unit_of_measure", "value_type", "formula"]
+    list_filter = ["value_type"]
+    search_fields = ["code", "name", "name_en"]
+    autocomplete_fields = ["source"]

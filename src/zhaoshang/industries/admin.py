@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from zhaoshang.industries.models import Industry
+from zhaoshang.industries.models import Industry, SeiCategory, SeiClass
 
 
 @admin.register(Industry)
@@ -25,3 +25,32 @@ class IndustryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SeiClassInline(admin.TabularInline):
+    model = SeiClass
+    extra = 0
+    autocomplete_fields = ["industry"]
+
+
+@admin.register(SeiCategory)
+class SeiCategoryAdmin(admin.ModelAdmin):
+    """战略性新兴产业分类（2018）: groups and categories, with the classes each counts."""
+
+    list_display = ["code", "name", "level", "parent"]
+    list_display_links = ["code", "name"]
+    list_filter = ["level"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "name_en", "level", "parent", "order"]
+    inlines = [SeiClassInline]
+
+
+@admin.register(SeiClass)
+class SeiClassAdmin(admin.ModelAdmin):
+    list_display = ["category", "industry", "partial"]
+    list_filter = ["partial", "category__parent"]
+    list_select_related = ["category", "industry"]
+    search_fields = ["industry__code", "industry__name", "category__name"]
+    fields = ["category", "industry", "partial"]
+    autocomplete_fields = ["industry"]

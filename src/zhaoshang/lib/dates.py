@@ -97,3 +97,29 @@ class PartialDate(NamedTuple):
 
 
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+# Excel stores a date as the number of days since 1899-12-30 (the 1900 date system, whose
+# day 60 is the 29 February 1900 that never was; counting from the 30th absorbs it for
+# every date from March 1900 on). Serials outside this window are not ledger dates.
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+EXCEL_SERIAL_MIN = 18264  # 1950-01-01
+EXCEL_SERIAL_MAX = 73051  # 2100-01-01
+
+
+def excel_serial_to_date(serial: float) -> datetime.date:
+    """The date of an Excel serial number (the day; a time of day is dropped).
+
+    >>> excel_serial_to_date(44986)
+    datetime.date(2023, 3, 1)
+    """
+    if serial != serial or not EXCEL_SERIAL_MIN <= serial < EXCEL_SERIAL_MAX + 1:
+        raise DateError(
+            str(serial), "不是1950至2100年间的Excel日期序号", "not an Excel date serial 1950-2100"
+        )
+    return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+
+
+def date_to_excel_serial(day: datetime.date) -> int:
+    """The Excel serial number of a date (inverse of :func:`excel_serial_to_date`)."""
+    return (day - _EXCEL_EPOCH).days

@@ -211,6 +211,24 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["unit", "stage"]),
             models.Index(fields=["total_investment_wan"]),
+            # covering indexes for the cockpit's grouped sums: SQLite reads the index
+            # instead of sorting the whole table for every GROUP BY
+            models.Index(
+                fields=[
+                    "stage",
+                    "unit",
+                    "chain",
+                    "is_foreign",
+                    "total_investment_wan",
+                    "is_synthetic",
+                    "parent",
+                ],
+                name="project_cockpit_idx",
+            ),
+            models.Index(
+                fields=["industry", "stage", "unit", "is_synthetic", "total_investment_wan"],
+                name="project_industry_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,6 +347,11 @@ class StageDate(models.Model):
         verbose_name_plural = _("stage dates")
         constraints = [
             models.UniqueConstraint(fields=["project", "stage"], name="uniq_project_stage_date")
+        ]
+        indexes = [
+            models.Index(
+                fields=["stage", "actual_on", "project"], name="stagedate_stage_actual_idx"
+            )
         ]
         ordering = ["project", "stage"]
 

@@ -95,3 +95,186 @@ def ledger_totals(qs: QuerySet) -> dict:
         count=Count("pk"),
         total=Sum("total_investment_wan", filter=~Q(parent_id__in=qs.values("pk"))),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Ledger list parameters: one plain set of GET parameters shared by the ledger page, its
+# CSV download and other exports (Excel). `ledger_queryset(qs, request.GET)` applies them.
+#
+#   q            text in the name, code, national code, or an investor's name or alias
+#   stage        a stage value (lead … full_production)
+#   status       a status value (on_track, delayed, paused, dropped)
+#   unit         township unit: code, name or alias (冶金园)
+#   industry     GB/T 4754-2017 section letter (C) or code prefix (38, 3841)
+#   foreign      "foreign" or "domestic"
+#   synthetic    "real" or "synthetic" (empty: both)
+#   amount_min   total investment at least, as written: 10亿, 5000万, 1.5亿美元 (bare: 万元)
+#   amount_max   total investment at most, same form
+#   date_stage   the stage whose actual date date_from/date_to filter (default signed)
+#   date_from    2023, 2023-03 or 2023-03-15: from the first day of that period
+#   date_to      same form: up to the last day of that period
+#   sort         code, name, unit, total_investment, stage, status, industry, updated,
+#                with "-" in front for descending (default -total_investment)
+#   page         page number (pages only)
+# ---------------------------------------------------------------------------------------
+
+LEDGER_PARAM_NAMES = (
+    "q", "stage", "status", "unit", "industry", "foreign", "synthetic", "amount_min",
+    "amount_max", "date_stage", "date_from", "date_to", "sort",
+)  # fmt: skip
+LEDGER_SORTS = {
+    "code": "code",
+    "name": "name",
+    "unit": "unit_id",
+    "total_investment": "total_investment_wan",
+    "stage": "stage",
+    "status": "status",
+    "industry": "industry_id",
+    "updated": "updated_at",
+}
+DEFAULT_LEDGER_SORT = "-total_investment"
+
+
+class LedgerParams:
+    """The ledger filters read from a query string, with a message per unreadable value.
+
+    `values` holds every parameter as text (for forms and links, unreadable ones too);
+    `errors` maps a parameter to why it was ignored. A bad value never breaks the page:
+    that one filter is left out and its message shown.
+    """
+
+    def __init__(self, data) -> None:
+        from zhaoshang.lib.dates import DateError, parse_date_text
+        from zhaoshang.lib.money import AmountError, parse_amount
+        from zhaoshang.projects.models import Stage, Status
+
+        self.values: dict[str, str] = {
+            k: " ".join(str(data.get(k, "") or "").split()) for k in LEDGER_PARAM_NAMES
+        }
+        self.errors: dict[str, str] = {}
+        v = self.values
+        self.stage = v["stage"] if v["stage"] in Stage.values else ""
+        if v["stage"] and not self.stage:
+            self.errors["stage"] = _unknown(v["stage"])
+        self.status = v["status"] if v["status"] in Status.values else ""
+        if v["status"] and not self.status:
+            self.errors["status"] = _unknown(v["status"])
+        self.unit = ""
+        if v["unit"]:
+            self.unit = find_unit_code(v["unit"]) or ""
+            if not self.unit:
+                self.errors["unit"] = _unknown(v["unit"])
+        self.industry = v["industry"]
+        self.q = v["q"]
+        self.is_foreign = {"foreign": True, "domestic": False}.get(v["foreign"])
+        self.is_synthetic = {"real": False, "synthetic": True}.get(v["synthetic"])
+        self.amount_min = self.amount_max = None
+        for key in ("amount_min", "amount_max"):
+            if v[key]:
+                try:
+                    setattr(self, key, parse_amount(v[key]).value_wan)
+                except AmountError as exc:
+                    self.errors[key] = str(exc)
+        self.date_stage = v["date_stage"] if v["date_stage"] in Stage.values else "signed"
+        self.date_from = self.date_to = None
+        for key in ("date_from", "date_to"):
+            if v[key]:
+                try:
+                    on, precision = parse_date_text(v[key])
+                except DateError as exc:
+                    self.errors[key] = str(exc)
+                    continue
+                if key == "date_to":
+                    on = _period_end(on, precision)
+                setattr(self, key, on)
+        sort = v["sort"] or DEFAULT_LEDGER_SORT
+        if sort.lstrip("-") not in LEDGER_SORTS:
+            self.errors["sort"] = _unknown(sort)
+            sort = DEFAULT_LEDGER_SORT
+        self.sort = sort
+
+    def query_string(self, **overrides: str) -> str:
+        """The parameters as a query string, without empty ones; `overrides` replace some."""
+        from urllib.parse import urlencode
+
+        merged = {**self.values, **overrides}
+        if merged.get("sort") == DEFAULT_LEDGER_SORT:
+            merged["sort"] = ""
+        if merged.get("date_stage") == "signed":
+            merged["date_stage"] = ""
+        return urlencode({k: val for k, val in merged.items() if val})
+
+
+def _unknown(value: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("unknown value “%(value)s”; this filter is ignored") % {"value": value}
+
+
+def _period_end(on, precision: str):
+    import calendar
+    import datetime
+
+    if precision == "year":
+        return datetime.date(on.year, 12, 31)
+    if precision == "month":
+        return datetime.date(on.year, on.month, calendar.monthrange(on.year, on.month)[1])
+    return on
+
+
+def apply_ledger_params(qs: QuerySet, params: LedgerParams) -> QuerySet:
+    """Filter `qs` (already limited to what the user may see) by `params`; no ordering."""
+    from zhaoshang.projects.models import StageDate
+
+    qs = filter_projects(
+        qs,
+        q=params.q,
+        stage=params.stage,
+        status=params.status,
+        unit=params.unit,
+        industry=params.industry,
+        is_synthetic=params.is_synthetic,
+    )
+    if params.is_foreign is not None:
+        qs = qs.filter(is_foreign=params.is_foreign)
+    if params.amount_min is not None:
+        qs = qs.filter(total_investment_wan__gte=params.amount_min)
+    if params.amount_max is not None:
+        qs = qs.filter(total_investment_wan__lte=params.amount_max)
+    if params.date_from is not None or params.date_to is not None:
+        dated = StageDate.objects.filter(stage=params.date_stage, actual_on__isnull=False)
+        if params.date_from is not None:
+            dated = dated.filter(actual_on__gte=params.date_from)
+        if params.date_to is not None:
+            dated = dated.filter(actual_on__lte=params.date_to)
+        qs = qs.filter(pk__in=dated.values("project_id"))
+    return qs
+
+
+def order_ledger(qs: QuerySet, sort: str = DEFAULT_LEDGER_SORT) -> QuerySet:
+    """Order by a LEDGER_SORTS key (`-` for descending); unknown amounts last; stages in
+    lifecycle order; the project code breaks ties so pages never overlap."""
+    from django.db.models import Case, F, IntegerField, Value, When
+
+    from zhaoshang.projects.models import STAGE_ORDER
+
+    descending = sort.startswith("-")
+    field = LEDGER_SORTS.get(sort.lstrip("-"), "total_investment_wan")
+    if field == "stage":
+        expr = Case(
+            *[When(stage=s, then=Value(i)) for i, s in enumerate(STAGE_ORDER)],
+            output_field=IntegerField(),
+        )
+    else:
+        expr = F(field)
+    first = expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True)
+    return qs.order_by(first, "code")
+
+
+def ledger_queryset(qs: QuerySet, data) -> tuple[QuerySet, LedgerParams]:
+    """`qs` filtered and ordered by the ledger parameters in `data` (e.g. request.GET).
+
+    >>> rows, params = ledger_queryset(projects_visible_to(user), request.GET)
+    """
+    params = LedgerParams(data)
+    return order_ledger(apply_ledger_params(qs, params), params.sort), params

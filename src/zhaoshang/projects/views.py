@@ -1,64 +1,213 @@
-"""Ledger pages. Thin: filters come from `queries`, rights from `access`."""
+"""Ledger pages. Thin: filters come from `queries`, rights from `access`, writes go
+through `services`; a refusal from `access` becomes a 403 page that says why."""
 
 from __future__ import annotations
 
+import csv
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import render
+from django.db.models import Count, Prefetch
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
+from zhaoshang.core.fields import Qualifier as ModelQualifier
 from zhaoshang.core.history import describe, history_for
-from zhaoshang.projects.access import can_edit_project, get_project_for_view, projects_visible_to
-from zhaoshang.projects.models import STAGE_ORDER, Project, Stage, Status
-from zhaoshang.projects.queries import filter_projects, ledger_totals
+from zhaoshang.industries.models import Industry
+from zhaoshang.lib.money import AmountError, Qualifier, format_wan, parse_amount
+from zhaoshang.projects import services
+from zhaoshang.projects.access import (
+    edit_refusal,
+    get_project_for_view,
+    projects_visible_to,
+)
+from zhaoshang.projects.forms import (
+    AMOUNT_NAMES,
+    AMOUNTS,
+    PLANNED,
+    ProjectForm,
+    StageForm,
+    StatusForm,
+)
+from zhaoshang.projects.models import (
+    STAGE_ORDER,
+    Project,
+    ProjectInvestor,
+    ProjectSource,
+    Stage,
+    Status,
+)
+from zhaoshang.projects.queries import ledger_queryset, ledger_totals
 from zhaoshang.regions.models import Region
 
 PAGE_SIZE = 50
 
 
+def _lang() -> str:
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def home_units():
+    return Region.objects.townships_of(settings.ZHAOSHANG_HOME_COUNTY).order_by("code")
+
+
+# --------------------------------------------------------------------------- list
+
+
 @login_required
 def project_list(request):
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "stage", "status", "unit", "industry")}
-    synthetic = request.GET.get("synthetic", "")
-    qs = filter_projects(
-        projects_visible_to(request.user),
-        **params,
-        is_synthetic={"real": False, "synthetic": True}.get(synthetic),
-    )
+    qs, params = ledger_queryset(projects_visible_to(request.user), request.GET)
+    if params.q:
+        qs = _materialise_if_few(qs)
     totals = ledger_totals(qs)
     by_stage = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
-    page = Paginator(
-        qs.select_related("unit", "industry").order_by("-total_investment_wan", "code"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    units = Region.objects.filter(parent_id=settings.ZHAOSHANG_HOME_COUNTY).order_by("code")
+    paginator = Paginator(qs.select_related("unit", "industry"), PAGE_SIZE)
+    paginator.__dict__["count"] = totals["count"]  # known already: spare a COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    columns = [
+        ("code", _("Code"), "code"),
+        ("name", _("Project"), ""),
+        ("unit", _("Township unit"), ""),
+        ("total_investment", _("Total investment"), "num"),
+        ("stage", _("Stage"), ""),
+        ("status", _("Status"), ""),
+        ("industry", _("Industry"), ""),
+    ]
+    headers = []
+    for key, label, css in columns:
+        active = params.sort.lstrip("-") == key
+        descending = params.sort.startswith("-")
+        # a click on the active column flips it; amounts start largest first
+        next_sort = (
+            (key if descending else f"-{key}")
+            if active
+            else (f"-{key}" if key == "total_investment" else key)
+        )
+        headers.append(
+            {
+                "label": label,
+                "css": css,
+                "href": "?" + params.query_string(sort=next_sort),
+                "aria": ("descending" if descending else "ascending") if active else "",
+            }
+        )
     return render(
         request,
         "projects/list.html",
         {
             "page": page,
             "params": params,
-            "synthetic": synthetic,
+            "v": params.values,
+            "headers": headers,
             "count": totals["count"],
             "total": totals["total"],
-            "by_stage": [(Stage(s).label, by_stage.get(s, 0)) for s in STAGE_ORDER],
+            "by_stage": [(s, Stage(s).label, by_stage.get(s, 0)) for s in STAGE_ORDER],
             "stages": Stage.choices,
             "statuses": Status.choices,
-            "units": units,
+            "units": home_units(),
+            "base_query": params.query_string(),
+            "can_create": _create_refusal(request.user) is None,
         },
     )
 
 
+SEARCH_MATERIALISE = 2000
+
+
+def _materialise_if_few(qs):
+    """A text search is the costly part of a filter (LIKE over names, investors, aliases).
+    When it matches few projects, run it once and let the totals, the stage counts and the
+    page select those ids, instead of repeating the search in each of the three queries."""
+    ids = list(qs.order_by().values_list("pk", flat=True)[: SEARCH_MATERIALISE + 1])
+    if len(ids) > SEARCH_MATERIALISE:
+        return qs
+    return qs.model.objects.filter(pk__in=ids).order_by(*qs.query.order_by)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
 @login_required
-def project_detail(request, code: str):
+def project_csv(request):
+    """The filtered ledger, every page, in the list's order and columns (UTF-8 with BOM so
+    Excel reads the Chinese)."""
+    qs, _params = ledger_queryset(projects_visible_to(request.user), request.GET)
+    qs = qs.select_related("unit", "industry")
+    writer = csv.writer(_Echo())
+    header = [
+        _("Code"), _("Project"), _("Township unit"), _("Total investment (10k CNY)"),
+        _("Qualifier"), _("Total investment as written"), _("Stage"), _("Status"),
+        _("Industry code"), _("Industry"), _("Foreign-invested"), _("Synthetic"),
+    ]  # fmt: skip
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for p in qs.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    p.code,
+                    p.name,
+                    p.unit.display_name if p.unit_id else "",
+                    "" if p.total_investment_wan is None else _plain(p.total_investment_wan),
+                    p.get_total_investment_qualifier_display(),
+                    p.total_investment_text,
+                    p.get_stage_display(),
+                    p.get_status_display(),
+                    p.industry_id or "",
+                    p.industry.name if p.industry_id else "",
+                    _("yes") if p.is_foreign else _("no"),
+                    _("yes") if p.is_synthetic else _("no"),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.csv"'
+    return response
+
+
+def _plain(value) -> str:
+    """An exact Decimal without exponent or trailing zeros: 1000000, 0.5."""
+    return format(value.normalize(), "f")
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def _visible_or_404(user, code: str) -> Project:
     try:
-        project = get_project_for_view(request.user, code)
+        return get_project_for_view(user, code)
     except Project.DoesNotExist:
-        raise Http404(code) from None
+        raise Http404(_("No project with code “%(code)s”.") % {"code": code}) from None
+
+
+def _detail_context(request, project: Project, **extra) -> dict:
     project = (
-        Project.objects.select_related("unit", "industry", "chain", "parent")
-        .prefetch_related("investor_links__enterprise", "projectsource_set__source", "phases")
+        Project.objects.select_related("unit", "industry", "chain", "parent", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "investor_links",
+                queryset=ProjectInvestor.objects.select_related("enterprise").order_by("id"),
+            ),
+            Prefetch(
+                "projectsource_set",
+                queryset=ProjectSource.objects.select_related("source").order_by("id"),
+            ),
+            "phases",
+            "lists",
+            "batch_events",
+        )
         .get(pk=project.pk)
     )
     stage_dates = {sd.stage: sd for sd in project.stage_dates.select_related("recorded_by")}
@@ -72,14 +221,277 @@ def project_detail(request, code: str):
         }
         for s in STAGE_ORDER
     ]
+    investor_ids = [link.enterprise_id for link in project.investor_links.all()]
+    others = (
+        ProjectInvestor.objects.filter(enterprise_id__in=investor_ids)
+        .exclude(project=project)
+        .select_related("project", "project__unit")
+        .order_by("enterprise_id", "-project__total_investment_wan", "project__code")
+    )
+    other_by_investor: dict[int, list[Project]] = {}
+    for link in others[:200]:
+        other_by_investor.setdefault(link.enterprise_id, []).append(link.project)
+    investors = [
+        (link, other_by_investor.get(link.enterprise_id, []))
+        for link in project.investor_links.all()
+    ]
+    lang = _lang()
+    amounts = []
+    for name, label in AMOUNTS:
+        value = getattr(project, f"{name}_wan")
+        qualifier = getattr(project, f"{name}_qualifier")
+        row = {
+            "label": label,
+            "value": value,
+            "shown": format_wan(value, Qualifier(qualifier), lang=lang)
+            if value is not None
+            else "",
+            "exact": "" if value is None else _plain(value),
+            "text": getattr(project, f"{name}_text"),
+            "qualifier": project._meta.get_field(f"{name}_qualifier").choices,
+        }
+        row["qualifier"] = dict(row["qualifier"]).get(qualifier, qualifier)
+        currency = getattr(project, f"{name}_currency", "CNY")
+        if currency != "CNY":
+            original = getattr(project, f"{name}_original")
+            rate = getattr(project, f"{name}_rate")
+            row["foreign"] = {
+                "currency": currency,
+                "original": "" if original is None else _plain(original),
+                "rate": "" if rate is None else _plain(rate),
+            }
+        amounts.append(row)
+    refusal = edit_refusal(request.user, project.unit_id)
+    context = {
+        "project": project,
+        "timeline": timeline,
+        "current_index": STAGE_ORDER.index(project.stage),
+        "history": [(h, describe(h)) for h in history_for(project)[:200]],
+        "can_edit": refusal is None,
+        "refusal": refusal,
+        "investors": investors,
+        "amounts": amounts,
+        "stage_form": StageForm(project=project, initial={"on": timezone.localdate().isoformat()}),
+        "status_form": StatusForm(initial={"status": project.status}),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def project_detail(request, code: str):
+    project = _visible_or_404(request.user, code)
+    return render(request, "projects/detail.html", _detail_context(request, project))
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def _form_context(form: ProjectForm, **extra) -> dict:
+    return {
+        "form": form,
+        "amount_names": AMOUNT_NAMES,
+        "planned_names": [f"planned_{s}" for s in PLANNED],
+        "units": home_units(),
+        "industries": Industry.objects.filter(level=3).only("code", "name").order_by("code"),
+        **extra,
+    }
+
+
+def _own_unit(user):
+    profile = getattr(user, "profile", None)
+    return profile.unit if profile is not None and profile.unit_id else None
+
+
+def _create_refusal(user) -> str | None:
+    """Why `user` may not create projects at all (a town editor creates in its own unit)."""
+    refusal = edit_refusal(user, None)
+    unit = _own_unit(user)
+    if refusal and unit is not None:
+        refusal = edit_refusal(user, unit.code)
+    return refusal
+
+
+@login_required
+def project_create(request):
+    own_unit = _own_unit(request.user)
+    refusal = _create_refusal(request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if request.method == "POST":
+        form = ProjectForm(request.POST, creating=True)
+        if form.is_valid():
+            try:
+                project = services.create_project(
+                    user=request.user, data=form.service_data(), reason=form.cleaned_data["reason"]
+                )
+            except InputError as exc:
+                form.add_service_errors(exc.fields)
+            except NotAllowed as exc:
+                form.add_error("unit", str(exc))
+            else:
+                return redirect("projects:detail", code=project.code)
+    else:
+        form = ProjectForm(
+            creating=True,
+            initial={"unit": own_unit.name if own_unit is not None else "", "stage": Stage.LEAD},
+        )
+    return render(request, "projects/form.html", _form_context(form, creating=True))
+
+
+@login_required
+def project_edit(request, code: str):
+    project = _visible_or_404(request.user, code)
+    refusal = edit_refusal(request.user, project.unit_id)
+    if refusal:
+        raise PermissionDenied(refusal)
+    project = (
+        Project.objects.select_related("unit", "industry", "chain", "parent")
+        .prefetch_related("stage_dates", "investor_links__enterprise")
+        .get(pk=project.pk)
+    )
+    initial = ProjectForm.initial_for(project)
+    conflict = None
+    if request.method == "POST":
+        form = ProjectForm(request.POST, creating=False, initial=initial)
+        if form.is_valid():
+            try:
+                project = services.update_project(
+                    user=request.user,
+                    project=project,
+                    data=form.service_data(),
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ConflictError as exc:
+                conflict = _conflict(form, project, str(exc))
+            except InputError as exc:
+                form.add_service_errors(exc.fields)
+            except NotAllowed as exc:
+                raise PermissionDenied(str(exc)) from None
+            else:
+                return redirect("projects:detail", code=project.code)
+    else:
+        form = ProjectForm(creating=False, initial=initial)
     return render(
         request,
-        "projects/detail.html",
-        {
-            "project": project,
-            "timeline": timeline,
-            "current_index": STAGE_ORDER.index(project.stage),
-            "history": [(h, describe(h)) for h in history_for(project)[:200]],
-            "can_edit": can_edit_project(request.user, project),
-        },
+        "projects/form.html",
+        _form_context(form, creating=False, project=project, conflict=conflict),
     )
+
+
+def _conflict(form: ProjectForm, project: Project, message: str) -> dict:
+    """Both versions side by side. The form keeps what the user typed and now carries the
+    saved version, so saving again is a deliberate choice to replace their change."""
+    saved = (
+        Project.objects.select_related("unit", "industry", "chain", "parent")
+        .prefetch_related("stage_dates", "investor_links__enterprise")
+        .get(pk=project.pk)
+    )
+    theirs = ProjectForm.initial_for(saved)
+    rows = []
+    for name in form.fields:
+        if name in ("version", "reason"):
+            continue
+        mine = form.cleaned_data.get(name)
+        if (
+            str(theirs.get(name, "")) != str(form.initial.get(name, ""))
+            or name in form.changed_data
+        ):
+            rows.append(
+                {
+                    "label": form.fields[name].label,
+                    "mine": mine,
+                    "theirs": theirs.get(name, ""),
+                    "differs": str(mine) != str(theirs.get(name, "")),
+                }
+            )
+    data = form.data.copy()
+    data["version"] = str(saved.version)
+    form.data = data
+    return {"message": message, "rows": rows, "version": saved.version}
+
+
+@require_GET
+@login_required
+def parse_amount_preview(request):
+    """htmx: the amount typed so far, read the way the services will read it."""
+    field = request.GET.get("field", "")
+    text = request.GET.get(field, "") if field in AMOUNT_NAMES else ""
+    context: dict = {"text": text.strip()}
+    if text.strip():
+        try:
+            amount = parse_amount(text)
+        except AmountError as exc:
+            context["error"] = str(exc)
+        else:
+            context["amount"] = amount
+            context["shown"] = format_wan(amount.value_wan, amount.qualifier, lang=_lang())
+            context["exact"] = _plain(amount.value_wan)
+            context["qualifier"] = dict(ModelQualifier.choices).get(amount.qualifier.value)
+    return render(request, "projects/_parsed_amount.html", context)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@require_POST
+@login_required
+def project_stage(request, code: str):
+    project = _visible_or_404(request.user, code)
+    refusal = edit_refusal(request.user, project.unit_id)
+    if refusal:
+        raise PermissionDenied(refusal)
+    form = StageForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.change_stage(
+                user=request.user,
+                project=project,
+                to=form.cleaned_data["to"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except InputError as exc:
+            for key, messages in exc.fields.items():
+                for message in messages:
+                    form.add_error(
+                        key if key in form.fields else ("to" if key == "stage" else None), message
+                    )
+        else:
+            return redirect(reverse("projects:detail", args=[code]) + "#lifecycle")
+    context = _detail_context(request, project, stage_form=form)
+    return render(request, "projects/detail.html", context, status=422)
+
+
+@require_POST
+@login_required
+def project_status(request, code: str):
+    project = _visible_or_404(request.user, code)
+    refusal = edit_refusal(request.user, project.unit_id)
+    if refusal:
+        raise PermissionDenied(refusal)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            on = None
+            if form.cleaned_data["on"]:
+                try:
+                    on = services.parse_date(form.cleaned_data["on"]).date
+                except ValueError as exc:
+                    raise InputError({"on": str(exc)}) from None
+            services.set_status(
+                user=request.user,
+                project=project,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                on=on,
+            )
+        except InputError as exc:
+            for key, messages in exc.fields.items():
+                for message in messages:
+                    form.add_error(key if key in form.fields else None, message)
+        else:
+            return redirect(reverse("projects:detail", args=[code]) + "#status")
+    context = _detail_context(request, project, status_form=form)
+    return render(request, "projects/detail.html", context, status=422)

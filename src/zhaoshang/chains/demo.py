@@ -1,0 +1,154 @@
+"""Demo data for chains: the city's twelve chain maps, the seed's chain leaders and stated
+facts, placements by the classifier; synthetic business scopes and target firms on request.
+
+Seed enterprises get no invented business scope: the classifier places them from their
+names, aliases, their projects in the ledger (names, descriptions, industry codes) and, for
+four firms whose products the seed does not name, a product line from public company
+information, stored with that source so the evidence says where it came from.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from zhaoshang.chains import services, taxonomy
+from zhaoshang.chains.models import Chain, ChainLeader, EnterpriseProfile, Node, Placement
+from zhaoshang.chains.synthetic import products_pool, random_scope
+from zhaoshang.core.models import Source
+from zhaoshang.demo import facts
+
+PUBLIC_INFO = {
+    "title": "公开信息：企业官网与年报中的主营产品",
+    "publisher": "公开信息 / public company information",
+    "note": "仅用于产业链定位的主营产品，不是经营范围原文。 / Main products, used to place firms "
+    "on chain nodes; not the registered business scope.",
+}
+# Products the seed does not name, from the companies' own public descriptions.
+PUBLIC_PRODUCTS = {
+    "Jatco Ltd": "无级变速器（CVT）、自动变速器",
+    "光束汽车有限公司": "纯电动汽车整车（电动MINI）",
+    "北京天兵科技有限公司": "液体运载火箭（天龙系列）、液体火箭发动机",
+    "Merck KGaA": "半导体材料：电子特气、湿电子化学品",
+}
+# Chain leaders the seed names among the city's firms, with the chain and node they lead.
+# 中粮东海粮油 leads grain-and-oil processing, which is none of the twelve chains.
+LEADERS = [
+    ("信义光能控股有限公司", "new-energy", "pv-glass", "全球最大的光伏玻璃制造商"),
+    ("大族激光科技产业集团股份有限公司", "equipment", "laser", "全球最大的工业激光设备生产商"),
+    ("Merck KGaA", "semiconductors", None, "默克半导体"),
+    ("北京天兵科技有限公司", "commercial-aerospace", None, "天兵科技"),
+    ("江苏广大鑫盛精密智造有限公司", "equipment", "wind-equipment", "广大鑫盛"),
+]
+ZF = "ZF Friedrichshafen AG"
+SYN_PREFIX = "（合成）"
+TARGET_POOL = 600
+TARGET_CITIES = ["苏州", "无锡", "常州", "上海", "宁波", "合肥", "深圳", "成都", "西安", "武汉"]
+TARGET_SUFFIXES = ["科技股份有限公司", "新材料有限公司", "装备制造有限公司", "电子科技有限公司",
+                   "能源科技有限公司", "精密工业有限公司"]  # fmt: skip
+
+
+def _seed_source() -> Source | None:
+    return Source.objects.filter(title=facts.SOURCES[facts.SEED]["title"]).first()
+
+
+def load_demo() -> None:
+    """Idempotent and quick when already loaded: the chain maps when missing, the seed's
+    leaders and stated facts, and one placement run the first time."""
+    from zhaoshang.enterprises.models import Enterprise
+
+    files = taxonomy.bundled_files()
+    have = set(Node.objects.values_list("chain__code", flat=True).distinct())
+    if len(have) < len(files):
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            data, _errors = taxonomy.parse_chain(text)
+            if data.get("code") not in have:
+                services.import_chain(user=None, text=text, check_rights=False,
+                                      reason="产业链图谱（内置） / bundled chain map")  # fmt: skip
+    if ChainLeader.objects.exists() and Placement.objects.exists():
+        return
+    with transaction.atomic():
+        seed = _seed_source()
+        public, _created = Source.objects.get_or_create(
+            title=PUBLIC_INFO["title"], defaults=PUBLIC_INFO
+        )
+        names = dict(Enterprise.objects.filter(is_synthetic=False).values_list("name", "pk"))
+        for name, products in PUBLIC_PRODUCTS.items():
+            if name in names:
+                EnterpriseProfile.objects.get_or_create(
+                    enterprise_id=names[name], defaults={"products": products, "source": public}
+                )
+        if ZF in names:
+            profile, _created = EnterpriseProfile.objects.get_or_create(enterprise_id=names[ZF])
+            if profile.stated_cadence_months is None:
+                profile.stated_cadence_months = Decimal(15)
+                profile.source = profile.source or seed
+                profile.save()
+        chains = {c.code: c for c in Chain.objects.all()}
+        for name, chain_code, node_code, note in LEADERS:
+            if name not in names or chain_code not in chains:
+                continue
+            chain = chains[chain_code]
+            node = chain.nodes.filter(code=node_code).first() if node_code else None
+            if not ChainLeader.objects.filter(chain=chain, enterprise_id=names[name]).exists():
+                ChainLeader.objects.create(
+                    chain=chain, enterprise_id=names[name], node=node, note=note, source=seed
+                )
+    services.place_enterprises()
+    services.place_projects()
+
+
+def generate_synthetic(n: int) -> None:
+    """Business scopes for the synthetic enterprises that have none, and a pool of synthetic
+    firms elsewhere (targets, not here), then a placement run. Deterministic; every row it
+    touches is marked synthetic."""
+    from zhaoshang.enterprises.models import Enterprise
+
+    nodes = [
+        {"products": p, "keywords": k} for p, k in Node.objects.values_list("products", "keywords")
+    ]
+    pool = products_pool(nodes)
+    if not pool:
+        return
+    missing = list(
+        Enterprise.objects.filter(is_synthetic=True, business_scope="").values_list("pk", "name")
+    )
+    changed = bool(missing)
+    with transaction.atomic():
+        for pk, name in missing:
+            scope, _trader = random_scope(random.Random(f"scope-{name}"), pool)
+            Enterprise.objects.filter(pk=pk).update(business_scope=scope)
+        wanted = min(TARGET_POOL, max(50, n // 50))
+        have = set(
+            Enterprise.objects.filter(
+                is_synthetic=True, name__startswith=f"{SYN_PREFIX}外地"
+            ).values_list("name", flat=True)
+        )
+        new = []
+        for j in range(wanted):
+            rng = random.Random(f"target-{j}")
+            city = rng.choice(TARGET_CITIES)
+            name = f"{SYN_PREFIX}外地{city}{rng.choice('华瑞恒盛泰达鑫源凯宏远博')}{rng.choice(TARGET_SUFFIXES)}{j:04d}"
+            if name in have:
+                continue
+            scope, _trader = random_scope(rng, pool, trader_share=0.05)
+            new.append(
+                Enterprise(
+                    name=name,
+                    country="CN",
+                    business_scope=scope,
+                    is_listed=rng.random() < 0.15,
+                    is_fortune500=rng.random() < 0.02,
+                    is_high_tech=rng.random() < 0.4,
+                    is_specialised=rng.random() < 0.15,
+                    is_synthetic=True,
+                )
+            )
+        Enterprise.objects.bulk_create(new, batch_size=1000)
+        changed = changed or bool(new)
+    if changed:
+        services.place_enterprises()
+        services.place_projects()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from zhaoshang.chains import views
+
+app_name = "chains"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("gaps/", views.gap_list, name="gaps"),
+    path("import/", views.import_yaml, name="import"),
+    path("weights/", views.save_weights, name="weights"),
+    path("placements/<str:kind>/<int:pk>/<str:action>/", views.decide, name="decide"),
+    path("<slug:code>/", views.chain_map, name="map"),
+    path("<slug:code>/export.yaml", views.export_yaml, name="export"),
+    path("<slug:code>/nodes/<slug:node>/", views.node_panel, name="node"),
+    path("<slug:code>/nodes/<slug:node>/targets/", views.node_targets, name="targets"),
+    path("<slug:code>/nodes/<slug:node>/add/", views.add, name="add"),
+    path("<slug:code>/nodes/<slug:node>/lead/", views.make_lead, name="lead"),
+]

@@ -1,0 +1,355 @@
+"""Cluster and indicator pages. Thin: figures come from `queries`, rights from `access`,
+writes from `services`."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zhaoshang.clusters.access import (
+    clusters_visible_to,
+    definitions_visible_to,
+    figure_refusal,
+    indicators_visible_to,
+)
+from zhaoshang.clusters.excel import export_workbook, import_workbook
+from zhaoshang.clusters.models import Cluster, Indicator, IndicatorKind
+from zhaoshang.clusters.queries import (
+    derived_values,
+    formula_for_people,
+    percent_text,
+    scope_label,
+    series,
+    target_statuses,
+    wan_text,
+)
+from zhaoshang.clusters.services import ImportRefused
+from zhaoshang.core.access import role_of
+from zhaoshang.core.errors import InputError, NotAllowed
+from zhaoshang.core.history import describe
+from zhaoshang.core.models import ChangeLog, Role
+
+PIPELINE_PAGE = 50
+YI = Decimal(10000)
+
+
+def _yi(value: Decimal | None) -> float | None:
+    """万元 -> 亿元 as a plain number for a chart."""
+    return None if value is None else float(value / YI)
+
+
+def _chart(status) -> dict:
+    """What one bullet chart needs: values in 亿元 and the labels in the reader's language."""
+    return {
+        "id": f"bullet-{status.target.pk}",
+        "name": status.cluster.name,
+        "target_year": status.target_year,
+        "target": _yi(status.target_wan),
+        "actual": _yi(status.actual_wan),
+        "actual_year": status.actual_year,
+        "low": _yi(status.low_wan),
+        "high": _yi(status.high_wan),
+        "central": _yi(status.central_wan),
+        "pipeline": _yi(status.pipeline.on_plan_wan),
+        "labels": {
+            "actual": _("Actual %(year)s") % {"year": status.actual_year or "—"},
+            "target": _("Target %(year)s") % {"year": status.target_year},
+            "range": _("Projected range %(year)s") % {"year": status.target_year},
+            "trend": _("Trend"),
+            "unit": _("CNY 100m"),
+        },
+    }
+
+
+def _row(status) -> dict:
+    p = status.pipeline
+    return {
+        "s": status,
+        "chart": _chart(status),
+        "target": wan_text(status.target_wan, status.target.qualifier),
+        "actual": wan_text(status.actual_wan, status.actual.qualifier if status.actual else ""),
+        "gap": wan_text(status.gap_wan),
+        "needed": percent_text(status.needed_growth),
+        "achieved": percent_text(status.achieved_growth),
+        "low": wan_text(status.low_wan),
+        "high": wan_text(status.high_wan),
+        "central": wan_text(status.central_wan),
+        "on_plan": wan_text(p.on_plan_wan),
+        "started": wan_text(p.started_wan),
+        "on_plan_share": percent_text(status.gap_closed_share(p.on_plan_wan)),
+        "started_share": percent_text(status.gap_closed_share(p.started_wan)),
+    }
+
+
+def _clusters():
+    return Cluster.objects.select_related("unit").prefetch_related(
+        "chains", "nodes__chain", "industries", "enterprises"
+    )
+
+
+@login_required
+def cluster_list(request):
+    clusters = list(_clusters().filter(pk__in=clusters_visible_to(request.user)))
+    rows = [_row(s) for s in target_statuses(clusters)]
+    by_cluster: dict[int, list] = {}
+    for row in rows:
+        by_cluster.setdefault(row["s"].cluster.pk, []).append(row)
+    return render(
+        request,
+        "clusters/list.html",
+        {
+            "clusters": [(c, by_cluster.get(c.pk, [])) for c in clusters],
+            "charts": [row["chart"] for row in rows],
+        },
+    )
+
+
+def _history(cluster: Cluster) -> list:
+    types = ContentType.objects.get_for_models(Cluster, Indicator)
+    ids = [str(i) for i in cluster.indicators.values_list("pk", flat=True)]
+    logs = ChangeLog.objects.filter(
+        content_type=types[Cluster], object_id=str(cluster.pk)
+    ) | ChangeLog.objects.filter(content_type=types[Indicator], object_id__in=ids)
+    return [(log, describe(log)) for log in logs.select_related("user", "content_type")[:200]]
+
+
+@login_required
+def cluster_detail(request, pk: int):
+    cluster = _clusters().filter(pk=pk, pk__in=clusters_visible_to(request.user)).first()
+    if cluster is None:
+        raise Http404(pk)
+    statuses = target_statuses([cluster])
+    rows = [_row(s) for s in statuses]
+    years = sorted({s.target_year for s in statuses})
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        year = years[0] if years else datetime.date.today().year
+    chosen = next((s for s in statuses if s.target_year == year), statuses[0] if statuses else None)
+    pipe = chosen.pipeline if chosen else None
+    page = None
+    if pipe is not None:
+        ordered = sorted(
+            pipe.rows,
+            key=lambda r: (
+                not r.counted_on_plan,
+                r.production_on or datetime.date.max,
+                -(r.yearly_wan or 0),
+                r.code,
+            ),
+        )
+        page = Paginator(ordered, PIPELINE_PAGE).get_page(request.GET.get("page"))
+    actuals = list(
+        cluster.indicators.filter(kind=IndicatorKind.ACTUAL)
+        .select_related("source")
+        .order_by("period")
+    )
+    trend = {
+        "years": [a.period for a in actuals if len(a.period) == 4],
+        "values": [float(a.value) for a in actuals if len(a.period) == 4],
+        "synthetic": [a.is_synthetic for a in actuals if len(a.period) == 4],
+        "targets": [
+            {
+                "year": s.target_year,
+                "target": float(s.target.value),
+                "low": _yi(s.low_wan),
+                "high": _yi(s.high_wan),
+                "central": _yi(s.central_wan),
+            }
+            for s in statuses
+        ],
+        "unit": actuals[0].unit_of_measure if actuals else "亿元",
+        "labels": {
+            "actual": _("Actual"),
+            "target": _("Target"),
+            "range": _("Projected range"),
+            "trend": _("Trend"),
+        },
+    }
+    by_year = {
+        "years": [y for y, _v in pipe.by_year()] if pipe else [],
+        "values": [_yi(v) for _y, v in pipe.by_year()] if pipe else [],
+        "target_year": year,
+        "label": _(
+            "Yearly output at full production by planned production year (100 million yuan)"
+        ),
+    }
+    return render(
+        request,
+        "clusters/detail.html",
+        {
+            "cluster": cluster,
+            "rows": rows,
+            "charts": [row["chart"] for row in rows],
+            "trend": trend,
+            "by_year": by_year,
+            "actuals": actuals,
+            "year": year,
+            "years": years,
+            "pipeline": pipe,
+            "chosen": _row(chosen) if chosen else None,
+            "page": page,
+            "history": _history(cluster),
+            "can_record": figure_refusal(request.user, cluster.unit_id) is None,
+        },
+    )
+
+
+@login_required
+def indicator_list(request):
+    definitions = list(definitions_visible_to(request.user))
+    latest: dict[str, Indicator] = {}
+    rows = (
+        Indicator.objects.filter(cluster__isnull=True, chain__isnull=True)
+        .select_related("region", "source")
+        .order_by("code", "period")
+    )
+    for row in rows:
+        if row.kind == IndicatorKind.ACTUAL or row.code not in latest:
+            latest[row.code] = row
+    items = []
+    for d in definitions:
+        item = {"d": d, "latest": latest.get(d.code), "formula": formula_for_people(d)}
+        if d.is_derived:
+            values = derived_values(d)
+            item["derived"] = values[-1] if values else None
+        items.append(item)
+    return render(
+        request,
+        "clusters/indicators.html",
+        {
+            "items": items,
+            "can_import": role_of(request.user)
+            in (Role.CITY_ADMIN, Role.BUREAU_EDITOR, Role.TOWN_EDITOR),
+        },
+    )
+
+
+@login_required
+def indicator_detail(request, code: str):
+    definition = definitions_visible_to(request.user).filter(code=code).first()
+    if definition is None:
+        raise Http404(code)
+    formula = formula_for_people(definition)
+    if definition.is_derived:
+        values = derived_values(definition)
+        rows = []
+        groups: dict[str, list] = {}
+        for v in values:
+            groups.setdefault(v.scope_label, []).append(v)
+        chart_series = [
+            {
+                "name": label,
+                "kind": "derived",
+                "points": [[v.period, float(v.value.amount)] for v in items],
+            }
+            for label, items in groups.items()
+        ]
+        history = []
+    else:
+        values = []
+        rows = series(definition)
+        groups = {}
+        for row in rows:
+            groups.setdefault((scope_label(row), row.kind), []).append(row)
+        chart_series = [
+            {
+                "name": f"{label} · {IndicatorKind(kind).label}",
+                "kind": kind,
+                "points": [[r.period, float(r.value)] for r in items],
+            }
+            for (label, kind), items in groups.items()
+        ]
+        ids = [str(r.pk) for r in rows]
+        history = [
+            (log, describe(log))
+            for log in ChangeLog.objects.filter(
+                content_type=ContentType.objects.get_for_model(Indicator), object_id__in=ids
+            ).select_related("user", "content_type")[:200]
+        ]
+    periods = sorted({p for s in chart_series for p, _v in s["points"]})
+    return render(
+        request,
+        "clusters/indicator.html",
+        {
+            "definition": definition,
+            "formula": formula,
+            "derived": values,
+            "rows": rows,
+            "history": history,
+            "chart": {
+                "periods": periods,
+                "series": chart_series,
+                "unit": definition.unit_of_measure,
+            },
+        },
+    )
+
+
+@login_required
+def indicator_export(request):
+    rows = (
+        indicators_visible_to(request.user)
+        .exclude(kind=IndicatorKind.DERIVED)
+        .select_related("region", "cluster", "chain", "source")
+        .order_by("code", "region_id", "cluster_id", "chain_id", "period", "kind")
+    )
+    content = export_workbook(rows, list(definitions_visible_to(request.user)))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"indicators-{datetime.date.today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_import(request):
+    """Upload the Excel table: check it (nothing written) or import it, all rows or none."""
+    context: dict = {"result": None, "errors": [], "file_errors": []}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        commit = request.POST.get("action") == "import"
+        replace = request.POST.get("replace") == "on"
+        reason = request.POST.get("reason", "").strip()
+        if upload is None:
+            context["file_errors"] = [_("Choose an Excel file (.xlsx) to import.")]
+        else:
+            try:
+                result = import_workbook(
+                    user=request.user,
+                    file=upload,
+                    dry_run=not commit,
+                    replace=replace,
+                    reason=reason,
+                )
+            except ImportRefused as exc:
+                context["errors"] = exc.result.errors
+            except InputError as exc:
+                context["file_errors"] = [m for ms in exc.fields.values() for m in ms]
+            except NotAllowed as exc:
+                context["file_errors"] = [str(exc)]
+            else:
+                counts = {s: result.count(s) for s in ("new", "changed", "unchanged")}
+                if commit:
+                    messages.success(
+                        request,
+                        _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+                        % counts,
+                    )
+                    return redirect("clusters:indicators")
+                context["result"] = result
+                context["counts"] = counts
+        context.update({"replace": replace, "reason": reason})
+    return render(request, "clusters/import.html", context)

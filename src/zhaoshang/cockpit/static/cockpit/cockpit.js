@@ -1,0 +1,126 @@
+/* Cockpit charts: drawn with ECharts from the JSON the server hands over (json_script
+   "cockpit-data"), drawn again whenever htmx swaps the figures after a filter change.
+   Each chart has its table beside it (shown to screen readers always, to everyone on
+   "Show as table") and a PNG download. */
+(function () {
+  "use strict";
+  var charts = {};
+  var PALETTE = ["#b3261e", "#1f6feb", "#2da44e", "#bf8700", "#8250df", "#cf222e", "#0a7ea4", "#6e7781"];
+
+  function data() {
+    var el = document.getElementById("cockpit-data");
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function fmt(v) {
+    return (Math.round(v * 100) / 100).toLocaleString();
+  }
+
+  function bars(d, text, horizontal) {
+    var cat = { type: "category", data: d.labels, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    var val = { type: "value", name: text.yi, nameLocation: "middle", nameGap: horizontal ? 24 : 40, axisLabel: { formatter: fmt } };
+    return {
+      color: PALETTE,
+      grid: { left: horizontal ? 120 : 50, right: 24, top: 10, bottom: horizontal ? 40 : 70, containLabel: false },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (ps) {
+          var p = ps[0];
+          return p.name + "<br>" + text.investment + ": " + fmt(p.value) + " " + text.yi +
+            "<br>" + text.count + ": " + d.counts[p.dataIndex];
+        }
+      },
+      xAxis: horizontal ? val : Object.assign(cat, { axisLabel: { rotate: 35, interval: 0, width: 90, overflow: "truncate" } }),
+      yAxis: horizontal ? Object.assign(cat, { inverse: true }) : val,
+      series: [{ type: "bar", data: d.values, barMaxWidth: 28 }]
+    };
+  }
+
+  function options(name, all) {
+    var text = all.text;
+    if (name === "unit") return bars(all.unit, text, true);
+    if (name === "industry") return bars(all.industry, text, true);
+    if (name === "chain") return bars(all.chain, text, true);
+    if (name === "funnel") {
+      var f = all.funnel;
+      return {
+        color: PALETTE,
+        tooltip: { trigger: "item", formatter: "{b}: {c}" },
+        series: [{
+          type: "funnel", sort: "none", left: "10%", width: "80%", top: 10, bottom: 10, minSize: "28%",
+          label: { show: true, position: "inside", formatter: "{b} {c}" },
+          data: f.labels.map(function (l, i) { return { name: l, value: f.values[i] }; })
+        }]
+      };
+    }
+    if (name === "monthly") {
+      var m = all.monthly;
+      var series = [];
+      m.series.forEach(function (s) {
+        series.push({ name: s.name, type: "bar", data: s.counts, barMaxWidth: 14 });
+      });
+      m.series.forEach(function (s) {
+        series.push({ name: s.name + " (" + text.yi + ")", type: "line", yAxisIndex: 1, data: s.values, smooth: true, symbolSize: 4 });
+      });
+      return {
+        color: PALETTE,
+        legend: { top: 0, type: "scroll" },
+        grid: { left: 45, right: 55, top: 40, bottom: 40 },
+        tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: m.labels, axisLabel: { rotate: 45 } },
+        yAxis: [
+          { type: "value", name: text.count, minInterval: 1 },
+          { type: "value", name: text.yi, axisLabel: { formatter: fmt } }
+        ],
+        series: series
+      };
+    }
+    return null;
+  }
+
+  function draw() {
+    var all = data();
+    if (!all || typeof echarts === "undefined") return;
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var name = el.getAttribute("data-chart");
+      var old = echarts.getInstanceByDom(el);
+      if (old) old.dispose();
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(options(name, all));
+      charts[name] = chart;
+    });
+    document.body.classList.add("charts-drawn");
+  }
+
+  function png(name) {
+    var chart = charts[name];
+    if (!chart) return;
+    var a = document.createElement("a");
+    a.href = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+    a.download = "cockpit-" + name + ".png";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-png], [data-toggle-table]");
+    if (!btn) return;
+    if (btn.hasAttribute("data-png")) {
+      png(btn.getAttribute("data-png"));
+      return;
+    }
+    var name = btn.getAttribute("data-toggle-table");
+    var box = document.getElementById("box-" + name);
+    var open = box.classList.toggle("show-table");
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
+  window.addEventListener("resize", function () {
+    Object.keys(charts).forEach(function (k) { charts[k].resize(); });
+  });
+  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    if (ev.target && ev.target.id === "cockpit-body") draw();
+  });
+})();

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from zhaoshang.enterprises import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("enterprises/", views.enterprise_list, name="list"),
+    path("enterprises/new/", views.enterprise_create, name="create"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="edit"),
+]

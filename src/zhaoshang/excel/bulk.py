@@ -1,0 +1,1259 @@
+"""Many projects at once: every row checked with the ledger's rules, then written together.
+
+This is the bulk path of `projects.services` for imports of 10^5 rows. `create_project`
+and `update_project` check and save one project with a few queries each; here the
+reference tables, the projects and their dates are read once, every row is checked in
+memory with the same rules and messages, and the writes go through `BulkInserter` and
+`executemany`, with one ChangeLog per created or changed project (and per new investor).
+
+    plan = plan_projects(user=u, rows=[BulkRow(ref=7, data={"name": "X项目", ...})])
+    plan.counts  -> {"created": 1, "updated": 0, "unchanged": 0, "errors": 0}
+    write_projects(user=u, plan=plan, reason="import 台账.xlsx")
+
+Data values are what `lib.excel` reads from cells: text, `Money`, `(date, precision)`,
+bool, int, choice values; plain strings are accepted for amounts and dates too. A key
+missing from a row leaves the stored value alone (a blank cell never erases anything).
+It lives beside the Excel import rather than in `projects/services.py` so that its own
+messages are in this app's catalogue; it reuses the ledger's rules and their wording.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhaoshang.chains.models import Chain
+from zhaoshang.core.access import role_of
+from zhaoshang.core.bulk import BulkInserter
+from zhaoshang.core.errors import NotAllowed
+from zhaoshang.core.history import _plain
+from zhaoshang.core.models import ChangeAction, ChangeLog, Role
+from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
+from zhaoshang.industries.models import Industry
+from zhaoshang.lib.dates import DateError, parse_date_text
+from zhaoshang.lib.excel import Money, name_key, normalise_name, to_simplified
+from zhaoshang.lib.money import AmountError, parse_amount
+from zhaoshang.projects.access import edit_refusal
+from zhaoshang.projects.models import (
+    STAGE_ORDER,
+    Nature,
+    Project,
+    ProjectInvestor,
+    Stage,
+    StageDate,
+    Status,
+    stage_index,
+    validate_national_code,
+)
+from zhaoshang.projects.services import (
+    AMOUNT_FIELDS,
+    AMOUNT_TEXT_MAX,
+    FOREIGN_AMOUNTS,
+    TEXT_FIELDS,
+    PartialDate,
+)
+from zhaoshang.regions.models import Level, Region, RegionAlias
+
+CHUNK = 900  # parameters per IN (...) query, below every backend's limit
+PLAIN_FIELDS = ("description", "category", "address", "phase_label", "capacity", "status_reason")
+LOOKUP_KEYS = {"name", "code", "national_code", "unit", "location", "industry", "chain",
+               "investors", "parent", "stage", "status", "nature", "is_foreign", "is_synthetic",
+               "expected_jobs", *PLAIN_FIELDS, *AMOUNT_FIELDS}  # fmt: skip
+DATE_KEYS = {f"{p}_{s}" for s in STAGE_ORDER for p in ("planned", "actual")}
+AMOUNT_COLUMNS = [
+    f"{a}_{suffix}"
+    for a in AMOUNT_FIELDS
+    for suffix in (
+        ("wan", "qualifier", "text", "currency", "original", "rate")
+        if a in FOREIGN_AMOUNTS
+        else ("wan", "qualifier", "text")
+    )
+]
+COLUMNS = ["name", "code", "national_code", "unit_id", "industry_id", "chain_id", "parent_id",
+           "is_foreign", "is_synthetic", "nature", "stage", "status", "status_since",
+           "expected_jobs", *PLAIN_FIELDS, *AMOUNT_COLUMNS]  # fmt: skip
+FK_FIELDS = {
+    "unit_id": "unit",
+    "industry_id": "industry",
+    "chain_id": "chain",
+    "parent_id": "parent",
+}
+STAGES = frozenset(Stage.values)
+CHOICES = {"nature": frozenset(Nature.values), "status": frozenset(Status.values), "stage": STAGES}
+
+
+def _ignore(*args: Any) -> None:
+    """Keys the row check reads itself (unit and location decide together)."""
+
+
+class _Inserter(BulkInserter):
+    """`BulkInserter` with the per-value work cut to what a value needs: text, numbers,
+    flags and decimals go to the driver as they are (as the ORM's preparation leaves
+    them), each distinct date and moment is prepared once (an import stamps 10^5 rows
+    with the same moment), anything else goes through the field as in `BulkInserter`."""
+
+    def __init__(self, model, varying) -> None:
+        super().__init__(model, varying)
+        probe = Decimal("1.5")
+        self.spec = []
+        for pos, field_, key, plain in zip(
+            self.positions, self.varying, self.keys, self.plain, strict=True
+        ):
+            kind = field_.get_internal_type()
+            if plain:
+                convert = _plain_or(field_, self.connection)
+            elif (
+                kind == "DecimalField" and field_.get_db_prep_save(probe, self.connection) == probe
+            ):
+                convert = _decimal_or(field_, self.connection)
+            elif kind in ("DateField", "DateTimeField"):
+                convert = _memo(field_, self.connection)
+            else:
+                convert = _prep(field_, self.connection)
+            default = field_.get_db_prep_save(field_.get_default(), self.connection)
+            self.spec.append((pos, key, convert, default))
+
+    def row(self, values) -> list[Any]:
+        row = list(self.template)
+        get = values.get
+        for pos, key, convert, default in self.spec:
+            value = get(key, _MISSING)
+            if value is _MISSING:
+                row[pos] = default
+            elif value is None:
+                row[pos] = None
+            else:
+                row[pos] = convert(value)
+        return row
+
+
+def _plain_or(field_, connection):
+    def convert(value):
+        kind = value.__class__
+        return (
+            value
+            if kind is str or kind is int or kind is bool
+            else field_.get_db_prep_save(value, connection)
+        )
+
+    return convert
+
+
+def _decimal_or(field_, connection):
+    def convert(value):
+        return value if value.__class__ is Decimal else field_.get_db_prep_save(value, connection)
+
+    return convert
+
+
+def _memo(field_, connection):
+    seen: dict[Any, Any] = {}
+
+    def convert(value):
+        try:
+            return seen[value]
+        except KeyError:
+            found = seen[value] = field_.get_db_prep_save(value, connection)
+            return found
+
+    return convert
+
+
+def _prep(field_, connection):
+    return lambda value: field_.get_db_prep_save(value, connection)
+
+
+_MISSING = object()
+
+
+def _plain_fast(value: Any) -> Any:
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool:
+        return value
+    if kind is Decimal:
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return _plain(value)
+
+
+class BulkRow(NamedTuple):
+    ref: Any  # what the caller names the row by (a row number, sheet and row …)
+    data: dict[str, Any]
+    name_key: str = ""  # lib.excel.name_key of the name, when the caller has it already
+
+
+@dataclass
+class BulkOutcome:
+    ref: Any
+    action: str  # create, update, unchanged, error
+    code: str = ""
+    name: str = ""
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # field, value, message
+    project_id: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # columns to write
+    dates: dict[tuple[str, str], PartialDate | None] = field(default_factory=dict)
+    investors: list[int | str] | None = None
+    parent_code: str | None = None  # a parent created by the same import
+
+
+@dataclass
+class BulkPlan:
+    outcomes: list[BulkOutcome]
+    new_enterprises: list[str] = field(default_factory=list)
+    written: bool = False
+    planner: Any = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        names = {
+            "create": "created",
+            "update": "updated",
+            "unchanged": "unchanged",
+            "error": "errors",
+        }
+        out = dict.fromkeys(names.values(), 0)
+        for o in self.outcomes:
+            out[names[o.action]] += 1
+        return out
+
+    @property
+    def has_errors(self) -> bool:
+        return any(o.errors for o in self.outcomes)
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+class _Reference:
+    """The reference tables and the ledger's projects, read once for a whole import."""
+
+    def __init__(self) -> None:
+        home = settings.ZHAOSHANG_HOME_COUNTY
+        townships = list(
+            Region.objects.filter(level=Level.TOWNSHIP).values_list(
+                "code", "name", "short_name", "parent_id"
+            )
+        )
+        aliases = list(
+            RegionAlias.objects.filter(region__level=Level.TOWNSHIP).values_list(
+                "region_id", "alias", "region__parent_id"
+            )
+        )
+        # find_unit's order: code; home name; home alias; any name; any alias. Lower ranks
+        # are written first and overwritten; within a rank the smallest code wins.
+        self.units: dict[str, str] = {}
+        ranked: list[tuple[int, str, str]] = []
+        for code, name, short, parent in townships:
+            for text in (name, short):
+                if text:
+                    ranked.append((1 if parent == home else 3, text, code))
+        for code, alias, parent in aliases:
+            ranked.append((2 if parent == home else 4, alias, code))
+        for _rank, text, code in sorted(ranked, key=lambda t: (t[0], t[2]), reverse=True):
+            self.units[name_key(text)] = code
+        for code, *_rest in townships:
+            self.units[code] = code
+        self.unit_names = {code: (short or name) for code, name, short, _p in townships}
+        self.unit_full = {code: name for code, name, _s, _p in townships}
+        # home units by length, for "锦丰镇沙洲西路" -> 锦丰镇
+        self.unit_words = sorted(
+            ((name_key(t), c) for r, t, c in ranked if r in (1, 2) and len(t) >= 2),
+            key=lambda tc: -len(tc[0]),
+        )
+        industries = list(Industry.objects.values_list("code", "name", "level"))
+        self.industry_codes = {code for code, _n, _l in industries}
+        self.industry_names: dict[str, str] = {}
+        for code, name, _level in sorted(industries, key=lambda t: len(t[0])):
+            self.industry_names[name_key(name)] = code
+        self.industry_str = {code: f"{code} {name}" for code, name, _l in industries}
+        self.chains: dict[str, int] = {}
+        self.chain_names: dict[int, str] = {}
+        for pk, code, name in Chain.objects.values_list("pk", "code", "name"):
+            self.chains[code] = pk
+            self.chains[name_key(name)] = pk
+            self.chain_names[pk] = name
+        self._enterprises: dict[str, int] | None = None
+        self.enterprise_names: dict[int, str] = {}
+
+    def unit(self, text: str) -> str | None:
+        return self.units.get(text.strip()) or self.units.get(name_key(text))
+
+    def unit_in(self, text: str) -> str | None:
+        key = name_key(text)
+        for word, code in self.unit_words:
+            if word in key:
+                return code
+        return None
+
+    def industry(self, text: str) -> str | None:
+        raw = str(text).strip().upper()
+        if raw in self.industry_codes:
+            return raw
+        head = raw.split()[0] if raw.split() else raw
+        digits = "".join(ch for ch in head if ch.isdigit())
+        if digits and digits == head and digits in self.industry_codes:
+            return digits
+        return self.industry_names.get(name_key(text))
+
+    def chain(self, text: str) -> int | None:
+        return self.chains.get(str(text).strip()) or self.chains.get(name_key(text))
+
+    def enterprise(self, text: str) -> int | None:
+        if self._enterprises is None:
+            found: dict[str, int] = {}
+            for pk, alias in EnterpriseAlias.objects.values_list("enterprise_id", "alias"):
+                found.setdefault(name_key(alias), pk)
+            for pk, name, credit in Enterprise.objects.values_list("pk", "name", "credit_code"):
+                found[name_key(name)] = pk
+                if credit:
+                    found[credit.upper()] = pk
+                self.enterprise_names[pk] = name
+            self._enterprises = found
+        return self._enterprises.get(str(text).strip().upper()) or self._enterprises.get(
+            name_key(text)
+        )
+
+
+class _StoredDates(NamedTuple):
+    planned_on: datetime.date | None
+    planned_precision: str
+    actual_on: datetime.date | None
+    actual_precision: str
+
+    def partial(self, prefix: str) -> PartialDate | None:
+        on = self.planned_on if prefix == "planned" else self.actual_on
+        if on is None:
+            return None
+        return PartialDate(
+            on, self.planned_precision if prefix == "planned" else self.actual_precision
+        )
+
+
+class _Projects:
+    """The ledger's projects, as far as matching and comparing rows needs them."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, int] = {}
+        self.by_national: dict[str, int] = {}
+        self.by_name_unit: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        self.code_of: dict[int, str] = {}
+        self.key_of: dict[int, str] = {}
+        for pk, code, national, name, unit in Project.objects.values_list(
+            "pk", "code", "national_code", "name", "unit_id"
+        ).iterator(chunk_size=10_000):
+            self.by_code[code] = pk
+            self.code_of[pk] = code
+            if national:
+                self.by_national.setdefault(national, pk)
+            key = name_key(name)
+            self.key_of[pk] = key
+            self.by_name_unit[(key, unit)].append(pk)
+            self.by_name[key].append(pk)
+        self.total = len(self.code_of)
+
+    def details(self, pks: set[int]) -> tuple[dict[int, dict], dict, dict]:
+        """Stored columns, stage dates and investors of the projects `pks`."""
+        wanted = ["pk", "version", *COLUMNS]
+        rows: dict[int, dict] = {}
+        dates: dict[int, dict[str, _StoredDates]] = defaultdict(dict)
+        investors: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        if not pks:
+            return rows, dates, investors
+        everything = len(pks) > self.total // 3
+        if everything:
+            for values in Project.objects.values(*wanted).iterator(chunk_size=10_000):
+                if values["pk"] in pks:
+                    rows[values["pk"]] = values
+            sd_qs = [StageDate.objects.all()]
+            link_qs = [ProjectInvestor.objects.all()]
+        else:
+            ordered = sorted(pks)
+            for chunk in _chunks(ordered):
+                for values in Project.objects.filter(pk__in=chunk).values(*wanted):
+                    rows[values["pk"]] = values
+            sd_qs = [StageDate.objects.filter(project_id__in=c) for c in _chunks(ordered)]
+            link_qs = [ProjectInvestor.objects.filter(project_id__in=c) for c in _chunks(ordered)]
+        for qs in sd_qs:
+            for project_id, stage, p_on, p_prec, a_on, a_prec in qs.values_list(
+                "project_id", "stage", "planned_on", "planned_precision", "actual_on",
+                "actual_precision",
+            ).iterator(chunk_size=10_000):  # fmt: skip
+                if project_id in pks:
+                    dates[project_id][stage] = _StoredDates(p_on, p_prec, a_on, a_prec)
+        for qs in link_qs:
+            for project_id, enterprise_id, name in qs.order_by("id").values_list(
+                "project_id", "enterprise_id", "enterprise__name"
+            ):
+                if project_id in pks:
+                    investors[project_id].append((enterprise_id, name))
+        return rows, dates, investors
+
+
+def _money(value: Any) -> Money:
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, Decimal | int):
+        return Money(Decimal(value), "exact", "", "CNY", Decimal(value), None)
+    amount = parse_amount(str(value))
+    return Money(amount.value_wan, amount.qualifier.value, amount.text, amount.currency,
+                 amount.original, amount.rate)  # fmt: skip
+
+
+def _date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, tuple):
+        return PartialDate(*value)
+    if isinstance(value, datetime.datetime):
+        return PartialDate(value.date(), "day")
+    if isinstance(value, datetime.date):
+        return PartialDate(value, "day")
+    return PartialDate(*parse_date_text(str(value)))
+
+
+class _Planner:
+    def __init__(self, user, default_unit: str | None) -> None:
+        self.user = user
+        self.role = role_of(user)
+        self.default_unit = default_unit
+        self.ref = _Reference()
+        self.projects = _Projects()
+        self.refusals: dict[str | None, str | None] = {}
+        self.today = timezone.localdate()
+        self.today_partial = PartialDate(self.today)
+        self.seen: dict[Any, Any] = {}  # code / name key -> ref of the first row
+        self.handlers = self._make_handlers()
+        self.investor_cache: dict[Any, int | str] = {}
+
+    def refusal(self, unit: str | None) -> str | None:
+        if unit not in self.refusals:
+            self.refusals[unit] = edit_refusal(self.user, unit)
+        return self.refusals[unit]
+
+    def plan(self, rows: list[BulkRow], progress) -> BulkPlan:
+        # first pass: match every row to a project (or none), so stored values are read once
+        matched: list[tuple[BulkRow, int | None, str | None, list]] = []
+        for row in rows:
+            errors: list[tuple[str, str, str]] = []
+            pk, unit = self._match(row.data, errors, row.name_key)
+            matched.append((row, pk, unit, errors))
+        pks = {pk for _r, pk, _u, _e in matched if pk is not None}
+        self.stored, self.stored_dates, self.stored_investors = self.projects.details(pks)
+        if any("investors" in r.data for r in rows):
+            self.ref.enterprise("")  # loads the registry once
+        outcomes = []
+        new_codes = {str(r.data["code"]).strip() for r, pk, _u, _e in matched
+                     if pk is None and r.data.get("code")}  # fmt: skip
+        self.new_codes = new_codes
+        for i, (row, pk, unit, errors) in enumerate(matched, 1):
+            outcomes.append(self._row(row, pk, unit, errors))
+            if progress and i % 2000 == 0:
+                progress(i, len(rows))
+        if progress:
+            progress(len(rows), len(rows))
+        self._check_parents(outcomes)
+        new_names = sorted(
+            {
+                i
+                for o in outcomes
+                if o.investors and not o.errors
+                for i in o.investors
+                if isinstance(i, str)
+            }
+        )
+        plan = BulkPlan(outcomes, new_names)
+        plan.planner = self
+        return plan
+
+    def _match(self, data: dict, errors: list, key: str = "") -> tuple[int | None, str | None]:
+        """(stored project or None, township unit code or None) of one row."""
+        unit = None
+        given_unit = False
+        if data.get("unit"):
+            given_unit = True
+            unit = self.ref.unit(str(data["unit"]))
+            if unit is None:
+                errors.append(
+                    (
+                        "unit",
+                        str(data["unit"]),
+                        _("unknown township unit “%(value)s”")
+                        % {"value": str(data["unit"]).strip()},
+                    )
+                )
+        elif data.get("location"):
+            unit = self.ref.unit(str(data["location"])) or self.ref.unit_in(str(data["location"]))
+            given_unit = unit is not None
+        projects = self.projects
+        code = _text(data.get("code"))
+        if code and code in projects.by_code:
+            return projects.by_code[code], unit
+        national = _text(data.get("national_code"))
+        if national and national in projects.by_national and not code:
+            return projects.by_national[national], unit
+        if code:
+            return None, unit
+        name = data.get("name")
+        if not name:
+            return None, unit
+        key = key or name_key(name)
+        if given_unit or (unit is None and self.default_unit and not data.get("location")):
+            candidates = projects.by_name_unit.get(
+                (key, unit if given_unit else self.default_unit), []
+            )
+            if not given_unit and not candidates:
+                candidates = projects.by_name.get(key, [])
+        elif data.get("unit"):
+            candidates = []
+        else:
+            candidates = projects.by_name.get(key, [])
+        if len(candidates) > 1:
+            errors.append(
+                (
+                    "name",
+                    str(name),
+                    _(
+                        "%(count)s projects in the ledger are called “%(value)s”; add their project "
+                        "codes or township units to tell them apart"
+                    )
+                    % {"count": len(candidates), "value": name},
+                )
+            )
+            return None, unit
+        return (candidates[0] if candidates else None), unit
+
+    def _row(self, row: BulkRow, pk: int | None, unit: str | None, errors: list) -> BulkOutcome:
+        """Check one row; the columns to write go to `values`, and for a stored project
+        what changes goes to `changes` (a new project's history is made when written)."""
+        data = row.data
+        creating = pk is None
+        stored = self.stored.get(pk) if pk else None
+        out = BulkOutcome(row.ref, "create" if creating else "update", project_id=pk)
+        values: dict[str, Any] = {}
+        given: dict[tuple[str, str], PartialDate] = {}
+
+        def fail(field_name: str, value: Any, message: Any) -> None:
+            errors.append((field_name, "" if value is None else str(value), str(message)))
+
+        for key, value in data.items():
+            if value is None or value == "":
+                continue
+            handler = self.handlers.get(key)
+            if handler is not None:
+                handler(key, value, values, stored, fail, out)
+            elif key in DATE_KEYS:
+                try:
+                    prefix, stage = key.split("_", 1)
+                    given[(prefix, stage)] = _date(value)
+                except (DateError, ValueError, TypeError) as exc:
+                    fail(key, value, exc)
+            elif key not in ("unit", "location", "category"):
+                fail(key, value, _("unknown field “%(value)s”") % {"value": key})
+
+        # identity
+        name = values.get("name") or (stored["name"] if stored else "")
+        if creating and not name and not any(f == "name" for f, _v, _m in errors):
+            fail("name", "", _("a project needs a name"))
+        out.name = name
+        code = values.get("code") or (stored["code"] if stored else "")
+        out.code = code
+        keys: list[tuple] = [("code", code)] if code else []
+        if creating and name:
+            keys.append(("name", row.name_key or name_key(name), unit))
+        if not creating:
+            keys.append(("pk", pk))
+        for key in keys:
+            if key in self.seen:
+                shown = code if key[0] == "code" else name
+                fail("code" if key[0] == "code" else "name", shown,
+                     _same_as(self.seen[key]))  # fmt: skip
+                break
+        for key in keys:
+            self.seen.setdefault(key, row.ref)
+
+        # where, and who may write it
+        stored_unit = stored["unit_id"] if stored else None
+        target_unit = stored_unit
+        location = data.get("location")
+        if unit is not None and (data.get("unit") or location):
+            target_unit = unit
+        elif creating and self.default_unit and not data.get("unit"):
+            target_unit = self.default_unit
+        if not any(f == "unit" for f, _v, _m in errors):
+            if creating or target_unit != stored_unit:
+                values["unit_id"] = target_unit
+            for check in {stored_unit if stored else target_unit, target_unit}:
+                reason = self.refusal(check)
+                if reason:
+                    fail("unit", self.ref.unit_names.get(check or "", "") or "—", reason)
+                    break
+        if location and (data.get("unit") or self.ref.unit(str(location)) is None):
+            if not data.get("address"):
+                self._text("address", location, values, stored, fail, out)
+        category = data.get("category")
+        if category:
+            self._text("category", to_simplified(str(category)), values, stored, fail, out)
+
+        # stage and dates
+        stage = data.get("stage") if data.get("stage") in STAGES else None
+        if stage is None:
+            if creating:
+                reached = [s for (p, s) in given if p == "actual"]
+                stage = max(reached, key=stage_index) if reached else Stage.LEAD
+            else:
+                stage = stored["stage"]
+        if creating or stage != stored["stage"]:
+            values["stage"] = stage
+        stored_dates = self.stored_dates.get(pk, {}) if pk else {}
+        for (prefix, s), when in given.items():
+            before = stored_dates[s].partial(prefix) if s in stored_dates else None
+            if before != when:
+                out.dates[(prefix, s)] = when
+        if given or (stored and "stage" in values):
+            self._check_dates(stage, stored_dates, given, fail)
+        status = values.get("status", stored["status"] if stored else Status.ON_TRACK)
+        if status != Status.ON_TRACK:
+            reason = values.get("status_reason", stored["status_reason"] if stored else "")
+            if not (reason or "").strip():
+                fail("status_reason", "", _("a %(status)s project needs a reason") % {"status": Status(status).label})  # fmt: skip
+            if stored is None or status != stored["status"]:
+                values["status_since"] = self.today
+
+        out.errors = errors
+        out.values = values
+        if errors:
+            out.action = "error"
+        elif stored is not None:
+            out.changes = self._changes(stored, values, out, stored_dates)
+            if not out.changes:
+                out.action, out.values = "unchanged", {}
+        return out
+
+    # ---- one handler per key: put the column values to write into `values`
+
+    def _make_handlers(self) -> dict[str, Callable]:
+        handlers: dict[str, Callable] = {
+            "name": self._name,
+            "code": self._code,
+            "national_code": self._national_code,
+            "industry": self._industry,
+            "chain": self._chain,
+            "is_foreign": self._bool,
+            "is_synthetic": self._bool,
+            "nature": self._choice,
+            "status": self._choice,
+            "stage": self._choice,
+            "expected_jobs": self._jobs,
+            "parent": self._parent,
+            "investors": self._investors,
+            "unit": _ignore,
+            "location": _ignore,
+            "category": _ignore,
+        }
+        for key in ("address", "description", "phase_label", "capacity", "status_reason"):
+            handlers[key] = self._text
+        for key in AMOUNT_FIELDS:
+            handlers[key] = self._amount
+        return handlers
+
+    def _name(self, key, value, values, stored, fail, out) -> None:
+        name = normalise_name(value)
+        if len(name) > TEXT_FIELDS["name"]:
+            fail(
+                "name", name, _("longer than %(limit)s characters") % {"limit": TEXT_FIELDS["name"]}
+            )
+        elif stored is None or name_key(name) != self.projects.key_of.get(stored["pk"]):
+            values["name"] = name
+
+    def _code(self, key, value, values, stored, fail, out) -> None:
+        code = _text(value)
+        if stored is None and code:
+            if len(code) > 32:
+                fail("code", code, _("longer than %(limit)s characters") % {"limit": 32})
+            else:
+                values["code"] = code
+
+    def _national_code(self, key, value, values, stored, fail, out) -> None:
+        national = _text(value)
+        try:
+            validate_national_code(national)
+        except Exception as exc:
+            fail("national_code", national, exc.messages[0] if hasattr(exc, "messages") else exc)
+            return
+        values["national_code"] = national
+
+    def _industry(self, key, value, values, stored, fail, out) -> None:
+        found = self.ref.industry(value)
+        if found is None:
+            fail("industry", value, _("unknown GB/T 4754-2017 industry code “%(value)s”") % {"value": str(value).strip()})  # fmt: skip
+        else:
+            values["industry_id"] = found
+
+    def _chain(self, key, value, values, stored, fail, out) -> None:
+        found = self.ref.chain(value)
+        if found is None:
+            fail("chain", value, _("unknown industrial chain “%(value)s”") % {"value": str(value).strip()})  # fmt: skip
+        else:
+            values["chain_id"] = found
+
+    def _bool(self, key, value, values, stored, fail, out) -> None:
+        if value is True or value is False:
+            values[key] = value
+        else:
+            fail(key, value, _("“%(value)s” is neither yes nor no") % {"value": value})
+
+    def _choice(self, key, value, values, stored, fail, out) -> None:
+        allowed = CHOICES[key]
+        if value not in allowed:
+            fail(key, value, _("“%(value)s” is not one of %(choices)s") % {"value": value, "choices": ", ".join(sorted(allowed))})  # fmt: skip
+        elif key != "stage":
+            values[key] = value
+
+    def _jobs(self, key, value, values, stored, fail, out) -> None:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            values["expected_jobs"] = value
+        else:
+            fail("expected_jobs", value, _("“%(value)s” is not a whole number of jobs") % {"value": value})  # fmt: skip
+
+    def _text(self, key, value, values, stored, fail, out) -> None:
+        text = str(value).strip() if key == "description" else _text(value)
+        limit = TEXT_FIELDS[key]
+        if len(text) > limit:
+            fail(key, text[:50] + "…", _("longer than %(limit)s characters") % {"limit": limit})
+        elif text:
+            values[key] = text
+
+    def _parent(self, key, value, values, stored, fail, out) -> None:
+        parent_code = _text(value)
+        own = _text(out_code) if (out_code := (stored or {}).get("code")) else None
+        if parent_code == own or parent_code == values.get("code"):
+            fail("parent", parent_code, _("a project cannot be a phase of itself"))
+            return
+        parent_pk = self.projects.by_code.get(parent_code)
+        if parent_pk is not None:
+            values["parent_id"] = parent_pk
+        elif parent_code in self.new_codes:
+            out.parent_code = parent_code
+        else:
+            fail(
+                "parent",
+                parent_code,
+                _("no project with code “%(value)s”") % {"value": parent_code},
+            )
+
+    def _investors(self, key, raw, values, stored, fail, out) -> None:
+        if isinstance(raw, str):
+            raw = raw.replace("；", ";").replace("、", ";").replace("\n", ";").split(";")
+        wanted: list[int | str] = []
+        for item in raw:
+            if not str(item).strip():
+                continue
+            found = self.investor_cache.get(item)
+            if found is None:
+                text = normalise_name(item)[:200]
+                pk = self.ref.enterprise(text)
+                found = self.investor_cache[item] = pk if pk is not None else text
+            wanted.append(found)
+        if wanted:
+            out.investors = wanted
+
+    def _amount(self, name, value, values, stored, fail, out) -> None:
+        try:
+            money = _money(value)
+        except AmountError as exc:
+            fail(name, value, exc)
+            return
+        exponent = money.value_wan.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
+            shown = money.text or money.value_wan
+            fail(name, shown, _("%(value)s has more than 6 decimals in 万元 (below 0.01 yuan)") % {"value": shown})  # fmt: skip
+            return
+        if len(money.text) > AMOUNT_TEXT_MAX:
+            fail(name, money.text[:50] + "…", _("longer than %(limit)s characters") % {"limit": AMOUNT_TEXT_MAX})  # fmt: skip
+            return
+        foreign = name in FOREIGN_AMOUNTS
+        if stored is not None:
+            same_qualifier = stored[f"{name}_qualifier"] == money.qualifier
+            if money.currency != "CNY":
+                same = (
+                    foreign
+                    and stored[f"{name}_currency"] == money.currency
+                    and stored[f"{name}_original"] == money.original
+                    and same_qualifier
+                )
+            else:
+                same = (
+                    stored[f"{name}_wan"] == money.value_wan
+                    and same_qualifier
+                    and (not foreign or stored[f"{name}_currency"] == "CNY")
+                )
+            if same:
+                return  # written differently perhaps (3.5亿 / 35000), but the same amount
+        values[f"{name}_wan"] = money.value_wan
+        values[f"{name}_qualifier"] = money.qualifier
+        values[f"{name}_text"] = money.text
+        if foreign:
+            values[f"{name}_currency"] = money.currency
+            values[f"{name}_original"] = money.original
+            values[f"{name}_rate"] = money.rate
+        elif money.currency != "CNY":
+            fail(name, money.text, _("%(field)s must be in yuan (CNY)") % {"field": name})
+
+    def _changes(self, stored: dict, values: dict, out: BulkOutcome, stored_dates) -> dict:
+        """What writing `values` changes in a stored project, field by field."""
+        changes: dict[str, list[Any]] = {}
+        for column in list(values):
+            before, after = stored.get(column), values[column]
+            if before == after or (before in (None, "") and after in (None, "")):
+                del values[column]
+                continue
+            label = FK_FIELDS.get(column, column)
+            changes[label] = [self._shown(column, before), self._shown(column, after)]
+        if out.parent_code:
+            changes["parent"] = [self._shown("parent_id", stored.get("parent_id")), out.parent_code]
+        for (prefix, s), when in out.dates.items():
+            before = stored_dates[s].partial(prefix) if s in stored_dates else None
+            changes[f"{prefix}_{s}"] = [None if before is None else str(before), str(when)]
+        if out.investors is not None:
+            stored_links = self.stored_investors.get(out.project_id, [])
+            if [i for i, _n in stored_links] != out.investors:
+                after_names = [self._investor_name(i) for i in out.investors]
+                changes["investors"] = [[n for _i, n in stored_links], after_names]
+            else:
+                out.investors = None
+        if "status_since" in values and "status" not in values:
+            del values["status_since"]
+            changes.pop("status_since", None)
+        return changes
+
+    def _investor_name(self, item: int | str) -> str:
+        return self.ref.enterprise_names.get(item, "") if isinstance(item, int) else item
+
+    def creation_changes(self, out: BulkOutcome) -> dict[str, list[Any]]:
+        """A new project's history: every field it was given, as `save_tracked` records."""
+        changes: dict[str, list[Any]] = {}
+        for column, value in out.values.items():
+            kind = value.__class__
+            if value is None or value is False or (kind is str and not value):
+                continue
+            if kind is str or kind is int or kind is bool:
+                changes[FK_FIELDS.get(column, column)] = [None, value]
+            elif column in FK_FIELDS:
+                changes[FK_FIELDS[column]] = [None, self._shown(column, value)]
+            else:
+                changes[column] = [None, _plain_fast(value)]
+        for column in ("unit_id", "industry_id", "chain_id", "parent_id"):
+            if out.values.get(column) is not None:
+                changes[FK_FIELDS[column]] = [None, self._shown(column, out.values[column])]
+        if out.parent_code:
+            changes["parent"] = [None, out.parent_code]
+        for (prefix, s), when in out.dates.items():
+            changes[f"{prefix}_{s}"] = [None, str(when)]
+        if out.investors:
+            changes["investors"] = [None, [self._investor_name(i) for i in out.investors]]
+        return changes
+
+    def _check_dates(self, stage, stored_dates, given, fail) -> None:
+        """The rules of `projects.services._check_dates`, on stored and given dates."""
+        for prefix in ("planned", "actual"):
+            merged: dict[str, PartialDate | None] = {
+                s: sd.partial(prefix) for s, sd in stored_dates.items()
+            }
+            merged.update({s: v for (p, s), v in given.items() if p == prefix})
+            last_stage, last = None, None
+            for s in STAGE_ORDER:
+                value = merged.get(s)
+                if value is None:
+                    continue
+                key = f"{prefix}_{s}"
+                if prefix == "actual":
+                    if stage_index(s) > stage_index(stage):
+                        fail(
+                            key,
+                            value,
+                            _(
+                                "%(stage)s has an actual date %(date)s but the project is only at "
+                                "stage %(current)s"
+                            )
+                            % {
+                                "stage": Stage(s).label,
+                                "date": value,
+                                "current": Stage(stage).label,
+                            },
+                        )
+                        continue
+                    if self.today_partial.is_before(value):
+                        fail(
+                            key,
+                            value,
+                            _("actual date %(date)s of %(stage)s is in the future")
+                            % {"date": value, "stage": Stage(s).label},
+                        )
+                        continue
+                if last is not None and value.is_before(last):
+                    fail(
+                        key,
+                        value,
+                        _("%(stage)s date %(date)s is before %(previous)s date %(previous_date)s")
+                        % {
+                            "stage": Stage(s).label,
+                            "date": value,
+                            "previous": Stage(last_stage).label,
+                            "previous_date": last,
+                        },
+                    )
+                else:
+                    last_stage, last = s, value
+
+    def _shown(self, column: str, value: Any) -> Any:
+        if value is None:
+            return None
+        if column == "unit_id":
+            return self.ref.unit_names.get(value, value)
+        if column == "industry_id":
+            return self.ref.industry_str.get(value, value)
+        if column == "chain_id":
+            return self.ref.chain_names.get(value, value)
+        if column == "parent_id":
+            return self.projects.code_of.get(value, value)
+        return _plain(value)
+
+    def _check_parents(self, outcomes: list[BulkOutcome]) -> None:
+        """A phase whose parent is created by the same import must not loop back to itself."""
+        parent_of = {
+            o.code or o.values.get("code"): o.parent_code for o in outcomes if o.parent_code
+        }
+        for o in outcomes:
+            if not o.parent_code:
+                continue
+            seen, node = {o.values.get("code")}, o.parent_code
+            while node in parent_of:
+                if node in seen:
+                    o.errors.append(
+                        ("parent", o.parent_code, _("a project cannot be a phase of itself"))
+                    )
+                    o.action = "error"
+                    break
+                seen.add(node)
+                node = parent_of[node]
+
+
+def _same_as(ref: Any) -> str:
+    if isinstance(ref, tuple) and len(ref) == 2:
+        return _("the same project as row %(row)s of sheet “%(sheet)s”") % {
+            "row": ref[1],
+            "sheet": ref[0],
+        }
+    return _("the same project as row %(row)s of this file") % {"row": ref}
+
+
+def default_unit_for(user) -> str | None:
+    """A town editor's rows without a unit belong to the editor's own unit."""
+    if role_of(user) == Role.TOWN_EDITOR:
+        profile = getattr(user, "profile", None)
+        return profile.unit_id if profile is not None else None
+    return None
+
+
+def check_may_import(user) -> None:
+    """Editors may import; a leader or a user without a role is told why not."""
+    role = role_of(user)
+    if role is None or role == Role.LEADER:
+        raise NotAllowed(edit_refusal(user, None) or _("You may not import projects."))
+
+
+def plan_projects(
+    *,
+    user,
+    rows: Iterable[BulkRow],
+    default_unit: str | None = None,
+    progress: Callable | None = None,
+) -> BulkPlan:
+    """Check every row (nothing is written). Rows refused to this user are errors."""
+    check_may_import(user)
+    planner = _Planner(user, default_unit if default_unit is not None else default_unit_for(user))
+    return planner.plan(list(rows), progress)
+
+
+@transaction.atomic
+def write_projects(
+    *, user, plan: BulkPlan, reason: str, progress: Callable | None = None
+) -> BulkPlan:
+    """Write a plan without errors: all of it in one transaction, or nothing."""
+    if plan.has_errors:
+        raise ValueError("a plan with errors cannot be written")
+    now = timezone.now()
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    creates = [o for o in plan.outcomes if o.action == "create"]
+    updates = [o for o in plan.outcomes if o.action == "update"]
+    total = len(creates) + len(updates)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    # new projects
+    prefix = f"{settings.ZHAOSHANG_HOME_COUNTY}-{now.astimezone().year}-"
+    serial = max(
+        (int(c[len(prefix) :]) for c in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+         if c[len(prefix) :].isdigit()),
+        default=0,
+    )  # fmt: skip
+    taken = {o.values["code"] for o in creates if "code" in o.values}
+    for o in creates:
+        if "code" not in o.values:
+            serial += 1
+            while f"{prefix}{serial:04d}" in taken:
+                serial += 1
+            o.values["code"] = f"{prefix}{serial:04d}"
+        o.code = o.values["code"]
+    varying = sorted(
+        {c for o in creates for c in o.values} | {"created_by_id", "created_at", "updated_at"}
+    )
+    inserter = _Inserter(Project, varying)
+    for chunk in _chunks(creates, 5000):
+        inserter.insert(
+            {**o.values, "created_by_id": user_id, "created_at": now, "updated_at": now}
+            for o in chunk
+        )
+        tick(len(chunk) // 2)
+    ids: dict[str, int] = {}
+    for chunk in _chunks([o.code for o in creates]):
+        ids.update(Project.objects.filter(code__in=chunk).values_list("code", "pk"))
+    for o in creates:
+        o.project_id = ids[o.code]
+    for o in creates + updates:
+        if o.parent_code:
+            Project.objects.filter(pk=o.project_id).update(parent_id=ids[o.parent_code])
+
+    # changed projects: one UPDATE statement per set of changed columns
+    groups: dict[tuple[str, ...], list[BulkOutcome]] = defaultdict(list)
+    for o in updates:
+        groups[tuple(sorted(o.values))].append(o)
+    fields = {f.attname: f for f in Project._meta.concrete_fields}
+    qn = connection.ops.quote_name
+    for columns, members in groups.items():
+        if not columns:
+            sql = f"UPDATE {qn(Project._meta.db_table)} SET version = version + 1, updated_at = %s WHERE id = %s"
+            params = [
+                [fields["updated_at"].get_db_prep_save(now, connection), o.project_id]
+                for o in members
+            ]
+        else:
+            sets = ", ".join(f"{qn(fields[c].column)} = %s" for c in columns)
+            sql = f"UPDATE {qn(Project._meta.db_table)} SET {sets}, version = version + 1, updated_at = %s WHERE id = %s"
+            stamp = fields["updated_at"].get_db_prep_save(now, connection)
+            params = [
+                [fields[c].get_db_prep_save(o.values[c], connection) for c in columns]
+                + [stamp, o.project_id]
+                for o in members
+            ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+        tick(len(members) // 2)
+
+    # stage dates
+    _write_dates(creates + updates, user_id, now)
+    # investors
+    _write_investors(plan, creates + updates, user_id, now, reason)
+    # history
+    project_type = ContentType.objects.get_for_model(Project).pk
+    logs = _Inserter(
+        ChangeLog,
+        [
+            "content_type_id",
+            "object_id",
+            "object_repr",
+            "action",
+            "changes",
+            "reason",
+            "user_id",
+            "at",
+        ],
+    )
+    for chunk in _chunks(creates + updates, 5000):
+        logs.insert(
+            {
+                "content_type_id": project_type,
+                "object_id": str(o.project_id),
+                "object_repr": (o.values.get("name") or o.name)[:300],
+                "action": ChangeAction.CREATE if o.action == "create" else ChangeAction.UPDATE,
+                "changes": plan.planner.creation_changes(o) if o.action == "create" else o.changes,
+                "reason": reason,
+                "user_id": user_id,
+                "at": now,
+            }
+            for o in chunk
+        )
+        tick(len(chunk) - len(chunk) // 2)
+    plan.written = True
+    return plan
+
+
+def _write_dates(outcomes: list[BulkOutcome], user_id, now) -> None:
+    wanted = [o for o in outcomes if o.dates]
+    if not wanted:
+        return
+    existing: dict[tuple[int, str], StageDate] = {}
+    for chunk in _chunks([o.project_id for o in wanted if o.action == "update"]):
+        for sd in StageDate.objects.filter(project_id__in=chunk):
+            existing[(sd.project_id, sd.stage)] = sd
+    new_rows: dict[tuple[int, str], dict] = {}
+    changed: list[StageDate] = []
+    for o in wanted:
+        for (prefix, stage), when in o.dates.items():
+            key = (o.project_id, stage)
+            sd = existing.get(key)
+            target = (
+                new_rows.setdefault(key, {"project_id": o.project_id, "stage": stage})
+                if sd is None
+                else None
+            )
+            columns = {
+                f"{prefix}_on": None if when is None else when.date,
+                f"{prefix}_precision": "day" if when is None else when.precision,
+            }
+            if prefix == "actual":
+                columns.update(recorded_by_id=user_id, recorded_at=now)
+            if target is not None:
+                target.update(columns)
+            else:
+                for k, v in columns.items():
+                    setattr(sd, k, v)
+                if sd not in changed:
+                    changed.append(sd)
+    if new_rows:
+        columns = [
+            "project_id",
+            "stage",
+            "planned_on",
+            "planned_precision",
+            "actual_on",
+            "actual_precision",
+            "recorded_by_id",
+            "recorded_at",
+        ]
+        inserter = _Inserter(StageDate, columns)
+        for chunk in _chunks(list(new_rows.values()), 5000):
+            inserter.insert(chunk)
+    if changed:
+        StageDate.objects.bulk_update(
+            changed,
+            [
+                "planned_on",
+                "planned_precision",
+                "actual_on",
+                "actual_precision",
+                "recorded_by",
+                "recorded_at",
+            ],
+            batch_size=500,
+        )
+
+
+def _write_investors(plan: BulkPlan, outcomes: list[BulkOutcome], user_id, now, reason) -> None:
+    wanted = [o for o in outcomes if o.investors]
+    if not wanted:
+        return
+    names = list(dict.fromkeys(n for o in wanted for n in o.investors if isinstance(n, str)))
+    created: dict[str, int] = {}
+    if names:
+        inserter = _Inserter(Enterprise, ["name", "created_at", "updated_at"])
+        for chunk in _chunks(names, 5000):
+            inserter.insert({"name": n, "created_at": now, "updated_at": now} for n in chunk)
+        for chunk in _chunks(names):
+            created.update(Enterprise.objects.filter(name__in=chunk).values_list("name", "pk"))
+        first_project = {}
+        for o in wanted:
+            for n in o.investors:
+                if isinstance(n, str):
+                    first_project.setdefault(n, o.code)
+        enterprise_type = ContentType.objects.get_for_model(Enterprise).pk
+        logs = _Inserter(
+            ChangeLog,
+            [
+                "content_type_id",
+                "object_id",
+                "object_repr",
+                "action",
+                "changes",
+                "reason",
+                "user_id",
+                "at",
+            ],
+        )
+        for chunk in _chunks(names, 5000):
+            logs.insert(
+                {
+                    "content_type_id": enterprise_type,
+                    "object_id": str(created[n]),
+                    "object_repr": n[:300],
+                    "action": ChangeAction.CREATE,
+                    "changes": {"name": [None, n]},
+                    "reason": _("registered as a new investor of project %(code)s")
+                    % {"code": first_project[n]},
+                    "user_id": user_id,
+                    "at": now,
+                }
+                for n in chunk
+            )
+    updated = [o.project_id for o in wanted if o.action == "update"]
+    for chunk in _chunks(updated):
+        ProjectInvestor.objects.filter(project_id__in=chunk).delete()
+    links = BulkInserter(ProjectInvestor, ["project_id", "enterprise_id", "role"])
+    rows = []
+    for o in wanted:
+        seen = set()
+        for i, item in enumerate(o.investors):
+            pk = created[item] if isinstance(item, str) else item
+            if pk in seen:
+                continue
+            seen.add(pk)
+            rows.append(
+                {
+                    "project_id": o.project_id,
+                    "enterprise_id": pk,
+                    "role": "lead" if i == 0 else "partner",
+                }
+            )
+    for chunk in _chunks(rows, 5000):
+        links.insert(chunk)
+
+
+def import_projects(
+    *,
+    user,
+    rows: Iterable[BulkRow],
+    reason: str,
+    commit: bool,
+    default_unit: str | None = None,
+    progress: Callable | None = None,
+) -> BulkPlan:
+    """Check all rows; with `commit` and no errors, write them in the same transaction."""
+    if not commit:
+        return plan_projects(user=user, rows=rows, default_unit=default_unit, progress=progress)
+    with transaction.atomic():
+        plan = plan_projects(user=user, rows=rows, default_unit=default_unit, progress=progress)
+        if not plan.has_errors:
+            write_projects(user=user, plan=plan, reason=reason, progress=progress)
+    return plan

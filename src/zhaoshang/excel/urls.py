@@ -1,0 +1,14 @@
+from django.urls import path
+
+from zhaoshang.excel import views
+
+app_name = "excel"
+urlpatterns = [
+    path("", views.import_start, name="import"),
+    path("export/", views.export, name="export"),
+    path("import/<uuid:job_id>/", views.import_job, name="job"),
+    path("import/<uuid:job_id>/progress/", views.import_progress, name="progress"),
+    path("import/<uuid:job_id>/mapping/", views.import_mapping, name="mapping"),
+    path("import/<uuid:job_id>/commit/", views.import_commit, name="commit"),
+    path("import/<uuid:job_id>/annotated.xlsx", views.import_annotated, name="annotated"),
+]

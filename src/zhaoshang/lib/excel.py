@@ -1,0 +1,1261 @@
+"""Read the project ledgers towns and bureaus keep in Excel, as they really are.
+
+:func:`read_workbook` opens .xlsx, .xls, .ods (python-calamine) and .csv (UTF-8 or GBK,
+comma, tab or semicolon) from bytes, whatever the file is called. :func:`parse_ledger`
+then, sheet by sheet:
+
+* finds the header row under title rows (``2023年张家港市重大项目推进情况表``,
+  ``填报单位：… 单位：万元``), and a second header row under merged cells (``总投资`` over
+  ``计划`` and ``完成``; ``开工时间`` over ``计划`` and ``实际``);
+* maps headers to ledger fields through synonyms (项目名称/名称/项目; 建设地点/所在镇区/属地;
+  总投资/计划总投资/总投资(亿元); 开工时间/计划开工 …), in simplified or traditional
+  characters; a user's own mapping wins (:class:`Mapping`);
+* reads the unit of each amount column from its header (``总投资（亿元）``) or the title
+  (``单位：万元``); a bare number is in that unit, an amount with its own unit (``约3.5亿``,
+  ``超10亿元``) is read literally, never rounded, the qualifier kept;
+* reads cells as people type them: numbers or text, Chinese numerals, full-width digits,
+  dates as ``2023年3月``/``2023.3``/``2023/03/15``/``23年3月`` or Excel serial numbers, names
+  with stray spaces and line breaks;
+* sets aside what is not a project and says why (blank rows, rows with only a serial
+  number, ``合计``/``小计`` rows, section rows such as ``一、新开工项目`` whose text becomes the
+  category of the rows below, repeated headers, notes under the table) and checks every
+  stated total against the rows it covers.
+
+It returns parsed values per row, problems per row and field with the value found, and
+what it skipped. Resolving names against the database and writing is the caller's work.
+
+Pure Python (python-calamine and OpenCC are libraries), no Django.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+import opencc
+import python_calamine
+
+from zhaoshang.lib.dates import (
+    EXCEL_SERIAL_MAX,
+    EXCEL_SERIAL_MIN,
+    DateError,
+    excel_serial_to_date,
+    parse_date_text,
+)
+from zhaoshang.lib.money import AmountError, parse_amount
+from zhaoshang.lib.textnorm import remove_whitespace, to_halfwidth
+
+__all__ = [
+    "AMOUNT_FIELDS",
+    "DATE_FIELDS",
+    "FIELD_KINDS",
+    "CellError",
+    "Column",
+    "Ledger",
+    "LedgerRow",
+    "Mapping",
+    "Money",
+    "Problem",
+    "RawSheet",
+    "Skip",
+    "WorkbookError",
+    "header_key",
+    "name_key",
+    "normalise_name",
+    "parse_ledger",
+    "read_workbook",
+]
+
+_T2S = opencc.OpenCC("t2s")
+
+# --------------------------------------------------------------------------------------------
+# Fields
+# --------------------------------------------------------------------------------------------
+
+STAGES = ("lead", "negotiating", "signed", "registered", "started", "completed", "in_production",
+          "full_production")  # fmt: skip
+AMOUNT_FIELDS = ("total_investment", "signed_amount", "registered_capital", "foreign_investment",
+                 "expected_revenue", "expected_tax", "expected_output")  # fmt: skip
+DATE_FIELDS = tuple(f"{p}_{s}" for s in STAGES for p in ("planned", "actual"))
+TEXT, NAME, AMOUNT, DATE, INT, BOOL, CHOICE, SERIAL = (
+    "text", "name", "amount", "date", "int", "bool", "choice", "serial"
+)  # fmt: skip
+FIELD_KINDS: dict[str, str] = {
+    "name": NAME, "code": TEXT, "national_code": TEXT, "description": TEXT, "category": TEXT,
+    "unit": TEXT, "location": TEXT, "address": TEXT, "industry": TEXT, "chain": TEXT,
+    "investors": TEXT, "parent": TEXT, "phase_label": TEXT, "capacity": TEXT,
+    "status_reason": TEXT, "stage": CHOICE, "status": CHOICE, "nature": CHOICE,
+    "is_foreign": BOOL, "is_synthetic": BOOL, "expected_jobs": INT, "serial": SERIAL,
+    **dict.fromkeys(AMOUNT_FIELDS, AMOUNT), **dict.fromkeys(DATE_FIELDS, DATE),
+}  # fmt: skip
+# Fields whose text is kept exactly but compared and looked up in simplified characters.
+LOOKUP_FIELDS = {"unit", "location", "industry", "chain", "investors", "parent"}
+
+# Header synonyms, written as :func:`header_key` leaves them (simplified, half-width, no
+# spaces, lower case, unit in brackets removed). None: a column we know and do not keep
+# in the ledger (it is listed as ignored, with that reason).
+_SYNONYMS: dict[str, str | None] = {}
+
+
+def _syn(field_name: str | None, *words: str) -> None:
+    for word in words:
+        _SYNONYMS[word] = field_name
+
+
+_syn("name", "项目名称", "名称", "项目", "项目名", "项目全称", "工程名称", "项目(工程)名称",
+     "projectname", "project", "name")  # fmt: skip
+_syn("code", "项目编号", "台账编号", "项目编码", "projectcode", "code")
+_syn("national_code", "项目代码", "投资项目代码", "全国投资项目代码", "统一项目代码", "项目统一代码",
+     "国家代码", "赋码", "项目赋码", "全国投资项目在线审批监管平台代码", "nationalcode")  # fmt: skip
+_syn("investors", "建设单位", "项目单位", "投资主体", "投资方", "投资单位", "项目业主", "业主单位",
+     "实施主体", "项目法人", "投资企业", "签约企业", "企业名称", "项目建设单位", "investor",
+     "investors")  # fmt: skip
+_syn("unit", "所在镇区", "属地", "镇区", "所在地区", "所属板块", "板块", "所在区镇", "区镇", "所属镇区",
+     "责任单位", "责任主体", "属地镇区", "所在园区", "乡镇", "镇街", "所属区镇", "所在板块", "unit",
+     "townshipunit")  # fmt: skip
+_syn(
+    "location", "建设地点", "地点", "项目地点", "项目地址", "建设地址", "所在地", "坐落", "location"
+)
+_syn("address", "详细地址", "具体地址", "具体位置", "address")
+_syn("description", "建设内容及规模", "建设内容", "主要建设内容", "建设规模及内容", "建设内容和规模",
+     "建设规模及主要内容", "项目内容", "项目概况", "项目简介", "建设规模", "主要建设内容及规模",
+     "description")  # fmt: skip
+_syn("category", "项目类别", "类别", "项目分类", "分类", "项目类型", "category")
+_syn("industry", "行业代码", "国民经济行业代码", "行业分类代码", "所属行业代码", "国标行业代码", "行业",
+     "所属行业", "国民经济行业分类", "industry")  # fmt: skip
+_syn("chain", "所属产业链", "产业链", "产业链条", "所属链条", "chain")
+_syn("nature", "建设性质", "项目性质", "新建/扩建", "新建或扩建", "nature")
+_syn(
+    "is_foreign",
+    "内外资",
+    "内资/外资",
+    "外资/内资",
+    "是否外资",
+    "外资项目",
+    "内外资类别",
+    "isforeign",
+)
+_syn("stage", "项目阶段", "所处阶段", "推进阶段", "阶段", "stage")
+_syn("status", "项目状态", "推进状态", "状态", "status")
+_syn("status_reason", "状态原因", "滞后原因", "暂停原因", "原因说明", "statusreason")
+_syn("capacity", "产能", "设计产能", "capacity")
+_syn("phase_label", "分期", "期别", "期次", "建设期次", "phase")
+_syn("parent", "母项目编号", "上级项目编号", "主项目编号", "所属项目编号", "parent")
+_syn("expected_jobs", "就业人数", "新增就业", "新增就业人数", "用工人数", "达产就业人数", "达产后用工",
+     "吸纳就业", "expectedjobs", "jobs")  # fmt: skip
+_syn("is_synthetic", "合成数据", "是否合成", "synthetic", "issynthetic")
+_syn("serial", "序号", "编号", "no.", "no", "#")
+_syn("total_investment", "总投资", "计划总投资", "项目总投资", "总投资额", "投资总额", "估算总投资",
+     "概算总投资", "计划投资总额", "总投资计划", "totalinvestment")  # fmt: skip
+_syn("signed_amount", "签约额", "签约金额", "协议投资额", "协议投资", "签约投资额", "签约总投资",
+     "signedamount")  # fmt: skip
+_syn("registered_capital", "注册资本", "注册资金", "registeredcapital")
+_syn("foreign_investment", "外资额", "利用外资", "合同外资", "协议外资", "外资金额", "注册外资",
+     "foreigninvestment")  # fmt: skip
+_syn("expected_revenue", "预计年销售", "预计年销售收入", "达产后年销售", "达产后年销售收入", "年销售收入",
+     "预计年营业收入", "年营业收入", "达产年销售", "预计年开票", "达产后年开票销售", "年开票销售",
+     "预计年营收", "expectedrevenue")  # fmt: skip
+_syn("expected_tax", "预计年税收", "年税收", "达产后年税收", "年纳税", "预计年纳税", "达产年税收",
+     "达产后年纳税", "expectedtax")  # fmt: skip
+_syn("expected_output", "年产值", "预计年产值", "达产后年产值", "达产年产值", "expectedoutput")
+_syn(None, "年度计划投资", "本年计划投资", "年度计划", "年度投资计划", "本月完成", "本月完成投资",
+     "累计完成", "累计完成投资", "自开工累计完成投资", "本年累计完成", "本年完成投资", "完成率",
+     "形象进度", "项目进展", "进展情况", "工程形象进度", "存在问题", "存在的问题", "备注", "联系人",
+     "联系电话", "分管领导", "挂钩领导", "责任人", "用地面积", "占地面积", "建筑面积",
+     "总投资完成")  # fmt: skip
+
+# 签约时间, 计划开工, 实际竣工日期, 预计投产时间 ... and which of planned/actual a bare one is.
+_DATE_WORDS = {"签约": "signed", "注册": "registered", "开工": "started", "竣工": "completed",
+               "投产": "in_production", "达产": "full_production", "洽谈": "negotiating"}  # fmt: skip
+_BARE_DATE_IS_ACTUAL = {"signed", "registered", "negotiating"}
+_DATE_HEADER = re.compile(
+    r"^(计划|预计|拟|实际|已)?(签约|注册|开工|竣工|投产|达产|洽谈)(时间|日期|年月|年份|时间节点)?$"
+)
+# A second header row refining the row above it.
+_PLANNED_WORDS = {"计划", "预计", "拟", "计划时间", "预计时间", "planned"}
+_ACTUAL_WORDS = {"实际", "已", "实际时间", "actual"}
+_AMOUNT_SUB_IGNORED = {"完成", "已完成", "累计完成", "实际完成", "到位", "已到位"}
+_AMOUNT_SUB_SAME = {"计划", "合计", "总计", "金额", "总额", "计划数"}
+
+# Units of amount columns -> the `default_unit` of parse_amount and its power of ten in 万.
+UNITS: dict[str, tuple[str, int]] = {
+    "元": ("元", -4), "千元": ("千元", -1), "万元": ("万元", 0), "万": ("万元", 0),
+    "百万元": ("百万元", 2), "千万元": ("千万元", 3), "亿元": ("亿元", 4), "亿": ("亿元", 4),
+    "万亿元": ("万亿元", 8),
+}  # fmt: skip
+_UNIT_WORD = "万亿元|百万元|千万元|千元|亿元|万元|元|亿|万"
+_BRACKET = re.compile(r"\(([^()]*)\)")
+_UNIT_ONLY = re.compile(rf"^(?:(?:金额)?单位[:：]?)?({_UNIT_WORD})$")
+_TITLE_UNIT = re.compile(rf"(?:金额)?单位[:：]\s*({_UNIT_WORD})(?![a-z\u4e00-\u9fff])")
+_UNIT_SUFFIX = re.compile(rf"^(.+?)[/、]?({_UNIT_WORD})$")
+
+_CHOICES: dict[str, dict[str, str]] = {
+    "stage": {
+        "线索": "lead", "项目线索": "lead", "在谈": "negotiating", "洽谈": "negotiating",
+        "洽谈中": "negotiating", "在洽谈": "negotiating", "签约": "signed", "已签约": "signed",
+        "注册": "registered", "已注册": "registered", "开工": "started", "已开工": "started",
+        "新开工": "started", "在建": "started", "续建": "started", "施工": "started",
+        "竣工": "completed", "已竣工": "completed", "投产": "in_production",
+        "已投产": "in_production", "试生产": "in_production", "达产": "full_production",
+        "已达产": "full_production",
+    },
+    "status": {
+        "正常": "on_track", "正常推进": "on_track", "推进中": "on_track", "按序时推进": "on_track",
+        "滞后": "delayed", "进度滞后": "delayed", "延期": "delayed", "暂停": "paused",
+        "停滞": "paused", "停工": "paused", "缓建": "paused", "终止": "dropped",
+        "取消": "dropped", "放弃": "dropped", "退出": "dropped",
+    },
+    "nature": {
+        "新建": "new", "扩建": "expansion", "增资": "expansion", "增资扩建": "expansion",
+        "技改": "upgrade", "技术改造": "upgrade", "改建": "upgrade", "改扩建": "expansion",
+    },
+}  # fmt: skip
+for _name in STAGES:
+    _CHOICES["stage"][_name] = _name
+for _name in ("on_track", "delayed", "paused", "dropped"):
+    _CHOICES["status"][_name] = _name
+for _name in ("new", "expansion", "upgrade"):
+    _CHOICES["nature"][_name] = _name
+
+_TRUE = {"是", "外资", "foreign", "synthetic", "中外合资", "合资", "外商独资", "独资", "港澳台资", "台资", "港资", "yes", "true",
+         "y", "1", "√", "✓", "合成"}  # fmt: skip
+_FALSE = {"否", "内资", "domestic", "民营", "国有", "no", "false", "n", "0", "×", "✗", "真实"}
+
+# --------------------------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------------------------
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+def to_simplified(text: str) -> str:
+    return str(_T2S.convert(text))
+
+
+def normalise_name(text: str) -> str:
+    """A project or enterprise name as it is kept: simplified characters, no line breaks
+    or spaces between Chinese characters, single spaces between Latin words.
+
+    >>> normalise_name("信義光伏\\n二期 項目  Phase II")
+    '信义光伏二期项目 Phase II'
+    """
+    text = to_simplified(str(text))
+    return " ".join(_SPACE_BETWEEN_CJK.sub("", text).split())
+
+
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
+
+
+def name_key(text: str) -> str:
+    """The key two names are the same project by: :func:`normalise_name` less every space,
+    full-width forms and bracket styles, letter case (``信义光伏（苏州）`` = ``信義光伏(苏州)``)."""
+    return remove_whitespace(to_halfwidth(to_simplified(str(text)))).translate(_BRACKETS).lower()
+
+
+def header_key(text: Any) -> str:
+    """A header as the synonym table is written: simplified, half-width, no spaces, lower
+    case, no required-field marks (``*项目名称`` -> ``项目名称``)."""
+    key = remove_whitespace(to_halfwidth(to_simplified(_cell_text(text)))).lower()
+    return key.translate(_BRACKETS).strip("*※★:：")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    kind = type(value)
+    if isinstance(value, str):
+        return value
+    if kind is float:
+        return "%.15g" % value  # noqa: UP031 - Excel's own 15 significant digits
+    if kind is bool:
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _split_unit(key: str) -> tuple[str, str | None]:
+    """(header key without its unit, the unit) for ``总投资(亿元)``, ``总投资(单位:万元)``."""
+    unit = None
+
+    def take(match: re.Match[str]) -> str:
+        nonlocal unit
+        found = _UNIT_ONLY.match(match[1])
+        if found:
+            unit = UNITS[found[1]][0]
+            return ""
+        return match[0]
+
+    key = _BRACKET.sub(take, key)
+    return key, unit
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------------
+
+
+class WorkbookError(Exception):
+    """A file that cannot be read as a ledger. `code` says why, `params` give the detail:
+
+    ``empty_file``, ``encrypted``, ``unreadable`` (detail), ``empty`` (no cells at all),
+    ``not_a_ledger`` (headers seen), ``no_name_column`` (headers seen), ``too_large``.
+    """
+
+    MESSAGES = {
+        "empty_file": "文件为空（0字节） / The file is empty (0 bytes)",
+        "encrypted": "文件有密码保护，请去掉密码后再导入 / The file is password-protected; "
+        "remove the password and import it again",
+        "unreadable": "无法读取此文件，它不是有效的 xlsx、xls、ods 或 csv 文件（{detail}） / "
+        "Cannot read this file: it is not a valid xlsx, xls, ods or csv file ({detail})",
+        "empty": "工作簿中没有任何数据 / The workbook holds no data",
+        "not_a_ledger": "找不到项目台账的表头（至少要有“项目名称”列）；前几行是：{headers} / "
+        "No ledger header found (a ledger needs at least a project-name column); "
+        "the first rows hold: {headers}",
+        "too_large": "文件超过 {limit} 行 / The file has more than {limit} rows",
+    }
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code, self.params = code, params
+        super().__init__(self.MESSAGES[code].format(**{k: params.get(k, "") for k in params}))
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells (row and column 0 = Excel's row 1 and column A)."""
+
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]] = dc_field(default_factory=list)  # r0, c0, r1, c1
+    visible: bool = True
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def read_workbook(data: bytes, filename: str = "") -> list[RawSheet]:
+    """The sheets of a workbook given as bytes. The format is told from the content; the
+    file name only helps to tell a CSV file. Raises :class:`WorkbookError`."""
+    if not data:
+        raise WorkbookError("empty_file")
+    if data[:8] == _OLE and _ENCRYPTED_STREAM in data:
+        raise WorkbookError("encrypted")  # an encrypted xlsx is an OLE file with this stream
+    if data[:4] == b"PK\x03\x04" or data[:8] == _OLE:
+        sheets = _read_calamine(data)
+    elif _looks_binary(data):
+        raise WorkbookError("unreadable", detail=_describe(filename))
+    else:
+        sheets = [_read_csv(data, filename)]
+    if not any(any(v not in ("", None) for v in row) for s in sheets for row in s.rows):
+        raise WorkbookError("empty")
+    return sheets
+
+
+def _describe(filename: str) -> str:
+    return filename.rsplit("/", 1)[-1] or "?"
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _read_calamine(data: bytes) -> list[RawSheet]:
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise WorkbookError("encrypted") from None
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise WorkbookError("unreadable", detail=str(exc)[:200]) from None
+    out = []
+    try:
+        for index, meta in enumerate(book.sheets_metadata):
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "SheetTypeEnum.MacroSheet"):
+                continue
+            sheet = book.get_sheet_by_index(index)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            visible = str(meta.visible) == "SheetVisibleEnum.Visible"
+            out.append(RawSheet(meta.name, rows, merged, visible))
+    except python_calamine.PasswordError:
+        raise WorkbookError("encrypted") from None
+    except Exception as exc:
+        raise WorkbookError("unreadable", detail=str(exc)[:200]) from None
+    finally:
+        book.close()
+    return out
+
+
+def _decode(data: bytes) -> str:
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")  # GBK and its superset, what Chinese Excel saves as CSV
+    except UnicodeDecodeError:
+        raise WorkbookError("unreadable", detail="text is neither UTF-8 nor GBK") from None
+
+
+def _read_csv(data: bytes, filename: str) -> RawSheet:
+    text = _decode(data)
+    sample = text[:8192]
+    counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
+    delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    name = _describe(filename).rsplit(".", 1)[0] or "csv"
+    return RawSheet(name, rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------------------------
+
+
+class Money(NamedTuple):
+    """An amount read from a cell: 万元 CNY, qualifier, the text as written ("" for a plain
+    number, which says nothing more than its value), and the original currency."""
+
+    value_wan: Decimal
+    qualifier: str
+    text: str
+    currency: str = "CNY"
+    original: Decimal | None = None
+    rate: Decimal | None = None
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; `code` is amount, date, number, jobs, bool or choice."""
+
+    def __init__(self, code: str, value: Any, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.code, self.value, self.detail = code, value, detail
+
+
+_PLAIN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$", re.ASCII)
+
+
+def _canonical(value: Decimal) -> Decimal:
+    value = value.normalize()
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1))
+    return value
+
+
+def _number_text(value: Any) -> str | None:
+    kind = type(value)
+    if kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return "%.15g" % value  # noqa: UP031
+    if kind is int:
+        return str(value)
+    return None
+
+
+def amount_parser(unit: str = "万元") -> Callable[[Any], Money]:
+    """A cell reader for an amount column in `unit` (what a bare number means)."""
+    default_unit, power = UNITS[unit]
+
+    def parse(value: Any) -> Money:
+        text = _number_text(value)
+        if text is not None:
+            number = Decimal(text)
+            if power == 0 and "." not in text and "e" not in text and number >= 0:
+                return Money(number, "exact", "", "CNY", number, None)  # already canonical
+        elif type(value) is str:
+            text = value.strip()
+            if _PLAIN_NUMBER.match(text):
+                number = Decimal(text.replace(",", ""))
+            else:
+                try:
+                    amount = parse_amount(text, default_unit=default_unit)
+                except AmountError as exc:
+                    raise CellError("amount", value, str(exc)) from None
+                return Money(
+                    amount.value_wan,
+                    amount.qualifier.value,
+                    amount.text,
+                    amount.currency,
+                    amount.original,
+                    amount.rate,
+                )
+        else:
+            raise CellError("amount", _cell_text(value))
+        if number < 0:
+            raise CellError("amount", text, "negative")
+        wan = _canonical(number.scaleb(power))
+        return Money(wan, "exact", "", "CNY", wan, None)
+
+    return parse
+
+
+def parse_date_cell(value: Any) -> tuple[datetime.date, str]:
+    """(date, precision) from a date cell, an Excel serial number or text."""
+    kind = type(value)
+    if kind is datetime.datetime:
+        return value.date(), "day"
+    if kind is datetime.date:
+        return value, "day"
+    if kind is float or kind is int:
+        if value == int(value) and EXCEL_SERIAL_MIN <= value <= EXCEL_SERIAL_MAX:
+            return excel_serial_to_date(value), "day"
+        text = _number_text(value) or ""
+    elif kind is str:
+        text = value.strip()
+        if text.isdigit() and len(text) == 5 and EXCEL_SERIAL_MIN <= int(text) <= EXCEL_SERIAL_MAX:
+            return excel_serial_to_date(int(text)), "day"
+    else:
+        raise CellError("date", _cell_text(value))
+    try:
+        return parse_date_text(to_simplified(text))
+    except DateError as exc:
+        raise CellError("date", text, str(exc)) from None
+
+
+_JOBS_SUFFIX = re.compile(r"(人次|人|名|个)$")
+
+
+def parse_int_cell(value: Any) -> int:
+    """A whole number such as a count of jobs: 500, "1,200人", "五百人"."""
+    if type(value) in (float, int):
+        if value != int(value) or value < 0:
+            raise CellError("number", _cell_text(value))
+        return int(value)
+    text = _JOBS_SUFFIX.sub("", str(value).strip()).strip()
+    if _PLAIN_NUMBER.match(text) and "." not in text:
+        return int(text.replace(",", ""))
+    try:
+        amount = parse_amount(text, default_unit="元")
+    except (AmountError, ValueError):
+        raise CellError("number", value) from None
+    count = amount.value_wan.scaleb(4)
+    if amount.qualifier.value != "exact" or amount.currency != "CNY" or count != int(count):
+        raise CellError("number", value)
+    return int(count)
+
+
+def parse_bool_cell(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    key = header_key(value)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise CellError("bool", _cell_text(value))
+
+
+def choice_parser(field_name: str, extra: dict[str, str] | None = None) -> Callable[[Any], str]:
+    table = {**_CHOICES[field_name], **{header_key(k): v for k, v in (extra or {}).items()}}
+
+    def parse(value: Any) -> str:
+        found = table.get(header_key(value))
+        if found is None:
+            raise CellError("choice", _cell_text(value))
+        return found
+
+    return parse
+
+
+def _text_parser(lookup: bool) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = " ".join(_cell_text(value).split()) if type(value) is not str else value.strip()
+        return to_simplified(text) if lookup else text
+
+    return parse
+
+
+def _name_parser(value: Any) -> str:
+    return normalise_name(_cell_text(value))
+
+
+def _serial_parser(value: Any) -> str:
+    return _cell_text(value)
+
+
+def _cached(parse: Callable[[Any], Any], limit: int = 50_000) -> Callable[[Any], Any]:
+    """`parse` remembering its answers: ledgers repeat units, stages, dates thousands of times."""
+    seen: dict[tuple[type, Any], Any] = {}
+
+    def cached(value: Any) -> Any:
+        key = (value.__class__, value)
+        try:
+            found = seen[key]
+        except KeyError:
+            try:
+                found = parse(value)
+            except CellError as exc:
+                found = exc
+            if len(seen) >= limit:
+                seen.clear()
+            seen[key] = found
+        if found.__class__ is CellError:
+            raise found
+        return found
+
+    return cached
+
+
+def _parser_for(
+    field_name: str, unit: str | None, choices: dict[str, dict[str, str]]
+) -> Callable[[Any], Any]:
+    parse = _uncached_parser_for(field_name, unit, choices)
+    kind = FIELD_KINDS[field_name]
+    if kind in (DATE, BOOL, CHOICE, INT) or field_name in LOOKUP_FIELDS or field_name == "category":
+        return _cached(parse)
+    return parse
+
+
+def _uncached_parser_for(
+    field_name: str, unit: str | None, choices: dict[str, dict[str, str]]
+) -> Callable[[Any], Any]:
+    kind = FIELD_KINDS[field_name]
+    if kind == AMOUNT:
+        return amount_parser(unit or "万元")
+    if kind == DATE:
+        return parse_date_cell
+    if kind == INT:
+        return parse_int_cell
+    if kind == BOOL:
+        return parse_bool_cell
+    if kind == CHOICE:
+        return choice_parser(field_name, choices.get(field_name))
+    if kind == NAME:
+        return _name_parser
+    if kind == SERIAL:
+        return _serial_parser
+    if field_name == "description":
+        return lambda v: _cell_text(v).strip()
+    return _text_parser(field_name in LOOKUP_FIELDS)
+
+
+# --------------------------------------------------------------------------------------------
+# Headers
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """One column of a sheet and what it holds. `key` is what a user's mapping is saved by."""
+
+    index: int
+    header: str
+    key: str
+    field: str | None
+    unit: str | None = None
+    # how it was mapped: synonym, user, not_stored, unknown, duplicate (of `duplicate_of`)
+    how: str = "synonym"
+    duplicate_of: int | None = None
+
+    @property
+    def letter(self) -> str:
+        letters, index = "", self.index + 1
+        while index:
+            index, rest = divmod(index - 1, 26)
+            letters = chr(65 + rest) + letters
+        return letters
+
+
+class Mapping:
+    """How headers map to fields beyond the built-in synonyms.
+
+    `user` maps a column key (:attr:`Column.key`) to ``"field"``, ``"field@亿元"`` (an amount
+    column and its unit) or ``""`` (ignore the column); it wins over everything. `synonyms`
+    adds header words (e.g. the headers of our own exports in every language); `choices`
+    adds labels of stage, status and nature values.
+    """
+
+    def __init__(
+        self,
+        user: dict[str, str] | None = None,
+        synonyms: dict[str, str | None] | None = None,
+        choices: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        self.user = {k: v for k, v in (user or {}).items()}
+        self.synonyms = {**_SYNONYMS, **{header_key(k): v for k, v in (synonyms or {}).items()}}
+        self.choices = choices or {}
+
+    def lookup(self, key: str) -> tuple[bool, str | None, str | None]:
+        """(known, field, unit) for a single header key."""
+        base, unit = _split_unit(key)
+        for candidate in (key, base):
+            if candidate in self.synonyms:
+                target = self.synonyms[candidate]
+                if target and "@" in target:
+                    target, _at, written = target.partition("@")
+                    unit = UNITS[written][0] if written in UNITS else unit
+                return True, target, unit
+        m = _UNIT_SUFFIX.match(base)
+        if m and m[1] in self.synonyms and FIELD_KINDS.get(self.synonyms[m[1]] or "x") == AMOUNT:
+            return True, self.synonyms[m[1]], UNITS[m[2]][0]
+        m = _DATE_HEADER.match(base)
+        if m:
+            stage = _DATE_WORDS[m[2]]
+            actual = m[1] in ("实际", "已") or (not m[1] and stage in _BARE_DATE_IS_ACTUAL)
+            return True, f"{'actual' if actual else 'planned'}_{stage}", None
+        return False, None, unit
+
+    def column(self, index: int, parent: Any, child: Any, title_unit: str | None) -> Column:
+        parent_text, child_text = _cell_text(parent).strip(), _cell_text(child).strip()
+        parent_key, child_key = header_key(parent_text), header_key(child_text)
+        key = f"{parent_key}/{child_key}" if child_key and parent_key != child_key else parent_key
+        key = key or child_key
+        header = " / ".join(t for t in dict.fromkeys((parent_text, child_text)) if t)
+        if key in self.user:
+            chosen = self.user[key]
+            name, _at, written = chosen.partition("@")
+            if name and name not in FIELD_KINDS:
+                name = ""
+            return Column(index, header, key, name or None, written or title_unit, "user")
+        known, field_name, unit = self._guess(parent_key, child_key)
+        if not known:
+            return Column(index, header, key, None, None, "unknown")
+        if field_name is None:
+            return Column(index, header, key, None, None, "not_stored")
+        if FIELD_KINDS[field_name] != AMOUNT:
+            unit = None
+        else:
+            unit = unit or title_unit
+        return Column(index, header, key, field_name, unit, "synonym")
+
+    def _guess(self, parent: str, child: str) -> tuple[bool, str | None, str | None]:
+        if not child or child == parent:
+            return self.lookup(parent)
+        if not parent:
+            return self.lookup(child)
+        p_known, p_field, p_unit = self.lookup(parent)
+        c_base, c_unit = _split_unit(child)
+        unit_only = _UNIT_ONLY.match(child) or (not c_base and c_unit)
+        if unit_only:  # 总投资 over （亿元）
+            unit = c_unit or UNITS[_UNIT_ONLY.match(child)[1]][0]  # type: ignore[index]
+            return p_known, p_field, unit
+        if p_field and FIELD_KINDS[p_field] == DATE:
+            stage = p_field.split("_", 1)[1]
+            if c_base in _PLANNED_WORDS:
+                return True, f"planned_{stage}", None
+            if c_base in _ACTUAL_WORDS or c_base in {"完成", "实际完成"}:
+                return True, f"actual_{stage}", None
+        if p_field and FIELD_KINDS[p_field] == AMOUNT:
+            if c_base in _AMOUNT_SUB_SAME:
+                return True, p_field, c_unit or p_unit
+            if c_base in _AMOUNT_SUB_IGNORED:
+                return True, None, None
+        for combined in (parent + child, child + parent):
+            known, field_name, found_unit = self.lookup(combined)
+            if known:
+                return known, field_name, found_unit or p_unit
+        c_known, c_field, c_unit2 = self.lookup(child)
+        if c_known:
+            return c_known, c_field, c_unit2 or p_unit
+        if p_known:
+            return p_known, p_field, p_unit
+        return False, None, None
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    header_rows: tuple[int, int]  # first and last header row, 0-based
+    columns: list[Column]
+    title: str = ""
+    title_unit: str | None = None
+
+    @property
+    def mapped(self) -> list[Column]:
+        return [c for c in self.columns if c.field]
+
+
+_HEADER_SCAN_ROWS = 40
+
+
+def _row_texts(row: list[Any]) -> list[str]:
+    return [_cell_text(v).strip() for v in row]
+
+
+def _fill_merges(
+    rows: list[list[Any]],
+    merged: list[tuple[int, int, int, int]],
+    first: int,
+    last: int,
+    *,
+    across: bool,
+) -> None:
+    """Copy each merged range's value into its cells, within rows first..last."""
+    for r0, c0, r1, c1 in merged:
+        if r1 < first or r0 > last or r0 >= len(rows):
+            continue
+        top = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        for r in range(max(r0, first), min(r1, last, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, (c1 if across else c0) + 1):
+                if c < len(row) and (r, c) != (r0, c0) and row[c] in ("", None):
+                    row[c] = top
+
+
+def find_header(sheet: RawSheet, mapping: Mapping) -> tuple[int, int] | None:
+    """(first, last) header row: the row in the first 40 with the most known headers, one
+    of them the project name; plus the row below when it refines it (two-row headers)."""
+    best, best_score = None, 0
+    limit = min(len(sheet.rows), _HEADER_SCAN_ROWS)
+    for r in range(limit):
+        keys = [header_key(t) for t in _row_texts(sheet.rows[r]) if t]
+        if not keys or len(keys) < 2:
+            continue
+        found = [mapping.lookup(k) for k in keys]
+        fields = [f for known, f, _u in found if known and f]
+        known = sum(1 for k, _f, _u in found if k) + sum(1 for k in keys if k in mapping.user)
+        has_name = "name" in fields or any(
+            mapping.user.get(k, "").partition("@")[0] == "name" for k in keys
+        )
+        score = known + (3 if has_name else 0)
+        strong = "项目名称" in keys or "projectname" in keys
+        if has_name and (known >= 2 or strong) and score > best_score:
+            best, best_score = r, score
+    if best is None:
+        return None
+    return best, best + (1 if _is_subheader(sheet, best, mapping) else 0)
+
+
+def _is_subheader(sheet: RawSheet, r: int, mapping: Mapping) -> bool:
+    """Whether row r+1 refines header row r: no project name in it, only short labels
+    (计划, 实际, （亿元）…), no section or total."""
+    if r + 1 >= len(sheet.rows):
+        return False
+    above, below = _row_texts(sheet.rows[r]), sheet.rows[r + 1]
+    name_cols = [c for c, t in enumerate(above) if t and mapping.lookup(header_key(t))[1] == "name"]
+    if any(c < len(below) and not _blank(below[c]) for c in name_cols):
+        return False
+    cells = [v for v in below if not _blank(v)]
+    if not cells or any(type(v) is not str for v in cells):
+        return False
+    texts = [v.strip() for v in cells]
+    if any(len(t) > 16 or _SECTION.match(t) or _TOTAL.match(header_key(t)) for t in texts):
+        return False
+    return not any(t.strip("（）()").isdigit() for t in texts)
+
+
+def layout(sheet: RawSheet, mapping: Mapping) -> SheetLayout | None:
+    header = find_header(sheet, mapping)
+    if header is None:
+        return None
+    first, last = header
+    _fill_merges(sheet.rows, sheet.merged, first, last, across=True)
+    title_lines = [" ".join(t for t in _row_texts(sheet.rows[r]) if t) for r in range(first)]
+    title_lines = [t for t in title_lines if t]
+    title_unit = None
+    for line in title_lines:
+        m = _TITLE_UNIT.search(to_halfwidth(to_simplified(line)).replace(" ", ""))
+        if m:
+            title_unit = UNITS[m[1]][0]
+    top = sheet.rows[first]
+    sub = sheet.rows[last] if last > first else []
+    width = max(len(top), len(sub))
+    parents = [top[c] if c < len(top) else "" for c in range(width)]
+    children = [sub[c] if c < len(sub) else "" for c in range(width)] if sub else [""] * width
+    if sub:  # a CSV of a merged header leaves the parent blank over its second child
+        for c in range(1, width):
+            if parents[c] in ("", None) and children[c] not in ("", None):
+                parents[c] = parents[c - 1] if children[c - 1] not in ("", None) else ""
+    columns: list[Column] = []
+    seen: dict[str, int] = {}
+    for c in range(width):
+        if parents[c] in ("", None) and children[c] in ("", None):
+            continue
+        column = mapping.column(c, parents[c], children[c], title_unit)
+        if column.field:
+            if column.field in seen and column.field != "serial":
+                column.how, column.duplicate_of, column.field = (
+                    "duplicate",
+                    seen[column.field],
+                    None,
+                )
+            else:
+                seen[column.field] = c
+        columns.append(column)
+    return SheetLayout(
+        sheet.name, header, columns, title_lines[0] if title_lines else "", title_unit
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------------------------
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+_SECTION = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.+)$|^[（(]\s*([{_CN_NUM}]+)\s*[）)]\s*(.+)$")
+_SECTION_COUNT = re.compile(r"\s*[（(]\s*(?:共)?\s*\d+\s*(?:个|项)?(?:项目)?\s*[）)]\s*$|[:：]\s*$")
+_SECTION_WORDS = ("新开工", "续建", "竣工", "在建", "储备", "签约", "投产", "前期", "计划", "预备")
+_TOTAL = re.compile(
+    r"^(?:全市|本页|总|合|小)?(?:合计|小计|总计)(?:[:：(（].*)?$|^(?:合计|小计|总计).*$"
+    r"|^(?:grand)?(?:sub)?totals?\b.*$"
+)
+_NOTE = re.compile(r"^(注|备注|说明|填表|填报人|审核|制表|联系人|联系电话|负责人|单位负责人)")
+
+
+@dataclass
+class Problem:
+    """A problem found in one row (row is Excel's row number, 1-based)."""
+
+    sheet: str
+    row: int
+    field: str
+    value: str
+    code: str
+    detail: str = ""
+    params: dict[str, Any] = dc_field(default_factory=dict)
+
+
+@dataclass
+class Skip:
+    sheet: str
+    row: int | None
+    code: str  # title, header, blank, serial_only, total, section, note, header_repeat,
+    # hidden_sheet, no_header
+    params: dict[str, Any] = dc_field(default_factory=dict)
+
+
+@dataclass
+class LedgerRow:
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    errors: list[Problem]
+    category: str = ""
+
+
+@dataclass
+class Ledger:
+    layouts: list[SheetLayout]
+    rows: list[LedgerRow]
+    skipped: list[Skip]
+    warnings: list[Problem]
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(r.errors) for r in self.rows)
+
+
+@dataclass
+class _Stated:
+    """A row stating a total (合计, 小计 or a section row with amounts) and its scope."""
+
+    row: int
+    label: str
+    values: dict[str, tuple[Money, Decimal]]
+    first: int  # index into the sheet's data rows
+    last: int | None = None
+    level: int = 0
+
+
+def _section(
+    first_col: int, first: str, name_col: int | None, name_text: str, single: bool
+) -> tuple[int, str] | None:
+    """(level, title) of a section row such as 一、新开工项目 or （二）续建项目."""
+    m = _SECTION.match(first)
+    if m and (not name_text or name_text == first or first_col == name_col):
+        level = 1 if m[1] else 2
+        body = m[2] if m[1] else m[4]
+        return level, to_simplified(_SECTION_COUNT.sub("", body).strip())
+    if (
+        single
+        and first_col in (0, name_col)
+        and first.endswith(("项目", "类"))
+        and len(first) <= 16
+    ):
+        if any(w in first for w in _SECTION_WORDS) and not _NOTE.match(first):
+            return 1, to_simplified(_SECTION_COUNT.sub("", first).strip())
+    return None
+
+
+def parse_ledger(
+    sheets: Iterable[RawSheet],
+    mapping: Mapping | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Ledger:
+    """Parse every visible sheet that has a ledger header. Raises
+    :class:`WorkbookError` ``not_a_ledger`` when none has one."""
+    mapping = mapping or Mapping()
+    sheets = list(sheets)
+    total = sum(len(s.rows) for s in sheets)
+    layouts: list[SheetLayout] = []
+    rows: list[LedgerRow] = []
+    skipped: list[Skip] = []
+    warnings: list[Problem] = []
+    done = 0
+    first_texts: list[str] = []
+    for sheet in sheets:
+        if not sheet.visible:
+            skipped.append(Skip(sheet.name, None, "hidden_sheet"))
+            done += len(sheet.rows)
+            continue
+        found = layout(sheet, mapping)
+        if found is None:
+            if any(any(v not in ("", None) for v in r) for r in sheet.rows):
+                skipped.append(Skip(sheet.name, None, "no_header"))
+                first_texts += [t for r in sheet.rows[:6] for t in _row_texts(r) if t][:12]
+            done += len(sheet.rows)
+            continue
+        layouts.append(found)
+        for parsed in _sheet_rows(sheet, found, mapping, skipped, warnings):
+            rows.append(parsed)
+            if progress and len(rows) % 2000 == 0:
+                progress(done + parsed.row, total)
+        done += len(sheet.rows)
+        if progress:
+            progress(done, total)
+    if not layouts:
+        headers = "、".join(dict.fromkeys(first_texts)) or "—"
+        raise WorkbookError("not_a_ledger", headers=headers[:300])
+    return Ledger(layouts, rows, skipped, warnings)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (type(value) is str and not value.strip())
+
+
+def _column_numbers(nonempty: list[tuple[int, Any]]) -> bool:
+    """A row numbering the columns (1 2 3 … or （1）（2）…) under an official form's header."""
+    if len(nonempty) < 3:
+        return False
+    numbers = []
+    for _c, v in nonempty:
+        text = _cell_text(v).strip().strip("（）()")
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _sheet_rows(
+    sheet: RawSheet,
+    lay: SheetLayout,
+    mapping: Mapping,
+    skipped: list[Skip],
+    warnings: list[Problem],
+) -> Iterator[LedgerRow]:
+    first, last = lay.header_rows
+    name = sheet.name
+    for r in range(first):
+        text = " ".join(t for t in _row_texts(sheet.rows[r]) if t)
+        if text:
+            skipped.append(Skip(name, r + 1, "title", {"text": text[:200]}))
+    skipped.append(Skip(name, first + 1, "header"))
+    if last > first:
+        skipped.append(Skip(name, last + 1, "header"))
+    data_first = last + 1
+    vertical = [m for m in sheet.merged if m[2] > m[0]]
+    _fill_merges(sheet.rows, vertical, data_first, len(sheet.rows), across=False)
+    mapped = [(c, c.field) for c in lay.mapped if c.field]
+    columns = [(c.index, f, _parser_for(f, c.unit, mapping.choices)) for c, f in mapped]
+    field_col = {f: c.index for c, f in mapped}
+    name_col = field_col.get("name")
+    serial_col = field_col.get("serial")
+    amount_cols = [(c.index, f, c.unit or "万元") for c, f in mapped if FIELD_KINDS[f] == AMOUNT]
+    header_texts = {c.header.split(" / ")[0] for c in lay.columns} | {
+        c.header.split(" / ")[-1] for c in lay.columns
+    }
+    width = max((c.index for c in lay.columns), default=0) + 1
+    sections: list[str] = ["", ""]
+    stated: list[_Stated] = []
+    open_sections: list[_Stated] = []
+    data: list[LedgerRow] = []  # this sheet's project rows, for the totals check
+    rows = sheet.rows
+    last_filled = next(
+        (r for r in range(len(rows) - 1, -1, -1) if any(not _blank(v) for v in rows[r])), -1
+    )
+    for r in range(data_first, len(rows)):
+        raw = rows[r]
+        if len(raw) > width:
+            raw = raw[:width]
+        # the first three filled cells, found without looking at every cell of the row
+        lead_cells: list[tuple[int, Any]] = []
+        for c, v in enumerate(raw):
+            if v != "" and v is not None and (v.__class__ is not str or v.strip()):
+                lead_cells.append((c, v))
+                if len(lead_cells) == 3:
+                    break
+        if not lead_cells:
+            if r < last_filled:
+                skipped.append(Skip(name, r + 1, "blank"))
+            continue
+        name_value = raw[name_col] if name_col is not None and name_col < len(raw) else ""
+        name_text = "" if _blank(name_value) else _cell_text(name_value).strip()
+        lead = [_cell_text(v).strip() for _c, v in lead_cells]
+        label = None
+        for t in lead:
+            if len(t) <= 20 and ("计" in t or "otal" in t) and _TOTAL.match(header_key(t)):
+                label = t
+                break
+        if label is not None and not _SECTION.match(name_text):
+            skipped.append(Skip(name, r + 1, "total", {"label": label}))
+            amounts = _amounts(raw, amount_cols)
+            if amounts:
+                if "小计" in header_key(label) or "subtotal" in header_key(label):
+                    start = _subtotal_start(stated, open_sections, len(data))
+                    entry = _Stated(r + 1, label, amounts, start, len(data) - 1)
+                    if start == len(data) and open_sections:  # 小计 at the top of its section
+                        entry.last, entry.level = None, open_sections[-1].level
+                        open_sections.append(entry)
+                    stated.append(entry)
+                else:
+                    stated.append(_Stated(r + 1, label, amounts, 0, None, level=-1))
+            continue
+        if lead[0].startswith("其中"):
+            skipped.append(Skip(name, r + 1, "breakdown", {"label": lead[0][:100]}))
+            continue
+        single = len(lead_cells) == 1
+        section = _section(lead_cells[0][0], lead[0], name_col, name_text, single)
+        if section is not None:
+            level, title = section
+            sections = [title, ""] if level == 1 else [sections[0], title]
+            category = "/".join(s for s in sections if s)
+            skipped.append(Skip(name, r + 1, "section", {"category": category}))
+            for s in open_sections:
+                if s.level >= level and s.last is None:
+                    s.last = len(data) - 1
+            open_sections = [s for s in open_sections if s.last is None]
+            amounts = _amounts(raw, amount_cols)
+            if amounts:
+                entry = _Stated(r + 1, title, amounts, len(data), None, level)
+                stated.append(entry)
+                open_sections.append(entry)
+            continue
+        nonempty = lead_cells
+        if name_text in header_texts or name_text.isdigit() or not name_text:
+            nonempty = [(c, v) for c, v in enumerate(raw) if not _blank(v)]
+        if name_text in header_texts and sum(
+            1 for _c, v in nonempty if _cell_text(v).strip() in header_texts
+        ) >= max(2, len(nonempty) // 2):
+            skipped.append(Skip(name, r + 1, "header_repeat"))
+            continue
+        if (not name_text or name_text.isdigit()) and _column_numbers(nonempty):
+            skipped.append(Skip(name, r + 1, "column_numbers"))
+            continue
+        if not name_text:
+            only = nonempty[0][0] if len(nonempty) == 1 else None
+            if only == serial_col and lead[0].strip("（）()、.").isdigit():
+                skipped.append(Skip(name, r + 1, "serial_only", {"value": lead[0]}))
+                continue
+            if len(nonempty) == 1 and nonempty[0][1].__class__ is str:
+                skipped.append(Skip(name, r + 1, "note", {"text": lead[0][:200]}))
+                continue
+        values: dict[str, Any] = {}
+        errors: list[Problem] = []
+        for c, field_name, parse in columns:
+            if c >= len(raw):
+                continue
+            value = raw[c]
+            if value == "" or value is None:
+                continue
+            try:
+                parsed_value = parse(value)
+            except CellError as exc:
+                errors.append(
+                    Problem(name, r + 1, field_name, _cell_text(exc.value), exc.code, exc.detail)
+                )
+                continue
+            if parsed_value != "":
+                values[field_name] = parsed_value
+        values.pop("serial", None)
+        if not name_text:
+            errors.append(Problem(name, r + 1, "name", "", "missing_name"))
+        row = LedgerRow(name, r + 1, values, errors, "/".join(s for s in sections if s))
+        data.append(row)
+        yield row
+    for s in open_sections:
+        if s.last is None:
+            s.last = len(data) - 1
+    for entry in stated:
+        end = len(data) - 1 if entry.last is None else entry.last
+        _check_total(entry, data[entry.first : end + 1], warnings, name)
+
+
+def _subtotal_start(stated: list[_Stated], open_sections: list[_Stated], here: int) -> int:
+    starts = [s.first for s in open_sections]
+    ends = [s.last + 1 for s in stated if s.last is not None and s.level >= 0 and s.last < here]
+    return max(starts + ends, default=0)
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _amounts(
+    raw: list[Any], amount_cols: list[tuple[int, str, str]]
+) -> dict[str, tuple[Money, Decimal]]:
+    """The amounts a totals row states, each with half a unit of its last written digit."""
+    out = {}
+    for c, field_name, unit in amount_cols:
+        if c >= len(raw) or _blank(raw[c]):
+            continue
+        try:
+            money = amount_parser(unit)(raw[c])
+        except CellError:
+            continue
+        written = _number_text(raw[c]) or str(raw[c])
+        digits = _DIGITS.search(written.replace(",", ""))
+        if digits is None or money.value_wan == 0:
+            tolerance = Decimal("0.000001")
+        else:
+            number = Decimal(digits[0])
+            scale = money.value_wan / number if number else Decimal(1)
+            tolerance = (Decimal(5).scaleb(int(number.as_tuple().exponent) - 1) * scale).normalize()
+        out[field_name] = (money, tolerance)
+    return out
+
+
+def _check_total(
+    entry: _Stated, rows: list[LedgerRow], warnings: list[Problem], sheet: str
+) -> None:
+    codes = {r.values.get("code") for r in rows if r.values.get("code")}
+    counted = [r for r in rows if not (r.values.get("parent") and r.values["parent"] in codes)]
+    for field_name, (stated, tolerance) in entry.values.items():
+        if any(e.field == field_name for r in counted for e in r.errors):
+            continue
+        total = sum((r.values[field_name].value_wan for r in counted if field_name in r.values),
+                    Decimal(0))  # fmt: skip
+        if abs(total - stated.value_wan) > tolerance:
+            warnings.append(
+                Problem(
+                    sheet,
+                    entry.row,
+                    field_name,
+                    stated.text or _plain(stated.value_wan),
+                    "total_mismatch",
+                    params={
+                        "label": entry.label,
+                        "stated": _plain(stated.value_wan),
+                        "sum": _plain(total),
+                        "rows": len(counted),
+                    },
+                )
+            )
+
+
+def _plain(value: Decimal) -> str:
+    text = format(_canonical(value), "f")
+    return text
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as text, numbers with Excel's 15 significant digits."""
+    return _cell_text(value)

@@ -1,0 +1,491 @@
+"""Money amounts in normalised text, and the role each one plays.
+
+Roles (see ``ROLES``): ``total_investment`` (one project or one phase),
+``batch_total_investment`` (a group of projects, sub-groups included),
+``annual_revenue``, ``annual_output_value``, ``annual_tax``, ``annual_plan_investment`` and
+``other`` (registered capital, cumulative and completed figures, statistics, cluster
+targets, thresholds such as ``10亿元以上项目``, funds, subsidies, profits ...).
+
+The role comes from the nearest keyword before the amount in its sentence (``年营收``,
+``总投资``, ``注册资本``), then from what surrounds it: a count of projects nearby makes an
+investment a batch's (``8个项目参会，总投资86.6亿元``); a cumulative or statistical marker
+earlier in the sentence (``累计``, ``以来``, ``1-4月``), a growth rate right after it, a
+cluster or above-scale-industry context, or a threshold shape (``超10亿元项目11个``,
+``10亿元以上的制造业项目``) make it ``other``. ``A和B分别为X和Y`` pairs keywords and amounts
+in order. A yearly figure needs the yearly word (``年销售收入``, ``年产值``, ``年纳税``) or a
+"once in production" context (``达产后``); ``2022年营业收入`` is a past actual, so ``other``.
+
+Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from zhaoshang.lib.money import AmountError, Qualifier, parse_amount
+
+ROLES = (
+    "total_investment",
+    "batch_total_investment",
+    "annual_revenue",
+    "annual_output_value",
+    "annual_tax",
+    "annual_plan_investment",
+    "other",
+)
+
+_CN = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
+_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUMBER = rf"(?:{_AR}[十百千]?|[{_CN}]+(?:点[{_CN}]+)?)"
+_UNIT = r"(?:万亿|千万|百万|亿|万|千)"
+_CUR_AFTER = r"(?:元人民币|美元|美金|欧元|港元|港币|日元|英镑|韩元|新加坡元|新台币|台币|元)"
+_CUR_BEFORE = r"(?:人民币|RMB|CNY|USD|US\$|HK\$|\$|¥)"
+_PRE_Q = (
+    r"(?:不超过|不少于|不低于|不高于|不足|不到|超过|超出|约合|约为|大约|将近|接近|至少|最高|"
+    r"最多|超|逾|约|近)"
+)
+_SUF_Q = r"(?:以上|左右|上下|以内|以下|有余)"
+
+AMOUNT_RE = re.compile(
+    rf"""
+    (?=[超不约大将接至最逾近人RCU$¥\d{_CN}])  # most positions fail here, cheaply
+    (?P<pre>{_PRE_Q})?
+    (?P<cur1>{_CUR_BEFORE})?\ ?
+    (?:(?P<lo>{_NUMBER}{_UNIT}?)(?:至|到|-|~|—|－))?
+    (?P<num>{_NUMBER})
+    (?P<inf>余|多)?
+    (?P<unit>{_UNIT})?
+    (?P<inf2>余|多)?
+    (?P<eng>\ ?(?:million|billion|mn|bn)\b)?
+    (?P<cur>{_CUR_AFTER})?
+    (?P<suf>{_SUF_Q})?
+    """,
+    re.X,
+)
+
+# A bare 亿/万 is money only after one of these (within the clause) ...
+_MONEY_WORDS = re.compile(
+    r"投资|资金|资本|销售|营收|收入|产值|税|利润|金额|总额|额|基金|预算|补贴|补助|奖励|融资|"
+    r"生产总值|GDP|开票|出口|进口|资产|市值|估值|贷款|存款|余额|投入|外资"
+)
+# ... and not before a counter (万吨, 亿颗, 万只) or a size word (百亿级).
+_NOT_MONEY_AFTER = set(
+    "只个件台套吨人户辆颗片张块株头家名位座栋间条支根米亩平方立千瓦度次级倍股份字"
+)
+
+# Keywords, most specific first; each group name is a keyword class.
+_NOT_A_YEAR = r"(?<![\d去今明前上本当全近往历])"
+_KEYWORDS = re.compile(
+    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估\d])(?:"
+    + "|".join(
+        [
+            r"(?P<plan>(?:年度|今年|本年度?|年内|当年|全年|\d{4}年度?)(?:计划|预计)(?:完成)?投资(?:额)?"
+            r"|年度投资计划|年度计划(?:投资)?|(?<!\d)年计划投资)",
+            r"(?P<other_invest>(?:累计|已完成|实际完成|已|新增)?(?:完成(?:固定资产|工业)?投资|投资完成|"
+            r"固定资产投资|工业投资|技改投资|设备投资|基础设施投资|民间投资|注册资本|注册资金|到位资金|"
+            r"自有资金|资金|实际使用外资|实际利用外资|利用外资|注册外资|到账外资|外资到位|合同外资))",
+            rf"(?P<revenue>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:开票|应税)?(?:销售收入|营业收入|"
+            r"主营业务收入|营收|销售额|营业额|开票销售|销售|收入|开票))",
+            rf"(?P<output>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:工业)?总?产值)",
+            rf"(?P<tax>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:缴纳|上缴|入库|实缴)?(?:纳税|税收|利税|缴税|税金))",
+            r"(?P<invest>计划总投资|项目总投资|总投资额?|投资总额|协议总投资|协议投资额?|签约总额|签约额|"
+            r"签约金额|合同金额|计划投资|新增投资|追加投资|拟投资|投资额|投资|总额)",
+            r"(?P<revenue_weak>开票销售|应税销售|销售收入|营业收入|主营业务收入|营收|销售额|营业额|开票|收入)",
+            r"(?P<output_weak>总产值|产值)",
+            r"(?P<tax_weak>缴纳税收|入库税收|纳税|税收|利税|税金|缴税)",
+            r"(?P<other>利润总额|净利润|利润|基金|补贴|补助|奖励|资助|贷款|融资|存款|余额|预算|财政|"
+            r"生产总值|GDP|进出口|出口|进口|外贸|市值|估值)",
+        ]
+    )
+    + ")"
+)
+_STRONG = {
+    "plan": "annual_plan_investment",
+    "revenue": "annual_revenue",
+    "output": "annual_output_value",
+    "tax": "annual_tax",
+}
+_WEAK = {
+    "revenue_weak": "annual_revenue",
+    "output_weak": "annual_output_value",
+    "tax_weak": "annual_tax",
+}
+# "once built / in production" makes 销售收入, 产值, 纳税 yearly figures.
+_PRODUCTION_CONTEXT = re.compile(
+    r"达产|达效|投产后|建成后|投产以后|满产|全部建成|全面建成|建成投产"
+)
+_CUMULATIVE = re.compile(
+    r"累计|累积|先后|历年|以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|"
+    r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月"
+)
+_STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
+_GROWTH_AFTER = re.compile(r"^[,，]?(?:同比|比上年|较上年|增长|下降|增速)")
+_THRESHOLD_AFTER = re.compile(
+    r"^(?:及以上|以上|以下)?的?(?:重大|重点|产业|工业|制造业|服务业|外资|内资|新|科技型|签约|在建){0,2}"
+    r"(?:项目|企业)"
+)
+_COUNT = r"(?:\d+|[两二三四五六七八九十百]+)"
+_GROUP = re.compile(
+    rf"(?P<n1>{_COUNT})(?:个|项|大)(?!月|百分点|小时|工作日)[^,，。;；]{{0,14}}?项目"
+    rf"|项目(?:共|共计|合计|总计|有)?(?P<n2>{_COUNT})(?:个|项)"
+    r"|一批[^,，。;；]{0,8}项目"
+)
+_CLAUSE_SPLIT = re.compile(r"[,，;；:：、()（）]")
+_SENTENCE_END = re.compile(r"[。！？!?;；\n]")
+_TABLE_HEADER = re.compile(
+    r"(?P<key>年度计划投资|计划总投资|总投资|投资额|计划投资)[(（]?(?P<unit>亿元|万元|亿|万)[)）]?"
+)
+_PAIR_STOP = re.compile(r"[,，。;；\n]")
+_TABLE_TOTAL = re.compile(r"^(?:合计|总计|小计|共计)")
+
+
+@dataclass
+class Amount:
+    """One amount: ``start``/``end`` index the normalised text (``AmountFinder`` maps them)."""
+
+    start: int
+    end: int
+    text: str  # as in the normalised text
+    value_wan: Decimal
+    currency: str
+    original_wan: Decimal
+    qualifier: str
+    role: str = "other"
+    keyword: str = ""
+    count: int | None = None  # projects in the group, for batch amounts
+    in_table: bool = False
+    table_total: bool = False
+    table_row: list[str] = field(default_factory=list)
+    table_header: list[str] = field(default_factory=list)
+
+
+def cn_count(text: str) -> int | None:
+    """``"8"`` -> 8, ``"两"`` -> 2, ``"二十三"`` -> 23; None if it is not a count."""
+    if text.isdigit():
+        return int(text)
+    try:
+        return int(parse_amount(text, default_unit="元").value_wan * 10000)
+    except AmountError:
+        return None
+
+
+_ENDS: dict[int, list[int]] = {}
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    ends = _ENDS.get(id(text))
+    if ends is None:
+        ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    i = bisect.bisect_left(ends, start)
+    left = ends[i - 1] + 1 if i > 0 else 0
+    j = bisect.bisect_left(ends, end)
+    return left, (ends[j] if j < len(ends) else len(text))
+
+
+def _clause_start(text: str, lo: int, start: int) -> int:
+    pos = lo
+    for m in _CLAUSE_SPLIT.finditer(text, lo, start):
+        pos = m.end()
+    return pos
+
+
+def _clause_end(text: str, end: int, hi: int) -> int:
+    m = _CLAUSE_SPLIT.search(text, end, hi)
+    return m.start() if m else hi
+
+
+_SIMPLE = re.compile(r"(超过|超|逾|约|近)?(\d+(?:\.\d+)?)(亿|万)元(以上|左右)?")
+_SIMPLE_QUALIFIER = {
+    "超过": "at_least", "超": "at_least", "逾": "at_least", "以上": "at_least",
+    "约": "approx", "近": "approx", "左右": "approx",
+}  # fmt: skip
+
+
+def fast_value(text: str) -> tuple[Decimal, str] | None:
+    """The value of the commonest shapes (``306亿元``, ``超100亿元``, ``5000万元以上``) without
+    the full parser; None for anything else. Agrees with ``parse_amount`` (tested)."""
+    m = _SIMPLE.fullmatch(text)
+    if m is None or (m.group(1) and m.group(4)):
+        return None
+    number = Decimal(m.group(2))
+    value = number.scaleb(4) if m.group(3) == "亿" else number
+    value = value.normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    qualifier = _SIMPLE_QUALIFIER.get(m.group(1) or m.group(4) or "", "exact")
+    return value, qualifier
+
+
+def _parse(match: re.Match[str], on: datetime.date | None) -> tuple[Decimal, str, Decimal, str]:
+    text = match.group()
+    fast = fast_value(text)
+    if fast is not None:
+        return fast[0], fast[1], fast[0], "CNY"
+    lo = match.group("lo")
+    if lo:
+        # a range (30亿至50亿元): the lower bound, at least
+        tail = (match.group("unit") or "") + (match.group("cur") or "")
+        lo_text = lo if any(u in lo for u in "万亿千") else lo + (match.group("unit") or "")
+        lo_text = (match.group("cur1") or "") + lo_text + tail[len(match.group("unit") or "") :]
+        amount = parse_amount(lo_text, on=on)
+        return amount.value_wan, Qualifier.AT_LEAST.value, amount.original, amount.currency
+    amount = parse_amount(text, on=on)
+    return amount.value_wan, amount.qualifier.value, amount.original, amount.currency
+
+
+def find_amounts(text: str, *, on: datetime.date | None = None) -> list[Amount]:
+    """Every money amount in the normalised ``text``, in order, roles not yet set."""
+    found: list[Amount] = []
+    for m in AMOUNT_RE.finditer(text):
+        num = m.group("num")
+        unit = m.group("unit") or ""
+        has_currency = bool(m.group("cur") or m.group("cur1"))
+        if not (unit in ("万亿", "千万", "百万", "亿", "万") or has_currency or m.group("eng")):
+            continue
+        if m.group("eng") and not m.group("cur1"):
+            continue
+        start, end = m.span()
+        before = text[start - 1] if start > 0 else ""
+        after = text[end] if end < len(text) else ""
+        if (before and before in "数几上第") or (before.isdigit() and not m.group("pre")):
+            continue
+        if after == "级" or text.startswith("元级", end):
+            continue
+        if not m.group("cur"):
+            if after in _NOT_MONEY_AFTER:
+                continue
+            clause = text[_clause_start(text, max(0, start - 25), start) : start]
+            if not _MONEY_WORDS.search(clause) and not text.startswith(("的", "资金"), end):
+                continue
+        if (
+            num[0] in _CN
+            and not m.group("pre")
+            and before
+            and before in "一二三四五六七八九十百千两"
+        ):
+            continue
+        try:
+            value, qualifier, original, currency = _parse(m, on)
+        except AmountError:
+            continue
+        found.append(Amount(start, end, m.group(), value, currency, original, qualifier))
+    found.extend(_table_amounts(text, found, on))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _table_amounts(text: str, found: list[Amount], on: datetime.date | None) -> list[Amount]:
+    """Bare numbers in a table whose header names the unit: ``总投资（亿元）`` over ``12.5``."""
+    out: list[Amount] = []
+    if "\t" not in text:
+        return out
+    taken = {(a.start, a.end) for a in found}
+    column: int | None = None
+    unit = role_key = ""
+    header: list[str] = []
+    pos = 0
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if column is None:
+            for i, cell in enumerate(cells):
+                m = _TABLE_HEADER.fullmatch(cell.strip())
+                if m and len(cells) >= 3:
+                    column, unit, role_key = i, m.group("unit"), m.group("key")
+                    header = [c.strip() for c in cells]
+        elif len(cells) > column and len(cells) >= 2:
+            cell = cells[column]
+            offset = pos + sum(len(c) + 1 for c in cells[:column])
+            value = cell.strip()
+            if re.fullmatch(_AR, value):
+                s = offset + cell.index(value)
+                if (s, s + len(value)) not in taken:
+                    try:
+                        parsed = parse_amount(value, default_unit=unit.rstrip("元") + "元", on=on)
+                    except AmountError:
+                        parsed = None
+                    if parsed is not None:
+                        total = bool(_TABLE_TOTAL.match(cells[0].strip()))
+                        role = (
+                            "annual_plan_investment"
+                            if role_key == "年度计划投资"
+                            else ("batch_total_investment" if total else "total_investment")
+                        )
+                        out.append(
+                            Amount(
+                                s,
+                                s + len(value),
+                                value,
+                                parsed.value_wan,
+                                parsed.currency,
+                                parsed.original,
+                                parsed.qualifier.value,
+                                role=role,
+                                keyword=role_key,
+                                in_table=True,
+                                table_total=total,
+                                table_row=[c.strip() for c in cells],
+                                table_header=header,
+                            )
+                        )
+        elif len(cells) < 2:
+            column = None
+        pos += len(line) + 1
+    return out
+
+
+class _KeywordIndex:
+    """Every keyword of the text found once; ``between(lo, hi)`` in order."""
+
+    def __init__(self, text: str) -> None:
+        self.matches = list(_KEYWORDS.finditer(text))
+        self.starts = [m.start() for m in self.matches]
+
+    def between(self, lo: int, hi: int) -> list[re.Match[str]]:
+        i = bisect.bisect_left(self.starts, lo)
+        out = []
+        while i < len(self.matches) and self.matches[i].end() <= hi:
+            out.append(self.matches[i])
+            i += 1
+        return out
+
+
+_INDEX: dict[int, _KeywordIndex] = {}
+
+
+def _keywords(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    index = _INDEX.get(id(text))
+    if index is None:
+        return list(_KEYWORDS.finditer(text, lo, hi))
+    return index.between(lo, hi)
+
+
+def _group_count(segment: str) -> int | None:
+    for m in _GROUP.finditer(segment):
+        raw = m.group("n1") or m.group("n2")
+        if raw is None:
+            return 0  # 一批: a group, size unknown
+        n = cn_count(raw)
+        if n is not None and n >= 2:
+            return n
+    return None
+
+
+def assign_roles(text: str, amounts: list[Amount]) -> None:
+    """Set ``role`` (and ``count`` for batches) on each amount of the normalised ``text``."""
+    _INDEX.clear()
+    _INDEX[id(text)] = _KeywordIndex(text)
+    _ENDS.clear()
+    _ENDS[id(text)] = [m.start() for m in _SENTENCE_END.finditer(text)]
+    try:
+        _assign_roles(text, amounts)
+    finally:
+        _INDEX.clear()
+        _ENDS.clear()
+
+
+def _assign_roles(text: str, amounts: list[Amount]) -> None:
+    previous: Amount | None = None
+    paired: dict[int, str] = _respectively(text, amounts)
+    for amount in amounts:
+        if amount.in_table:
+            previous = amount
+            continue
+        s_lo, s_hi = _sentence_bounds(text, amount.start, amount.end)
+        left = text[s_lo : amount.start]
+        c_lo = _clause_start(text, s_lo, amount.start)
+        c_hi = _clause_end(text, amount.end, s_hi)
+        right = text[amount.end : s_hi]
+        gap = text[previous.end : amount.start] if previous else ""
+        if (
+            previous is not None
+            and gap in ("(", "（")
+            and amount.text.startswith(("约合", "折合", "合"))
+        ):
+            amount.role, amount.keyword, amount.count = (
+                previous.role,
+                previous.keyword,
+                previous.count,
+            )
+            previous = amount
+            continue
+        if id(amount) in paired:
+            kind, word = paired[id(amount)], ""
+        else:
+            kws = _keywords(text, s_lo, amount.start)
+            kind, word = "", ""
+            if kws:
+                kind, word = kws[-1].lastgroup or "", kws[-1].group()
+            else:
+                after = _keywords(text, amount.end, min(c_hi + 1, amount.end + 8))
+                if after:
+                    kind, word = after[0].lastgroup or "", after[0].group()
+        amount.keyword = word
+        role = _base_role(kind, left)
+        if role != "annual_plan_investment" and role != "other":
+            if _CUMULATIVE.search(left) or _GROWTH_AFTER.match(right):
+                role = "other"
+            elif _STATISTIC_CONTEXT.search(text, c_lo, c_hi):
+                role = "other"
+            elif _THRESHOLD_AFTER.match(right) or (
+                amount.text.endswith(("以上", "以下"))
+                and right[:1] not in ("", ",", "，", "。", "、", ")", "）")
+            ):
+                role = "other"
+        if role == "investment":
+            prev_clause_lo = _clause_start(text, s_lo, max(s_lo, c_lo - 1))
+            window = text[prev_clause_lo:c_hi]
+            count = _group_count(window)
+            respectively = "分别" in text[c_lo : amount.start]
+            named = re.match(
+                r"^[^,，。;；]{0,3}的[^,，。;；]{2,40}?(?:项目|基地|产业园|工厂)", right
+            )
+            if (
+                count is not None
+                and not respectively
+                and not (
+                    named
+                    and _group_count(named.group()) is None
+                    and _group_count(text[c_lo : amount.start]) is None
+                )
+            ):
+                role = "batch_total_investment"
+                amount.count = count or None
+            else:
+                role = "total_investment"
+        if role == "annual_plan_investment":
+            prev_clause_lo = _clause_start(text, s_lo, max(s_lo, c_lo - 1))
+            count = _group_count(text[prev_clause_lo:c_hi])
+            amount.count = count or None
+        amount.role = role
+        previous = amount
+
+
+def _base_role(kind: str, left: str) -> str:
+    if kind in _STRONG:
+        return _STRONG[kind]
+    if kind == "invest":
+        return "investment"
+    if kind in _WEAK:
+        return _WEAK[kind] if _PRODUCTION_CONTEXT.search(left) else "other"
+    return "other"
+
+
+def _respectively(text: str, amounts: list[Amount]) -> dict[int, str]:
+    """``年销售收入和税收分别达45亿元和3.6亿元``: pair keywords and amounts in order."""
+    out: dict[int, str] = {}
+    for m in re.finditer("分别", text):
+        floor = max(0, m.start() - 40)
+        lo = max((x.end() for x in _PAIR_STOP.finditer(text, floor, m.start())), default=floor)
+        kws = _keywords(text, lo, m.start())
+        if len(kws) < 2:
+            continue
+        _s, hi = _sentence_bounds(text, m.end(), m.end())
+        after = [a for a in amounts if m.end() <= a.start < hi]
+        if len(after) >= len(kws):
+            for kw, amount in zip(kws, after, strict=False):
+                out[id(amount)] = kw.lastgroup or ""
+    return out

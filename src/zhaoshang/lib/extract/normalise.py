@@ -1,0 +1,154 @@
+"""Normalise Chinese news text for extraction, keeping a map back to the original offsets.
+
+``normalise("總投(tóu)資３０６億元")`` gives ``总投资306亿元`` and, for every character of it, the
+index of the character in the original it came from, so a span found in the normalised text
+(``306亿元`` at 3..8) is shown on the original (``３０６億元`` at 9..14).
+
+Steps, in order: full-width forms to half-width and odd spaces to plain ones (one character
+for one); traditional to simplified with OpenCC ``t2s`` (one for one: where a phrase would
+change length, that line is converted character by character); pinyin annotations that
+mirror sites put inside words (``項(xiàng)目``) dropped; whitespace: a run holding a blank
+line is a paragraph break (``\\n``), a tab or two spaces and more a cell break (``\\t``), a
+single line break is kept after a sentence end, around tables and before list items, and
+otherwise joins a hard-wrapped line to the next; other single spaces next to Chinese go.
+
+Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from zhaoshang.lib.textnorm import to_halfwidth
+
+__all__ = ["Normalised", "normalise", "to_simplified"]
+
+# Spaces that are not ASCII spaces, zero-width characters and carriage returns become a plain
+# space (one for one), so the whitespace step below decides what they are.
+_SPACES = dict.fromkeys(
+    map(ord, "\u00a0\u2002\u2003\u2009\u200b\u200c\u200d\u2060\ufeff\r\f\v"), " "
+)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc  # OpenCC's C++ converter: phrase-aware traditional -> simplified
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def _char_t2s(ch: str) -> str:
+    out = _converter().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified, guaranteed one character for one."""
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        c = _converter().convert(line)
+        out.append(c if len(c) == len(line) else "".join(_char_t2s(ch) for ch in line))
+    return "\n".join(out)
+
+
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_SYLLABLE = rf"[a-z{_TONE}]{{1,6}}[1-5]?"
+# A pinyin gloss right after a Chinese character: 項(xiàng)目, 投(tou2)资, 簽(qiān yuē)約.
+_PINYIN = rf"(?<=[\u4e00-\u9fff])[(（]\s*{_SYLLABLE}(?:\s+{_SYLLABLE}){{0,3}}\s*[)）]"
+_EDIT = re.compile(rf"{_PINYIN}|\s+")
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。、；：？！“”‘’（）《》【】—…·]")
+_SENTENCE_END = set('。！？!?；;：:」』”"）)】')
+_LIST_START = re.compile(r"[(（]?[0-9一二三四五六七八九十]{1,3}[、.．)）]|[•·●◆■□▲\-*]")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """The normalised ``text`` and ``offsets``: ``offsets[i]`` is the index in ``original`` of
+    ``text[i]``; ``offsets[len(text)] == len(original)``."""
+
+    original: str
+    text: str
+    offsets: list[int]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the normalised ``text[start:end]`` (end exclusive)."""
+        if end <= start:
+            o = self.offsets[start]
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _line_around(s: str, at: int) -> tuple[str, str]:
+    """The line ending at ``at`` (a newline position) and the line starting after the run."""
+    before = s.rfind("\n", 0, at)
+    prev_line = s[before + 1 : at]
+    after = s.find("\n", at + 1)
+    next_line = s[at + 1 : after if after >= 0 else len(s)]
+    return prev_line, next_line
+
+
+def _whitespace(s: str, start: int, end: int) -> str:
+    """What a run of whitespace s[start:end] becomes: "", " ", "\\t" or "\\n"."""
+    run = s[start:end]
+    newlines = run.count("\n")
+    prev = s[start - 1] if start > 0 else ""
+    nxt = s[end] if end < len(s) else ""
+    if not prev or not nxt:
+        return ""
+    if newlines >= 2:
+        return "\n"
+    if newlines == 1:
+        prev_line, next_line = _line_around(s, start + run.index("\n"))
+        prev_line, next_line = prev_line.strip(), next_line.strip()
+        if (
+            prev in _SENTENCE_END
+            or "\t" in prev_line
+            or "\t" in next_line
+            or "  " in prev_line
+            or "  " in next_line
+            or len(prev_line) < 8
+            or _LIST_START.match(next_line)
+        ):
+            return "\n"
+        return ""  # a hard-wrapped line: join it to the next
+    if "\t" in run:
+        return "\t" * run.count("\t")  # table cells: keep empty ones, the columns count
+    if len(run) >= 2:
+        return "\t"
+    if _CJK.match(prev) or _CJK.match(nxt):
+        return ""
+    return " "
+
+
+def normalise(original: str) -> Normalised:
+    """Normalise ``original`` (see the module doc) and map every character back."""
+    s = to_simplified(to_halfwidth(original).translate(_SPACES))
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _EDIT.finditer(s):
+        a, b = m.span()
+        if a > pos:
+            pieces.append(s[pos:a])
+            offsets.extend(range(pos, a))
+        if not m.group().isspace():  # a pinyin gloss: drop it
+            pos = b
+            continue
+        repl = _whitespace(s, a, b)
+        if repl:
+            pieces.append(repl)
+            offsets.extend([a] * len(repl))
+        pos = b
+    if pos < len(s):
+        pieces.append(s[pos:])
+        offsets.extend(range(pos, len(s)))
+    offsets.append(len(original))
+    return Normalised(original, "".join(pieces), offsets)

@@ -1,0 +1,78 @@
+"""Who may do what with plans, progress, problems, lists and events. Every face asks here.
+
+- everyone signed in sees everything;
+- a project's plan drafts, monthly reports and problems: whoever may edit the project
+  (city administrator, bureau editors; a town editor only for its own unit);
+- approving a plan, changing an approved plan, list members and batch-event projects:
+  the 发改委's side (city administrator and bureau editors);
+- warning thresholds and the report due day: the city administrator.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from zhaoshang.core.access import role_of, unit_codes_of
+from zhaoshang.core.errors import NotAllowed
+from zhaoshang.core.models import Role
+from zhaoshang.projects.access import edit_refusal
+
+
+def can_view(user) -> bool:
+    return role_of(user) is not None
+
+
+def check_can_view(user) -> None:
+    if not can_view(user):
+        raise NotAllowed(_("You are not signed in or your account has no role."))
+
+
+def project_refusal(user, project) -> str | None:
+    """None if `user` may draft plans, report progress and raise problems for `project`."""
+    return edit_refusal(user, project.unit_id)
+
+
+def check_project(user, project) -> None:
+    reason = project_refusal(user, project)
+    if reason:
+        raise NotAllowed(reason)
+
+
+def office_refusal(user) -> str | None:
+    """None for the 发改委's side (city administrator, bureau editor); otherwise why not."""
+    role = role_of(user)
+    if role is None:
+        return _("You are not signed in or your account has no role.")
+    if role in (Role.CITY_ADMIN, Role.BUREAU_EDITOR):
+        return None
+    if role == Role.LEADER:
+        return _("Leaders have read-only access.")
+    return _(
+        "Only the city administrator and bureau editors may approve plans, change approved "
+        "plans and manage lists and batch events."
+    )
+
+
+def check_office(user) -> None:
+    reason = office_refusal(user)
+    if reason:
+        raise NotAllowed(reason)
+
+
+def check_admin(user) -> None:
+    if role_of(user) != Role.CITY_ADMIN:
+        raise NotAllowed(_("Only the city administrator may change warning thresholds."))
+
+
+def unit_refusal(user, unit_code: str) -> str | None:
+    """None if `user` may enter a month's progress for the whole unit `unit_code`."""
+    return edit_refusal(user, unit_code)
+
+
+def default_unit_of(user) -> str | None:
+    """A town editor's own unit (the lowest code of its 区镇合一 pair), else None."""
+    codes = unit_codes_of(user)
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.unit_id in codes:
+        return profile.unit_id
+    return min(codes) if codes else None

@@ -1,0 +1,597 @@
+"""`/progress/...`: annual plans, monthly reports, warnings, the four rates, problems, lists
+and batch events. Reads through `queries`/`rules`/`rates`, writes through `services`;
+401/403/404/422 as everywhere in the API."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from zhaoshang.api.schemas import Conflict, Detail, FieldErrors, Money
+from zhaoshang.core.errors import InputError
+from zhaoshang.progress import access, queries, rates, rules, services
+from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress.models import AnnualPlan, Problem, ProblemStatus, Rule
+from zhaoshang.progress.months import Month
+from zhaoshang.projects.models import BatchEvent, Project
+
+router = Router(tags=["progress"])
+
+READ = {401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
+WRITE = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
+AmountIn = Decimal | str | None
+LevelValue = Literal["red", "amber", "green"]
+RuleValue = Literal[tuple(Rule.values)]  # type: ignore[valid-type]
+ProblemStatusValue = Literal[tuple(ProblemStatus.values)]  # type: ignore[valid-type]
+
+
+def _month(value: str) -> Month:
+    try:
+        month = Month.parse(value)
+    except ValueError as exc:
+        raise InputError({"month": str(exc)}) from None
+    if month.is_future():
+        raise InputError({"month": _("%(month)s is in the future.") % {"month": month}})
+    return month
+
+
+def _project(code: str) -> Project:
+    project = Project.objects.select_related("unit").filter(code=code).first()
+    if project is None:
+        raise HttpError(404, _("No project with code “%(code)s”.") % {"code": code})
+    return project
+
+
+def _viewer(request) -> None:
+    access.check_can_view(request.auth)
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class BaselineOut(Schema):
+    number: int
+    planned_investment_wan: Money
+    planned_start: datetime.date | None
+    planned_completion: datetime.date | None
+    reason: str
+    approved_at: datetime.datetime
+
+
+class PlanOut(Schema):
+    project_code: str = Field(..., alias="project.code")
+    project_name: str = Field(..., alias="project.name")
+    year: int
+    planned_investment_wan: Money
+    planned_start: datetime.date | None = Field(None, description="first day of the month")
+    planned_completion: datetime.date | None = Field(None, description="first day of the month")
+    milestones: str
+    status: Literal["draft", "approved"]
+    baseline_count: int
+    version: int
+    is_synthetic: bool
+
+
+class PlanDetail(PlanOut):
+    baselines: list[BaselineOut]
+
+
+class PlanIn(Schema):
+    planned_investment_wan: AmountIn = Field(None, description="万元, or text such as 2亿元")
+    planned_start: str | None = Field(None, description="month, e.g. 2023-03")
+    planned_completion: str | None = Field(None, description="month, e.g. 2023-12")
+    milestones: str | None = None
+    reason: str = Field("", description="needed to change an approved plan")
+    version: int | None = Field(None, description="refuse (409) if someone saved since")
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ProgressIn(Schema):
+    completed_wan: AmountIn = Field(None, description="investment completed in the month")
+    funds_in_place_wan: AmountIn = None
+    counted_wan: AmountIn = Field(None, description="counted in statistics (入统)")
+    completed_ytd_wan: AmountIn = Field(
+        None, description="or: January to the month, cumulative; the month is derived"
+    )
+    funds_in_place_ytd_wan: AmountIn = None
+    counted_ytd_wan: AmountIn = None
+    physical_progress: str | None = None
+    problems_raised: str | None = None
+    version: int | None = None
+
+
+class UnitMonthIn(Schema):
+    rows: dict[str, ProgressIn] = Field(..., description="project code → the month's figures")
+    reason: str = ""
+
+
+class UnitMonthOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ReportOut(Schema):
+    project_code: str = Field(..., alias="project.code")
+    year: int
+    month: int
+    completed_wan: Money
+    funds_in_place_wan: Money
+    counted_wan: Money
+    physical_progress: str
+    problems_raised: str
+    reported_at: datetime.datetime
+    version: int
+    is_synthetic: bool
+
+
+class MonthOut(Schema):
+    month: str
+    report: ReportOut | None
+    ytd_completed_wan: Money = None
+    ytd_funds_wan: Money = None
+    ytd_counted_wan: Money = None
+    since_start_completed_wan: Money = None
+
+
+class WarningOut(Schema):
+    project_code: str
+    project_name: str
+    unit: str
+    level: LevelValue
+    rule: RuleValue
+    reason: str
+
+
+class RatesRow(Schema):
+    key: str | int | None
+    label: str
+    projects: int
+    planned_to_start: int
+    started: int
+    planned_investment_wan: Money
+    completed_wan: Money
+    funds_in_place_wan: Money
+    planned_to_complete: int
+    completed_on_time: int
+    start_rate: float | None
+    completion_rate: float | None
+    funds_rate: float | None
+    on_time_rate: float | None
+
+
+class RatesOut(Schema):
+    month: str
+    elapsed_share: float = Field(..., description="序时进度 = month / 12")
+    total: RatesRow
+    rows: list[RatesRow]
+
+
+class ProblemOut(Schema):
+    id: int
+    project_code: str = Field(..., alias="project.code")
+    title: str
+    description: str
+    department: str = Field(..., alias="department.name")
+    leader: str
+    raised_on: datetime.date
+    deadline: datetime.date
+    status: ProblemStatusValue
+    resolution: str
+    closed_on: datetime.date | None
+    version: int
+    is_synthetic: bool
+
+
+class ProblemIn(Schema):
+    title: str
+    description: str = ""
+    department: str = Field(..., description="name or short name of the department")
+    leader: str = ""
+    raised_on: str | None = None
+    deadline: str
+
+
+class ProblemPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    department: str | None = None
+    leader: str | None = None
+    raised_on: str | None = None
+    deadline: str | None = None
+    status: ProblemStatusValue | None = None
+    resolution: str | None = None
+    closed_on: str | None = None
+    reason: str = ""
+    version: int | None = None
+
+
+class ListOut(Schema):
+    id: int
+    name: str
+    level: str
+    year: int
+    issuer: str
+    declared_project_count: int | None
+    planned_investment_wan: Money
+    members: int
+
+
+class ListMemberOut(Schema):
+    project_code: str
+    project_name: str
+    planned_wan: Money
+    completed_wan: Money
+    rate: float | None
+
+
+class ListReportOut(Schema):
+    list: ListOut
+    month: str
+    planned_total_wan: Money
+    completed_total_wan: Money
+    rate: float | None
+    members: list[ListMemberOut]
+
+
+class EventOut(Schema):
+    id: int
+    name: str
+    kind: str
+    date: datetime.date | None
+    date_precision: str
+    place: str
+    declared_project_count: int | None
+    declared_total_wan: Money
+    projects: int
+
+
+class EventProjectOut(Schema):
+    code: str
+    name: str
+    total_investment_wan: Money
+    stage: str
+    is_synthetic: bool
+
+
+class EventDetail(EventOut):
+    recorded_total_wan: Money
+    synthetic_projects: int
+    items: list[EventProjectOut]
+
+
+def _share(value) -> float | None:
+    return None if value is None else float(round(value, 6))
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@router.get("/progress/plans", response={200: list[PlanOut], **READ})
+def list_plans(
+    request,
+    year: int,
+    unit: str | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(100, ge=1, le=1000),
+):
+    """Plans of a year (optionally one township unit), by project code."""
+    _viewer(request)
+    scope = queries.unit_scope(unit) or facts_mod.Scope()
+    start = (page - 1) * page_size
+    return list(
+        scope.plans(year)
+        .select_related("project")
+        .order_by("project__code")[start : start + page_size]
+    )
+
+
+def _plan(code: str, year: int) -> AnnualPlan:
+    plan = (
+        AnnualPlan.objects.select_related("project")
+        .prefetch_related("baselines")
+        .filter(project__code=code, year=year)
+        .first()
+    )
+    if plan is None:
+        raise HttpError(404, _("No plan for %(code)s in %(year)s.") % {"code": code, "year": year})
+    return plan
+
+
+@router.get("/progress/plans/{code}/{year}", response={200: PlanDetail, **READ})
+def get_plan(request, code: str, year: int):
+    """A plan with its baselines (1 = the first approved one)."""
+    _viewer(request)
+    return _plan(code, year)
+
+
+@router.put("/progress/plans/{code}/{year}", response={200: PlanDetail, **WRITE})
+def put_plan(request, code: str, year: int, payload: PlanIn):
+    """Create or change a plan. An approved plan: 发改委 only, with a reason; a new baseline."""
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason", "")
+    version = data.pop("version", None)
+    services.save_plan(
+        user=request.auth,
+        project=_project(code),
+        year=year,
+        data=data,
+        reason=reason,
+        expected_version=version,
+    )
+    return get_plan(request, code, year)
+
+
+@router.post("/progress/plans/{code}/{year}/approve", response={200: PlanDetail, **WRITE})
+def approve_plan(request, code: str, year: int, payload: ReasonIn):
+    """Approve a draft: its figures become baseline 1."""
+    services.approve_plan(user=request.auth, plan=_plan(code, year), reason=payload.reason)
+    return get_plan(request, code, year)
+
+
+class SlippageOut(Schema):
+    project_code: str
+    project_name: str
+    baselines: int
+    start_months: int | None = Field(None, description="months the start moved (+ later)")
+    completion_months: int | None = Field(None, description="months completion moved")
+    first_planned_investment_wan: Money
+    planned_investment_wan: Money
+    amount_change_wan: Money
+
+
+@router.get("/progress/slippage", response={200: list[SlippageOut], **READ})
+def slippage(request, year: int, unit: str | None = None, moved_only: bool = True):
+    """Approved plans against their first baseline: months moved and amount change."""
+    _viewer(request)
+    return [
+        {
+            "project_code": s.plan.project.code,
+            "project_name": s.plan.project.name,
+            "baselines": s.plan.baseline_count,
+            "start_months": s.start_months,
+            "completion_months": s.completion_months,
+            "first_planned_investment_wan": s.first.planned_investment_wan,
+            "planned_investment_wan": s.plan.planned_investment_wan,
+            "amount_change_wan": s.amount_change_wan,
+        }
+        for s in queries.slippage(year, unit, moved_only=moved_only)
+    ]
+
+
+# --------------------------------------------------------------------------- progress
+
+
+@router.get("/progress/projects/{code}/months", response={200: list[MonthOut], **READ})
+def project_months(request, code: str, year: int):
+    """The twelve months of a year: each report with its year-to-date and since-start sums."""
+    _viewer(request)
+    return [{**m, "month": str(m["month"])} for m in queries.project_months(_project(code), year)]
+
+
+@router.put("/progress/projects/{code}/months/{month}", response={200: ReportOut, **WRITE})
+def put_month(request, code: str, month: str, payload: ProgressIn):
+    """Report a month (a second report for the same month edits the first, with history)."""
+    data = payload.model_dump(exclude_unset=True)
+    return services.record_progress(
+        user=request.auth, project=_project(code), month=_month(month), data=data
+    )
+
+
+@router.post("/progress/units/{unit}/months/{month}", response={200: UnitMonthOut, **WRITE})
+def post_unit_month(request, unit: str, month: str, payload: UnitMonthIn):
+    """A township unit's month at once; one bad row writes nothing (errors name the row)."""
+    scope = queries.unit_scope(unit)
+    rows = {code: row.model_dump(exclude_unset=True) for code, row in payload.rows.items()}
+    return services.record_unit_month(
+        user=request.auth,
+        unit_code=next(iter(scope.units)),
+        month=_month(month),
+        rows=rows,
+        reason=payload.reason,
+    )
+
+
+@router.get("/progress/warnings", response={200: list[WarningOut], **READ})
+def list_warnings(
+    request,
+    month: str,
+    unit: str | None = None,
+    level: LevelValue | None = None,
+    include_green: bool = False,
+):
+    """Every warning of a month, worst first, each with its reason in words and figures."""
+    _viewer(request)
+    found = rules.compute(
+        _month(month), queries.unit_scope(unit), include_green=include_green or level == "green"
+    )
+    return [w.as_json() for w in found if level is None or w.level == level]
+
+
+@router.get("/progress/rates", response={200: RatesOut, **READ})
+def get_rates(
+    request, month: str, by: Literal["unit", "chain", "list"] | None = None, unit: str | None = None
+):
+    """The four rates (start, investment completion, funds in place, on-time completion)
+    for the city or one unit, and by unit, chain or list. Shares are 0–1."""
+    _viewer(request)
+    m = _month(month)
+    rows, total = rates.compute(m, by, queries.unit_scope(unit))
+    return {
+        "month": str(m),
+        "elapsed_share": float(m.elapsed_share()),
+        "total": total.as_json(),
+        "rows": [r.as_json() for r in rows],
+    }
+
+
+@router.get("/progress/cockpit", response={200: dict, **READ})
+def cockpit(request, month: str, unit: str | None = None):
+    """What the cockpit shows: plan vs completed by month, warning counts, overdue problems."""
+    _viewer(request)
+    m = _month(month)
+    return {
+        "plan_vs_completed": [
+            {k: (float(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+            for row in queries.plan_vs_completed_by_month(m.year, unit)
+        ],
+        "warning_counts": queries.warning_counts(m, unit),
+        "overdue_problems": [
+            {
+                "id": p.pk,
+                "project_code": p.project.code,
+                "title": p.title,
+                "department": p.department.name,
+                "deadline": p.deadline,
+                "overdue_days": p.overdue_days,
+            }
+            for p in queries.overdue_problems(m.as_of(), unit)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@router.get("/progress/problems", response={200: list[ProblemOut], **READ})
+def list_problems(
+    request,
+    status: ProblemStatusValue | None = None,
+    overdue: bool = False,
+    project: str | None = None,
+):
+    _viewer(request)
+    qs = Problem.objects.select_related("project", "department").order_by("deadline", "id")
+    if status:
+        qs = qs.filter(status=status)
+    if project:
+        qs = qs.filter(project__code=project)
+    if overdue:
+        today = timezone.localdate()
+        qs = qs.filter(facts_mod.open_filter(today), deadline__lt=today)
+    return list(qs[:1000])
+
+
+@router.post("/progress/projects/{code}/problems", response={201: ProblemOut, **WRITE})
+def create_problem(request, code: str, payload: ProblemIn):
+    data = payload.model_dump(exclude_unset=True)
+    problem = services.create_problem(user=request.auth, project=_project(code), data=data)
+    return Status(201, Problem.objects.select_related("project", "department").get(pk=problem.pk))
+
+
+@router.patch("/progress/problems/{problem_id}", response={200: ProblemOut, **WRITE})
+def update_problem(request, problem_id: int, payload: ProblemPatch):
+    """Change a problem; closing (solved, cannot_solve) needs the resolution."""
+    problem = Problem.objects.select_related("project").filter(pk=problem_id).first()
+    if problem is None:
+        raise HttpError(404, _("Not found."))
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason", "")
+    version = data.pop("version", None)
+    services.update_problem(
+        user=request.auth, problem=problem, data=data, reason=reason, expected_version=version
+    )
+    return Problem.objects.select_related("project", "department").get(pk=problem_id)
+
+
+# --------------------------------------------------------------------------- lists, events
+
+
+def _list_out(plist) -> dict:
+    return {
+        "id": plist.pk,
+        "name": plist.name,
+        "level": plist.level,
+        "year": plist.year,
+        "issuer": plist.issuer,
+        "declared_project_count": plist.declared_project_count,
+        "planned_investment_wan": plist.planned_investment_wan,
+        "members": plist.members,
+    }
+
+
+@router.get("/progress/lists", response={200: list[ListOut], **READ})
+def list_lists(request, year: int | None = None):
+    _viewer(request)
+    return [_list_out(p) for p in queries.lists_overview(year)]
+
+
+@router.get("/progress/lists/{list_id}", response={200: ListReportOut, **READ})
+def list_report(request, list_id: int, month: str | None = None):
+    """The list's report: members, planned investment, completed to date, rate."""
+    _viewer(request)
+    plist = queries.lists_overview().filter(pk=list_id).first()
+    if plist is None:
+        raise HttpError(404, _("Not found."))
+    report = queries.list_report(plist, _month(month) if month else None)
+    return {
+        "list": _list_out(plist),
+        "month": str(report["month"]),
+        "planned_total_wan": report["planned_total_wan"],
+        "completed_total_wan": report["completed_total_wan"],
+        "rate": _share(report["rate"]),
+        "members": [
+            {
+                "project_code": r["project"].code,
+                "project_name": r["project"].name,
+                "planned_wan": r["planned_wan"],
+                "completed_wan": r["completed_wan"],
+                "rate": _share(r["rate"]),
+            }
+            for r in report["rows"]
+        ],
+    }
+
+
+@router.get("/progress/events", response={200: list[EventOut], **READ})
+def list_events(request):
+    _viewer(request)
+    rows = BatchEvent.objects.annotate(n=Count("projects")).order_by("-date", "name")
+    return [
+        {
+            "id": e.pk,
+            "name": e.name,
+            "kind": e.kind,
+            "date": e.date,
+            "date_precision": e.date_precision,
+            "place": e.place,
+            "declared_project_count": e.declared_project_count,
+            "declared_total_wan": e.declared_total_wan,
+            "projects": e.n,
+        }
+        for e in rows
+    ]
+
+
+@router.get("/progress/events/{event_id}", response={200: EventDetail, **READ})
+def get_event(request, event_id: int):
+    """A batch event with its projects and their total (each investment once)."""
+    _viewer(request)
+    event = BatchEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise HttpError(404, _("Not found."))
+    projects, totals, synthetic = queries.event_projects(event)
+    return {
+        "id": event.pk,
+        "name": event.name,
+        "kind": event.kind,
+        "date": event.date,
+        "date_precision": event.date_precision,
+        "place": event.place,
+        "declared_project_count": event.declared_project_count,
+        "declared_total_wan": event.declared_total_wan,
+        "projects": totals["count"],
+        "recorded_total_wan": totals["total"],
+        "synthetic_projects": synthetic,
+        "items": list(projects),
+    }

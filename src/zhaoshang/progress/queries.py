@@ -1,0 +1,438 @@
+"""Read side of plans and progress, shared by the pages, the API, the CLI and the cockpit.
+
+For the cockpit: `plan_vs_completed_by_month(year, unit=None)`, `warning_counts(month,
+unit=None)` and `overdue_problems(on=None)`, shown by the include template
+`progress/_cockpit_panel.html` (see its header for the context it takes).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from zhaoshang.core.errors import InputError
+from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress import rules
+from zhaoshang.progress.amounts import from_micro, micro_sum, rate, to_micro
+from zhaoshang.progress.models import (
+    CLOSED_STATUSES,
+    AnnualPlan,
+    MonthlyProgress,
+    PlanBaseline,
+    Problem,
+    ProblemStatus,
+    ProgressSettings,
+)
+from zhaoshang.progress.months import Month, months_between
+from zhaoshang.projects.models import Project, ProjectList, Status
+from zhaoshang.projects.queries import find_unit
+from zhaoshang.regions.models import Region
+
+CENT = Decimal("0.01")
+
+
+def unit_scope(unit: str | None) -> facts_mod.Scope | None:
+    """The scope of one township unit given by code, name or alias; None for the city.
+
+    Raises InputError for an unknown unit."""
+    if not unit:
+        return None
+    found = find_unit(str(unit))
+    if found is None:
+        from django.utils.translation import gettext as _
+
+        raise InputError({"unit": _("unknown township unit “%(value)s”") % {"value": unit}})
+    return facts_mod.Scope(units={found.code})
+
+
+def default_month(today: datetime.date | None = None) -> Month:
+    """The latest month that has reports (never a future one), else the current month."""
+    today = today or timezone.localdate()
+    current = Month.of(today)
+    latest = (
+        MonthlyProgress.objects.filter(
+            Q(year__lt=current.year) | Q(year=current.year, month__lte=current.month)
+        )
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    return Month(*latest) if latest else current
+
+
+# --------------------------------------------------------------------------- cockpit
+
+
+def plan_vs_completed_by_month(year: int, unit: str | None = None) -> list[dict]:
+    """For each month of `year`: the planned pace (annual plan × month / 12, cumulative),
+    the investment completed in the month and cumulatively, all in 万元.
+
+    >>> plan_vs_completed_by_month(2023)[5]
+    {'month': '2023-06', 'planned_cumulative_wan': Decimal('110000'), 'completed_wan': ...,
+     'completed_cumulative_wan': ...}
+    """
+    scope = unit_scope(unit) or facts_mod.Scope()
+    plans = scope.plans(year)
+    planned = to_micro(
+        sum(
+            (v for v in plans.values_list("planned_investment_wan", flat=True) if v is not None),
+            Decimal(0),
+        )
+    )
+    by_month = dict(
+        scope.restrict(MonthlyProgress.objects.filter(year=year), year)
+        .order_by()
+        .values("month")
+        .annotate(c=micro_sum("completed_wan"))
+        .values_list("month", "c")
+    )
+    out, running = [], 0
+    for m in range(1, 13):
+        running += by_month.get(m, 0)
+        out.append(
+            {
+                "month": str(Month(year, m)),
+                "planned_cumulative_wan": from_micro(planned * m // 12).quantize(CENT),
+                "completed_wan": from_micro(by_month.get(m, 0)),
+                "completed_cumulative_wan": from_micro(running),
+            }
+        )
+    return out
+
+
+def warning_counts(month: Month | str, unit: str | None = None) -> dict:
+    """`{"red": n, "amber": n, "green": n, "projects": n, "by_rule": {rule: {level: n}}}`:
+    warnings by level (green = projects on pace), and how many planned projects."""
+    month = Month.parse(month)
+    scope = unit_scope(unit)
+    facts = facts_mod.load(month, scope)
+    found = rules.compute(month, scope, include_green=True, facts=facts)
+    by_rule: dict[str, dict[str, int]] = defaultdict(lambda: {"red": 0, "amber": 0, "green": 0})
+    for w in found:
+        by_rule[w.rule][w.level] += 1
+    return {**rules.counts(found), "projects": len(facts), "by_rule": dict(by_rule)}
+
+
+def overdue_problems(on: datetime.date | None = None, unit: str | None = None, limit: int = 20):
+    """Problems open on `on` (today) and past their deadline, most overdue first."""
+    on = on or timezone.localdate()
+    qs = Problem.objects.filter(facts_mod.open_filter(on), deadline__lt=on)
+    scope = unit_scope(unit)
+    if scope is not None:
+        qs = qs.filter(project__unit_id__in=scope.units)
+    qs = qs.select_related("project", "project__unit", "department").order_by("deadline", "id")
+    rows = list(qs[:limit]) if limit else list(qs)
+    for problem in rows:
+        problem.overdue_days = (on - problem.deadline).days
+    return rows
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+@dataclass
+class ReportingRow:
+    unit_code: str | None
+    unit: str
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+
+def reporting_status(month: Month, unit: str | None = None, today: datetime.date | None = None):
+    """(due date, rows per unit, projects late or missing [(facts, reported date or None)]).
+
+    Before the due date has passed, nothing is late yet: reports not in are "missing so far".
+    """
+    today = today or timezone.localdate()
+    due = month.due_date(ProgressSettings.current().report_due_day)
+    facts = facts_mod.load(month, unit_scope(unit), today=today)
+    names = {r.code: str(r) for r in Region.objects.filter(level=4)}
+    rows: dict[str | None, ReportingRow] = {}
+    behind = []
+    for item in sorted(facts.values(), key=lambda f: (f.unit_id or "", f.code)):
+        row = rows.get(item.unit_id)
+        if row is None:
+            row = rows[item.unit_id] = ReportingRow(item.unit_id, names.get(item.unit_id, "—"))
+        row.expected += 1
+        if item.report is None:
+            row.missing += 1
+            behind.append((item, None))
+            continue
+        if item.report.on_time:
+            row.on_time += 1
+        else:
+            row.late += 1
+            behind.append((item, item.report.reported_on))
+    return due, sorted(rows.values(), key=lambda r: r.unit_code or "~"), behind
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass
+class Slippage:
+    plan: AnnualPlan
+    first: PlanBaseline
+    start_months: int | None
+    completion_months: int | None
+    amount_change_wan: Decimal | None
+
+    @property
+    def amount_change_percent(self) -> Decimal | None:
+        before = self.first.planned_investment_wan
+        if self.amount_change_wan is None or not before:
+            return None
+        return self.amount_change_wan / before
+
+    @property
+    def worst_months(self) -> int:
+        return max(abs(self.start_months or 0), abs(self.completion_months or 0))
+
+
+def _month_shift(first, now) -> int | None:
+    if first is None or now is None:
+        return None if first is None and now is None else 0 if first == now else None
+    return months_between(first, now)
+
+
+def slippage(year: int, unit: str | None = None, moved_only: bool = True) -> list[Slippage]:
+    """How far each approved plan's dates and amount have moved since its first baseline,
+    the most slipped first."""
+    scope = unit_scope(unit) or facts_mod.Scope()
+    plans = scope.plans(year).filter(baseline_count__gte=1)
+    if moved_only:
+        plans = plans.filter(baseline_count__gte=2)
+    plans = plans.select_related("project", "project__unit")
+    firsts = {
+        b.plan_id: b for b in PlanBaseline.objects.filter(plan__in=plans.values("pk"), number=1)
+    }
+    out = []
+    for plan in plans:
+        first = firsts.get(plan.pk)
+        if first is None:
+            continue
+        change = (
+            None
+            if plan.planned_investment_wan is None or first.planned_investment_wan is None
+            else plan.planned_investment_wan - first.planned_investment_wan
+        )
+        out.append(
+            Slippage(
+                plan=plan,
+                first=first,
+                start_months=_month_shift(first.planned_start, plan.planned_start),
+                completion_months=_month_shift(first.planned_completion, plan.planned_completion),
+                amount_change_wan=change,
+            )
+        )
+    out.sort(key=lambda s: (-s.worst_months, -(abs(s.amount_change_wan or 0)), s.plan.project.code))
+    return out
+
+
+def plan_rows(year: int, month: Month, unit: str | None = None):
+    """Plans of `year` with their completed-to-date figures (through `month`) and rate."""
+    scope = unit_scope(unit)
+    facts = facts_mod.load(month, scope, with_reports=False)
+    plans = (
+        (scope or facts_mod.Scope())
+        .plans(year)
+        .select_related("project", "project__unit")
+        .order_by("project__unit_id", "project__code")
+    )
+    out = []
+    for plan in plans:
+        item = facts.get(plan.project_id)
+        done = from_micro(item.ytd_completed) if item else Decimal(0)
+        out.append(
+            {
+                "plan": plan,
+                "completed_wan": done,
+                "rate": rate(done, plan.planned_investment_wan or 0),
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- one project
+
+
+def project_months(project: Project, year: int) -> list[dict]:
+    """The project's reports of `year`, each with year-to-date and since-start sums."""
+    reports = list(
+        MonthlyProgress.objects.filter(project=project, year__lte=year)
+        .select_related("reported_by")
+        .order_by("year", "month")
+    )
+    since = {"completed_wan": 0, "funds_in_place_wan": 0, "counted_wan": 0}
+    ytd = dict(since)
+    by_month = {}
+    for report in reports:
+        for key in since:
+            since[key] += to_micro(getattr(report, key))
+            if report.year == year:
+                ytd[key] += to_micro(getattr(report, key))
+        if report.year == year:
+            by_month[report.month] = {
+                "report": report,
+                "ytd_completed_wan": from_micro(ytd["completed_wan"]),
+                "ytd_funds_wan": from_micro(ytd["funds_in_place_wan"]),
+                "ytd_counted_wan": from_micro(ytd["counted_wan"]),
+                "since_start_completed_wan": from_micro(since["completed_wan"]),
+            }
+    return [{"month": Month(year, m), **by_month.get(m, {"report": None})} for m in range(1, 13)]
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass
+class DepartmentStats:
+    department: object
+    total: int
+    open: int
+    overdue: int
+    closed: int
+    solved: int
+    average_days: Decimal | None
+
+    @property
+    def closure_rate(self) -> Decimal | None:
+        return rate(self.closed, self.total)
+
+
+def department_stats(on: datetime.date | None = None) -> list[DepartmentStats]:
+    """Per department: problems, open, overdue, closed (solved or cannot solve), the
+    closure rate (closed / all) and the average days from raising to closing."""
+    from zhaoshang.progress.models import Department
+
+    on = on or timezone.localdate()
+    closed_days: dict[int, list[int]] = defaultdict(list)
+    for dept, raised, closed in Problem.objects.filter(
+        status__in=CLOSED_STATUSES, closed_on__isnull=False
+    ).values_list("department_id", "raised_on", "closed_on"):
+        closed_days[dept].append((closed - raised).days)
+    open_statuses = [ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS]
+    rows = Department.objects.annotate(
+        total=Count("problems"),
+        open_count=Count("problems", filter=Q(problems__status__in=open_statuses)),
+        overdue=Count(
+            "problems",
+            filter=Q(problems__status__in=open_statuses, problems__deadline__lt=on),
+        ),
+        closed=Count("problems", filter=Q(problems__status__in=CLOSED_STATUSES)),
+        solved=Count("problems", filter=Q(problems__status=ProblemStatus.SOLVED)),
+    ).filter(total__gt=0)
+    out = []
+    for dept in rows:
+        days = closed_days.get(dept.pk, [])
+        out.append(
+            DepartmentStats(
+                department=dept,
+                total=dept.total,
+                open=dept.open_count,
+                overdue=dept.overdue,
+                closed=dept.closed,
+                solved=dept.solved,
+                average_days=(Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"))
+                if days
+                else None,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- lists, events
+
+
+def list_report(project_list: ProjectList, month: Month | None = None) -> dict:
+    """A list's members with their planned investment on the list (else their annual plan
+    for the list's year), completed from January through `month`, and the rate."""
+    year = project_list.year
+    month = month or Month(year, 12)
+    if month.year != year:
+        month = Month(year, 12)
+    if month.is_future():
+        month = Month.current()
+    facts = facts_mod.load(month, facts_mod.Scope(list_id=project_list.pk), with_reports=False)
+    plans = dict(
+        AnnualPlan.objects.filter(
+            year=year, project__projectlistentry__project_list=project_list
+        ).values_list("project_id", "planned_investment_wan")
+    )
+    entries = project_list.entries.select_related("project", "project__unit").order_by(
+        "project__code"
+    )
+    rows, planned_total, done_total = [], Decimal(0), Decimal(0)
+    for entry in entries:
+        planned = entry.planned_investment_wan
+        if planned is None:
+            planned = plans.get(entry.project_id)
+        item = facts.get(entry.project_id)
+        done = from_micro(item.ytd_completed) if item else Decimal(0)
+        planned_total += planned or 0
+        done_total += done
+        rows.append(
+            {
+                "entry": entry,
+                "project": entry.project,
+                "planned_wan": planned,
+                "from_plan": entry.planned_investment_wan is None and planned is not None,
+                "completed_wan": done,
+                "rate": rate(done, planned or 0),
+            }
+        )
+    return {
+        "month": month,
+        "rows": rows,
+        "planned_total_wan": planned_total,
+        "completed_total_wan": done_total,
+        "rate": rate(done_total, planned_total),
+    }
+
+
+def lists_overview(year: int | None = None):
+    qs = ProjectList.objects.annotate(members=Count("entries")).order_by("-year", "level", "name")
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def event_projects(event):
+    """The event's projects, largest first, with their count and total investment (each
+    investment once: a phase whose parent is also in the event is not added again)."""
+    from zhaoshang.projects.queries import ledger_totals
+
+    qs = event.projects.all()
+    totals = ledger_totals(qs)
+    projects = qs.select_related("unit").order_by("-total_investment_wan", "code")
+    synthetic = qs.filter(is_synthetic=True).count()
+    return projects, totals, synthetic
+
+
+def years_with_plans() -> list[int]:
+    years = list(AnnualPlan.objects.order_by("-year").values_list("year", flat=True).distinct())
+    return years or [timezone.localdate().year]
+
+
+def active_projects_without_plan(year: int, unit_code: str):
+    return (
+        Project.objects.filter(unit_id=unit_code)
+        .exclude(status=Status.DROPPED)
+        .exclude(annual_plans__year=year)
+        .order_by("code")
+    )
+
+
+def latest_report_month(project: Project) -> Month | None:
+    found = MonthlyProgress.objects.filter(project=project).aggregate(y=Max("year"))["y"]
+    if found is None:
+        return None
+    m = MonthlyProgress.objects.filter(project=project, year=found).aggregate(m=Max("month"))["m"]
+    return Month(found, m)

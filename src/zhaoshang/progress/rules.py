@@ -1,0 +1,309 @@
+"""Red, amber and green lights (红黄绿灯) for any month, computed from the data.
+
+The rules, each with thresholds the city administrator sets (`WarningRule`):
+
+- behind_elapsed: the year's investment completion rate (completed January to the
+  month / annual planned investment) against 序时进度 (month / 12). The measure is
+  how many percentage points completion is behind; a project on pace gets green.
+- start_overdue / completion_overdue: the planned start (completion) month has
+  passed and the project has not started (completed) by the end of the month asked
+  about; the measure is whole months since the planned month.
+- no_report: the month's report was not in by its due date (a day of the next
+  month, `ProgressSettings`); the measure is days late: until it came, or until
+  today if it never did. Not judged before the due date has passed.
+- problem_overdue: a problem still open at the end of the month, past its deadline;
+  the measure is days overdue.
+
+A past month is judged as it stood then: the plan in force at its end, starts and
+completions dated by its end, reports' first submission dates, problems open then.
+Every warning says why with the figures: `完成率 42%，序时进度 75%`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress.amounts import percent
+from zhaoshang.progress.models import (
+    Problem,
+    ProgressSettings,
+    Rule,
+    WarningRule,
+)
+from zhaoshang.progress.months import Month
+from zhaoshang.regions.models import Region
+
+RED, AMBER, GREEN = "red", "amber", "green"
+LEVELS = (RED, AMBER, GREEN)
+LEVEL_RANK = {RED: 0, AMBER: 1, GREEN: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    project_code: str
+    project_name: str
+    unit: str
+    level: str
+    rule: str
+    reason: str
+    is_synthetic: bool = False
+    project_id: int = 0
+    unit_code: str = ""
+
+    def as_json(self) -> dict:
+        """The CLI's and API's shape."""
+        data = asdict(self)
+        return {
+            k: data[k] for k in ("project_code", "project_name", "unit", "level", "rule", "reason")
+        }
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS[self.level])
+
+    @property
+    def rule_label(self) -> str:
+        return str(Rule(self.rule).label)
+
+
+def _level_labels():
+    from django.utils.translation import gettext_lazy
+
+    return {RED: gettext_lazy("red"), AMBER: gettext_lazy("amber"), GREEN: gettext_lazy("green")}
+
+
+LEVEL_LABELS = _level_labels()
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    amber: Decimal
+    red: Decimal
+
+    def level(self, measure: Decimal | int) -> str | None:
+        if measure >= self.red:
+            return RED
+        if measure >= self.amber:
+            return AMBER
+        return None
+
+
+def active_rules() -> dict[str, Thresholds]:
+    return {
+        r.code: Thresholds(r.amber_from, r.red_from)
+        for r in WarningRule.objects.filter(enabled=True)
+    }
+
+
+def _month_label(day: datetime.date) -> str:
+    return _("%(year)s-%(month)02d") % {"year": day.year, "month": day.month}
+
+
+def compute(
+    month: Month,
+    scope: facts_mod.Scope | None = None,
+    *,
+    include_green: bool = False,
+    today: datetime.date | None = None,
+    facts: dict[int, facts_mod.PlanFacts] | None = None,
+) -> list[Warning]:
+    """Every warning for `month`, worst first (then by unit and project code).
+
+    `facts` may be passed in when the caller has loaded them already (same month).
+    """
+    today = today or timezone.localdate()
+    if month.is_future(today):
+        raise ValueError(_("%(month)s is in the future") % {"month": month})
+    rules = active_rules()
+    as_of = month.as_of(today)
+    if facts is None:
+        facts = facts_mod.load(month, scope, today=today)
+    units = dict(Region.objects.filter(level=4).values_list("code", "short_name"))
+    names = dict(Region.objects.filter(level=4).values_list("code", "name"))
+    out: list[Warning] = []
+
+    def add(item, level: str, rule: str, reason: str) -> None:
+        unit = units.get(item.unit_id) or names.get(item.unit_id) or ""
+        out.append(
+            Warning(
+                project_code=item.code,
+                project_name=item.name,
+                unit=unit,
+                level=level,
+                rule=rule.value if isinstance(rule, Rule) else rule,
+                reason=reason,
+                is_synthetic=item.is_synthetic or item.plan_synthetic,
+                project_id=item.project_id,
+                unit_code=item.unit_id or "",
+            )
+        )
+
+    elapsed = month.elapsed_share()
+    behind = rules.get(Rule.BEHIND_ELAPSED)
+    start = rules.get(Rule.START_OVERDUE)
+    completion = rules.get(Rule.COMPLETION_OVERDUE)
+    no_report = rules.get(Rule.NO_REPORT)
+    due = month.due_date(ProgressSettings.current().report_due_day)
+    judge_reports = no_report is not None and today > due
+    m = month.month
+    # Each message translated once, not once per project: gettext is slow at 10^5 calls.
+    say_behind = _("completion %(rate)s, elapsed time %(elapsed)s")
+    say_start = _("planned to start in %(planned)s, not started by %(as_of)s (%(n)s months late)")
+    say_completion = _(
+        "planned to complete in %(planned)s, not completed by %(as_of)s (%(n)s months late)"
+    )
+    say_missing = _("no report for %(month)s; due %(due)s, %(n)s days overdue")
+    say_late = _("report for %(month)s came %(n)s days late (due %(due)s, in %(on)s)")
+    month_format = _("%(year)s-%(month)02d")
+    elapsed_text = percent(elapsed)
+    month_text = month.label()
+    as_of_index = Month.of(as_of).index
+    if behind is not None:
+        # gap (points) = (m/12 - done/planned) * 100 >= t  <=>
+        # (m * planned - 12 * done) * 10^4 >= 12 * (100 t) * planned: integers, no Decimal
+        red_from, amber_from = int(behind.red * 100) * 12, int(behind.amber * 100) * 12
+    if judge_reports:
+        missing_days = (today - due).days
+        missing_level = no_report.level(missing_days)
+        missing_text = say_missing % {"month": month_text, "due": due, "n": missing_days}
+    for item in facts.values():
+        if behind is not None and item.planned:
+            lhs = (m * item.planned - 12 * item.ytd_completed) * 10_000
+            if lhs >= red_from * item.planned:
+                level = RED
+            elif lhs >= amber_from * item.planned:
+                level = AMBER
+            else:
+                level = GREEN
+            if level != GREEN or include_green:
+                share = Decimal(item.ytd_completed) / Decimal(item.planned)
+                add(
+                    item,
+                    level,
+                    Rule.BEHIND_ELAPSED,
+                    say_behind % {"rate": percent(share), "elapsed": elapsed_text},
+                )
+        planned = item.planned_start
+        if start is not None and planned is not None and not item.started_by(as_of):
+            late = as_of_index - (planned.year * 12 + planned.month - 1)
+            level = start.level(late) if late > 0 else None
+            if level:
+                label = month_format % {"year": planned.year, "month": planned.month}
+                add(
+                    item,
+                    level,
+                    Rule.START_OVERDUE,
+                    say_start % {"planned": label, "as_of": as_of, "n": late},
+                )
+        planned = item.planned_completion
+        if completion is not None and planned is not None and not item.completed_by(as_of):
+            late = as_of_index - (planned.year * 12 + planned.month - 1)
+            level = completion.level(late) if late > 0 else None
+            if level:
+                label = month_format % {"year": planned.year, "month": planned.month}
+                add(
+                    item,
+                    level,
+                    Rule.COMPLETION_OVERDUE,
+                    say_completion % {"planned": label, "as_of": as_of, "n": late},
+                )
+        if judge_reports:
+            report = item.report
+            if report is None:
+                if missing_level:
+                    add(item, missing_level, Rule.NO_REPORT, missing_text)
+            elif not report.on_time:
+                reported = report.reported_on
+                days = (reported - due).days
+                level = no_report.level(days)
+                if level:
+                    add(
+                        item,
+                        level,
+                        Rule.NO_REPORT,
+                        say_late % {"month": month_text, "n": days, "due": due, "on": reported},
+                    )
+    overdue = rules.get(Rule.PROBLEM_OVERDUE)
+    if overdue is not None:
+        _problems(month, scope, as_of, overdue, add)
+    out.sort(key=lambda w: (LEVEL_RANK[w.level], w.unit_code, w.project_code, w.rule))
+    return out
+
+
+def _problems(month, scope, as_of, thresholds, add) -> None:
+    qs = Problem.objects.filter(facts_mod.open_filter(as_of), deadline__lt=as_of)
+    if scope is not None and not scope.is_all:
+        qs = scope.restrict(qs, month.year)
+    qs = qs.select_related("project", "department").order_by("deadline", "id")
+    for problem in qs:
+        days = (as_of - problem.deadline).days
+        level = thresholds.level(days)
+        if not level:
+            continue
+        project = problem.project
+        item = facts_mod.PlanFacts(
+            project_id=project.pk,
+            code=project.code,
+            name=project.name,
+            unit_id=project.unit_id,
+            chain_id=project.chain_id,
+            stage=project.stage,
+            is_synthetic=project.is_synthetic or problem.is_synthetic,
+            plan_id=0,
+            plan_synthetic=False,
+            planned=None,
+            planned_start=None,
+            planned_completion=None,
+            baseline=0,
+        )
+        add(
+            item,
+            level,
+            Rule.PROBLEM_OVERDUE,
+            _(
+                "problem “%(title)s” (%(department)s, leader %(leader)s) was due %(deadline)s, "
+                "%(n)s days overdue"
+            )
+            % {
+                "title": problem.title,
+                "department": problem.department,
+                "leader": problem.leader or "—",
+                "deadline": problem.deadline,
+                "n": days,
+            },
+        )
+
+
+def counts(warnings: list[Warning]) -> dict[str, int]:
+    """Warnings by level: `{"red": 3, "amber": 5, "green": 0}`."""
+    found = Counter(w.level for w in warnings)
+    return {level: found.get(level, 0) for level in LEVELS}
+
+
+def worst_by_project(warnings: list[Warning]) -> dict[int, str]:
+    """project id -> its worst level (its light)."""
+    out: dict[int, str] = {}
+    for w in warnings:
+        if w.project_id not in out or LEVEL_RANK[w.level] < LEVEL_RANK[out[w.project_id]]:
+            out[w.project_id] = w.level
+    return out
+
+
+def project_history(project, year: int, *, today: datetime.date | None = None):
+    """[(month, [warnings])] for each month of `year` up to today: a project's lights."""
+    today = today or timezone.localdate()
+    scope = facts_mod.Scope(project_ids={project.pk})
+    out = []
+    for m in range(1, 13):
+        month = Month(year, m)
+        if month.is_future(today):
+            break
+        out.append((month, compute(month, scope, include_green=True, today=today)))
+    return out

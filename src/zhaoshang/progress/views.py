@@ -1,0 +1,871 @@
+"""Pages for plans, monthly progress, warnings, the four rates, problems, lists and events.
+
+Thin: figures come from `queries`, `rules`, `rates`; writes go through `services`; rights
+through `access`. A refused action answers 403 with the reason; bad input re-shows the
+form with each message beside its field (422), nothing written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
+from zhaoshang.core.history import describe
+from zhaoshang.core.models import ChangeLog
+from zhaoshang.progress import access, queries, rates, rules, services
+from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress.models import (
+    AnnualPlan,
+    Department,
+    MonthlyProgress,
+    PlanStatus,
+    Problem,
+    ProblemStatus,
+    ProgressSettings,
+    Rule,
+    WarningRule,
+)
+from zhaoshang.progress.months import Month
+from zhaoshang.projects.models import BatchEvent, ListLevel, Project, ProjectList
+from zhaoshang.projects.queries import find_unit
+from zhaoshang.regions.models import Region
+
+PAGE_SIZE = 100
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _units():
+    return Region.objects.filter(parent_id=settings.ZHAOSHANG_HOME_COUNTY, level=4).order_by("code")
+
+
+def _month(request, default: Month | None = None) -> Month:
+    """The `month` of the query string; a bad or future one falls back with a message."""
+    text = request.GET.get("month", "").strip()
+    fallback = default or queries.default_month()
+    if not text:
+        return fallback
+    try:
+        month = Month.parse(text)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return fallback
+    if month.is_future():
+        messages.error(request, _("%(month)s is in the future.") % {"month": month})
+        return fallback
+    return month
+
+
+def _year(request) -> int:
+    text = request.GET.get("year", "").strip()
+    if text.isdigit() and 2000 <= int(text) <= 2100:
+        return int(text)
+    return queries.years_with_plans()[0]
+
+
+def _unit(request) -> Region | None:
+    text = request.GET.get("unit", "").strip()
+    if not text:
+        return None
+    found = find_unit(text)
+    if found is None:
+        messages.error(request, _("unknown township unit “%(value)s”") % {"value": text})
+    return found
+
+
+def _refused(request, reason: str, status: int = 403):
+    return render(request, "progress/refused.html", {"reason": reason}, status=status)
+
+
+def _scope(unit: Region | None) -> facts_mod.Scope | None:
+    return None if unit is None else facts_mod.Scope(units={unit.code})
+
+
+def _project(code: str) -> Project:
+    project = Project.objects.select_related("unit").filter(code=code).first()
+    if project is None:
+        raise Http404(code)
+    return project
+
+
+def _months_of(year: int) -> list[Month]:
+    return [Month(year, m) for m in range(1, 13) if not Month(year, m).is_future()]
+
+
+def _base(request, **extra) -> dict:
+    return {"units": _units(), "settings_row": ProgressSettings.current(), **extra}
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@login_required
+def overview(request):
+    month = _month(request)
+    unit = _unit(request)
+    scope = _scope(unit)
+    facts = facts_mod.load(month, scope)
+    warnings = rules.compute(month, scope, include_green=True, facts=facts)
+    _rows, total = rates.compute(month, None, scope, facts=facts)
+    chart = queries.plan_vs_completed_by_month(month.year, unit.code if unit else None)
+    due, reporting, _behind = queries.reporting_status(month, unit.code if unit else None)
+    reported = {
+        "expected": sum(r.expected for r in reporting),
+        "on_time": sum(r.on_time for r in reporting),
+        "late": sum(r.late for r in reporting),
+        "missing": sum(r.missing for r in reporting),
+    }
+    counts = rules.counts(warnings)
+    return render(
+        request,
+        "progress/overview.html",
+        _base(
+            request,
+            month=month,
+            unit=unit,
+            total=total,
+            definitions=rates.DEFINITIONS,
+            elapsed=month.elapsed_share(),
+            panel={
+                "year": month.year,
+                "month": month,
+                "plan_vs_completed": chart,
+                "warning_counts": {**counts, "projects": len(facts)},
+                "overdue_problems": queries.overdue_problems(month.as_of()),
+            },
+            due=due,
+            reported=reported,
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def _entry_default_month() -> Month:
+    current = Month.current()
+    if AnnualPlan.objects.filter(year=current.year).exists():
+        return current.previous() if current.month > 1 else current
+    return queries.default_month()
+
+
+FIELDS = ("completed_wan", "funds_in_place_wan", "counted_wan")
+TEXTS = ("physical_progress", "problems_raised")
+
+
+def _entry_rows(unit_code: str, month: Month):
+    """Each planned project of the unit with this month's report, last month's, and the
+    sums of January to the month before."""
+    plans = list(
+        AnnualPlan.objects.filter(year=month.year, project__unit_id=unit_code)
+        .exclude(project__status="dropped")
+        .select_related("project")
+        .order_by("project__code")
+    )
+    ids = [p.project_id for p in plans]
+    previous = month.previous()
+    reports = {
+        (r.project_id, r.year, r.month): r
+        for r in MonthlyProgress.objects.filter(project_id__in=ids).filter(
+            Q(year=month.year, month=month.month) | Q(year=previous.year, month=previous.month)
+        )
+    }
+    before = services._sums_before(ids, month)
+    rows = []
+    for plan in plans:
+        current = reports.get((plan.project_id, month.year, month.month))
+        last = reports.get((plan.project_id, previous.year, previous.month))
+        sums = before.get(plan.project_id, {})
+        rows.append(
+            {
+                "plan": plan,
+                "project": plan.project,
+                "report": current,
+                "previous": last,
+                "ytd_before": sums.get("completed", Decimal(0)),
+                "values": {
+                    f: "" if current is None else _plain(getattr(current, f))
+                    for f in (*FIELDS, *TEXTS)
+                },
+                "version": current.version if current else "",
+                "errors": {},
+            }
+        )
+    return rows
+
+
+def _plain(value) -> str:
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    return str(value or "")
+
+
+@login_required
+def entry(request):
+    unit = _unit(request)
+    if unit is None:
+        code = access.default_unit_of(request.user)
+        unit = Region.objects.filter(code=code).first() if code else None
+    month = _month(request, _entry_default_month())
+    if unit is None:
+        return render(
+            request,
+            "progress/entry.html",
+            _base(request, unit=None, month=month, rows=[], months=_months_of(month.year)),
+        )
+    refusal = access.unit_refusal(request.user, unit.code)
+    rows = _entry_rows(unit.code, month)
+    status = 200
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if refusal:
+            return _refused(request, refusal)
+        data = {}
+        for row in rows:
+            code = row["project"].code
+            given = {f: request.POST.get(f"{code}__{f}", "") for f in (*FIELDS, *TEXTS)}
+            row["values"] = given
+            if not any(str(v).strip() for v in given.values()) and row["report"] is None:
+                continue
+            data[code] = {**given, "version": request.POST.get(f"{code}__version", "")}
+        try:
+            counts = services.record_unit_month(
+                user=request.user, unit_code=unit.code, month=month, rows=data
+            )
+        except InputError as exc:
+            errors = {k: " ".join(v) for k, v in exc.fields.items()}
+            for row in rows:
+                prefix = row["project"].code + "."
+                row["errors"] = {
+                    k[len(prefix) :]: v for k, v in errors.items() if k.startswith(prefix)
+                }
+            status = 422
+        except NotAllowed as exc:
+            return _refused(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Saved %(month)s for %(unit)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged."
+                )
+                % {"month": month, "unit": unit, **counts},
+            )
+            return redirect(f"{reverse('progress:entry')}?unit={unit.code}&month={month}")
+    due = month.due_date(ProgressSettings.current().report_due_day)
+    return render(
+        request,
+        "progress/entry.html",
+        _base(
+            request,
+            unit=unit,
+            month=month,
+            previous=month.previous(),
+            rows=rows,
+            errors=errors,
+            refusal=refusal,
+            due=due,
+            months=_months_of(month.year),
+            without_plan=queries.active_projects_without_plan(month.year, unit.code)[:50],
+        ),
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@login_required
+def plans(request):
+    year = _year(request)
+    unit = _unit(request)
+    month = Month(year, 12)
+    if month.is_future():
+        month = Month.current()
+    rows = queries.plan_rows(year, month, unit.code if unit else None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "progress/plans.html",
+        _base(
+            request,
+            year=year,
+            unit=unit,
+            month=month,
+            page=page,
+            years=queries.years_with_plans(),
+            counts={
+                "all": len(rows),
+                "approved": sum(1 for r in rows if r["plan"].status == PlanStatus.APPROVED),
+            },
+        ),
+    )
+
+
+@login_required
+def plan_edit(request, code: str, year: int):
+    project = _project(code)
+    plan = AnnualPlan.objects.filter(project=project, year=year).first()
+    errors: dict[str, str] = {}
+    status = 200
+    form = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        reason = request.POST.get("reason", "").strip()
+        try:
+            if action == "approve":
+                if plan is None:
+                    raise Http404
+                services.approve_plan(user=request.user, plan=plan, reason=reason)
+                messages.success(request, _("Plan approved: baseline 1 kept."))
+            else:
+                form = {k: request.POST.get(k, "") for k in services.PLAN_KEYS}
+                services.save_plan(
+                    user=request.user,
+                    project=project,
+                    year=year,
+                    data=form,
+                    reason=reason,
+                    expected_version=int(request.POST["version"])
+                    if request.POST.get("version", "").isdigit()
+                    else None,
+                )
+                messages.success(request, _("Plan saved."))
+            return redirect("progress:plan", code=code, year=year)
+        except NotAllowed as exc:
+            return _refused(request, str(exc))
+        except ConflictError as exc:
+            errors = {"version": str(exc)}
+            status = 409
+        except InputError as exc:
+            errors = {k: " ".join(v) for k, v in exc.fields.items()}
+            status = 422
+    if plan is not None and not form:
+        form = {
+            "planned_investment_wan": _plain(plan.planned_investment_wan)
+            if plan.planned_investment_wan is not None
+            else "",
+            "planned_start": str(Month.of(plan.planned_start)) if plan.planned_start else "",
+            "planned_completion": str(Month.of(plan.planned_completion))
+            if plan.planned_completion
+            else "",
+            "milestones": plan.milestones,
+        }
+    history = []
+    if plan is not None:
+        history = [
+            (h, describe(h))
+            for h in ChangeLog.objects.filter(
+                content_type=ContentType.objects.get_for_model(AnnualPlan), object_id=str(plan.pk)
+            ).select_related("user", "content_type")[:100]
+        ]
+    return render(
+        request,
+        "progress/plan.html",
+        _base(
+            request,
+            project=project,
+            year=year,
+            plan=plan,
+            form=form,
+            errors=errors,
+            baselines=list(plan.baselines.select_related("approved_by")) if plan else [],
+            history=history,
+            edit_refusal=access.project_refusal(request.user, project),
+            office_refusal=access.office_refusal(request.user),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def slippage(request):
+    year = _year(request)
+    unit = _unit(request)
+    show_all = request.GET.get("all") == "1"
+    rows = queries.slippage(year, unit.code if unit else None, moved_only=not show_all)
+    return render(
+        request,
+        "progress/slippage.html",
+        _base(
+            request,
+            year=year,
+            unit=unit,
+            rows=rows,
+            show_all=show_all,
+            years=queries.years_with_plans(),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- one project
+
+
+@login_required
+def project_progress(request, code: str):
+    project = _project(code)
+    plans_by_year = {p.year: p for p in project.annual_plans.all()}
+    year_text = request.GET.get("year", "")
+    if year_text.isdigit():
+        year = int(year_text)
+    else:
+        latest = queries.latest_report_month(project)
+        year = latest.year if latest else max(plans_by_year, default=timezone.localdate().year)
+    months = queries.project_months(project, year)
+    report_ids = [str(m["report"].pk) for m in months if m["report"] is not None]
+    history = [
+        (h, describe(h))
+        for h in ChangeLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(MonthlyProgress),
+            object_id__in=report_ids,
+        ).select_related("user", "content_type")[:200]
+    ]
+    lights = rules.project_history(project, year)
+    problems = project.problems.select_related("department").order_by("-raised_on", "-id")
+    return render(
+        request,
+        "progress/project.html",
+        _base(
+            request,
+            project=project,
+            year=year,
+            plan=plans_by_year.get(year),
+            years=sorted(set(plans_by_year) | {year}, reverse=True),
+            months=months,
+            history=history,
+            lights=[(month, found, _worst(found)) for month, found in lights],
+            problems=problems,
+            departments=Department.objects.all(),
+            edit_refusal=access.project_refusal(request.user, project),
+            today=timezone.localdate(),
+        ),
+    )
+
+
+def _worst(found) -> str:
+    levels = [w.level for w in found]
+    for level in rules.LEVELS:
+        if level in levels:
+            return level
+    return ""
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+@login_required
+def warnings_page(request):
+    month = _month(request)
+    unit = _unit(request)
+    level = request.GET.get("level", "")
+    rule = request.GET.get("rule", "")
+    found = rules.compute(month, _scope(unit), include_green=level == "green")
+    counts = rules.counts(found)
+    by_rule = {r: 0 for r in Rule.values}
+    for w in found:
+        if w.level != "green":
+            by_rule[w.rule] += 1
+    if level in rules.LEVELS:
+        found = [w for w in found if w.level == level]
+    if rule in Rule.values:
+        found = [w for w in found if w.rule == rule]
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "progress/warnings.html",
+        _base(
+            request,
+            month=month,
+            unit=unit,
+            level=level,
+            rule=rule,
+            page=page,
+            counts=counts,
+            by_rule=[(Rule(r).label, r, n) for r, n in by_rule.items()],
+            rules_list=WarningRule.objects.all(),
+            levels=[(k, rules.LEVEL_LABELS[k]) for k in rules.LEVELS],
+            rule_choices=Rule.choices,
+        ),
+    )
+
+
+@login_required
+def rates_page(request):
+    month = _month(request)
+    by = request.GET.get("by", "unit")
+    if by not in rates.GROUPINGS:
+        by = "unit"
+    rows, total = rates.compute(month, by)
+    return render(
+        request,
+        "progress/rates.html",
+        _base(
+            request,
+            month=month,
+            by=by,
+            rows=rows,
+            total=total,
+            definitions=rates.DEFINITIONS,
+            elapsed=month.elapsed_share(),
+            groupings=[
+                ("unit", _("township unit")),
+                ("chain", _("industrial chain")),
+                ("list", _("major-project list")),
+            ],
+        ),
+    )
+
+
+@login_required
+def reporting(request):
+    month = _month(request)
+    unit = _unit(request)
+    due, rows, behind = queries.reporting_status(month, unit.code if unit else None)
+    return render(
+        request,
+        "progress/reporting.html",
+        _base(
+            request,
+            month=month,
+            unit=unit,
+            due=due,
+            rows=rows,
+            behind=behind[:500],
+            behind_count=len(behind),
+            is_due=timezone.localdate() > due,
+        ),
+    )
+
+
+@login_required
+def report_download(request):
+    month = _month(request)
+    unit = _unit(request)
+    from zhaoshang.progress.report import write_monthly
+
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+    handle.close()
+    path = Path(handle.name)
+    write_monthly(path, month, _scope(unit))
+    name = f"progress-{month}{'-' + unit.code if unit else ''}.xlsx"
+    stream = path.open("rb")
+    path.unlink()  # the open handle keeps the data until the response is sent
+    return FileResponse(stream, as_attachment=True, filename=name)
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@login_required
+def problems(request):
+    status = request.GET.get("status", "")
+    department = request.GET.get("department", "")
+    overdue = request.GET.get("overdue") == "1"
+    today = timezone.localdate()
+    qs = Problem.objects.select_related("project", "project__unit", "department")
+    if status in ProblemStatus.values:
+        qs = qs.filter(status=status)
+    if department.isdigit():
+        qs = qs.filter(department_id=int(department))
+    if overdue:
+        qs = qs.filter(facts_mod.open_filter(today), deadline__lt=today)
+    page = Paginator(qs.order_by("deadline", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "progress/problems.html",
+        _base(
+            request,
+            page=page,
+            status=status,
+            department=department,
+            overdue=overdue,
+            today=today,
+            statuses=ProblemStatus.choices,
+            departments=Department.objects.all(),
+            stats=queries.department_stats(today),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def problem_create(request, code: str):
+    project = _project(code)
+    data = {k: request.POST.get(k, "") for k in services.PROBLEM_KEYS}
+    try:
+        services.create_problem(user=request.user, project=project, data=data)
+    except NotAllowed as exc:
+        return _refused(request, str(exc))
+    except InputError as exc:
+        for field, text in exc.fields.items():
+            messages.error(request, f"{_field_label(field)}: {' '.join(text)}")
+    else:
+        messages.success(request, _("Problem recorded."))
+    return redirect(f"{reverse('progress:project', args=[code])}#problems")
+
+
+def _field_label(field: str) -> str:
+    try:
+        return str(Problem._meta.get_field(field).verbose_name)
+    except Exception:
+        return field
+
+
+@login_required
+def problem_detail(request, pk: int):
+    problem = get_object_or_404(
+        Problem.objects.select_related("project", "project__unit", "department"), pk=pk
+    )
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        keys = services.PROBLEM_KEYS | {"status", "resolution", "closed_on"}
+        data = {k: request.POST[k] for k in keys if k in request.POST}
+        if not data.get("closed_on"):
+            data.pop("closed_on", None)
+        try:
+            services.update_problem(
+                user=request.user,
+                problem=problem,
+                data=data,
+                reason=request.POST.get("reason", ""),
+                expected_version=int(request.POST["version"])
+                if request.POST.get("version", "").isdigit()
+                else None,
+            )
+            messages.success(request, _("Problem saved."))
+            return redirect("progress:problem", pk=pk)
+        except NotAllowed as exc:
+            return _refused(request, str(exc))
+        except ConflictError as exc:
+            errors = {"version": str(exc)}
+            status = 409
+        except InputError as exc:
+            errors = {k: " ".join(v) for k, v in exc.fields.items()}
+            status = 422
+        problem.refresh_from_db()
+    history = [
+        (h, describe(h))
+        for h in ChangeLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Problem), object_id=str(problem.pk)
+        ).select_related("user", "content_type")[:100]
+    ]
+    return render(
+        request,
+        "progress/problem.html",
+        _base(
+            request,
+            problem=problem,
+            errors=errors,
+            statuses=ProblemStatus.choices,
+            departments=Department.objects.all(),
+            history=history,
+            today=timezone.localdate(),
+            edit_refusal=access.project_refusal(request.user, problem.project),
+        ),
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- lists, events
+
+
+@login_required
+def lists(request):
+    year = request.GET.get("year", "")
+    level = request.GET.get("level", "")
+    qs = queries.lists_overview(int(year) if year.isdigit() else None)
+    if level in ListLevel.values:
+        qs = qs.filter(level=level)
+    return render(
+        request,
+        "progress/lists.html",
+        _base(
+            request,
+            lists=qs,
+            year=year,
+            level=level,
+            levels=ListLevel.choices,
+            years=sorted(set(ProjectList.objects.values_list("year", flat=True)), reverse=True),
+        ),
+    )
+
+
+@login_required
+def list_detail(request, pk: int):
+    project_list = get_object_or_404(ProjectList.objects.select_related("source"), pk=pk)
+    status = 200
+    if request.method == "POST":
+        code = request.POST.get("project", "").strip()
+        project = Project.objects.filter(code=code).first()
+        try:
+            if project is None:
+                raise InputError(
+                    {"project": _("no project with code “%(value)s”") % {"value": code}}
+                )
+            if request.POST.get("action") == "remove":
+                services.remove_list_member(
+                    user=request.user, project_list=project_list, project=project
+                )
+                messages.success(request, _("Removed from the list."))
+            else:
+                services.set_list_member(
+                    user=request.user,
+                    project_list=project_list,
+                    project=project,
+                    planned_investment_wan=request.POST.get("planned_investment_wan", ""),
+                )
+                messages.success(request, _("List member saved."))
+            return redirect("progress:list", pk=pk)
+        except NotAllowed as exc:
+            return _refused(request, str(exc))
+        except InputError as exc:
+            for text in exc.fields.values():
+                messages.error(request, " ".join(text))
+            status = 422
+    month = _month(
+        request,
+        Month(project_list.year, 12)
+        if not Month(project_list.year, 12).is_future()
+        else Month.current(),
+    )
+    report = queries.list_report(project_list, month)
+    return render(
+        request,
+        "progress/list.html",
+        _base(
+            request,
+            project_list=project_list,
+            report=report,
+            office_refusal=access.office_refusal(request.user),
+            months=_months_of(project_list.year),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def events(request):
+    qs = (
+        BatchEvent.objects.select_related("unit")
+        .annotate(n=Count("projects"))
+        .order_by("-date", "name")
+    )
+    return render(request, "progress/events.html", _base(request, events=qs))
+
+
+@login_required
+def event_detail(request, pk: int):
+    event = get_object_or_404(BatchEvent.objects.select_related("unit", "source"), pk=pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                project = Project.objects.filter(code=request.POST.get("project", "")).first()
+                if project is None:
+                    raise Http404
+                services.remove_event_project(user=request.user, event=event, project=project)
+                messages.success(request, _("Removed from the event."))
+            else:
+                codes = request.POST.get("projects", "").replace("，", ",").replace("\n", ",")
+                added = services.add_event_projects(
+                    user=request.user, event=event, codes=codes.split(",")
+                )
+                messages.success(request, _("%(n)s projects added.") % {"n": added})
+            return redirect("progress:event", pk=pk)
+        except NotAllowed as exc:
+            return _refused(request, str(exc))
+        except InputError as exc:
+            for text in exc.fields.values():
+                messages.error(request, " ".join(text))
+            status = 422
+    projects, totals, synthetic = queries.event_projects(event)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "progress/event.html",
+        _base(
+            request,
+            event=event,
+            page=page,
+            totals=totals,
+            synthetic=synthetic,
+            matches_declared=(
+                event.declared_total_wan is not None
+                and totals["total"] is not None
+                and Decimal(totals["total"]) == event.declared_total_wan
+            ),
+            office_refusal=access.office_refusal(request.user),
+        ),
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@login_required
+def rules_page(request):
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            access.check_admin(request.user)
+        except NotAllowed as exc:
+            return _refused(request, str(exc))
+        reason = request.POST.get("reason", "")
+        with transaction.atomic():
+            for rule in WarningRule.objects.all():
+                data = {
+                    "amber_from": request.POST.get(f"{rule.code}__amber_from", ""),
+                    "red_from": request.POST.get(f"{rule.code}__red_from", ""),
+                    "enabled": request.POST.get(f"{rule.code}__enabled") == "on",
+                }
+                try:
+                    services.update_rule(user=request.user, rule=rule, data=data, reason=reason)
+                except InputError as exc:
+                    for field, text in exc.fields.items():
+                        errors[f"{rule.code}__{field}"] = " ".join(text)
+            try:
+                services.update_settings(
+                    user=request.user,
+                    report_due_day=request.POST.get("report_due_day", ""),
+                    reason=reason,
+                )
+            except InputError as exc:
+                errors.update({k: " ".join(v) for k, v in exc.fields.items()})
+            if errors:  # all thresholds or none
+                transaction.set_rollback(True)
+        if not errors:
+            messages.success(request, _("Thresholds saved."))
+            return redirect("progress:rules")
+        status = 422
+    return render(
+        request,
+        "progress/rules.html",
+        _base(
+            request,
+            rules_list=WarningRule.objects.all(),
+            errors=errors,
+            can_change=request.user.is_authenticated
+            and access.role_of(request.user) == "city_admin",
+        ),
+        status=status,
+    )

@@ -1,0 +1,210 @@
+"""Ledger forms. They only carry what the user typed; the services parse, check and save,
+so the rules are the same for pages, API and CLI. Every field is text, so a refused
+value comes back exactly as it was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.chains.models import Chain
+from zhaoshang.lib.money import Qualifier, format_wan
+from zhaoshang.projects.models import STAGE_ORDER, Nature, Project, Stage, Status
+
+AMOUNTS = (
+    ("total_investment", _("Total investment")),
+    ("signed_amount", _("Signed amount")),
+    ("registered_capital", _("Registered capital")),
+    ("foreign_investment", _("Foreign investment")),
+    ("expected_revenue", _("Expected yearly revenue")),
+    ("expected_tax", _("Expected yearly tax")),
+    ("expected_output", _("Expected yearly output value")),
+)
+AMOUNT_NAMES = tuple(name for name, _label in AMOUNTS)
+PLANNED = ("started", "completed", "in_production", "full_production")
+
+
+def _text(label, *, required=False, max_length=None, help_text="", **attrs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        strip=True,
+        widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
+    )
+
+
+def amount_initial(project: Project, name: str) -> str:
+    """The amount as the user wrote it, else its normalised form (which reads back the same)."""
+    text = getattr(project, f"{name}_text")
+    if text:
+        return text
+    value = getattr(project, f"{name}_wan")
+    if value is None:
+        return ""
+    return format_wan(value, Qualifier(getattr(project, f"{name}_qualifier")), lang="zh")
+
+
+class ProjectForm(forms.Form):
+    """Create or edit a project. `creating` adds the code, the stage and its date."""
+
+    name = _text(_("Project name"), required=True, max_length=300)
+    code = _text(
+        _("Project code"),
+        max_length=32,
+        help_text=_("Leave empty to get the next free code (320582-<year>-nnnn)."),
+    )
+    national_code = _text(
+        _("National investment-project code"),
+        max_length=24,
+        help_text=_("e.g. 2023-320582-36-03-512345"),
+    )
+    unit = _text(
+        _("Township unit"),
+        help_text=_("Type to search: name, short name or code (锦丰镇, 保税区)."),
+        list="unit-options",
+        autocomplete="off",
+    )
+    address = _text(_("Address"), max_length=300)
+    industry = _text(
+        _("Industry (GB/T 4754-2017)"),
+        help_text=_("Type to search by code or name (3841, 锂离子电池)."),
+        list="industry-options",
+        autocomplete="off",
+    )
+    chain = forms.ChoiceField(label=_("Industrial chain"), required=False)
+    is_foreign = forms.BooleanField(label=_("Foreign-invested"), required=False)
+    nature = forms.ChoiceField(label=_("New or expansion"), choices=Nature.choices)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, initial=Stage.LEAD)
+    stage_date = _text(
+        _("Date of that stage"),
+        help_text=_("When it was reached: 2023-03-15, 2023-03 or 2023. Empty if unknown."),
+    )
+    investors = _text(
+        _("Investors"),
+        help_text=_(
+            "Names or aliases, separated by ; (采埃孚; 信义光能). New names are registered."
+        ),
+    )
+    parent = _text(_("Phase of (parent project code)"), max_length=32)
+    phase_label = _text(_("Phase"), max_length=50, help_text=_("e.g. 首期, 二期"))
+    category = _text(_("Category"), max_length=100)
+    capacity = _text(_("Capacity"), max_length=200, help_text=_("e.g. 60GWh, 月产1000万只"))
+    expected_jobs = _text(_("Jobs at full production"))
+    description = forms.CharField(
+        label=_("Construction content and scale"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = _text(
+        _("Note for the change history"),
+        max_length=500,
+        help_text=_("Optional: why or from where."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creating = creating
+        for name, label in AMOUNTS:
+            self.fields[name] = _text(label, max_length=200, autocomplete="off")
+        for stage in PLANNED:
+            self.fields[f"planned_{stage}"] = _text(
+                _("Planned date: %(stage)s") % {"stage": Stage(stage).label}
+            )
+        self.fields["chain"].choices = [("", "—")] + [
+            (c.code, c.name) for c in Chain.objects.order_by("order", "code")
+        ]
+        if not creating:
+            for name in ("code", "stage", "stage_date"):
+                del self.fields[name]
+
+    @classmethod
+    def initial_for(cls, project: Project) -> dict:
+        planned = {
+            sd.stage: sd.display("planned") for sd in project.stage_dates.all() if sd.planned_on
+        }
+        initial = {
+            "name": project.name,
+            "national_code": project.national_code,
+            "unit": project.unit.name if project.unit_id else "",
+            "address": project.address,
+            "industry": str(project.industry) if project.industry_id else "",
+            "chain": project.chain.code if project.chain_id else "",
+            "is_foreign": project.is_foreign,
+            "nature": project.nature,
+            "investors": "; ".join(link.enterprise.name for link in project.investor_links.all()),
+            "parent": project.parent.code if project.parent_id else "",
+            "phase_label": project.phase_label,
+            "category": project.category,
+            "capacity": project.capacity,
+            "expected_jobs": "" if project.expected_jobs is None else str(project.expected_jobs),
+            "description": project.description,
+            "version": project.version,
+        }
+        for name in AMOUNT_NAMES:
+            initial[name] = amount_initial(project, name)
+        for stage in PLANNED:
+            initial[f"planned_{stage}"] = planned.get(stage, "")
+        return initial
+
+    def service_data(self) -> dict:
+        """What to hand to create_project / update_project: on create every filled field,
+        on edit only the fields the user changed (an untouched amount keeps its text)."""
+        data = self.cleaned_data
+        names = [n for n in self.fields if n not in ("reason", "version", "stage_date")]
+        if not self.creating:
+            names = [n for n in names if n in self.changed_data]
+        out: dict = {}
+        for name in names:
+            value = data.get(name)
+            if name == "industry" and value:
+                value = value.split()[0]  # "3841 锂离子电池制造" → "3841"
+            if name == "investors":
+                value = [v for v in value.replace("；", ";").split(";") if v.strip()]
+            if self.creating and value in ("", None, []):
+                continue
+            out[name] = value
+        if self.creating and data.get("stage_date"):
+            out[f"actual_{data['stage']}"] = data["stage_date"]
+        return out
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put each service message beside its field (`total_investment_wan` → the amount)."""
+        for key, messages in errors.items():
+            field = key.removesuffix("_wan")
+            if self.creating and field == f"actual_{self.cleaned_data.get('stage')}":
+                field = "stage_date"
+            if field not in self.fields:
+                field = None
+            for message in messages:
+                self.add_error(field, message)
+
+
+class StageForm(forms.Form):
+    to = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
+    on = _text(_("On (date)"), required=True, help_text=_("2023-03-15, 2023-03 or 2023"))
+    reason = _text(_("Reason"), max_length=500, help_text=_("Needed when going back a stage."))
+
+    def __init__(self, *args, project: Project | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            # forward moves first, then going back; the current stage is not a move
+            current = STAGE_ORDER.index(project.stage)
+            self.fields["to"].choices = [
+                (s, Stage(s).label) for s in STAGE_ORDER if s != project.stage
+            ]
+            forward = [s for s in STAGE_ORDER if project.can_move_to(s)]
+            if forward:
+                self.fields["to"].initial = forward[0]
+            elif current > 0:
+                self.fields["to"].initial = STAGE_ORDER[current - 1]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    on = _text(_("Since (date)"), help_text=_("Empty for today"))
+    reason = _text(
+        _("Reason"), max_length=2000, help_text=_("Needed for delayed, paused or dropped.")
+    )

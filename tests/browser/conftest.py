@@ -1,0 +1,128 @@
+"""Browser tests: Playwright driving Debian's /usr/bin/chromium against a real
+`zhaoshang demo` server on a fresh data folder (its own SQLite database, the demo
+users and facts). Without chromium they skip with the reason, except under CI."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        message = "chromium not installed: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """`zhaoshang demo` on a fresh data folder; yields (base URL, {user: password}, data folder)."""
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser-demo")
+    port = _free_port()
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    log = open(data_dir / "server.log", "w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zhaoshang",
+            "--data-dir",
+            str(data_dir),
+            "demo",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            log.close()
+            pytest.fail("demo server did not start:\n" + (data_dir / "server.log").read_text())
+        time.sleep(0.3)
+    passwords = json.loads((data_dir / "demo_users.json").read_text())
+    yield base, passwords, data_dir
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def login(browser, demo_server):
+    """`login("jinfeng")` → a page signed in as that demo user (English unless told)."""
+    base, passwords, data_dir = demo_server
+    contexts = []
+
+    def _login(username: str, *, locale: str = "en-US", viewport=(1366, 768)):
+        context = browser.new_context(
+            locale=locale, viewport={"width": viewport[0], "height": viewport[1]}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(base + "/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", passwords[username])
+        page.click("main button[type=submit]")
+        page.wait_for_url(base + "/")
+        page.base = base
+        page.db = data_dir / "zhaoshang.sqlite3"
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
