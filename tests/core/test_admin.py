@@ -92,7 +92,57 @@ def populated(admin_user):
     Group.objects.create(name="发改委")
     project.status_reason = "等待环评"
     save_tracked(project, user=admin_user, reason="导入")
+    _populate_other_apps(admin_user, chain, enterprise, project, source)
     return {"project": project, "enterprise": enterprise}
+
+
+def _populate_other_apps(admin_user, chain, enterprise, project, source):
+    """One row for each model of the chains, intel, progress and excel apps."""
+    from zhaoshang.chains.models import (
+        ChainLeader,
+        EnterpriseProfile,
+        Node,
+        Placement,
+        ProjectPlacement,
+        SupplyLink,
+    )
+    from zhaoshang.excel.models import HeaderMapping, ImportJob
+    from zhaoshang.intel.models import Article, Candidate
+    from zhaoshang.progress.models import (
+        AnnualPlan,
+        Department,
+        MonthlyProgress,
+        PlanBaseline,
+        Problem,
+    )
+
+    node = Node.objects.create(chain=chain, code="cells", name="电芯", position="midstream")
+    Placement.objects.create(node=node, enterprise=enterprise, confidence=Decimal("0.9"))
+    ProjectPlacement.objects.create(node=node, project=project, confidence=Decimal("0.9"))
+    ChainLeader.objects.create(chain=chain, enterprise=enterprise)
+    EnterpriseProfile.objects.create(enterprise=enterprise)
+    SupplyLink.objects.create(supplier=enterprise, customer=EnterpriseFactory(name="下游客户"))
+    article = Article.objects.create(
+        title="签约报道", text="总投资10亿元", content_hash="x" * 64, source=source
+    )
+    Candidate.objects.create(article=article, kind="project", position=0)
+    plan = AnnualPlan.objects.create(project=project, year=2023)
+    PlanBaseline.objects.create(plan=plan, number=1)
+    MonthlyProgress.objects.create(project=project, year=2023, month=3)
+    department = Department.objects.create(name="市自然资源和规划局")
+    Problem.objects.create(
+        project=project,
+        title="用地指标",
+        department=department,
+        deadline=datetime.date(2023, 6, 30),
+    )
+    HeaderMapping.objects.create(key="k", header="项目名称", target="name", saved_by=admin_user)
+    from zhaoshang.clusters.models import IndicatorDefinition
+
+    IndicatorDefinition.objects.get_or_create(
+        code="output", defaults={"name": "产值", "unit_of_measure": "亿元"}
+    )
+    ImportJob.objects.create(user=admin_user, filename="台账.xlsx", content=b"")
 
 
 def _post_data(response) -> dict:
