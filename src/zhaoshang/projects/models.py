@@ -48,6 +48,10 @@ def stage_index(stage: str) -> int:
     return STAGE_ORDER.index(stage)
 
 
+# How much of a date is known: 2023-03-15, 2023-03 (stored as the 1st) or 2023.
+DATE_PRECISIONS = [("day", _("day")), ("month", _("month")), ("year", _("year"))]
+
+
 class Status(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     DELAYED = "delayed", _("Delayed")
@@ -321,14 +325,14 @@ class StageDate(models.Model):
     planned_precision = models.CharField(
         _("precision of the planned date"),
         max_length=5,
-        choices=[("day", _("day")), ("month", _("month")), ("year", _("year"))],
+        choices=DATE_PRECISIONS,
         default="day",
     )
     actual_on = models.DateField(_("actual date"), null=True, blank=True)
     actual_precision = models.CharField(
         _("precision of the actual date"),
         max_length=5,
-        choices=[("day", _("day")), ("month", _("month")), ("year", _("year"))],
+        choices=DATE_PRECISIONS,
         default="day",
         help_text=_("“month” when a source says only 2022年11月; the date is then the 1st"),
     )
@@ -456,7 +460,7 @@ class BatchEvent(models.Model):
     date_precision = models.CharField(
         _("date precision"),
         max_length=5,
-        choices=[("day", _("day")), ("month", _("month")), ("year", _("year"))],
+        choices=DATE_PRECISIONS,
         default="day",
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
