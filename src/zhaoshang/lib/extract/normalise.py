@@ -32,6 +32,30 @@ _SPACES = dict.fromkeys(
 )
 
 
+def _width_and_spaces_table() -> dict[str, str]:
+    """Every character that ``to_halfwidth`` then ``_SPACES`` changes, and what it becomes."""
+    chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    mapped = to_halfwidth(chars).translate(_SPACES)
+    return {a: b for a, b in zip(chars, mapped, strict=True) if a != b}
+
+
+_WIDTH_AND_SPACES = _width_and_spaces_table()
+_WIDTH_AND_SPACES_RE = re.compile("[" + "".join(map(re.escape, _WIDTH_AND_SPACES)) + "]")
+
+
+def width_and_spaces(text: str) -> str:
+    """``to_halfwidth(text).translate(_SPACES)``, faster on Chinese text.
+
+    ``str.translate`` looks every character up in a dict; news text has only a handful of
+    distinct characters to change (the full-width comma, colon, brackets, digits ...), so
+    each is replaced in one C pass. One for one and no output is itself changed, so the
+    order of the replacements does not matter (tested against the plain version).
+    """
+    for ch in set(_WIDTH_AND_SPACES_RE.findall(text)):
+        text = text.replace(ch, _WIDTH_AND_SPACES[ch])
+    return text
+
+
 @lru_cache(maxsize=1)
 def _converter():
     import opencc  # OpenCC's C++ converter: phrase-aware traditional -> simplified
@@ -130,15 +154,16 @@ def _whitespace(s: str, start: int, end: int) -> str:
 
 def normalise(original: str) -> Normalised:
     """Normalise ``original`` (see the module doc) and map every character back."""
-    s = to_simplified(to_halfwidth(original).translate(_SPACES))
+    s = to_simplified(width_and_spaces(original))
     pieces: list[str] = []
     offsets: list[int] = []
+    index = list(range(len(s)))  # sliced below: no int is made twice
     pos = 0
     for m in _EDIT.finditer(s):
         a, b = m.span()
         if a > pos:
             pieces.append(s[pos:a])
-            offsets.extend(range(pos, a))
+            offsets += index[pos:a]
         if not m.group().isspace():  # a pinyin gloss: drop it
             pos = b
             continue
@@ -149,6 +174,6 @@ def normalise(original: str) -> Normalised:
         pos = b
     if pos < len(s):
         pieces.append(s[pos:])
-        offsets.extend(range(pos, len(s)))
+        offsets += index[pos:]
     offsets.append(len(original))
     return Normalised(original, "".join(pieces), offsets)
