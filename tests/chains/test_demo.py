@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import EnterpriseFactory
 from zhaoshang.chains.demo import generate_synthetic, load_demo
 from zhaoshang.chains.models import ChainLeader, Node, Placement
 from zhaoshang.chains.queries import reinvestment_cadence
@@ -88,3 +89,17 @@ def test_generate_synthetic_adds_marked_firms_with_scopes(demo):
     assert not firms.filter(business_scope="").exists()
     generate_synthetic(100)
     assert firms.count() == 50
+
+
+def test_generate_synthetic_writes_scopes_of_synthetic_firms_only(demo):
+    local = [EnterpriseFactory(is_synthetic=True) for _ in range(3)]
+    real = EnterpriseFactory(is_synthetic=False)
+    generate_synthetic(100)
+    scopes = dict(
+        Enterprise.objects.filter(pk__in=[e.pk for e in local]).values_list("pk", "business_scope")
+    )
+    assert all(len(s) >= 20 for s in scopes.values()), scopes
+    assert len(set(scopes.values())) == 3
+    assert Enterprise.objects.get(pk=real.pk).business_scope == ""
+    # the synthetic firms are placed on nodes from the scope they were given
+    assert Placement.objects.filter(enterprise_id__in=scopes).exists()

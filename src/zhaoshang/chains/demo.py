@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from zhaoshang.chains import services, taxonomy
 from zhaoshang.chains.models import Chain, ChainLeader, EnterpriseProfile, Node, Placement
@@ -118,9 +118,17 @@ def generate_synthetic(n: int) -> None:
     )
     changed = bool(missing)
     with transaction.atomic():
-        for pk, name in missing:
-            scope, _trader = random_scope(random.Random(f"scope-{name}"), pool)
-            Enterprise.objects.filter(pk=pk).update(business_scope=scope)
+        scopes = [
+            (random_scope(random.Random(f"scope-{name}"), pool)[0], pk) for pk, name in missing
+        ]
+        if scopes:  # one prepared statement for all, not one ORM update per firm
+            qn = connection.ops.quote_name
+            table, column = Enterprise._meta.db_table, Enterprise._meta.get_field("business_scope")
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {qn(table)} SET {qn(column.column)} = %s WHERE {qn('id')} = %s",
+                    scopes,
+                )
         wanted = min(TARGET_POOL, max(50, n // 50))
         have = set(
             Enterprise.objects.filter(

@@ -11,6 +11,8 @@ exactly as the ORM would store them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -22,6 +24,10 @@ PASS_THROUGH = {
     "BooleanField", "ForeignKey",
 }  # fmt: skip
 PLAIN = (str, int, bool)
+# Hashable values whose prepared form depends only on the value: equal values (1.0 and 1.00, or
+# one instant in two time zones) are stored alike, so each distinct value is prepared once.
+MEMO = (Decimal, date, datetime)
+MEMO_LIMIT = 1 << 16
 
 
 class BulkInserter:
@@ -41,6 +47,7 @@ class BulkInserter:
         ]
         self.positions = [self.fields.index(f) for f in self.varying]
         self.plain = [f.get_internal_type() in PASS_THROUGH for f in self.varying]
+        self.memo: list[dict[tuple[type, Any], Any]] = [{} for _ in self.varying]
         qn = connection.ops.quote_name
         columns = ", ".join(qn(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
@@ -48,13 +55,21 @@ class BulkInserter:
 
     def row(self, values: Mapping[str, Any]) -> list[Any]:
         row = list(self.template)
-        fields = zip(self.positions, self.varying, self.keys, self.plain, strict=True)
-        for pos, field, key, plain in fields:
+        fields = zip(self.positions, self.varying, self.keys, self.plain, self.memo, strict=True)
+        for pos, field, key, plain, memo in fields:
             value = values.get(key)
             if value is None and key not in values:
                 value = field.get_default()
-            if value is None or (plain and type(value) in PLAIN):
+            kind = type(value)
+            if value is None or (plain and kind in PLAIN):
                 row[pos] = value
+            elif kind in MEMO:
+                try:
+                    row[pos] = memo[kind, value]
+                except KeyError:
+                    if len(memo) >= MEMO_LIMIT:
+                        memo.clear()
+                    row[pos] = memo[kind, value] = field.get_db_prep_save(value, self.connection)
             else:
                 row[pos] = field.get_db_prep_save(value, self.connection)
         return row
