@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import re
 
 import pytest
 
@@ -15,6 +16,7 @@ from tests.lib.extract_corpus import documents
 from zhaoshang.lib.textnorm import to_halfwidth
 
 normalise_module = importlib.import_module("zhaoshang.lib.extract.normalise")
+facts = importlib.import_module("zhaoshang.lib.extract.facts")
 
 
 def corpus_texts() -> list[str]:
@@ -40,3 +42,58 @@ def test_width_and_spaces_is_halfwidth_then_spaces():
         assert normalise_module.width_and_spaces(text) == to_halfwidth(text).translate(
             normalise_module._SPACES
         )
+
+
+def _matches(pattern, text: str, pos: int = 0, endpos: int | None = None) -> list:
+    endpos = len(text) if endpos is None else endpos
+    return [(m.span(), m.groups(), m.lastgroup) for m in pattern.finditer(text, pos, endpos)]
+
+
+def random_pieces(pattern: str, n: int = 600, seed: int = 5) -> list[str]:
+    """Random texts made of the words and characters a pattern names, numbers and separators."""
+    words = re.findall(r"[\u4e00-\u9fff]+", pattern)
+    chars = sorted({ch for ch in pattern if ord(ch) > 127})
+    pieces = [
+        *words,
+        *chars,
+        *"0123456789,，。;；、:：()（）\n\t 的在项目",
+        "2023",
+        "1999",
+        "12",
+        "3.5",
+        "GWh",
+        "MW",
+        "个",
+    ]
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(n)]
+
+
+def test_prefiltered_patterns_match_like_the_plain_ones(normalised_corpus):
+    from zhaoshang.lib.extract.amounts import PREFILTERED
+
+    assert len(PREFILTERED) >= 5
+    for fast, pattern, flags in PREFILTERED:
+        plain = re.compile(pattern, flags)
+        texts = normalised_corpus + random_pieces(pattern)
+        rng = random.Random(11)
+        for text in texts:
+            assert _matches(fast, text) == _matches(plain, text), (pattern, text)
+            lo = rng.randint(0, len(text))
+            hi = rng.randint(lo, len(text))
+            assert _matches(fast, text, lo, hi) == _matches(plain, text, lo, hi), (pattern, text)
+
+
+def test_enumerations_are_the_plain_search(normalised_corpus):
+    rng = random.Random(3)
+    pieces = ["甲乙丙项目", "丁戊", "己庚辛壬癸子丑", "、", "、", "等5个项目", "等两个重大项目"]
+    pieces += ["等12个", "项目", "，", "。", ":", "\n", "的", "个", "5"]
+    texts = normalised_corpus + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)
+    ]
+    found = 0
+    for text in texts:
+        plain = _matches(facts._ENUMERATION, text)
+        assert [(m.span(), m.groups(), m.lastgroup) for m in facts.enumerations(text)] == plain
+        found += len(plain)
+    assert found > 20

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .amounts import Amount
+from .amounts import Amount, starting_with
 
 # --------------------------------------------------------------------------------------------
 # Text structure
@@ -82,14 +82,15 @@ class When:
         return self.key()[: n + 1] > other.key()[: n + 1]
 
 
-_DATE = re.compile(
+_DATE = starting_with(
+    r"\d今去明本上昨当日近前",
     r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?P<part>初|上旬|中旬|下旬|底|末)?)?"
     r"|(?P<y2>\d{4})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})"
     r"|(?P<rel>今年|去年|明年|本年|上年)(?:(?P<rm>\d{1,2})月(?:(?P<rd>\d{1,2})日)?)?"
     r"|本月(?P<bd>\d{1,2})日"
     r"|(?<![\d年])(?P<m3>\d{1,2})月(?:(?P<d3>\d{1,2})日|(?P<part3>初|上旬|中旬|下旬|底|末)|(?=[,，的]))"
     r"|(?P<word>昨日|昨天|今天|今日|当天|当日|日前|近日|前日)"
-    r"|(?<![\d月年])(?P<d4>\d{1,2})日(?=[,，在上下电举召宣正签开])"
+    r"|(?<![\d月年])(?P<d4>\d{1,2})日(?=[,，在上下电举召宣正签开])",
 )
 
 
@@ -166,7 +167,7 @@ _PUBLISHED = re.compile(
     r"(?:发布时间|发布日期|发表时间|发表日期|发文日期|日期|时间|来源)[:：]?\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
 _SIGNATURE_DATE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", re.M)
-_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年(?!度?以来)")
+_YEAR = starting_with("12", r"(?<!\d)(20\d{2}|19\d{2})年(?!度?以来)")
 
 
 def reference_date(text: str, published: datetime.date | None) -> When | None:
@@ -421,6 +422,26 @@ _ENUMERATION = re.compile(
     r"(?P<items>(?:[^,，。;；、:：\n]{2,40}、)+[^,，。;；、:：\n]{2,40}?)等(?:\d+|[两二三四五六七八九十]+)个"
     r"[^,，。;；]{0,6}项目"
 )
+_ENUMERATION_TAIL = re.compile(r"等(?:\d+|[两二三四五六七八九十]+)个[^,，。;；]{0,6}项目")
+_ENUMERATION_STOP = re.compile(r"[,，。;；]")
+
+
+def enumerations(text: str) -> list[re.Match[str]]:
+    """``_ENUMERATION.finditer(text)``, searched only in the stretches between the stops
+    ``,，。;；`` that hold its tail (``等5个项目``): a match never crosses a stop and always
+    holds a tail, and the plain search is slow over long text (tested against it)."""
+    out: list[re.Match[str]] = []
+    searched = -1
+    for tail in _ENUMERATION_TAIL.finditer(text):
+        if tail.start() < searched:
+            continue
+        lo = max(text.rfind(ch, 0, tail.start()) for ch in ",，。;；") + 1
+        stop = _ENUMERATION_STOP.search(text, tail.end())
+        searched = stop.start() if stop else len(text)
+        out.extend(_ENUMERATION.finditer(text, lo, searched))
+    return out
+
+
 _LIST_LINE = re.compile(r"\s*(?:[(（]?[0-9一二三四五六七八九十]{1,3}[、.．)）]|[•·●◆■▲])")
 _COUNT_AFTER = re.compile(r"(?:共|共计|合计|有)?(?:\d+|[两二三四五六七八九十]+)(?:个|项)")
 
@@ -540,7 +561,7 @@ def find_mentions(text: str) -> list[Mention]:
         ):
             continue
         out.append(Mention(m.start(), m.start() + len(m.group("ph")), m.group("ph"), m.group("ph")))
-    for m in _ENUMERATION.finditer(text):
+    for m in enumerations(text):
         pos = m.start("items")
         for item in m.group("items").split("、"):
             s = pos
@@ -580,9 +601,10 @@ def _strip_time_prefix(text: str, start: int, end: int) -> int:
 # Events and capacities
 # --------------------------------------------------------------------------------------------
 
-_EVENT = re.compile(
+_EVENT = starting_with(
+    "开投试正竣完建动奠破签落合备宣",
     r"(?P<other>开竣工)|(?P<in_production>投产|试生产|投入运营|正式运营)|(?P<completed>竣工|完工|建成投用)"
-    r"|(?P<started>开工|动工|开建|奠基|破土)|(?P<signed>签约|签署|签订|落户|签下|合作协议|备忘录|宣布(?=\S{0,12}投资))"
+    r"|(?P<started>开工|动工|开建|奠基|破土)|(?P<signed>签约|签署|签订|落户|签下|合作协议|备忘录|宣布(?=\S{0,12}投资))",
 )
 _EVENT_RANK = {"other": 0, "signed": 1, "started": 2, "completed": 3, "in_production": 4}
 _CLAUSE = re.compile(r"[,，;；:：]")
@@ -607,10 +629,11 @@ def find_event(text: str, lo: int, hi: int) -> tuple[str, int] | None:
     return best
 
 
-_CAPACITY = re.compile(
+_CAPACITY = starting_with(
+    r"年月日\d",
     r"(?:年|月|日)产(?:能)?[\u4e00-\u9fff]{0,12}?\d+(?:\.\d+)?(?:万|亿|千)?"
     r"(?:GWh|GW|MWh|MW|kWh|吨|件|套|台|辆|片|颗|只|块|平方米|立方米|千瓦时|标准机柜|个)"
-    r"|\d+(?:\.\d+)?(?:GWh|GW|MWh|MW)"
+    r"|\d+(?:\.\d+)?(?:GWh|GW|MWh|MW)",
 )
 
 
