@@ -6,13 +6,16 @@ labelled corpus and on random texts made of the characters that matter.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import random
 import re
+from decimal import Decimal
 
 import pytest
 
 from tests.lib.extract_corpus import documents
+from zhaoshang.lib.money import AmountError, parse_amount
 from zhaoshang.lib.textnorm import to_halfwidth
 
 normalise_module = importlib.import_module("zhaoshang.lib.extract.normalise")
@@ -97,3 +100,50 @@ def test_enumerations_are_the_plain_search(normalised_corpus):
         assert [(m.span(), m.groups(), m.lastgroup) for m in facts.enumerations(text)] == plain
         found += len(plain)
     assert found > 20
+
+
+AMOUNT_TEXTS = [
+    "306亿元",
+    "五十亿元",
+    "80余亿元",
+    "15亿美元",
+    "6000万欧元",
+    "15亿港元",
+    "不超过人民币35亿元",
+    "约合人民币8.6亿元",
+    "人民币50,000万元",
+    "约12亿元人民币",
+    "超过10亿美元",
+    "USD 150 million",
+    "3000亿日元",
+    "八亿元左右",
+]
+
+
+@pytest.mark.parametrize("on", [None, datetime.date(2016, 5, 1), datetime.date(2023, 1, 31)])
+def test_read_amount_is_parse_amount_however_often_asked(on):
+    from zhaoshang.lib.extract.amounts import read_amount
+
+    for text in AMOUNT_TEXTS:
+        amount = parse_amount(text, on=on)
+        plain = (amount.value_wan, amount.qualifier.value, amount.original, amount.currency)
+        assert read_amount(text, on) == plain
+        assert read_amount(text, on) == plain  # remembered
+
+
+def test_read_amount_sees_a_new_rate_table(monkeypatch):
+    from zhaoshang.lib import money
+    from zhaoshang.lib.extract.amounts import read_amount
+
+    before = read_amount("15亿美元", None)
+    monkeypatch.setitem(money.RATES, "USD", [(datetime.date(2015, 1, 1), Decimal("10"))])
+    after = read_amount("15亿美元", None)
+    assert after == (Decimal("1500000"), "exact", Decimal("150000"), "USD") != before
+
+
+def test_read_amount_refuses_what_parse_amount_refuses():
+    from zhaoshang.lib.extract.amounts import read_amount
+
+    for _ in range(2):
+        with pytest.raises(AmountError):
+            read_amount("-5亿元", None)

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zhaoshang.lib.money import AmountError, Qualifier, parse_amount
+from zhaoshang.lib.money import AmountError, Qualifier, convert_to_cny_wan, parse_amount
 
 
 def starting_with(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -239,6 +239,30 @@ def fast_value(text: str) -> tuple[Decimal, str] | None:
     return value, qualifier
 
 
+_READ: dict[str, tuple[str, Decimal, str]] = {}
+_READ_MAX = 4096
+
+
+def read_amount(text: str, on: datetime.date | None) -> tuple[Decimal, str, Decimal, str]:
+    """``parse_amount(text, on=on)`` as ``(value_wan, qualifier, original, currency)``,
+    remembered by text (news repeats its round figures).
+
+    Only what depends on the text alone is kept (qualifier, amount in its own currency,
+    currency); a foreign amount is converted again on each call with ``on``, so a change to
+    the rate table is seen at once. Errors are not kept. Agrees with ``parse_amount`` (tested).
+    """
+    known = _READ.get(text)
+    if known is None:
+        amount = parse_amount(text, on=on)
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        _READ[text] = (amount.qualifier.value, amount.original, amount.currency)
+        return amount.value_wan, amount.qualifier.value, amount.original, amount.currency
+    qualifier, original, currency = known
+    value = original if currency == "CNY" else convert_to_cny_wan(original, currency, on)[0]
+    return value, qualifier, original, currency
+
+
 def _parse(match: re.Match[str], on: datetime.date | None) -> tuple[Decimal, str, Decimal, str]:
     text = match.group()
     fast = fast_value(text)
@@ -250,10 +274,9 @@ def _parse(match: re.Match[str], on: datetime.date | None) -> tuple[Decimal, str
         tail = (match.group("unit") or "") + (match.group("cur") or "")
         lo_text = lo if any(u in lo for u in "万亿千") else lo + (match.group("unit") or "")
         lo_text = (match.group("cur1") or "") + lo_text + tail[len(match.group("unit") or "") :]
-        amount = parse_amount(lo_text, on=on)
-        return amount.value_wan, Qualifier.AT_LEAST.value, amount.original, amount.currency
-    amount = parse_amount(text, on=on)
-    return amount.value_wan, amount.qualifier.value, amount.original, amount.currency
+        value, _qualifier, original, currency = read_amount(lo_text, on)
+        return value, Qualifier.AT_LEAST.value, original, currency
+    return read_amount(text, on)
 
 
 def find_amounts(text: str, *, on: datetime.date | None = None) -> list[Amount]:
