@@ -147,3 +147,23 @@ def test_read_amount_refuses_what_parse_amount_refuses():
     for _ in range(2):
         with pytest.raises(AmountError):
             read_amount("-5亿元", None)
+
+
+def test_paragraph_index_by_bisection_is_the_linear_search(normalised_corpus):
+    texts = [*normalised_corpus, "", "\n", "\n\n", "a\n\nb\n", "甲\n乙丙\n\n\n丁"]
+    for text in texts:
+        bounds = facts.paragraphs(text)
+        starts = [a for a, _b in bounds]
+        for at in range(-2, len(text) + 3):
+            assert facts._index_in(bounds, starts, at) == facts._index_of(bounds, at), (text, at)
+
+
+def test_name_runs_scan_left_like_the_character_loop(normalised_corpus):
+    pieces = "的项目甲乙Ab09()（）·-+&.，。；：、！？“”\"'《》【】\n\t ,;:!?—…|>#$"
+    texts = normalised_corpus + random_texts(pieces, n=300)
+    rng = random.Random(4)
+    for text in texts:
+        runs = facts.NameRuns(text)
+        for end in range(len(text) + 1):
+            for floor in {0, max(0, end - 3), max(0, end - 40), end, rng.randint(0, len(text))}:
+                assert runs.scan_left(end, floor) == facts._scan_left(text, end, floor)

@@ -160,6 +160,8 @@ _TABLE_HEADER = re.compile(
 )
 _PAIR_STOP = re.compile(r"[,，。;；\n]")
 _TABLE_TOTAL = re.compile(r"^(?:合计|总计|小计|共计)")
+_NAMED_AFTER = re.compile(r"^[^,，。;；]{0,3}的[^,，。;；]{2,40}?(?:项目|基地|产业园|工厂)")
+_AR_FULL = re.compile(_AR)
 
 
 @dataclass
@@ -342,7 +344,7 @@ def _table_amounts(text: str, found: list[Amount], on: datetime.date | None) -> 
             cell = cells[column]
             offset = pos + sum(len(c) + 1 for c in cells[:column])
             value = cell.strip()
-            if re.fullmatch(_AR, value):
+            if _AR_FULL.fullmatch(value):
                 s = offset + cell.index(value)
                 if (s, s + len(value)) not in taken:
                     try:
@@ -482,9 +484,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             window = text[prev_clause_lo:c_hi]
             count = _group_count(window)
             respectively = "分别" in text[c_lo : amount.start]
-            named = re.match(
-                r"^[^,，。;；]{0,3}的[^,，。;；]{2,40}?(?:项目|基地|产业园|工厂)", right
-            )
+            named = _NAMED_AFTER.match(right)
             if (
                 count is not None
                 and not respectively

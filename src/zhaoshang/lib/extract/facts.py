@@ -50,6 +50,15 @@ def _index_of(bounds: list[tuple[int, int]], at: int) -> int:
     return len(bounds) - 1
 
 
+def _index_in(bounds: list[tuple[int, int]], starts: list[int], at: int) -> int:
+    """``_index_of(bounds, at)`` by bisection, for bounds in order that do not overlap
+    (``starts`` their starts); tested against it."""
+    i = bisect.bisect_right(starts, at) - 1
+    if i < 0 or at > bounds[i][1]:
+        return len(bounds) - 1
+    return i
+
+
 # --------------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------------
@@ -447,11 +456,37 @@ _COUNT_AFTER = re.compile(r"(?:共|共计|合计|有)?(?:\d+|[两二三四五六
 
 
 def _scan_left(text: str, end: int, floor: int) -> int:
-    """Start of the run of name characters ending at ``end`` (not crossing ``floor``)."""
+    """Start of the run of name characters ending at ``end`` (not crossing ``floor``).
+
+    The plain version of ``NameRuns.scan_left``, kept to test it."""
     i = end
     while i > floor and text[i - 1] not in _BOUNDARY and _NAME_CHAR.match(text[i - 1]):
         i -= 1
     return i
+
+
+# _NAME_CHAR less _BOUNDARY (的 is the only character in both)
+_NAME_RUN = re.compile(r"[\u4e00-\u7683\u7685-\u9fffA-Za-z0-9()（）·\-+&.]+")
+
+
+class NameRuns:
+    """The runs of name characters of a text, found once: ``scan_left(end, floor)`` is
+    ``_scan_left(text, end, floor)`` by bisection (tested against it)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in _NAME_RUN.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def scan_left(self, end: int, floor: int) -> int:
+        if end <= floor:
+            return end
+        i = bisect.bisect_right(self.starts, end - 1) - 1
+        if i < 0 or self.ends[i] < end:
+            return end
+        return max(self.starts[i], floor)
 
 
 def _cut_after_stop(text: str, start: int, end: int, stop: re.Pattern[str], suffix_len: int) -> int:
@@ -478,11 +513,14 @@ class Company:
     name: str
 
 
-def find_companies(text: str, known: Iterable[str] = ()) -> list[Company]:
+def find_companies(
+    text: str, known: Iterable[str] = (), runs: NameRuns | None = None
+) -> list[Company]:
+    runs = runs or NameRuns(text)
     out: dict[tuple[int, int], Company] = {}
     for m in _COMPANY_SUFFIX.finditer(text):
         end = m.end()
-        start = _scan_left(text, m.start(), max(0, m.start() - 40))
+        start = runs.scan_left(m.start(), max(0, m.start() - 40))
         cuts = [x.end() + start for x in _COMPANY_STOP.finditer(text[start : m.start()])]
         if cuts:
             start = cuts[-1]
@@ -510,7 +548,8 @@ class Mention:
     listed: bool = False  # in a list line, a table row or an enumeration
 
 
-def find_mentions(text: str) -> list[Mention]:
+def find_mentions(text: str, runs: NameRuns | None = None) -> list[Mention]:
+    runs = runs or NameRuns(text)
     out: list[Mention] = []
     for m in _PROJECT_SUFFIX.finditer(text):
         end = m.end()
@@ -522,7 +561,7 @@ def find_mentions(text: str) -> list[Mention]:
         nxt = _PROJECT_SUFFIX.match(text, end)
         if nxt and m.group() != "项目" and nxt.group() == "项目":
             continue
-        start = _scan_left(text, m.start(), max(0, m.start() - 60))
+        start = runs.scan_left(m.start(), max(0, m.start() - 60))
         hard = [x.end() for x in _PROJECT_STOP.finditer(text, start, m.start())]
         if hard:
             start = hard[-1]
@@ -537,7 +576,7 @@ def find_mentions(text: str) -> list[Mention]:
         name = text[start:end]
         if _EVENT_NAME.search(name):
             continue
-        split = re.search(r"项目((?:首|[一二三四五六七八九十])期(?:工程|项目)?)$", name)
+        split = _PHASE_SPLIT.search(name)
         if split:
             cut = start + split.start(1)
             out.append(Mention(start, cut, text[start:cut]))
@@ -545,9 +584,9 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         if len(name) < 4 or _generic(name, len(m.group())):
             continue
-        if _COUNT_AFTER.match(text, end) or re.match(r"\d+个|[两二三四五六七八九十]+个|一批", name):
+        if _COUNT_AFTER.match(text, end) or _GROUP_NAME_START.match(name):
             continue  # 新能源项目9个: a group of projects, not one
-        if re.search(r"\d+个|[两二三四五六七八九十]个|一批|个", name):
+        if _GROUP_NAME.search(name):
             continue
         phase = _PHASE.search(name)
         out.append(Mention(start, end, name, phase.group() if phase else ""))
@@ -642,6 +681,24 @@ _CAPACITY = starting_with(
 # --------------------------------------------------------------------------------------------
 
 
+# patterns used inside the functions below, compiled once
+_PHASE_SPLIT = re.compile(r"项目((?:首|[一二三四五六七八九十])期(?:工程|项目)?)$")
+_GROUP_NAME_START = re.compile(r"\d+个|[两二三四五六七八九十]+个|一批")
+_GROUP_NAME = re.compile(r"\d+个|[两二三四五六七八九十]个|一批|个")
+_PLACE_VERB_END = re.compile(r"(?:落户|位于|选址|在|于|落地)$")
+_NAME_SUFFIX_END = re.compile(r"(?:项目|基地|产业园|工厂)$")
+_INVESTED_END = re.compile(r"投资(?:建设)?的$|建设的$")
+_OF_AFTER = re.compile(r"[^,，。;；]{0,3}的")
+_BUILDER_FIELD = re.compile(r"建设单位[:：]\s*([^,，。;；\t]+)")
+_BY_END = re.compile(r"由$|由\S{0,2}$")
+_SUBJECT_INVESTS = re.compile(
+    r"(?:^|[,，])([\u4e00-\u9fffA-Za-z]{2,10}?)(?:宣布|拟|计划|决定)[^,，。]{0,20}投资"
+)
+_BY_COMPANY = re.compile(r"由([^,，。;；]{2,40}?(?:公司|集团|株式会社))(?:投资|建设|出资)")
+_SUBGROUP_WORDS = re.compile(r"[类型看]|项目中")
+_LIST_WORDS = re.compile(r"清单|名单|计划|推进会")
+
+
 @dataclass
 class Project:
     name: str
@@ -708,11 +765,13 @@ class Builder:
         self.sentences = sentences(text)
         self._sentence_starts = [a for a, _b in self.sentences]
         self.paragraphs = paragraphs(text)
+        self._paragraph_starts = [a for a, _b in self.paragraphs]
         self.dates = find_dates(text, reference)
         self.places = gazetteer.find(text)
         self.gazetteer = gazetteer
-        self.companies = find_companies(text, investors)
-        self.mentions = find_mentions(text)
+        runs = NameRuns(text)
+        self.companies = find_companies(text, investors, runs)
+        self.mentions = find_mentions(text, runs)
         self.projects: list[Project] = []
         self.batches: list[Batch] = []
         self.title = next(
@@ -730,8 +789,11 @@ class Builder:
                 return a, b
         return (at, at)
 
+    def paragraph_index(self, at: int) -> int:
+        return _index_in(self.paragraphs, self._paragraph_starts, at)
+
     def paragraph_of(self, at: int) -> tuple[int, int]:
-        return self.paragraphs[_index_of(self.paragraphs, at)]
+        return self.paragraphs[self.paragraph_index(at)]
 
     def date_near(self, lo: int, at: int) -> When | None:
         """The last definite, not future, date between lo and at; else the last before ``at``
@@ -757,9 +819,7 @@ class Builder:
             p
             for p in self.places
             if end <= p.start < hi
-            and re.search(
-                r"(?:落户|位于|选址|在|于|落地)$", self.text[max(end, p.start - 4) : p.start]
-            )
+            and _PLACE_VERB_END.search(self.text[max(end, p.start - 4) : p.start])
         ]
         if own_after:
             return own_after[0]
@@ -780,7 +840,7 @@ class Builder:
         return None
 
     def in_title(self, at: int) -> bool:
-        return _index_of(self.paragraphs, at) <= self.title
+        return self.paragraph_index(at) <= self.title
 
     # ---- projects -------------------------------------------------------------------------
 
@@ -821,7 +881,7 @@ class Builder:
 
     def _project_for(self, mention: Mention) -> int:
         """Index of the project this mention names (a short form joins the earlier one)."""
-        core = re.sub(r"(?:项目|基地|产业园|工厂)$", "", mention.name)
+        core = _NAME_SUFFIX_END.sub("", mention.name)
         parent = self._current_project(mention.start, phases=False) if mention.phase else None
         for i, p in enumerate(self.projects):
             if p.name == mention.name:
@@ -901,7 +961,7 @@ class Builder:
                 _BACK_START.match(text, s_lo) or _BACK_REFERENCE.search(text, s_lo, amount.start)
             ):
                 continue
-            p_lo = self.paragraphs[max(0, _index_of(self.paragraphs, s_lo) - 1)][0]
+            p_lo = self.paragraphs[max(0, self.paragraph_index(s_lo) - 1)][0]
             before = [i for i, m in enumerate(mentions) if p_lo <= m.start and m.end <= s_lo]
             if before:
                 owners[k] = before[-1]
@@ -917,9 +977,7 @@ class Builder:
                 event = None
             listed = mention.listed or bool(_LIST_LINE.match(text, line_lo))
             invested = bool(
-                re.search(
-                    r"投资(?:建设)?的$|建设的$", text[max(s_lo, mention.start - 8) : mention.start]
-                )
+                _INVESTED_END.search(text[max(s_lo, mention.start - 8) : mention.start])
             )
             if mention.phase and _PHASE_NAME.fullmatch(mention.name):
                 parent = self._current_project(mention.start, phases=False)
@@ -1002,7 +1060,7 @@ class Builder:
 
     def _mention_for_amount(self, amount: Amount, s_lo: int, s_hi: int) -> int | None:
         text = self.text
-        after = re.match(r"[^,，。;；]{0,3}的", text[amount.end : amount.end + 5])
+        after = _OF_AFTER.match(text[amount.end : amount.end + 5])
         for i, m in enumerate(self.mentions):
             if after and amount.end + after.end() <= m.start <= amount.end + after.end() + 3:
                 return i
@@ -1030,7 +1088,7 @@ class Builder:
 
     def _current_project(self, at: int, phases: bool = True) -> int | None:
         """The last project named before ``at`` in this paragraph or the one before."""
-        para = _index_of(self.paragraphs, at)
+        para = self.paragraph_index(at)
         floor = self.paragraphs[max(0, para - 1)][0]
         best = None
         for j, p in enumerate(self.projects):
@@ -1124,7 +1182,7 @@ class Builder:
         inside = [c for c in self.companies if project.start <= c.start and c.end <= project.end]
         if inside:
             return inside[0].name
-        m = re.search(r"建设单位[:：]\s*([^,，。;；\t]+)", text[s_lo:s_hi])
+        m = _BUILDER_FIELD.search(text[s_lo:s_hi])
         if m:
             return m.group(1)
         in_sentence = [c for c in self.companies if s_lo <= c.start and c.end <= s_hi]
@@ -1132,12 +1190,9 @@ class Builder:
         if before:
             return before[-1].name
         after = [c for c in in_sentence if c.start >= project.end]
-        if after and re.search(
-            r"由$|由\S{0,2}$", text[max(s_lo, after[0].start - 3) : after[0].start]
-        ):
+        if after and _BY_END.search(text[max(s_lo, after[0].start - 3) : after[0].start]):
             return after[0].name
-        subject = re.search(
-            r"(?:^|[,，])([\u4e00-\u9fffA-Za-z]{2,10}?)(?:宣布|拟|计划|决定)[^,，。]{0,20}投资",
+        subject = _SUBJECT_INVESTS.search(
             text[s_lo : project.start],
         )
         if (subject and not self.gazetteer.pattern) or (
@@ -1147,9 +1202,7 @@ class Builder:
         p_lo, p_hi = self.paragraph_of(project.start)
         if s_hi < p_hi and _BACK_START.match(text, s_hi + 1):
             n_lo, n_hi = self.sentence_of(s_hi + 1)
-            m = re.search(
-                r"由([^,，。;；]{2,40}?(?:公司|集团|株式会社))(?:投资|建设|出资)", text[n_lo:n_hi]
-            )
+            m = _BY_COMPANY.search(text[n_lo:n_hi])
             if m:
                 return m.group(1)
         earlier = [c for c in self.companies if p_lo <= c.start and c.end <= s_lo]
@@ -1265,9 +1318,9 @@ class Builder:
                 "其中" in text[self.batches[main].end : batch.start]
                 or "其中" in clause
                 or self.sentence_of(self.batches[main].start) == batch.sentence
-                or _index_of(self.paragraphs, self.batches[main].start)
-                == _index_of(self.paragraphs, batch.start)
-                or re.search(r"[类型看]|项目中", text[self.batches[main].end : batch.start][:30])
+                or self.paragraph_index(self.batches[main].start)
+                == self.paragraph_index(batch.start)
+                or _SUBGROUP_WORDS.search(text[self.batches[main].end : batch.start][:30])
             ):
                 batch.parent = main
                 parent = self.batches[main]
@@ -1277,7 +1330,7 @@ class Builder:
             if event is None and i == 0:
                 event = find_event(text, *self.paragraphs[0])
             batch.event = event[0] if event else "other"
-            if re.search(r"清单|名单|计划|推进会", text[s_lo:s_hi]) and not event:
+            if _LIST_WORDS.search(text[s_lo:s_hi]) and not event:
                 batch.event = "other"
             batch.date = self.date_near(s_lo, batch.start)
             batch.location = self.place_near(batch.start, batch.end)
