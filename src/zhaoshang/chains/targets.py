@@ -22,15 +22,23 @@ Score = Σ weight × part / Σ weights × 100, weights from `TargetWeights` (def
 from __future__ import annotations
 
 import datetime
+import heapq
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.chains.models import WEIGHT_KEYS, Node, Origin, Placement, SupplyLink
+from zhaoshang.chains.models import (
+    WEIGHT_KEYS,
+    EnterpriseProfile,
+    Node,
+    Origin,
+    Placement,
+    SupplyLink,
+)
 from zhaoshang.chains.queries import (
     cadences,
     chunked,
@@ -172,108 +180,239 @@ def normalise_weights(weights: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def rank_targets(node: Node, *, weights: dict[str, int], limit: int | None = 50,
-                 today: datetime.date | None = None) -> list[Target]:  # fmt: skip
-    """Targets for `node`, best first (ties by name)."""
-    from zhaoshang.enterprises.models import Enterprise, Visit
-
-    weights = normalise_weights(weights)
-    total_weight = sum(weights.values())
-    today = today or timezone.localdate()
-    nodes = subtree_ids(node)
-    fit: dict[int, tuple[float, dict, str]] = {}
-    for eid, confidence, origin, evidence in (
+def best_placements(nodes: list[int]) -> dict[int, tuple[float, int, str]]:
+    """Enterprise id -> (fit, placement id, origin) of its best active placement on `nodes`
+    (the first of equals, in the order the database hands them over)."""
+    fit: dict[int, tuple[float, int, str]] = {}
+    for pk, eid, confidence, origin in fetch_rows(
         Placement.objects.filter(node_id__in=nodes, is_active=True)
         .order_by()
-        .values_list("enterprise_id", "confidence", "origin", "evidence")
+        .values_list("pk", "enterprise_id", "confidence", "origin")
     ):
         value = 1.0 if origin == Origin.MANUAL else float(confidence)
         if eid not in fit or value > fit[eid][0]:
-            fit[eid] = (value, evidence or {}, origin)
+            fit[eid] = (value, pk, origin)
+    return fit
+
+
+# Candidates scored exactly before the upper bounds decide on the others, as a multiple of
+# the number of targets asked for.
+FIRST_BATCH = 4
+
+
+def rank_targets(node: Node, *, weights: dict[str, int], limit: int | None = 50,
+                 today: datetime.date | None = None) -> list[Target]:  # fmt: skip
+    """Targets for `node`, best first (ties by name)."""
+    return ranked_with_count(node, weights=weights, limit=limit, today=today)[0]
+
+
+def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None = 50,
+                      today: datetime.date | None = None) -> tuple[list[Target], int]:  # fmt: skip
+    """`rank_targets`, and how many candidates were scored exactly.
+
+    Only the best `limit` are returned, so not every candidate needs every part. Each gets an
+    upper bound on its score from cheap facts: its fit exactly; the number of projects its
+    family invests in, which bounds size, expansion and relationship; its visits; the firms
+    it is related to, local or not. The candidates with the highest bounds are scored
+    exactly first; the `limit`-th best score among them is a threshold, and only the
+    candidates whose bound reaches it are scored after, since no other can enter the top
+    `limit`. The result is the one scoring every candidate gives (the bounds use the same
+    arithmetic as the score, and IEEE rounding keeps the order of sums and products).
+    """
+    weights = normalise_weights(weights)
+    today = today or timezone.localdate()
+    nodes = subtree_ids(node)
+    fit = best_placements(nodes)
     if not fit:
-        return []
+        return [], 0
+    ranking = _Ranking(nodes, fit, weights, today)
     ids = list(fit)
-    info = {}
-    for chunk in chunked(ids):
-        for row in fetch_rows(
-            Enterprise.objects.filter(pk__in=chunk).order_by().values_list(
-                "pk", "name", "country", "is_synthetic", "is_fortune500", "is_listed",
-                "is_specialised", "is_high_tech",
-            )
-        ):  # fmt: skip
-            info[row[0]] = row
-    parents = parent_map()
-    fams = families(ids, parents)
-    members = {m for fam in fams.values() for m in fam}
-    projects = investor_projects(members)
-    dates = project_dates({row[0] for rows in projects.values() for row in rows})
-    since = today - datetime.timedelta(days=RECENT_MONTHS * 30)
-    visit_since = today - datetime.timedelta(days=VISIT_MONTHS * 30)
-    visits: dict[int, int] = {}
-    for chunk in chunked(ids):
-        visits.update(
-            Visit.objects.filter(enterprise_id__in=chunk, visited_on__gte=visit_since)
+    first = limit * FIRST_BATCH if limit else 0
+    if not first or len(ids) <= first:
+        scored = ranking.score(ids)
+    else:
+        bounds = ranking.upper_bounds()
+        order = sorted(ids, key=bounds.__getitem__, reverse=True)
+        scored = ranking.score(order[:first])
+        threshold = heapq.nsmallest(limit, [row[0] for row in scored])[-1]
+        scored += ranking.score([eid for eid in order[first:] if bounds[eid] >= -threshold])
+    scored.sort()
+    top = scored[:limit] if limit else scored
+    evidence = dict(
+        Placement.objects.filter(pk__in=[fit[row[2]][1] for row in top]).values_list(
+            "pk", "evidence"
+        )
+    )
+    return [ranking.explain(row, evidence) for row in top], len(scored)
+
+
+class _Ranking:
+    """The facts of one ranking: shared ones read for every candidate at once, the costly
+    ones (projects and their dates, cadence, who is local) for the batches scored."""
+
+    def __init__(self, nodes: list[int], fit: dict, weights: dict[str, int],
+                 today: datetime.date) -> None:  # fmt: skip
+        from zhaoshang.enterprises.models import Visit
+
+        self.fit = fit
+        self.weights = weights
+        self.total_weight = sum(weights.values())
+        self.since = today - datetime.timedelta(days=RECENT_MONTHS * 30)
+        # every candidate, as a subquery: long lists of ids are slow to send
+        self.candidates = (
+            Placement.objects.filter(node_id__in=nodes, is_active=True)
             .order_by()
             .values("enterprise_id")
-            .annotate(n=Count("pk"))
-            .values_list("enterprise_id", "n")
         )
-    cadence = cadences(ids, parents=parents, projects=projects, dates=dates, detail=False)
-    # links: supply partners and own-group firms outside the family, that are here
-    partners: dict[int, set[int]] = {}
-    id_set = set(ids)
-    for supplier, customer in SupplyLink.objects.order_by().values_list(
-        "supplier_id", "customer_id"
-    ):
-        if supplier in id_set or customer in id_set:
+        ids = list(fit)
+        self.parents = parents = parent_map()
+        self.fams = families(ids, parents)
+        visit_since = today - datetime.timedelta(days=VISIT_MONTHS * 30)
+        self.visits: dict[int, int] = dict(
+            fetch_rows(
+                Visit.objects.filter(enterprise_id__in=self.candidates, visited_on__gte=visit_since)
+                .order_by()
+                .values("enterprise_id")
+                .annotate(n=Count("pk"))
+                .values_list("enterprise_id", "n")
+            )
+        )
+        # links: supply partners and own-group firms outside the family, local or not yet
+        partners: dict[int, set[int]] = {}
+        for supplier, customer in fetch_rows(
+            SupplyLink.objects.filter(
+                Q(supplier_id__in=self.candidates) | Q(customer_id__in=self.candidates)
+            )
+            .order_by()
+            .values_list("supplier_id", "customer_id")
+        ):
             partners.setdefault(supplier, set()).add(customer)
             partners.setdefault(customer, set()).add(supplier)
-    groups: dict[int, set[int]] = {}
-    for child in parents:
-        groups.setdefault(group_of(child, parents), set()).add(child)
-    for root in list(groups):
-        groups[root].add(root)
-    related: dict[int, set[int]] = {}
-    for eid in ids:
-        rel = set(partners.get(eid, ()))
-        group = groups.get(group_of(eid, parents), {eid})
-        rel |= group - fams[eid]
-        related[eid] = rel
-    all_related = {r for rel in related.values() for r in rel}
-    local = local_ids_of(id_set, projects) | local_ids_of(all_related - id_set)
-    related_names = dict(
-        Enterprise.objects.filter(pk__in=list(all_related & local)).values_list("pk", "name")
-    )
-    # numbers first, for every candidate; the explanations only for those returned
-    scored = []
-    for eid in ids:
-        _pk, name, _country, _synthetic, f500, listed, specialised, high_tech = info[eid]
-        fam_projects = {row[0]: row for m in fams[eid] for row in projects.get(m, ())}
-        invested = sum((r[3] for r in fam_projects.values() if r[3] is not None), Decimal(0))
-        recent = sum(1 for p in fam_projects if p in dates and dates[p][0] >= since)
-        here = sum(1 for r in fam_projects.values() if is_local_unit(r[4]))
-        names = sorted(related_names[r] for r in related[eid] if r in related_names)
-        facts = {
-            "size": dict(fortune500=f500, listed=listed, specialised=specialised,
-                         high_tech=high_tech, invested_wan=invested or None),
-            "expansion": (recent, cadence[eid].months),
-            "relationship": (here, visits.get(eid, 0)),
-            "links": names,
-        }  # fmt: skip
-        values = {
-            "fit": fit[eid][0],
-            "size": size_value(**facts["size"]),
-            "expansion": expansion_value(*facts["expansion"]),
-            "relationship": relationship_value(*facts["relationship"]),
-            "links": links_value(names),
-        }
-        score = sum(values[k] * weights[k] for k in WEIGHT_KEYS) / total_weight * 100
-        scored.append((-score, name, eid, facts))
-    scored.sort()
-    out: list[Target] = []
-    for neg_score, name, eid, facts in scored[:limit] if limit else scored:
-        pk, name, country, synthetic, *_flags = info[eid]
-        fit_value, evidence, origin = fit[eid]
+        groups: dict[int, set[int]] = {}
+        for child in parents:
+            groups.setdefault(group_of(child, parents), set()).add(child)
+        for root in list(groups):
+            groups[root].add(root)
+        self.related: dict[int, set[int]] = {}
+        for eid in ids:
+            rel = set(partners.get(eid, ()))
+            if parents:
+                rel |= groups.get(group_of(eid, parents), {eid}) - self.fams[eid]
+            self.related[eid] = rel
+        self.local: set[int] = set()
+        self.info: dict[int, tuple] = {}
+
+    def upper_bounds(self) -> dict[int, float]:
+        """Candidate id -> a score no lower than its own. The number of project links of
+        the family bounds its distinct projects, hence the recent ones and those here; size
+        is bounded by 1 (the investment needs the projects); expansion by 1 from two
+        projects on (two dates may be a month apart), else by the stated cadence."""
+        from zhaoshang.projects.models import ProjectInvestor
+
+        by_investor = dict(
+            fetch_rows(
+                ProjectInvestor.objects.filter(enterprise_id__in=self.candidates)
+                .order_by()
+                .values("enterprise_id")
+                .annotate(n=Count("pk"))
+                .values_list("enterprise_id", "n")
+            )
+        )
+        others = {m for fam in self.fams.values() for m in fam} - set(self.fit)
+        for chunk in chunked(others):
+            by_investor.update(
+                fetch_rows(
+                    ProjectInvestor.objects.filter(enterprise_id__in=chunk)
+                    .order_by()
+                    .values("enterprise_id")
+                    .annotate(n=Count("pk"))
+                    .values_list("enterprise_id", "n")
+                )
+            )
+        stated = dict(
+            EnterpriseProfile.objects.filter(
+                enterprise_id__in=self.candidates, stated_cadence_months__isnull=False
+            ).values_list("enterprise_id", "stated_cadence_months")
+        )
+        weights, total = self.weights, self.total_weight
+        bounds = {}
+        for eid, (fit, _pk, _origin) in self.fit.items():
+            fam = self.fams[eid]
+            projects = by_investor.get(eid, 0) if len(fam) == 1 else sum(
+                by_investor.get(m, 0) for m in fam
+            )  # fmt: skip
+            values = {
+                "fit": fit,
+                "size": 1.0,
+                "expansion": (1.0 if projects >= 2 else expansion_value(projects, stated.get(eid))),
+                "relationship": relationship_value(projects, self.visits.get(eid, 0)),
+                "links": links_value(list(self.related[eid])),
+            }
+            bounds[eid] = sum(values[k] * weights[k] for k in WEIGHT_KEYS) / total * 100
+        return bounds
+
+    def score(self, batch: list[int]) -> list[tuple]:
+        """(-score, name, id, facts) of each candidate of `batch`."""
+        from zhaoshang.enterprises.models import Enterprise
+
+        if not batch:
+            return []
+        info = self.info
+        for chunk in chunked(batch):
+            for row in fetch_rows(
+                Enterprise.objects.filter(pk__in=chunk).order_by().values_list(
+                    "pk", "name", "country", "is_synthetic", "is_fortune500", "is_listed",
+                    "is_specialised", "is_high_tech",
+                )
+            ):  # fmt: skip
+                info[row[0]] = row
+        fams, parents = self.fams, self.parents
+        members = {m for eid in batch for m in fams[eid]}
+        projects = investor_projects(members)
+        dates = project_dates({row[0] for rows in projects.values() for row in rows})
+        cadence = cadences(batch, parents=parents, projects=projects, dates=dates, detail=False)
+        batch_set = set(batch)
+        related = {r for eid in batch for r in self.related[eid]}
+        self.local |= local_ids_of(batch_set, projects) | local_ids_of(related - batch_set)
+        related_names: dict[int, str] = {}
+        for chunk in chunked(related & self.local):
+            related_names.update(
+                fetch_rows(
+                    Enterprise.objects.filter(pk__in=chunk).order_by().values_list("pk", "name")
+                )
+            )
+        since, weights, total = self.since, self.weights, self.total_weight
+        scored = []
+        for eid in batch:
+            _pk, name, _country, _synthetic, f500, listed, specialised, high_tech = info[eid]
+            fam_projects = {row[0]: row for m in fams[eid] for row in projects.get(m, ())}
+            invested = sum((r[3] for r in fam_projects.values() if r[3] is not None), Decimal(0))
+            recent = sum(1 for p in fam_projects if p in dates and dates[p][0] >= since)
+            here = sum(1 for r in fam_projects.values() if is_local_unit(r[4]))
+            names = sorted(related_names[r] for r in self.related[eid] if r in related_names)
+            facts = {
+                "size": dict(fortune500=f500, listed=listed, specialised=specialised,
+                             high_tech=high_tech, invested_wan=invested or None),
+                "expansion": (recent, cadence[eid].months),
+                "relationship": (here, self.visits.get(eid, 0)),
+                "links": names,
+            }  # fmt: skip
+            values = {
+                "fit": self.fit[eid][0],
+                "size": size_value(**facts["size"]),
+                "expansion": expansion_value(*facts["expansion"]),
+                "relationship": relationship_value(*facts["relationship"]),
+                "links": links_value(names),
+            }
+            score = sum(values[k] * weights[k] for k in WEIGHT_KEYS) / total * 100
+            scored.append((-score, name, eid, facts))
+        return scored
+
+    def explain(self, row: tuple, evidence_of: dict[int, dict]) -> Target:
+        neg_score, name, eid, facts = row
+        pk, name, country, synthetic, *_flags = self.info[eid]
+        fit_value, placement, origin = self.fit[eid]
+        evidence = evidence_of.get(placement) or {}
         kw = [k["keyword"] for k in evidence.get("keywords", [])]
         why_fit = (
             _("placed by a person")
@@ -288,18 +427,15 @@ def rank_targets(node: Node, *, weights: dict[str, int], limit: int | None = 50,
             "relationship": relationship_part(*facts["relationship"]),
             "links": links_part(facts["links"]),
         }
-        out.append(
-            Target(
-                enterprise_id=pk,
-                name=name,
-                country=country,
-                is_synthetic=synthetic,
-                is_local=eid in local,
-                score=-neg_score,
-                parts=[
-                    Part(k, explained[k][0], weights[k], str(explained[k][1])) for k in WEIGHT_KEYS
-                ],
-                evidence=evidence,
-            )
+        return Target(
+            enterprise_id=pk,
+            name=name,
+            country=country,
+            is_synthetic=synthetic,
+            is_local=eid in self.local,
+            score=-neg_score,
+            parts=[
+                Part(k, explained[k][0], self.weights[k], str(explained[k][1])) for k in WEIGHT_KEYS
+            ],
+            evidence=evidence,
         )
-    return out
