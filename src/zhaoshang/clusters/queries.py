@@ -432,7 +432,7 @@ class TargetStatus:
     actual_wan: Decimal | None
     actuals: list[Indicator]
     projection: Projection | None
-    pipeline: Pipeline
+    pipeline: Pipeline | None  # None when asked for without pipelines (the cockpit strip)
     window: int
 
     @property
@@ -542,9 +542,15 @@ def _annual(rows: Iterable[Indicator]) -> list[Indicator]:
 
 
 def target_statuses(
-    clusters: Iterable[Cluster] | None = None, *, window: int = DEFAULT_WINDOW
+    clusters: Iterable[Cluster] | None = None,
+    *,
+    window: int = DEFAULT_WINDOW,
+    with_pipelines: bool = True,
 ) -> list[TargetStatus]:
-    """One status per cluster target, clusters in their order, targets by year."""
+    """One status per cluster target, clusters in their order, targets by year.
+
+    `with_pipelines=False` leaves out the projects in the pipeline (a read of every
+    candidate project) for faces that show only targets, actuals and projections."""
     if clusters is None:
         clusters = Cluster.objects.select_related("unit").prefetch_related(
             "chains", "nodes__chain", "industries", "enterprises"
@@ -561,7 +567,7 @@ def target_statuses(
     wanted = {
         c.pk: sorted({t.year for t in by_cluster[c.pk][IndicatorKind.TARGET]}) for c in clusters
     }
-    pipes = pipelines(clusters, wanted)
+    pipes = pipelines(clusters, wanted) if with_pipelines else {}
     out = []
     for cluster in clusters:
         actuals = _annual(by_cluster[cluster.pk][IndicatorKind.ACTUAL])
@@ -584,7 +590,7 @@ def target_statuses(
                     actual_wan=to_wan(latest.value, latest.unit_of_measure) if latest else None,
                     actuals=upto,
                     projection=projection,
-                    pipeline=pipes[(cluster.pk, target.year)],
+                    pipeline=pipes.get((cluster.pk, target.year)),
                     window=window,
                 )
             )
@@ -633,7 +639,7 @@ def cockpit_strip() -> list[dict]:
     (met, missed, on_course, at_risk, off_course, unknown).
     """
     lines = []
-    for s in target_statuses():
+    for s in target_statuses(with_pipelines=False):  # the strip shows no pipeline
         lines.append(
             {
                 "cluster_id": s.cluster.pk,

@@ -233,6 +233,12 @@ class Project(models.Model):
                 fields=["industry", "stage", "unit", "is_synthetic", "total_investment_wan"],
                 name="project_industry_idx",
             ),
+            # the stage-date join (signings and starts per day): found by id, the amount and
+            # the cockpit's filter columns come from this index instead of the wide table row
+            models.Index(
+                fields=["id", "total_investment_wan", "stage", "unit", "industry", "is_synthetic"],
+                name="project_by_id_amount_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from zhaoshang.core.server import migrate, serve
+from zhaoshang.core.server import migrate, refresh_statistics, serve
 
 
 def app_demo_hooks(name: str):
@@ -69,11 +69,14 @@ class Command(BaseCommand):
                 sys.stdout.write("\n")
             for hook in app_demo_hooks("generate_synthetic"):
                 hook(n)
+            refresh_statistics(after_bulk_load=bool(created))
             self.stdout.write(
                 f"合成项目：新增 {created} 个，共 {n} 个（{time.monotonic() - t0:.1f} 秒） / "
                 f"synthetic projects: {created} created, {n} in all "
                 f"({time.monotonic() - t0:.1f} s)"
             )
+        else:
+            refresh_statistics()
         lines = ["", "演示账号 / Demo logins:"]
         for username, password, label in users:
             lines.append(f"  {username:<8} {password:<16} {label}")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from zhaoshang.core.server import migrate, serve
+from zhaoshang.core.server import migrate, refresh_statistics, serve
 
 
 class Command(BaseCommand):
@@ -17,4 +17,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not options["no_migrate"]:
             migrate()
+        refresh_statistics()
         serve(host=options["host"], port=options["port"], threads=options["threads"])
