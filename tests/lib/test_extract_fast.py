@@ -167,3 +167,102 @@ def test_name_runs_scan_left_like_the_character_loop(normalised_corpus):
         for end in range(len(text) + 1):
             for floor in {0, max(0, end - 3), max(0, end - 40), end, rng.randint(0, len(text))}:
                 assert runs.scan_left(end, floor) == facts._scan_left(text, end, floor)
+
+
+def _find_loop(text: str, known) -> list[tuple[int, str]]:
+    out = []
+    for name in known:
+        if len(name) < 2:
+            continue
+        pos = text.find(name)
+        while pos >= 0:
+            out.append((pos, name))
+            pos = text.find(name, pos + 1)
+    return out
+
+
+def test_known_names_found_like_the_find_loop(normalised_corpus):
+    from tests.lib.extract_corpus import known_investors
+
+    investors = known_investors()
+    tricky = ["AA", "A", "AAA", "甲乙", "甲乙丙", "乙丙", "甲乙", "", "丙"]
+    texts = [*normalised_corpus, "AAAA甲乙丙甲乙", "", "甲"]
+    found = 0
+    for known in (investors, tricky, [], ["A"], [*tricky, *investors]):
+        for text in texts:
+            expected = _find_loop(text, known)
+            # names given twice add nothing the second time
+            seen, unique = set(), []
+            for pos, name in expected:
+                if (pos, name) not in seen:
+                    seen.add((pos, name))
+                    unique.append((pos, name))
+            assert facts._known_occurrences(text, known) == unique
+            found += len(unique)
+    assert found > 50
+
+
+def test_companies_with_many_known_names_are_the_same(normalised_corpus):
+    from tests.lib.extract_corpus import known_investors
+
+    investors = known_investors()
+    for text in normalised_corpus:
+        plain = _companies_plain(text, investors)
+        assert [(c.start, c.end, c.name) for c in facts.find_companies(text, investors)] == plain
+
+
+def _companies_plain(text: str, known) -> list[tuple[int, int, str]]:
+    out = {(c.start, c.end): c for c in facts.find_companies(text, ())}  # the suffix-named ones
+    for name in known:
+        if len(name) < 2:
+            continue
+        pos = text.find(name)
+        while pos >= 0:
+            if not any(c.start <= pos < c.end for c in out.values()):
+                out[(pos, pos + len(name))] = facts.Company(pos, pos + len(name), name)
+            pos = text.find(name, pos + 1)
+    return [(c.start, c.end, c.name) for c in sorted(out.values(), key=lambda c: c.start)]
+
+
+def _date_near_plain(builder, lo: int, at: int):
+    best = None
+    for d in builder.dates:
+        if d.start >= at:
+            break
+        if d.when is None or (d.vague and d.when != builder.reference):
+            continue
+        if builder.reference is not None and d.when.after(builder.reference):
+            continue
+        if d.start >= lo or at - d.start <= 600:
+            best = d.when
+    return best
+
+
+def _builders():
+    from tests.lib.extract_corpus import home_gazetteer, known_investors
+    from zhaoshang.lib.extract import amounts
+
+    gazetteer, investors = home_gazetteer(), known_investors()
+    whole = "\n\n".join(corpus_texts())
+    for text in [*corpus_texts(), whole]:
+        norm = normalise_module.normalise(text).text
+        for published in (None, datetime.date(2023, 3, 15)):
+            reference = facts.reference_date(norm, published)
+            found = amounts.find_amounts(norm)
+            amounts.assign_roles(norm, found)
+            yield facts.Builder(
+                norm, found, reference=reference, gazetteer=gazetteer, investors=investors
+            )
+
+
+def test_date_near_by_bisection_is_the_plain_loop():
+    rng = random.Random(9)
+    checked = 0
+    for builder in _builders():
+        n = len(builder.text)
+        for _ in range(300):
+            at = rng.randint(-5, n + 5)
+            lo = rng.choice([at, max(0, at - rng.randint(0, 900)), rng.randint(0, n)])
+            assert builder.date_near(lo, at) == _date_near_plain(builder, lo, at)
+            checked += builder.date_near(lo, at) is not None
+    assert checked > 1000

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .amounts import Amount, starting_with
 
@@ -528,15 +529,44 @@ def find_companies(
         start = end - len(name)
         if len(name) - len(m.group()) >= 2:
             out[(start, end)] = Company(start, end, name)
-    for name in known:
-        if len(name) < 2:
-            continue
-        pos = text.find(name)
-        while pos >= 0:
-            if not any(c.start <= pos < c.end for c in out.values()):
-                out[(pos, pos + len(name))] = Company(pos, pos + len(name), name)
-            pos = text.find(name, pos + 1)
+    for pos, name in _known_occurrences(text, known):
+        if not any(c.start <= pos < c.end for c in out.values()):
+            out[(pos, pos + len(name))] = Company(pos, pos + len(name), name)
     return sorted(out.values(), key=lambda c: c.start)
+
+
+def _known_occurrences(text: str, known: Iterable[str]) -> list[tuple[int, str]]:
+    """Every occurrence (overlapping ones too) of the names of two characters or more in
+    ``known``, name by name in the order of ``known``, each name's from left to right: what
+    ``text.find`` name after name gives, in one pass of an Aho-Corasick automaton (the
+    registry can give tens of thousands of names). A name given twice adds nothing the
+    second time, so it is taken once. Tested against the find loop."""
+    names = tuple(known)
+    if not names:
+        return []
+    automaton, order = _automaton(names)
+    if automaton is None:
+        return []
+    found = [(order[name], end - len(name) + 1, name) for end, name in automaton.iter(text)]
+    found.sort()
+    return [(pos, name) for _rank, pos, name in found]
+
+
+@lru_cache(maxsize=8)
+def _automaton(names: tuple[str, ...]):
+    import ahocorasick
+
+    order: dict[str, int] = {}
+    for name in names:
+        if len(name) >= 2:
+            order.setdefault(name, len(order))
+    if not order:
+        return None, order
+    automaton = ahocorasick.Automaton()
+    for name in order:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton, order
 
 
 @dataclass
@@ -767,6 +797,15 @@ class Builder:
         self.paragraphs = paragraphs(text)
         self._paragraph_starts = [a for a, _b in self.paragraphs]
         self.dates = find_dates(text, reference)
+        # the dates date_near may give: definite (or the article's own), not in the future
+        self._usable_dates = [
+            d
+            for d in self.dates
+            if d.when is not None
+            and not (d.vague and d.when != reference)
+            and not (reference is not None and d.when.after(reference))
+        ]
+        self._usable_starts = [d.start for d in self._usable_dates]
         self.places = gazetteer.find(text)
         self.gazetteer = gazetteer
         runs = NameRuns(text)
@@ -798,17 +837,11 @@ class Builder:
     def date_near(self, lo: int, at: int) -> When | None:
         """The last definite, not future, date between lo and at; else the last before ``at``
         within 600 characters."""
-        best: When | None = None
-        for d in self.dates:
-            if d.start >= at:
-                break
-            if d.when is None or (d.vague and d.when != self.reference):
-                continue
-            if self.reference is not None and d.when.after(self.reference):
-                continue
-            if d.start >= lo or at - d.start <= 600:
-                best = d.when
-        return best
+        # the last usable date before ``at`` starting at min(lo, at - 600) or later
+        i = bisect.bisect_left(self._usable_starts, at) - 1
+        if i >= 0 and self._usable_starts[i] >= min(lo, at - 600):
+            return self._usable_dates[i].when
+        return None
 
     def place_near(self, start: int, end: int) -> Place | None:
         s_lo, s_hi = self.sentence_of(start)
