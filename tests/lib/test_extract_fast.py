@@ -266,3 +266,25 @@ def test_date_near_by_bisection_is_the_plain_loop():
             assert builder.date_near(lo, at) == _date_near_plain(builder, lo, at)
             checked += builder.date_near(lo, at) is not None
     assert checked > 1000
+
+
+@pytest.mark.parametrize("on", [None, datetime.date(2016, 5, 1), datetime.date(2023, 1, 31)])
+def test_parse_remembered_is_parse_plain(normalised_corpus, on):
+    from zhaoshang.lib.extract import amounts
+
+    extra = "\n".join(AMOUNT_TEXTS) + "\n30亿至50亿元，5-8亿美元，USD 150 million，HK$3亿"
+    checked = 0
+    for text in [*normalised_corpus, extra]:
+        for m in amounts.AMOUNT_RE.finditer(text):
+            try:
+                plain = amounts._parse_plain(m, on)
+            except AmountError:
+                with pytest.raises(AmountError):
+                    amounts._parse(m, on)
+                continue
+            for _ in range(2):
+                got = amounts._parse(m, on)
+                assert got == plain
+                assert [str(x) for x in got] == [str(x) for x in plain]
+            checked += 1
+    assert checked > 200

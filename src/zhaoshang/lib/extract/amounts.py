@@ -265,7 +265,28 @@ def read_amount(text: str, on: datetime.date | None) -> tuple[Decimal, str, Deci
     return value, qualifier, original, currency
 
 
+_MATCHED: dict[tuple, tuple[str, Decimal, str]] = {}
+
+
 def _parse(match: re.Match[str], on: datetime.date | None) -> tuple[Decimal, str, Decimal, str]:
+    """``_parse_plain`` remembered by the match's text and groups, on the terms of
+    ``read_amount`` (the conversion of a foreign amount is redone on each call)."""
+    key = (match.group(), match.groups())
+    known = _MATCHED.get(key)
+    if known is None:
+        value, qualifier, original, currency = _parse_plain(match, on)
+        if len(_MATCHED) >= _READ_MAX:
+            _MATCHED.clear()
+        _MATCHED[key] = (qualifier, original, currency)
+        return value, qualifier, original, currency
+    qualifier, original, currency = known
+    value = original if currency == "CNY" else convert_to_cny_wan(original, currency, on)[0]
+    return value, qualifier, original, currency
+
+
+def _parse_plain(
+    match: re.Match[str], on: datetime.date | None
+) -> tuple[Decimal, str, Decimal, str]:
     text = match.group()
     fast = fast_value(text)
     if fast is not None:

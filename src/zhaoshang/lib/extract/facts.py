@@ -503,8 +503,12 @@ def _cut_after_stop(text: str, start: int, end: int, stop: re.Pattern[str], suff
 
 def _generic(name: str, suffix_len: int) -> bool:
     core = name[: len(name) - suffix_len] if suffix_len else name
-    rest = _GENERIC.sub("", core)
-    return len(rest) < 2
+    return _generic_core(core)
+
+
+@lru_cache(maxsize=8192)
+def _generic_core(core: str) -> bool:
+    return len(_GENERIC.sub("", core)) < 2
 
 
 @dataclass
