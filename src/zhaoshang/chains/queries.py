@@ -71,7 +71,7 @@ def local_ids_of(ids: Iterable[int], projects: dict[int, list[tuple]] | None = N
 
     ids = list(ids)
     home = settings.ZHAOSHANG_HOME_COUNTY
-    projects = investor_projects(ids) if projects is None else projects
+    projects = investor_projects(ids, titles=False) if projects is None else projects
     out = {
         eid
         for eid in ids
@@ -137,22 +137,25 @@ def is_local_unit(unit_id: str | None) -> bool:
     return unit_id is None or unit_id.startswith(settings.ZHAOSHANG_HOME_COUNTY)
 
 
-def investor_projects(members: Iterable[int]) -> dict[int, list[tuple]]:
+def investor_projects(members: Iterable[int], *, titles: bool = True) -> dict[int, list[tuple]]:
     """Enterprise id -> its projects anywhere in the registry, not dropped:
-    (project id, code, name, total investment in 万元 or None, unit id, stage)."""
+    (project id, code, name, total investment in 万元 or None, unit id, stage); code and name
+    are None without `titles` (fewer bytes read when only the figures count)."""
     out: dict[int, list[tuple]] = {}
+    fields = ["project__code", "project__name"] if titles else []
     for chunk in chunked(members):
         qs = (
             ProjectInvestor.objects.filter(enterprise_id__in=chunk)
             .exclude(project__status="dropped")
             .order_by()
             .values_list(
-                "enterprise_id", "project_id", "project__code", "project__name",
-                "project__total_investment_wan", "project__unit_id", "project__stage",
+                "enterprise_id", "project_id", "project__total_investment_wan",
+                "project__unit_id", "project__stage", *fields,
             )
         )  # fmt: skip
-        for eid, pid, code, name, total, unit, stage in fetch_rows(qs):
+        for eid, pid, total, unit, stage, *title in fetch_rows(qs):
             total = None if total is None else Decimal(str(total))
+            code, name = title or (None, None)
             out.setdefault(eid, []).append((pid, code, name, total, unit, stage))
     return out
 

@@ -211,13 +211,15 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
     """`rank_targets`, and how many candidates were scored exactly.
 
     Only the best `limit` are returned, so not every candidate needs every part. Each gets an
-    upper bound on its score from cheap facts: its fit exactly; the number of projects its
-    family invests in, which bounds size, expansion and relationship; its visits; the firms
-    it is related to, local or not. The candidates with the highest bounds are scored
-    exactly first; the `limit`-th best score among them is a threshold, and only the
-    candidates whose bound reaches it are scored after, since no other can enter the top
-    `limit`. The result is the one scoring every candidate gives (the bounds use the same
-    arithmetic as the score, and IEEE rounding keeps the order of sums and products).
+    upper bound on its score from cheap facts: its fit exactly; the number of project links
+    of its family, which bounds size, expansion and relationship; its visits; the firms it
+    is related to, local or not. The candidates with the highest bounds are scored exactly
+    first; the `limit`-th best score among them is a threshold. The others whose bound
+    reaches it get a second, tighter bound from their projects without the dates (size,
+    relationship and links exactly), and only those that still reach it are scored: no
+    other can enter the top `limit`. The result is the one scoring every candidate gives
+    (tests/chains/test_targets_exact.py): a bound adds up its parts like the score, and
+    IEEE rounding keeps the order of sums and products.
     """
     weights = normalise_weights(weights)
     today = today or timezone.localdate()
@@ -234,8 +236,10 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
         bounds = ranking.upper_bounds()
         order = sorted(ids, key=bounds.__getitem__, reverse=True)
         scored = ranking.score(order[:first])
-        threshold = heapq.nsmallest(limit, [row[0] for row in scored])[-1]
-        scored += ranking.score([eid for eid in order[first:] if bounds[eid] >= -threshold])
+        threshold = -heapq.nsmallest(limit, [row[0] for row in scored])[-1]
+        rest = [eid for eid in order[first:] if bounds[eid] >= threshold]
+        tighter = ranking.bounds_without_dates(rest)
+        scored += ranking.score([eid for eid in rest if tighter[eid] >= threshold])
     scored.sort()
     top = scored[:limit] if limit else scored
     evidence = dict(
@@ -246,9 +250,27 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
     return [ranking.explain(row, evidence) for row in top], len(scored)
 
 
+def _score(weights: dict[str, int], total: int, fit: float, size: float, expansion: float,
+           relationship: float, links: float) -> float:  # fmt: skip
+    """Σ weight × part / Σ weights × 100, the parts added in WEIGHT_KEYS order: the bounds
+    go through the same operations, so a bound part never below the exact one gives a
+    bound never below the exact score."""
+    return (
+        (
+            fit * weights["fit"]
+            + size * weights["size"]
+            + expansion * weights["expansion"]
+            + relationship * weights["relationship"]
+            + links * weights["links"]
+        )
+        / total
+        * 100
+    )
+
+
 class _Ranking:
-    """The facts of one ranking: shared ones read for every candidate at once, the costly
-    ones (projects and their dates, cadence, who is local) for the batches scored."""
+    """The facts of one ranking: the cheap ones read for every candidate at once, the
+    costly ones (projects, their dates, who is local) for the candidates that need them."""
 
     def __init__(self, nodes: list[int], fit: dict, weights: dict[str, int],
                  today: datetime.date) -> None:  # fmt: skip
@@ -258,15 +280,16 @@ class _Ranking:
         self.weights = weights
         self.total_weight = sum(weights.values())
         self.since = today - datetime.timedelta(days=RECENT_MONTHS * 30)
-        # every candidate, as a subquery: long lists of ids are slow to send
+        # every candidate, as a subquery: long lists of ids are slow to build and send
         self.candidates = (
             Placement.objects.filter(node_id__in=nodes, is_active=True)
             .order_by()
             .values("enterprise_id")
         )
-        ids = list(fit)
         self.parents = parents = parent_map()
-        self.fams = families(ids, parents)
+        parented = {p for p in parents.values()}
+        # families of one (the many enterprises without subsidiaries) are not stored
+        self.fams = families([eid for eid in fit if eid in parented], parents)
         visit_since = today - datetime.timedelta(days=VISIT_MONTHS * 30)
         self.visits: dict[int, int] = dict(
             fetch_rows(
@@ -293,71 +316,77 @@ class _Ranking:
             groups.setdefault(group_of(child, parents), set()).add(child)
         for root in list(groups):
             groups[root].add(root)
+        # only the candidates related to some firm are stored
         self.related: dict[int, set[int]] = {}
-        for eid in ids:
+        for eid in fit:
             rel = set(partners.get(eid, ()))
-            if parents:
-                rel |= groups.get(group_of(eid, parents), {eid}) - self.fams[eid]
-            self.related[eid] = rel
-        self.local: set[int] = set()
+            if eid in parents or eid in groups:
+                rel |= groups[group_of(eid, parents)] - self.fam(eid)
+            if rel:
+                self.related[eid] = rel
         self.info: dict[int, tuple] = {}
+        self.projects: dict[int, list[tuple]] = {}
+        self.local: set[int] = set()
+        self.decided: set[int] = set()
+        self.related_names: dict[int, str] = {}
+        self.stated: dict[int, Decimal] = {}
+
+    def fam(self, eid: int) -> set[int]:
+        return self.fams.get(eid) or {eid}
 
     def upper_bounds(self) -> dict[int, float]:
-        """Candidate id -> a score no lower than its own. The number of project links of
-        the family bounds its distinct projects, hence the recent ones and those here; size
-        is bounded by 1 (the investment needs the projects); expansion by 1 from two
-        projects on (two dates may be a month apart), else by the stated cadence."""
+        """Candidate id -> a score no lower than its own. The project links of the family
+        bound its distinct projects, hence the recent ones and those here; size is bounded
+        by 1 (the investment needs the projects); expansion by 1 from two projects on (two
+        dates may be a month apart), else by the stated cadence."""
         from zhaoshang.projects.models import ProjectInvestor
 
+        links = ProjectInvestor.objects.order_by().values("enterprise_id").annotate(n=Count("pk"))
         by_investor = dict(
             fetch_rows(
-                ProjectInvestor.objects.filter(enterprise_id__in=self.candidates)
-                .order_by()
-                .values("enterprise_id")
-                .annotate(n=Count("pk"))
-                .values_list("enterprise_id", "n")
+                links.filter(enterprise_id__in=self.candidates).values_list("enterprise_id", "n")
             )
         )
         others = {m for fam in self.fams.values() for m in fam} - set(self.fit)
         for chunk in chunked(others):
             by_investor.update(
-                fetch_rows(
-                    ProjectInvestor.objects.filter(enterprise_id__in=chunk)
-                    .order_by()
-                    .values("enterprise_id")
-                    .annotate(n=Count("pk"))
-                    .values_list("enterprise_id", "n")
-                )
+                fetch_rows(links.filter(enterprise_id__in=chunk).values_list("enterprise_id", "n"))
             )
-        stated = dict(
-            EnterpriseProfile.objects.filter(
-                enterprise_id__in=self.candidates, stated_cadence_months__isnull=False
-            ).values_list("enterprise_id", "stated_cadence_months")
+        self.stated = dict(
+            fetch_rows(
+                EnterpriseProfile.objects.filter(
+                    enterprise_id__in=self.candidates, stated_cadence_months__isnull=False
+                )
+                .order_by()
+                .values_list("enterprise_id", "stated_cadence_months")
+            )
         )
-        weights, total = self.weights, self.total_weight
+        weights, total, visits, related = self.weights, self.total_weight, self.visits, self.related
+        stated, fams = self.stated, self.fams
         bounds = {}
         for eid, (fit, _pk, _origin) in self.fit.items():
-            fam = self.fams[eid]
-            projects = by_investor.get(eid, 0) if len(fam) == 1 else sum(
-                by_investor.get(m, 0) for m in fam
-            )  # fmt: skip
-            values = {
-                "fit": fit,
-                "size": 1.0,
-                "expansion": (1.0 if projects >= 2 else expansion_value(projects, stated.get(eid))),
-                "relationship": relationship_value(projects, self.visits.get(eid, 0)),
-                "links": links_value(list(self.related[eid])),
-            }
-            bounds[eid] = sum(values[k] * weights[k] for k in WEIGHT_KEYS) / total * 100
+            if eid in fams:
+                projects = sum(by_investor.get(m, 0) for m in fams[eid])
+            else:
+                projects = by_investor.get(eid, 0)
+            if projects >= 2:
+                expansion = 1.0
+            else:
+                months = stated.get(eid)
+                expansion = expansion_value(projects, None if months is None else Decimal(months))
+            relationship = relationship_value(projects, visits.get(eid, 0))
+            linked = links_value(related[eid]) if eid in related else 0.0
+            bounds[eid] = _score(weights, total, fit, 1.0, expansion, relationship, linked)
         return bounds
 
-    def score(self, batch: list[int]) -> list[tuple]:
-        """(-score, name, id, facts) of each candidate of `batch`."""
+    def load(self, batch: list[int]) -> None:
+        """Read the registry facts, the projects (without dates) and the local firms each
+        is related to, for the candidates of `batch` not read yet."""
         from zhaoshang.enterprises.models import Enterprise
 
+        batch = [eid for eid in batch if eid not in self.info]
         if not batch:
-            return []
-        info = self.info
+            return
         for chunk in chunked(batch):
             for row in fetch_rows(
                 Enterprise.objects.filter(pk__in=chunk).order_by().values_list(
@@ -365,47 +394,99 @@ class _Ranking:
                     "is_specialised", "is_high_tech",
                 )
             ):  # fmt: skip
-                info[row[0]] = row
-        fams, parents = self.fams, self.parents
-        members = {m for eid in batch for m in fams[eid]}
-        projects = investor_projects(members)
-        dates = project_dates({row[0] for rows in projects.values() for row in rows})
-        cadence = cadences(batch, parents=parents, projects=projects, dates=dates, detail=False)
-        batch_set = set(batch)
-        related = {r for eid in batch for r in self.related[eid]}
-        self.local |= local_ids_of(batch_set, projects) | local_ids_of(related - batch_set)
-        related_names: dict[int, str] = {}
-        for chunk in chunked(related & self.local):
-            related_names.update(
+                self.info[row[0]] = row
+        members = {m for eid in batch for m in self.fam(eid)} - set(self.projects)
+        found = investor_projects(members, titles=False)
+        for member in members:
+            self.projects[member] = found.get(member, [])
+        related = {r for eid in batch for r in self.related.get(eid, ())}
+        self.find_local(related)
+        for chunk in chunked(related & self.local - set(self.related_names)):
+            self.related_names.update(
                 fetch_rows(
                     Enterprise.objects.filter(pk__in=chunk).order_by().values_list("pk", "name")
                 )
             )
+
+    def find_local(self, ids: set[int]) -> None:
+        """Which of `ids` are here, for those not decided yet."""
+        todo = ids - self.decided
+        read = {eid for eid in todo if eid in self.projects}
+        if read:
+            self.local |= local_ids_of(read, self.projects)
+        if todo - read:
+            self.local |= local_ids_of(todo - read)
+        self.decided |= todo
+
+    def _facts(self, eid: int) -> tuple[dict[int, tuple], dict, tuple, list[str]]:
+        """Its family's projects by id, the size facts, (projects here, visits), the local
+        firms it is linked to."""
+        _pk, _name, _country, _synthetic, f500, listed, specialised, high_tech = self.info[eid]
+        fam = self.fams.get(eid)
+        if fam is None:
+            fam_projects = {row[0]: row for row in self.projects[eid]}
+        else:
+            fam_projects = {row[0]: row for m in fam for row in self.projects[m]}
+        invested = sum((r[3] for r in fam_projects.values() if r[3] is not None), Decimal(0))
+        here = sum(1 for r in fam_projects.values() if is_local_unit(r[4]))
+        names = sorted(
+            self.related_names[r] for r in self.related.get(eid, ()) if r in self.related_names
+        )
+        size = dict(fortune500=f500, listed=listed, specialised=specialised,
+                    high_tech=high_tech, invested_wan=invested or None)  # fmt: skip
+        return fam_projects, size, (here, self.visits.get(eid, 0)), names
+
+    def bounds_without_dates(self, batch: list[int]) -> dict[int, float]:
+        """Candidate id -> a score no lower than its own, from everything but the project
+        dates: only the expansion part is bounded (recent projects by its projects, a
+        cadence computed from two or more projects here by 1, else the stated one)."""
+        self.load(batch)
+        weights, total, stated = self.weights, self.total_weight, self.stated
+        bounds = {}
+        for eid in batch:
+            fam_projects, size, relationship, names = self._facts(eid)
+            if sum(1 for r in fam_projects.values() if is_local_unit(r[4])) >= 2:
+                expansion = 1.0
+            else:
+                months = stated.get(eid)
+                expansion = expansion_value(
+                    len(fam_projects), None if months is None else Decimal(months)
+                )
+            bounds[eid] = _score(
+                weights, total, self.fit[eid][0], size_value(**size), expansion,
+                relationship_value(*relationship), links_value(names),
+            )  # fmt: skip
+        return bounds
+
+    def score(self, batch: list[int]) -> list[tuple]:
+        """(-score, name, id, facts) of each candidate of `batch`."""
+        if not batch:
+            return []
+        self.load(batch)
+        self.find_local(set(batch))
+        projects = self.projects
+        members = {m for eid in batch for m in self.fam(eid)}
+        dates = project_dates({row[0] for m in members for row in projects[m]})
+        cadence = cadences(
+            batch, parents=self.parents, projects=projects, dates=dates, detail=False
+        )
         since, weights, total = self.since, self.weights, self.total_weight
         scored = []
         for eid in batch:
-            _pk, name, _country, _synthetic, f500, listed, specialised, high_tech = info[eid]
-            fam_projects = {row[0]: row for m in fams[eid] for row in projects.get(m, ())}
-            invested = sum((r[3] for r in fam_projects.values() if r[3] is not None), Decimal(0))
+            fam_projects, size, relationship, names = self._facts(eid)
             recent = sum(1 for p in fam_projects if p in dates and dates[p][0] >= since)
-            here = sum(1 for r in fam_projects.values() if is_local_unit(r[4]))
-            names = sorted(related_names[r] for r in self.related[eid] if r in related_names)
             facts = {
-                "size": dict(fortune500=f500, listed=listed, specialised=specialised,
-                             high_tech=high_tech, invested_wan=invested or None),
+                "size": size,
                 "expansion": (recent, cadence[eid].months),
-                "relationship": (here, self.visits.get(eid, 0)),
+                "relationship": relationship,
                 "links": names,
-            }  # fmt: skip
-            values = {
-                "fit": self.fit[eid][0],
-                "size": size_value(**facts["size"]),
-                "expansion": expansion_value(*facts["expansion"]),
-                "relationship": relationship_value(*facts["relationship"]),
-                "links": links_value(names),
             }
-            score = sum(values[k] * weights[k] for k in WEIGHT_KEYS) / total * 100
-            scored.append((-score, name, eid, facts))
+            score = _score(
+                weights, total, self.fit[eid][0], size_value(**size),
+                expansion_value(*facts["expansion"]), relationship_value(*relationship),
+                links_value(names),
+            )  # fmt: skip
+            scored.append((-score, self.info[eid][1], eid, facts))
         return scored
 
     def explain(self, row: tuple, evidence_of: dict[int, dict]) -> Target:
