@@ -288,3 +288,49 @@ def test_parse_remembered_is_parse_plain(normalised_corpus, on):
                 assert [str(x) for x in got] == [str(x) for x in plain]
             checked += 1
     assert checked > 200
+
+
+def _place_near_plain(self, start: int, end: int):
+    s_lo, s_hi = self.sentence_of(start)
+    lo = max([m.end for m in self.mentions if s_lo <= m.end <= start] or [s_lo])
+    hi = min([m.start for m in self.mentions if end <= m.start < s_hi] or [s_hi])
+    own_after = [
+        p
+        for p in self.places
+        if end <= p.start < hi
+        and facts._PLACE_VERB_END.search(self.text[max(end, p.start - 4) : p.start])
+    ]
+    if own_after:
+        return own_after[0]
+    own = [p for p in self.places if lo <= p.start < start]
+    if own:
+        return own[-1]
+    inside = [p for p in self.places if s_lo <= p.start < s_hi]
+    if inside:
+        before = [p for p in inside if p.end <= start]
+        return before[-1] if before else inside[0]
+    p_lo, _p_hi = self.paragraph_of(start)
+    before = [p for p in self.places if p_lo <= p.start < start]
+    if before:
+        return before[-1]
+    codes = {p.code for p in self.places}
+    if self.places and all(self.gazetteer.same(self.places[0].code, c) for c in codes):
+        return self.places[0]
+    return None
+
+
+def test_place_near_by_bisection_is_the_plain_lists():
+    rng = random.Random(12)
+    found = 0
+    for builder in _builders():
+        n = len(builder.text)
+        spans = [(m.start, m.end) for m in builder.mentions]
+        spans += [(p.start, p.end) for p in builder.places]
+        for _ in range(200):
+            a = rng.randint(0, n)
+            spans.append((a, min(n, a + rng.randint(0, 20))))
+        for start, end in spans:
+            got = builder.place_near(start, end)
+            assert got == _place_near_plain(builder, start, end), (start, end)
+            found += got is not None
+    assert found > 500
