@@ -334,3 +334,58 @@ def test_place_near_by_bisection_is_the_plain_lists():
             assert got == _place_near_plain(builder, start, end), (start, end)
             found += got is not None
     assert found > 500
+
+
+def _mention_for_amount_plain(self, amount, s_lo: int, s_hi: int):
+    text = self.text
+    after = facts._OF_AFTER.match(text[amount.end : amount.end + 5])
+    for i, m in enumerate(self.mentions):
+        if after and amount.end + after.end() <= m.start <= amount.end + after.end() + 3:
+            return i
+    before = [i for i, m in enumerate(self.mentions) if s_lo <= m.start and m.end <= amount.start]
+    if before:
+        return before[-1]
+    clause_end = next((x.start() for x in facts._CLAUSE.finditer(text, amount.end, s_hi)), s_hi)
+    later = [
+        i for i, m in enumerate(self.mentions) if amount.end <= m.start and m.end <= clause_end
+    ]
+    if later and not any(
+        a.start < self.mentions[later[0]].start for a in self.amounts if a.start > amount.end
+    ):
+        return later[0]
+    _p_lo, p_hi = self.paragraph_of(amount.start)
+    if self.in_title(amount.start):
+        later = [i for i, m in enumerate(self.mentions) if amount.end <= m.start < p_hi]
+        if later:
+            return later[0]
+    return None
+
+
+def test_mentions_are_in_order_and_do_not_overlap():
+    for builder in _builders():
+        spans = [(m.start, m.end) for m in builder.mentions]
+        assert all(a < b for a, b in spans)
+        assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+        places = [(p.start, p.end) for p in builder.places]
+        assert all(places[i][1] <= places[i + 1][0] for i in range(len(places) - 1))
+
+
+def test_mention_for_amount_by_bisection_is_the_plain_lists():
+    from zhaoshang.lib.extract.amounts import Amount
+
+    rng = random.Random(13)
+    found = 0
+    for builder in _builders():
+        n = len(builder.text)
+        probes = list(builder.amounts)
+        for _ in range(150):  # amounts anywhere, right after and right before names
+            near = [x for m in builder.mentions for x in (m.start, m.end)]
+            a = rng.choice([rng.randint(0, n), *near])
+            a = min(n, max(0, a + rng.randint(-6, 6)))
+            probes.append(Amount(a, min(n, a + rng.randint(1, 6)), "", 0, "CNY", 0, "exact"))
+        for amount in probes:
+            s_lo, s_hi = builder.sentence_of(amount.start)
+            got = builder._mention_for_amount(amount, s_lo, s_hi)
+            assert got == _mention_for_amount_plain(builder, amount, s_lo, s_hi)
+            found += got is not None
+    assert found > 300

@@ -815,6 +815,7 @@ class Builder:
         runs = NameRuns(text)
         self.companies = find_companies(text, investors, runs)
         self.mentions = find_mentions(text, runs)
+        self._amount_starts = sorted(a.start for a in amounts)
         self._mention_starts = [m.start for m in self.mentions]
         self._mention_ends = [m.end for m in self.mentions]
         self._place_starts = [p.start for p in self.places]
@@ -1021,8 +1022,11 @@ class Builder:
             s_lo, s_hi = self.sentence_of(mention.start)
             line_lo, _line_hi = self.paragraph_of(mention.start)
             has_amount = i in owned
-            nxt = next((m.start for m in mentions[i + 1 :] if m.start < s_hi), s_hi)
-            prev_end = max([m.end for m in mentions[:i] if m.end > s_lo] or [s_lo])
+            # mentions are in order and do not overlap: the next one starts after this one,
+            # the one before ends last among those before
+            nxt = mentions[i + 1].start if i + 1 < len(mentions) else s_hi
+            nxt = nxt if nxt < s_hi else s_hi
+            prev_end = mentions[i - 1].end if i > 0 and mentions[i - 1].end > s_lo else s_lo
             event = find_event(text, prev_end, nxt)
             if event is not None and event[0] == "other":
                 event = None
@@ -1110,31 +1114,31 @@ class Builder:
         return True
 
     def _mention_for_amount(self, amount: Amount, s_lo: int, s_hi: int) -> int | None:
+        """The mention an amount belongs to. Mentions are in order and do not overlap, so each
+        step is a bisection (tested against the plain list version)."""
         text = self.text
+        starts, ends = self._mention_starts, self._mention_ends
         after = _OF_AFTER.match(text[amount.end : amount.end + 5])
-        for i, m in enumerate(self.mentions):
-            if after and amount.end + after.end() <= m.start <= amount.end + after.end() + 3:
+        if after:
+            at = amount.end + after.end()
+            i = bisect.bisect_left(starts, at)
+            if i < len(starts) and starts[i] <= at + 3:
                 return i
-        before = [
-            i for i, m in enumerate(self.mentions) if s_lo <= m.start and m.end <= amount.start
-        ]
-        if before:
-            return before[-1]
+        j = bisect.bisect_right(ends, amount.start) - 1  # the last one ending before the amount
+        if j >= 0 and starts[j] >= s_lo:
+            return j
         # 投资15亿港元在张家港扩建其NAME: the name later in the same clause
         clause_end = next((x.start() for x in _CLAUSE.finditer(text, amount.end, s_hi)), s_hi)
-        later = [
-            i for i, m in enumerate(self.mentions) if amount.end <= m.start and m.end <= clause_end
-        ]
-        if later and not any(
-            a.start < self.mentions[later[0]].start for a in self.amounts if a.start > amount.end
-        ):
-            return later[0]
+        first_after = bisect.bisect_left(starts, amount.end)
+        if first_after < len(starts) and ends[first_after] <= clause_end:
+            k = bisect.bisect_right(self._amount_starts, amount.end)  # amounts after this one
+            if not (k < len(self._amount_starts) and self._amount_starts[k] < starts[first_after]):
+                return first_after
         # a headline amount: the project named next on the same line
         _p_lo, p_hi = self.paragraph_of(amount.start)
         if self.in_title(amount.start):
-            later = [i for i, m in enumerate(self.mentions) if amount.end <= m.start < p_hi]
-            if later:
-                return later[0]
+            if first_after < len(starts) and starts[first_after] < p_hi:
+                return first_after
         return None
 
     def _current_project(self, at: int, phases: bool = True) -> int | None:
