@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -40,7 +40,7 @@ from zhaoshang.core.history import _plain
 from zhaoshang.core.models import ChangeAction, ChangeLog, Role
 from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
 from zhaoshang.industries.models import Industry
-from zhaoshang.lib.dates import DateError, parse_date_text
+from zhaoshang.lib.dates import PRECISION_RANK, DateError, parse_date_text
 from zhaoshang.lib.excel import Money, name_key, normalise_name, to_simplified
 from zhaoshang.lib.money import AmountError, parse_amount
 from zhaoshang.projects.access import edit_refusal
@@ -69,7 +69,7 @@ PLAIN_FIELDS = ("description", "category", "address", "phase_label", "capacity",
 LOOKUP_KEYS = {"name", "code", "national_code", "unit", "location", "industry", "chain",
                "investors", "parent", "stage", "status", "nature", "is_foreign", "is_synthetic",
                "expected_jobs", *PLAIN_FIELDS, *AMOUNT_FIELDS}  # fmt: skip
-DATE_KEYS = {f"{p}_{s}" for s in STAGE_ORDER for p in ("planned", "actual")}
+DATE_KEYS = {f"{p}_{s}": (p, s) for s in STAGE_ORDER for p in ("planned", "actual")}
 AMOUNT_COLUMNS = [
     f"{a}_{suffix}"
     for a in AMOUNT_FIELDS
@@ -82,6 +82,12 @@ AMOUNT_COLUMNS = [
 COLUMNS = ["name", "code", "national_code", "unit_id", "industry_id", "chain_id", "parent_id",
            "is_foreign", "is_synthetic", "nature", "stage", "status", "status_since",
            "expected_jobs", *PLAIN_FIELDS, *AMOUNT_COLUMNS]  # fmt: skip
+_AMOUNT_KEYS = {
+    a: tuple(
+        f"{a}_{suffix}" for suffix in ("wan", "qualifier", "text", "currency", "original", "rate")
+    )
+    for a in AMOUNT_FIELDS
+}
 FK_FIELDS = {
     "unit_id": "unit",
     "industry_id": "industry",
@@ -100,60 +106,51 @@ class _Inserter(BulkInserter):
     """`BulkInserter` with the per-value work cut to what a value needs: text, numbers,
     flags and decimals go to the driver as they are (as the ORM's preparation leaves
     them), each distinct date and moment is prepared once (an import stamps 10^5 rows
-    with the same moment), anything else goes through the field as in `BulkInserter`."""
+    with the same moment), anything else goes through the field as in `BulkInserter`.
 
-    def __init__(self, model, varying) -> None:
+    A row only visits the keys it has: every other column starts at its prepared default.
+    `fixed` values are the same in every row (who and when); they are prepared once and
+    win over a row's own value for that key, as a `{**values, **fixed}` row would."""
+
+    def __init__(self, model, varying, fixed: dict[str, Any] | None = None) -> None:
         super().__init__(model, varying)
         probe = Decimal("1.5")
-        self.spec = []
+        connection = self.connection
+        self.full = list(self.template)  # every varying column at its default
+        self.spec: dict[str, tuple[int, tuple[type, ...], Callable[[Any], Any]]] = {}
         for pos, field_, key, plain in zip(
             self.positions, self.varying, self.keys, self.plain, strict=True
         ):
             kind = field_.get_internal_type()
+            same: tuple[type, ...] = ()  # classes whose values go to the driver unchanged
             if plain:
-                convert = _plain_or(field_, self.connection)
+                same = (str, int, bool)
+                convert = _prep(field_, connection)
             elif (
-                kind == "DecimalField" and field_.get_db_prep_save(probe, self.connection) == probe
+                kind == "DecimalField"
+                and field_.get_db_prep_save(probe, connection).__class__ is Decimal
             ):
-                convert = _decimal_or(field_, self.connection)
+                same = (Decimal,)
+                convert = _prep(field_, connection)
             elif kind in ("DateField", "DateTimeField"):
-                convert = _memo(field_, self.connection)
+                convert = _memo(field_, connection)
             else:
-                convert = _prep(field_, self.connection)
-            default = field_.get_db_prep_save(field_.get_default(), self.connection)
-            self.spec.append((pos, key, convert, default))
+                convert = _prep(field_, connection)
+            self.full[pos] = field_.get_db_prep_save(field_.get_default(), connection)
+            self.spec[key] = (pos, same, convert)
+        for key, value in (fixed or {}).items():
+            pos, same, convert = self.spec.pop(key)
+            self.full[pos] = value if value is None or value.__class__ in same else convert(value)
 
     def row(self, values) -> list[Any]:
-        row = list(self.template)
-        get = values.get
-        for pos, key, convert, default in self.spec:
-            value = get(key, _MISSING)
-            if value is _MISSING:
-                row[pos] = default
-            elif value is None:
-                row[pos] = None
-            else:
-                row[pos] = convert(value)
+        row = self.full.copy()
+        spec = self.spec
+        for key, value in values.items():
+            found = spec.get(key)
+            if found is not None:
+                pos, same, convert = found
+                row[pos] = value if value is None or value.__class__ in same else convert(value)
         return row
-
-
-def _plain_or(field_, connection):
-    def convert(value):
-        kind = value.__class__
-        return (
-            value
-            if kind is str or kind is int or kind is bool
-            else field_.get_db_prep_save(value, connection)
-        )
-
-    return convert
-
-
-def _decimal_or(field_, connection):
-    def convert(value):
-        return value if value.__class__ is Decimal else field_.get_db_prep_save(value, connection)
-
-    return convert
 
 
 def _memo(field_, connection):
@@ -173,7 +170,17 @@ def _prep(field_, connection):
     return lambda value: field_.get_db_prep_save(value, connection)
 
 
-_MISSING = object()
+def _batches(items: Iterable, size: int = 5000) -> Iterator[list]:
+    """`items` in lists of `size`, made as they are consumed (10^5 rows are never all
+    prepared at once)."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _plain_fast(value: Any) -> Any:
@@ -191,7 +198,7 @@ class BulkRow(NamedTuple):
     name_key: str = ""  # lib.excel.name_key of the name, when the caller has it already
 
 
-@dataclass
+@dataclass(slots=True)  # 10^5 of them wait between a dry run and its commit
 class BulkOutcome:
     ref: Any
     action: str  # create, update, unchanged, error
@@ -416,6 +423,19 @@ def _money(value: Any) -> Money:
                  amount.original, amount.rate)  # fmt: skip
 
 
+def _is_before(a: PartialDate, b: PartialDate) -> bool:
+    """`a.is_before(b)` without building the keys (10^5 rows compare several dates each):
+    strictly before at the coarser of the two precisions."""
+    coarse = (
+        a.precision if PRECISION_RANK[a.precision] >= PRECISION_RANK[b.precision] else b.precision
+    )
+    if coarse == "day":
+        return a.date < b.date
+    if coarse == "month":
+        return (a.date.year, a.date.month) < (b.date.year, b.date.month)
+    return a.date.year < b.date.year
+
+
 def _date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
@@ -441,6 +461,8 @@ class _Planner:
         self.seen: dict[Any, Any] = {}  # code / name key -> ref of the first row
         self.handlers = self._make_handlers()
         self.investor_cache: dict[Any, int | str] = {}
+        self.dates: dict[tuple, PartialDate] = {}
+        self.simplified: dict[str, str] = {}  # category texts, which repeat
 
     def refusal(self, unit: str | None) -> str | None:
         if unit not in self.refusals:
@@ -449,25 +471,31 @@ class _Planner:
 
     def plan(self, rows: list[BulkRow], progress) -> BulkPlan:
         # first pass: match every row to a project (or none), so stored values are read once
-        matched: list[tuple[BulkRow, int | None, str | None, list]] = []
+        matched: list[tuple[BulkRow, int | None, str | None, list] | None] = []
         for row in rows:
             errors: list[tuple[str, str, str]] = []
             pk, unit = self._match(row.data, errors, row.name_key)
             matched.append((row, pk, unit, errors))
-        pks = {pk for _r, pk, _u, _e in matched if pk is not None}
+        total = len(rows)
+        investors = any("investors" in r.data for r in rows)
+        rows.clear()  # `matched` holds them now, and lets each go once it is checked
+        pks = {m[1] for m in matched if m is not None and m[1] is not None}
         self.stored, self.stored_dates, self.stored_investors = self.projects.details(pks)
-        if any("investors" in r.data for r in rows):
+        if investors:
             self.ref.enterprise("")  # loads the registry once
         outcomes = []
-        new_codes = {str(r.data["code"]).strip() for r, pk, _u, _e in matched
-                     if pk is None and r.data.get("code")}  # fmt: skip
-        self.new_codes = new_codes
-        for i, (row, pk, unit, errors) in enumerate(matched, 1):
+        self.new_codes = {str(m[0].data["code"]).strip() for m in matched
+                          if m is not None and m[1] is None and m[0].data.get("code")}  # fmt: skip
+        for i in range(total):
+            row, pk, unit, errors = matched[i]  # type: ignore[misc]
+            matched[i] = None
             outcomes.append(self._row(row, pk, unit, errors))
-            if progress and i % 2000 == 0:
-                progress(i, len(rows))
+            if progress and (i + 1) % 2000 == 0:
+                progress(i + 1, total)
         if progress:
-            progress(len(rows), len(rows))
+            progress(total, total)
+        # what only the check needs; the plan keeps the planner for the history it writes
+        self.seen, self.stored, self.stored_dates, self.stored_investors = {}, {}, {}, {}
         self._check_parents(outcomes)
         new_names = sorted(
             {
@@ -559,11 +587,25 @@ class _Planner:
             if handler is not None:
                 handler(key, value, values, stored, fail, out)
             elif key in DATE_KEYS:
-                try:
-                    prefix, stage = key.split("_", 1)
-                    given[(prefix, stage)] = _date(value)
-                except (DateError, ValueError, TypeError) as exc:
-                    fail(key, value, exc)
+                # lib.excel's (date, precision) pairs repeat: each is made a PartialDate once
+                when = None
+                if value.__class__ is tuple:
+                    try:
+                        when = self.dates.get(value)
+                    except TypeError:  # an unhashable tuple: not one of lib.excel's
+                        pass
+                if when is None:
+                    try:
+                        when = _date(value)
+                    except (DateError, ValueError, TypeError) as exc:
+                        fail(key, value, exc)
+                        continue
+                    if value.__class__ is tuple:
+                        try:
+                            self.dates[value] = when
+                        except TypeError:
+                            pass
+                given[DATE_KEYS[key]] = when
             elif key not in ("unit", "location", "category"):
                 fail(key, value, _("unknown field “%(value)s”") % {"value": key})
 
@@ -609,7 +651,11 @@ class _Planner:
                 self._text("address", location, values, stored, fail, out)
         category = data.get("category")
         if category:
-            self._text("category", to_simplified(str(category)), values, stored, fail, out)
+            text = str(category)
+            simple = self.simplified.get(text)
+            if simple is None:
+                simple = self.simplified[text] = to_simplified(text)
+            self._text("category", simple, values, stored, fail, out)
 
         # stage and dates
         stage = data.get("stage") if data.get("stage") in STAGES else None
@@ -789,30 +835,31 @@ class _Planner:
             fail(name, money.text[:50] + "…", _("longer than %(limit)s characters") % {"limit": AMOUNT_TEXT_MAX})  # fmt: skip
             return
         foreign = name in FOREIGN_AMOUNTS
+        wan, qualifier, text, currency, original, rate = _AMOUNT_KEYS[name]
         if stored is not None:
-            same_qualifier = stored[f"{name}_qualifier"] == money.qualifier
+            same_qualifier = stored[qualifier] == money.qualifier
             if money.currency != "CNY":
                 same = (
                     foreign
-                    and stored[f"{name}_currency"] == money.currency
-                    and stored[f"{name}_original"] == money.original
+                    and stored[currency] == money.currency
+                    and stored[original] == money.original
                     and same_qualifier
                 )
             else:
                 same = (
-                    stored[f"{name}_wan"] == money.value_wan
+                    stored[wan] == money.value_wan
                     and same_qualifier
-                    and (not foreign or stored[f"{name}_currency"] == "CNY")
+                    and (not foreign or stored[currency] == "CNY")
                 )
             if same:
                 return  # written differently perhaps (3.5亿 / 35000), but the same amount
-        values[f"{name}_wan"] = money.value_wan
-        values[f"{name}_qualifier"] = money.qualifier
-        values[f"{name}_text"] = money.text
+        values[wan] = money.value_wan
+        values[qualifier] = money.qualifier
+        values[text] = money.text
         if foreign:
-            values[f"{name}_currency"] = money.currency
-            values[f"{name}_original"] = money.original
-            values[f"{name}_rate"] = money.rate
+            values[currency] = money.currency
+            values[original] = money.original
+            values[rate] = money.rate
         elif money.currency != "CNY":
             fail(name, money.text, _("%(field)s must be in yuan (CNY)") % {"field": name})
 
@@ -872,19 +919,24 @@ class _Planner:
 
     def _check_dates(self, stage, stored_dates, given, fail) -> None:
         """The rules of `projects.services._check_dates`, on stored and given dates."""
+        current = stage_index(stage)
         for prefix in ("planned", "actual"):
             merged: dict[str, PartialDate | None] = {
                 s: sd.partial(prefix) for s, sd in stored_dates.items()
             }
-            merged.update({s: v for (p, s), v in given.items() if p == prefix})
+            for (p, s), v in given.items():
+                if p == prefix:
+                    merged[s] = v
+            if not merged:
+                continue
             last_stage, last = None, None
-            for s in STAGE_ORDER:
+            for index, s in enumerate(STAGE_ORDER):
                 value = merged.get(s)
                 if value is None:
                     continue
                 key = f"{prefix}_{s}"
                 if prefix == "actual":
-                    if stage_index(s) > stage_index(stage):
+                    if index > current:
                         fail(
                             key,
                             value,
@@ -899,7 +951,7 @@ class _Planner:
                             },
                         )
                         continue
-                    if self.today_partial.is_before(value):
+                    if _is_before(self.today_partial, value):
                         fail(
                             key,
                             value,
@@ -907,7 +959,7 @@ class _Planner:
                             % {"date": value, "stage": Stage(s).label},
                         )
                         continue
-                if last is not None and value.is_before(last):
+                if last is not None and _is_before(value, last):
                     fail(
                         key,
                         value,
@@ -1027,15 +1079,11 @@ def write_projects(
                 serial += 1
             o.values["code"] = f"{prefix}{serial:04d}"
         o.code = o.values["code"]
-    varying = sorted(
-        {c for o in creates for c in o.values} | {"created_by_id", "created_at", "updated_at"}
-    )
-    inserter = _Inserter(Project, varying)
+    stamp = {"created_by_id": user_id, "created_at": now, "updated_at": now}
+    varying = sorted({c for o in creates for c in o.values} | set(stamp))
+    inserter = _Inserter(Project, varying, fixed=stamp)
     for chunk in _chunks(creates, 5000):
-        inserter.insert(
-            {**o.values, "created_by_id": user_id, "created_at": now, "updated_at": now}
-            for o in chunk
-        )
+        inserter.insert(o.values for o in chunk)
         tick(len(chunk) // 2)
     ids: dict[str, int] = {}
     for chunk in _chunks([o.code for o in creates]):
@@ -1077,37 +1125,33 @@ def write_projects(
     # investors
     _write_investors(plan, creates + updates, user_id, now, reason)
     # history
-    project_type = ContentType.objects.get_for_model(Project).pk
-    logs = _Inserter(
-        ChangeLog,
-        [
-            "content_type_id",
-            "object_id",
-            "object_repr",
-            "action",
-            "changes",
-            "reason",
-            "user_id",
-            "at",
-        ],
-    )
+    logs = _change_logs(Project, reason=reason, user_id=user_id, at=now)
+    creation_changes = plan.planner.creation_changes
     for chunk in _chunks(creates + updates, 5000):
         logs.insert(
             {
-                "content_type_id": project_type,
                 "object_id": str(o.project_id),
                 "object_repr": (o.values.get("name") or o.name)[:300],
                 "action": ChangeAction.CREATE if o.action == "create" else ChangeAction.UPDATE,
-                "changes": plan.planner.creation_changes(o) if o.action == "create" else o.changes,
-                "reason": reason,
-                "user_id": user_id,
-                "at": now,
+                "changes": creation_changes(o) if o.action == "create" else o.changes,
             }
             for o in chunk
         )
         tick(len(chunk) - len(chunk) // 2)
     plan.written = True
     return plan
+
+
+def _change_logs(model, **fixed: Any) -> _Inserter:
+    """An inserter of ChangeLog rows about `model` objects, `fixed` the same in every row."""
+    content_type = ContentType.objects.get_for_model(model).pk
+    columns = ["content_type_id", "object_id", "object_repr", "action", "changes", "reason",
+               "user_id", "at"]  # fmt: skip
+    return _Inserter(ChangeLog, columns, fixed={"content_type_id": content_type, **fixed})
+
+
+_DATE_COLUMNS = {"planned": ("planned_on", "planned_precision"),
+                 "actual": ("actual_on", "actual_precision")}  # fmt: skip
 
 
 def _write_dates(outcomes: list[BulkOutcome], user_id, now) -> None:
@@ -1118,47 +1162,41 @@ def _write_dates(outcomes: list[BulkOutcome], user_id, now) -> None:
     for chunk in _chunks([o.project_id for o in wanted if o.action == "update"]):
         for sd in StageDate.objects.filter(project_id__in=chunk):
             existing[(sd.project_id, sd.stage)] = sd
-    new_rows: dict[tuple[int, str], dict] = {}
-    changed: list[StageDate] = []
-    for o in wanted:
-        for (prefix, stage), when in o.dates.items():
-            key = (o.project_id, stage)
-            sd = existing.get(key)
-            target = (
-                new_rows.setdefault(key, {"project_id": o.project_id, "stage": stage})
-                if sd is None
-                else None
-            )
-            columns = {
-                f"{prefix}_on": None if when is None else when.date,
-                f"{prefix}_precision": "day" if when is None else when.precision,
-            }
-            if prefix == "actual":
-                columns.update(recorded_by_id=user_id, recorded_at=now)
-            if target is not None:
-                target.update(columns)
-            else:
-                for k, v in columns.items():
-                    setattr(sd, k, v)
-                if sd not in changed:
-                    changed.append(sd)
-    if new_rows:
-        columns = [
-            "project_id",
-            "stage",
-            "planned_on",
-            "planned_precision",
-            "actual_on",
-            "actual_precision",
-            "recorded_by_id",
-            "recorded_at",
-        ]
-        inserter = _Inserter(StageDate, columns)
-        for chunk in _chunks(list(new_rows.values()), 5000):
-            inserter.insert(chunk)
+    changed: dict[int, StageDate] = {}  # by pk, in the order first changed
+
+    def new_rows() -> Iterator[dict[str, Any]]:
+        # one outcome per project, so a project's new rows are all made by its outcome
+        for o in wanted:
+            rows: dict[str, dict[str, Any]] = {}
+            for (prefix, stage), when in o.dates.items():
+                on, precision = _DATE_COLUMNS[prefix]
+                columns = {
+                    on: None if when is None else when.date,
+                    precision: "day" if when is None else when.precision,
+                }
+                if prefix == "actual":
+                    columns["recorded_by_id"] = user_id
+                    columns["recorded_at"] = now
+                sd = existing.get((o.project_id, stage)) if existing else None
+                if sd is None:
+                    target = rows.get(stage)
+                    if target is None:
+                        target = rows[stage] = {"project_id": o.project_id, "stage": stage}
+                    target.update(columns)
+                else:
+                    for k, v in columns.items():
+                        setattr(sd, k, v)
+                    changed.setdefault(sd.pk, sd)
+            yield from rows.values()
+
+    columns = ["project_id", "stage", "planned_on", "planned_precision", "actual_on",
+               "actual_precision", "recorded_by_id", "recorded_at"]  # fmt: skip
+    inserter = _Inserter(StageDate, columns)
+    for batch in _batches(new_rows()):
+        inserter.insert(batch)
     if changed:
         StageDate.objects.bulk_update(
-            changed,
+            list(changed.values()),
             [
                 "planned_on",
                 "planned_precision",
@@ -1188,56 +1226,39 @@ def _write_investors(plan: BulkPlan, outcomes: list[BulkOutcome], user_id, now, 
             for n in o.investors:
                 if isinstance(n, str):
                     first_project.setdefault(n, o.code)
-        enterprise_type = ContentType.objects.get_for_model(Enterprise).pk
-        logs = _Inserter(
-            ChangeLog,
-            [
-                "content_type_id",
-                "object_id",
-                "object_repr",
-                "action",
-                "changes",
-                "reason",
-                "user_id",
-                "at",
-            ],
-        )
+        logs = _change_logs(Enterprise, action=ChangeAction.CREATE, user_id=user_id, at=now)
         for chunk in _chunks(names, 5000):
             logs.insert(
                 {
-                    "content_type_id": enterprise_type,
                     "object_id": str(created[n]),
                     "object_repr": n[:300],
-                    "action": ChangeAction.CREATE,
                     "changes": {"name": [None, n]},
                     "reason": _("registered as a new investor of project %(code)s")
                     % {"code": first_project[n]},
-                    "user_id": user_id,
-                    "at": now,
                 }
                 for n in chunk
             )
     updated = [o.project_id for o in wanted if o.action == "update"]
     for chunk in _chunks(updated):
         ProjectInvestor.objects.filter(project_id__in=chunk).delete()
-    links = BulkInserter(ProjectInvestor, ["project_id", "enterprise_id", "role"])
-    rows = []
-    for o in wanted:
-        seen = set()
-        for i, item in enumerate(o.investors):
-            pk = created[item] if isinstance(item, str) else item
-            if pk in seen:
-                continue
-            seen.add(pk)
-            rows.append(
-                {
+    links = _Inserter(ProjectInvestor, ["project_id", "enterprise_id", "role"])
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for o in wanted:
+            seen = set()
+            for i, item in enumerate(o.investors):
+                pk = created[item] if isinstance(item, str) else item
+                if pk in seen:
+                    continue
+                seen.add(pk)
+                yield {
                     "project_id": o.project_id,
                     "enterprise_id": pk,
                     "role": "lead" if i == 0 else "partner",
                 }
-            )
-    for chunk in _chunks(rows, 5000):
-        links.insert(chunk)
+
+    for batch in _batches(rows()):
+        links.insert(batch)
 
 
 def import_projects(
