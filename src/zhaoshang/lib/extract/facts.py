@@ -471,23 +471,19 @@ _NAME_RUN = re.compile(r"[\u4e00-\u7683\u7685-\u9fffA-Za-z0-9()（）·\-+&.]+")
 
 
 class NameRuns:
-    """The runs of name characters of a text, found once: ``scan_left(end, floor)`` is
-    ``_scan_left(text, end, floor)`` by bisection (tested against it)."""
+    """``scan_left(end, floor)`` is ``_scan_left(text, end, floor)``: the run of name
+    characters ending at ``end`` is matched forwards in the reversed text, in C (tested
+    against the character loop)."""
 
     def __init__(self, text: str) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in _NAME_RUN.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
+        self.reversed = text[::-1]
+        self.n = len(text)
 
     def scan_left(self, end: int, floor: int) -> int:
         if end <= floor:
             return end
-        i = bisect.bisect_right(self.starts, end - 1) - 1
-        if i < 0 or self.ends[i] < end:
-            return end
-        return max(self.starts[i], floor)
+        m = _NAME_RUN.match(self.reversed, self.n - end, self.n - floor)
+        return end - (m.end() - m.start()) if m else end
 
 
 def _cut_after_stop(text: str, start: int, end: int, stop: re.Pattern[str], suffix_len: int) -> int:
