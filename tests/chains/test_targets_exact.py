@@ -48,9 +48,12 @@ def straightforward(node, weights, today):
     total_weight = sum(weights.values())
     nodes = targets.subtree_ids(node)
     fit = {}
-    for eid, confidence, origin, evidence in Placement.objects.filter(
-        node_id__in=nodes, is_active=True
-    ).values_list("enterprise_id", "confidence", "origin", "evidence"):
+    # of equal placements, the first made gives the evidence
+    for eid, confidence, origin, evidence in (
+        Placement.objects.filter(node_id__in=nodes, is_active=True)
+        .order_by("pk")
+        .values_list("enterprise_id", "confidence", "origin", "evidence")
+    ):
         value = 1.0 if origin == Origin.MANUAL else float(confidence)
         if eid not in fit or value > fit[eid][0]:
             fit[eid] = (value, evidence or {})

@@ -182,7 +182,7 @@ def normalise_weights(weights: dict[str, int]) -> dict[str, int]:
 
 def best_placements(nodes: list[int]) -> dict[int, tuple[float, int, str]]:
     """Enterprise id -> (fit, placement id, origin) of its best active placement on `nodes`
-    (the first of equals, in the order the database hands them over)."""
+    (of equals, the one made first: its evidence is shown)."""
     fit: dict[int, tuple[float, int, str]] = {}
     for pk, eid, confidence, origin in fetch_rows(
         Placement.objects.filter(node_id__in=nodes, is_active=True)
@@ -190,7 +190,8 @@ def best_placements(nodes: list[int]) -> dict[int, tuple[float, int, str]]:
         .values_list("pk", "enterprise_id", "confidence", "origin")
     ):
         value = 1.0 if origin == Origin.MANUAL else float(confidence)
-        if eid not in fit or value > fit[eid][0]:
+        best = fit.get(eid)
+        if best is None or value > best[0] or (value == best[0] and pk < best[1]):
             fit[eid] = (value, pk, origin)
     return fit
 
