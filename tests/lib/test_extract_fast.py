@@ -389,3 +389,18 @@ def test_mention_for_amount_by_bisection_is_the_plain_lists():
             assert got == _mention_for_amount_plain(builder, amount, s_lo, s_hi)
             found += got is not None
     assert found > 300
+
+
+def test_edit_pattern_matches_like_the_plain_one():
+    plain = re.compile(normalise_module._EDIT_PLAIN)
+    pieces = ["項", "目", "(xiàng)", "(xiang4)", "（qiān yuē）", "( tou2 )", "(ab cd ef gh ij)"]
+    pieces += [" ", "  ", "\n", "\t", "\u3000", "(", "（", ")", "a", "1", "，", "投资"]
+    rng = random.Random(8)
+    texts = [normalise_module.width_and_spaces(t) for t in corpus_texts()]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(3000)]
+    glosses = 0
+    for text in texts:
+        got = [(m.span(), m.group()) for m in normalise_module._EDIT.finditer(text)]
+        assert got == [(m.span(), m.group()) for m in plain.finditer(text)], text
+        glosses += sum(not g.isspace() for _s, g in got)
+    assert glosses > 100

@@ -86,7 +86,14 @@ _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _SYLLABLE = rf"[a-z{_TONE}]{{1,6}}[1-5]?"
 # A pinyin gloss right after a Chinese character: 項(xiàng)目, 投(tou2)资, 簽(qiān yuē)約.
 _PINYIN = rf"(?<=[\u4e00-\u9fff])[(（]\s*{_SYLLABLE}(?:\s+{_SYLLABLE}){{0,3}}\s*[)）]"
-_EDIT = re.compile(rf"{_PINYIN}|\s+")
+_EDIT_PLAIN = rf"{_PINYIN}|\s+"
+# The same matches (tested), written to open with a character class so that ``re`` skips
+# from one space or bracket to the next in C: the class takes the first character, a
+# lookbehind then checks it (a space, or a bracket after a Chinese character).
+_EDIT = re.compile(
+    rf"[\s(（](?:(?<=\s)\s*"
+    rf"|(?<=[\u4e00-\u9fff][(（])\s*{_SYLLABLE}(?:\s+{_SYLLABLE}){{0,3}}\s*[)）])"
+)
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。、；：？！“”‘’（）《》【】—…·]")
 _SENTENCE_END = set('。！？!?；;：:」』”"）)】')
