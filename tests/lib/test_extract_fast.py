@@ -404,3 +404,11 @@ def test_edit_pattern_matches_like_the_plain_one():
         assert got == [(m.span(), m.group()) for m in plain.finditer(text)], text
         glosses += sum(not g.isspace() for _s, g in got)
     assert glosses > 100
+
+
+def test_amount_pattern_groups_are_in_the_order_find_amounts_unpacks():
+    from zhaoshang.lib.extract.amounts import AMOUNT_RE
+
+    order = ["pre", "cur1", "lo", "num", "inf", "unit", "inf2", "eng", "cur", "suf"]
+    assert list(AMOUNT_RE.groupindex) == order
+    assert [AMOUNT_RE.groupindex[g] for g in order] == list(range(1, 11))

@@ -68,7 +68,7 @@ _PRE_Q = (
 )
 _SUF_Q = r"(?:以上|左右|上下|以内|以下|有余)"
 
-AMOUNT_RE = re.compile(
+AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     rf"""
     (?=[超不约大将接至最逾近人RCU$¥\d{_CN}])  # most positions fail here, cheaply
     (?P<pre>{_PRE_Q})?
@@ -306,32 +306,27 @@ def find_amounts(text: str, *, on: datetime.date | None = None) -> list[Amount]:
     """Every money amount in the normalised ``text``, in order, roles not yet set."""
     found: list[Amount] = []
     for m in AMOUNT_RE.finditer(text):
-        num = m.group("num")
-        unit = m.group("unit") or ""
-        has_currency = bool(m.group("cur") or m.group("cur1"))
-        if not (unit in ("万亿", "千万", "百万", "亿", "万") or has_currency or m.group("eng")):
+        pre, cur1, _lo, num, _inf, unit, _inf2, eng, cur, _suf = m.groups()  # one call
+        unit = unit or ""
+        has_currency = bool(cur or cur1)
+        if not (unit in ("万亿", "千万", "百万", "亿", "万") or has_currency or eng):
             continue
-        if m.group("eng") and not m.group("cur1"):
+        if eng and not cur1:
             continue
         start, end = m.span()
         before = text[start - 1] if start > 0 else ""
         after = text[end] if end < len(text) else ""
-        if (before and before in "数几上第") or (before.isdigit() and not m.group("pre")):
+        if (before and before in "数几上第") or (before.isdigit() and not pre):
             continue
         if after == "级" or text.startswith("元级", end):
             continue
-        if not m.group("cur"):
+        if not cur:
             if after in _NOT_MONEY_AFTER:
                 continue
             clause = text[_clause_start(text, max(0, start - 25), start) : start]
             if not _MONEY_WORDS.search(clause) and not text.startswith(("的", "资金"), end):
                 continue
-        if (
-            num[0] in _CN
-            and not m.group("pre")
-            and before
-            and before in "一二三四五六七八九十百千两"
-        ):
+        if num[0] in _CN and not pre and before and before in "一二三四五六七八九十百千两":
             continue
         try:
             value, qualifier, original, currency = _parse(m, on)
