@@ -412,3 +412,36 @@ def test_amount_pattern_groups_are_in_the_order_find_amounts_unpacks():
     order = ["pre", "cur1", "lo", "num", "inf", "unit", "inf2", "eng", "cur", "suf"]
     assert list(AMOUNT_RE.groupindex) == order
     assert [AMOUNT_RE.groupindex[g] for g in order] == list(range(1, 11))
+
+
+def _plain_amount(text, on):
+    try:
+        amount = parse_amount(text, on=on)
+    except AmountError:
+        return "error"
+    return (amount.value_wan, amount.qualifier.value, amount.original, amount.currency)
+
+
+def test_fast_amount_agrees_with_parse_amount_on_every_shape():
+    from zhaoshang.lib.extract.amounts import _CURRENCY_AFTER, _QUALIFIER_BEFORE, fast_amount
+
+    numbers = ["0", "1", "5", "12", "80", "306", "1000", "007", "50,000", "1,250,000", "3.5"]
+    numbers += ["0.25", "12.50", "100.0", "1,000.5", "0.0"]
+    fast = 0
+    for pre in ["", *_QUALIFIER_BEFORE]:
+        for rmb in ("", "人民币"):
+            for num in numbers:
+                for inf in ("", "余", "多"):
+                    for unit in ("亿", "万"):
+                        for cur in ["", *_CURRENCY_AFTER]:
+                            for suf in ("", "以上", "左右"):
+                                text = pre + rmb + num + inf + unit + cur + suf
+                                for on in (None, datetime.date(2016, 5, 1)):
+                                    got = fast_amount(text, on)
+                                    if got is None:
+                                        continue
+                                    plain = _plain_amount(text, on)
+                                    assert got == plain, text
+                                    assert [str(x) for x in got] == [str(x) for x in plain], text
+                                    fast += 1
+    assert fast > 10000
