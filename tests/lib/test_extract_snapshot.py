@@ -24,7 +24,7 @@ from decimal import Decimal
 import pytest
 
 from tests.lib.extract_corpus import CORPUS, documents, home_gazetteer, known_investors
-from zhaoshang.lib.extract import Extraction, extract
+from zhaoshang.lib.extract import Extraction, clear_caches, extract
 
 SNAPSHOT = CORPUS / "snapshots" / "extract_output.json"
 
@@ -125,3 +125,14 @@ if __name__ == "__main__":
     ]
     SNAPSHOT.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
     print(f"wrote {SNAPSHOT}")
+
+
+def test_results_are_the_same_with_or_without_what_the_extractor_remembers(expected):
+    docs = documents()
+    gazetteer, investors = home_gazetteer(), known_investors()
+    for doc in docs:
+        clear_caches()
+        cold = serialise(
+            extract(doc.text, published=doc.published, gazetteer=gazetteer, investors=investors)
+        )
+        assert cold == expected[f"labelled/{doc.name}"], doc.name

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from . import amounts as _amounts
+from . import facts as _facts
 from .amounts import ROLES, assign_roles, find_amounts
 from .facts import Builder, Gazetteer, reference_date
 from .normalise import Normalised, normalise
@@ -40,6 +42,7 @@ __all__ = [
     "ExtractedProject",
     "Extraction",
     "Gazetteer",
+    "clear_caches",
     "extract",
     "normalise",
 ]
@@ -156,6 +159,14 @@ class Extraction:
                 for b in self.batches
             ],
         }
+
+
+def clear_caches() -> None:
+    """Forget what the extractor remembers from one text to the next (parsed amounts, name
+    checks). Results never depend on it; benchmarks use it to measure texts that share
+    nothing."""
+    _amounts.clear_caches()
+    _facts.clear_caches()
 
 
 def _number(value: Decimal | None) -> int | float | None:

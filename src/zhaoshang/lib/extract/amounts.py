@@ -305,6 +305,12 @@ def read_amount(text: str, on: datetime.date | None) -> tuple[Decimal, str, Deci
 _MATCHED: dict[tuple, tuple[str, Decimal, str]] = {}
 
 
+def clear_caches() -> None:
+    """Forget the amounts remembered between texts."""
+    _READ.clear()
+    _MATCHED.clear()
+
+
 def _parse(match: re.Match[str], on: datetime.date | None) -> tuple[Decimal, str, Decimal, str]:
     """``_parse_plain`` remembered by the match's text and groups, on the terms of
     ``read_amount`` (the conversion of a foreign amount is redone on each call)."""

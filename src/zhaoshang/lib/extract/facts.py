@@ -507,6 +507,12 @@ def _generic_core(core: str) -> bool:
     return len(_GENERIC.sub("", core)) < 2
 
 
+def clear_caches() -> None:
+    """Forget the name checks remembered between texts (the automaton of the known investors
+    is kept: it belongs to the list given, like a compiled pattern)."""
+    _generic_core.cache_clear()
+
+
 @dataclass
 class Company:
     start: int
