@@ -598,6 +598,10 @@ def find_mentions(text: str, runs: NameRuns | None = None) -> list[Mention]:
         if nxt and m.group() != "项目" and nxt.group() == "项目":
             continue
         start = runs.scan_left(m.start(), max(0, m.start() - 60))
+        if end - start < 4:
+            # every step below only moves start right, and a name shorter than 4 characters
+            # is dropped whichever way it goes (a phase split needs 4): drop it now
+            continue
         hard = [x.end() for x in _PROJECT_STOP.finditer(text, start, m.start())]
         if hard:
             start = hard[-1]
