@@ -211,16 +211,22 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
                       today: datetime.date | None = None) -> tuple[list[Target], int]:  # fmt: skip
     """`rank_targets`, and how many candidates were scored exactly.
 
-    Only the best `limit` are returned, so not every candidate needs every part. Each gets an
-    upper bound on its score from cheap facts: its fit exactly; the number of project links
-    of its family, which bounds size, expansion and relationship; its visits; the firms it
-    is related to, local or not. The candidates with the highest bounds are scored exactly
-    first; the `limit`-th best score among them is a threshold. The others whose bound
-    reaches it get a second, tighter bound from their projects without the dates (size,
-    relationship and links exactly), and only those that still reach it are scored: no
-    other can enter the top `limit`. The result is the one scoring every candidate gives
-    (tests/chains/test_targets_exact.py): a bound adds up its parts like the score, and
-    IEEE rounding keeps the order of sums and products.
+    Only the best `limit` are returned, so not every candidate needs every part. Two upper
+    bounds on a candidate's score spare the work:
+
+    1. from cheap facts read for all at once: its fit exactly; the number of project links
+       of its family, which bounds size, expansion and relationship; its visits; the firms
+       it is related to, local or not;
+    2. from its projects without their dates (most of the cost is in the dates): only the
+       expansion part is bounded.
+
+    The `FIRST_BATCH × limit` candidates with the highest first bounds are taken in the
+    order of their second bounds and scored, `limit` at a time, until a bound falls below
+    the `limit`-th best score so far (the threshold); then the same for the others whose
+    first bound reaches the threshold. No candidate left out can enter the top `limit`, so
+    the result is the one scoring every candidate gives (tests/chains/test_targets_exact.py):
+    a bound adds up its parts like the score, and IEEE rounding keeps the order of sums and
+    products.
     """
     weights = normalise_weights(weights)
     today = today or timezone.localdate()
@@ -236,11 +242,10 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
     else:
         bounds = ranking.upper_bounds()
         order = sorted(ids, key=bounds.__getitem__, reverse=True)
-        scored = ranking.score(order[:first])
-        threshold = -heapq.nsmallest(limit, [row[0] for row in scored])[-1]
+        scored = []
+        threshold = ranking.score_while_bounds_reach(order[:first], scored, limit)
         rest = [eid for eid in order[first:] if bounds[eid] >= threshold]
-        tighter = ranking.bounds_without_dates(rest)
-        scored += ranking.score([eid for eid in rest if tighter[eid] >= threshold])
+        ranking.score_while_bounds_reach(rest, scored, limit)
     scored.sort()
     top = scored[:limit] if limit else scored
     evidence = dict(
@@ -458,6 +463,27 @@ class _Ranking:
                 relationship_value(*relationship), links_value(names),
             )  # fmt: skip
         return bounds
+
+    def score_while_bounds_reach(self, batch: list[int], scored: list[tuple], limit: int) -> float:
+        """Score the candidates of `batch` in the order of their bounds without dates, `limit`
+        at a time, onto `scored`, until a bound falls below the `limit`-th best score; that
+        score (the threshold) is returned."""
+
+        def nth_best() -> float:
+            if len(scored) < limit:
+                return -math.inf
+            return -heapq.nsmallest(limit, [row[0] for row in scored])[-1]
+
+        bounds = self.bounds_without_dates(batch)
+        batch = sorted(batch, key=bounds.__getitem__, reverse=True)
+        threshold = nth_best()
+        for start in range(0, len(batch), limit):
+            chunk = [eid for eid in batch[start : start + limit] if bounds[eid] >= threshold]
+            scored += self.score(chunk)
+            threshold = nth_best()
+            if len(chunk) < limit:
+                break
+        return threshold
 
     def score(self, batch: list[int]) -> list[tuple]:
         """(-score, name, id, facts) of each candidate of `batch`."""
