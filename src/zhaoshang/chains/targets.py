@@ -26,6 +26,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -335,10 +336,23 @@ class _Ranking:
         self.local: set[int] = set()
         self.decided: set[int] = set()
         self.related_names: dict[int, str] = {}
-        self.stated: dict[int, Decimal] = {}
 
     def fam(self, eid: int) -> set[int]:
         return self.fams.get(eid) or {eid}
+
+    @cached_property
+    def stated(self) -> dict[int, Decimal]:
+        """Candidate id -> the months between projects here a source states."""
+        return {
+            eid: Decimal(str(months))
+            for eid, months in fetch_rows(
+                EnterpriseProfile.objects.filter(
+                    enterprise_id__in=self.candidates, stated_cadence_months__isnull=False
+                )
+                .order_by()
+                .values_list("enterprise_id", "stated_cadence_months")
+            )
+        }
 
     def upper_bounds(self) -> dict[int, float]:
         """Candidate id -> a score no lower than its own. The project links of the family
@@ -358,15 +372,6 @@ class _Ranking:
             by_investor.update(
                 fetch_rows(links.filter(enterprise_id__in=chunk).values_list("enterprise_id", "n"))
             )
-        self.stated = dict(
-            fetch_rows(
-                EnterpriseProfile.objects.filter(
-                    enterprise_id__in=self.candidates, stated_cadence_months__isnull=False
-                )
-                .order_by()
-                .values_list("enterprise_id", "stated_cadence_months")
-            )
-        )
         weights, total, visits, related = self.weights, self.total_weight, self.visits, self.related
         stated, fams = self.stated, self.fams
         bounds = {}
@@ -375,11 +380,7 @@ class _Ranking:
                 projects = sum(by_investor.get(m, 0) for m in fams[eid])
             else:
                 projects = by_investor.get(eid, 0)
-            if projects >= 2:
-                expansion = 1.0
-            else:
-                months = stated.get(eid)
-                expansion = expansion_value(projects, None if months is None else Decimal(months))
+            expansion = 1.0 if projects >= 2 else expansion_value(projects, stated.get(eid))
             relationship = relationship_value(projects, visits.get(eid, 0))
             linked = links_value(related[eid]) if eid in related else 0.0
             bounds[eid] = _score(weights, total, fit, 1.0, expansion, relationship, linked)
@@ -454,10 +455,7 @@ class _Ranking:
             if sum(1 for r in fam_projects.values() if is_local_unit(r[4])) >= 2:
                 expansion = 1.0
             else:
-                months = stated.get(eid)
-                expansion = expansion_value(
-                    len(fam_projects), None if months is None else Decimal(months)
-                )
+                expansion = expansion_value(len(fam_projects), stated.get(eid))
             bounds[eid] = _score(
                 weights, total, self.fit[eid][0], size_value(**size), expansion,
                 relationship_value(*relationship), links_value(names),
