@@ -445,3 +445,26 @@ def test_fast_amount_agrees_with_parse_amount_on_every_shape():
                                     assert [str(x) for x in got] == [str(x) for x in plain], text
                                     fast += 1
     assert fast > 10000
+
+
+def test_clause_bounds_by_bisection_are_the_scans(normalised_corpus):
+    from zhaoshang.lib.extract import amounts
+
+    rng = random.Random(14)
+    for text in [*normalised_corpus, "", "，", "a,b;c"]:
+        n = len(text)
+        probes = [(rng.randint(0, n), rng.randint(0, n)) for _ in range(300)]
+        probes += [(a, a) for a in range(min(n, 40))]
+        plain = [
+            (amounts._clause_start(text, lo, hi), amounts._clause_end(text, lo, hi))
+            for lo, hi in probes
+        ]
+        amounts._SPLITS[id(text)] = [m.start() for m in amounts._CLAUSE_SPLIT.finditer(text)]
+        try:
+            fast = [
+                (amounts._clause_start(text, lo, hi), amounts._clause_end(text, lo, hi))
+                for lo, hi in probes
+            ]
+        finally:
+            amounts._SPLITS.clear()
+        assert fast == plain

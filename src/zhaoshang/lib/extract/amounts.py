@@ -207,7 +207,14 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (ends[j] if j < len(ends) else len(text))
 
 
+_SPLITS: dict[int, list[int]] = {}  # the clause splits of the text being read, in order
+
+
 def _clause_start(text: str, lo: int, start: int) -> int:
+    splits = _SPLITS.get(id(text))
+    if splits is not None:  # the last split in [lo, start), by bisection
+        i = bisect.bisect_left(splits, start) - 1
+        return splits[i] + 1 if i >= 0 and splits[i] >= lo else lo
     pos = lo
     for m in _CLAUSE_SPLIT.finditer(text, lo, start):
         pos = m.end()
@@ -215,6 +222,10 @@ def _clause_start(text: str, lo: int, start: int) -> int:
 
 
 def _clause_end(text: str, end: int, hi: int) -> int:
+    splits = _SPLITS.get(id(text))
+    if splits is not None:  # the first split in [end, hi), by bisection
+        i = bisect.bisect_left(splits, end)
+        return splits[i] if i < len(splits) and splits[i] < hi else hi
     m = _CLAUSE_SPLIT.search(text, end, hi)
     return m.start() if m else hi
 
@@ -483,11 +494,14 @@ def assign_roles(text: str, amounts: list[Amount]) -> None:
     _INDEX[id(text)] = _KeywordIndex(text)
     _ENDS.clear()
     _ENDS[id(text)] = [m.start() for m in _SENTENCE_END.finditer(text)]
+    _SPLITS.clear()
+    _SPLITS[id(text)] = [m.start() for m in _CLAUSE_SPLIT.finditer(text)]
     try:
         _assign_roles(text, amounts)
     finally:
         _INDEX.clear()
         _ENDS.clear()
+        _SPLITS.clear()
 
 
 def _assign_roles(text: str, amounts: list[Amount]) -> None:
