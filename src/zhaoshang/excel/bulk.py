@@ -70,6 +70,7 @@ LOOKUP_KEYS = {"name", "code", "national_code", "unit", "location", "industry", 
                "investors", "parent", "stage", "status", "nature", "is_foreign", "is_synthetic",
                "expected_jobs", *PLAIN_FIELDS, *AMOUNT_FIELDS}  # fmt: skip
 DATE_KEYS = {f"{p}_{s}": (p, s) for s in STAGE_ORDER for p in ("planned", "actual")}
+_DATE_LABELS = {key: label for label, key in DATE_KEYS.items()}
 AMOUNT_COLUMNS = [
     f"{a}_{suffix}"
     for a in AMOUNT_FIELDS
@@ -423,6 +424,18 @@ def _money(value: Any) -> Money:
                  amount.original, amount.rate)  # fmt: skip
 
 
+def _finer_than_millionths(value: Decimal) -> bool:
+    """Whether `value` is written with its exponent below -6 (``value.as_tuple().exponent
+    < -6``, NaN and infinities not), read from its text: as_tuple builds a named tuple,
+    ten times the cost. A Decimal's text shows the exponent as digits after the point,
+    or as E-n once the number is below 1e-6, or as E+n when it is positive."""
+    text = str(value)
+    if "E" in text:
+        return "E-" in text
+    point = text.find(".")
+    return point >= 0 and len(text) - point - 1 > 6
+
+
 def _is_before(a: PartialDate, b: PartialDate) -> bool:
     """`a.is_before(b)` without building the keys (10^5 rows compare several dates each):
     strictly before at the coarser of the two precisions."""
@@ -462,6 +475,7 @@ class _Planner:
         self.handlers = self._make_handlers()
         self.investor_cache: dict[Any, int | str] = {}
         self.dates: dict[tuple, PartialDate] = {}
+        self.date_texts: dict[PartialDate | None, str] = {}  # str() of each, for history
         self.simplified: dict[str, str] = {}  # category texts, which repeat
 
     def refusal(self, unit: str | None) -> str | None:
@@ -826,8 +840,7 @@ class _Planner:
         except AmountError as exc:
             fail(name, value, exc)
             return
-        exponent = money.value_wan.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -6:
+        if _finer_than_millionths(money.value_wan):
             shown = money.text or money.value_wan
             fail(name, shown, _("%(value)s has more than 6 decimals in 万元 (below 0.01 yuan)") % {"value": shown})  # fmt: skip
             return
@@ -904,6 +917,9 @@ class _Planner:
                 changes[FK_FIELDS.get(column, column)] = [None, value]
             elif column in FK_FIELDS:
                 changes[FK_FIELDS[column]] = [None, self._shown(column, value)]
+            elif kind is Decimal:  # _plain_fast, inline: 10^6 amounts
+                integral = value == value.to_integral()
+                changes[column] = [None, format(value.normalize(), "f") if integral else str(value)]
             else:
                 changes[column] = [None, _plain_fast(value)]
         for column in ("unit_id", "industry_id", "chain_id", "parent_id"):
@@ -911,8 +927,12 @@ class _Planner:
                 changes[FK_FIELDS[column]] = [None, self._shown(column, out.values[column])]
         if out.parent_code:
             changes["parent"] = [None, out.parent_code]
-        for (prefix, s), when in out.dates.items():
-            changes[f"{prefix}_{s}"] = [None, str(when)]
+        date_texts = self.date_texts
+        for key, when in out.dates.items():
+            text = date_texts.get(when)
+            if text is None:
+                text = date_texts[when] = str(when)
+            changes[_DATE_LABELS[key]] = [None, text]
         if out.investors:
             changes["investors"] = [None, [self._investor_name(i) for i in out.investors]]
         return changes
