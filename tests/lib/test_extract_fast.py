@@ -468,3 +468,53 @@ def test_clause_bounds_by_bisection_are_the_scans(normalised_corpus):
         finally:
             amounts._SPLITS.clear()
         assert fast == plain
+
+
+def _spans(ms) -> list:
+    return [(m.span(), m.group(), m.lastgroup) for m in ms]
+
+
+def test_keywords_found_from_anchors_are_the_plain_scan(normalised_corpus):
+    from zhaoshang.lib.extract import amounts
+
+    finder = amounts._KEYWORD_FINDER
+    assert finder.automaton is not None  # the keywords are covered, not scanned plainly
+    texts = normalised_corpus + random_pieces(amounts._KEYWORDS.pattern, n=3000)
+    texts += ["2023年度计划投资", "年度计划投资额", "12023年计划投资", "a2023年度预计完成投资额"]
+    found = 0
+    for text in texts:
+        plain = _spans(amounts._KEYWORDS.finditer(text))
+        assert _spans(finder.matches(text)) == plain, text
+        found += len(plain)
+    assert found > 3000
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\d{2}年度|项目\d+个|(?<!\d)年计划",
+        r"(?P<a>甲乙|丙丁)|(?P<b>乙丙丁?)",
+        r"(?:超|约)?\d+(?:亿|万)元",  # a way without two literals in a row: scanned plainly
+        r"甲.乙丙",
+        r"[甲乙]{2}丙|丁",  # 丁 alone: no anchor, scanned plainly
+        r"甲乙(?=丙)|乙丙",
+        r"(?i)ab|cd",  # flags: scanned plainly
+    ],
+)
+def test_anchored_matches_are_finditer_for_any_pattern(pattern):
+    from zhaoshang.lib.extract.prefilter import Anchored
+
+    compiled = re.compile(pattern)
+    finder = Anchored(compiled)
+    for text in random_pieces(pattern + "甲乙丙丁12", n=2000, seed=21):
+        assert _spans(finder.matches(text)) == _spans(compiled.finditer(text)), text
+
+
+def test_anchors_are_found_or_the_pattern_is_scanned_plainly():
+    from zhaoshang.lib.extract.prefilter import anchors
+
+    assert anchors(re.compile(r"\d{2}年度|项目\d+个")) == {"年度": (2,), "项目": (0,)}
+    assert anchors(re.compile(r"(?:超|约)?\d+亿元")) is None  # digits without end
+    assert anchors(re.compile(r"(?:超|约)?\d{1,2}亿元")) == {"亿元": (1, 2, 3)}
+    assert anchors(re.compile(r"[甲乙]{2}丙|丁")) is None
+    assert anchors(re.compile(r"(?i)ab")) is None

@@ -28,6 +28,8 @@ from decimal import Decimal
 
 from zhaoshang.lib.money import AmountError, Qualifier, convert_to_cny_wan, parse_amount
 
+from .prefilter import Anchored
+
 
 def starting_with(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``pattern`` compiled behind a lookahead for the characters ``first`` (a character-class
@@ -451,11 +453,14 @@ def _table_amounts(text: str, found: list[Amount], on: datetime.date | None) -> 
     return out
 
 
+_KEYWORD_FINDER = Anchored(_KEYWORDS)  # list(_KEYWORDS.finditer(text)), faster
+
+
 class _KeywordIndex:
     """Every keyword of the text found once; ``between(lo, hi)`` in order."""
 
     def __init__(self, text: str) -> None:
-        self.matches = list(_KEYWORDS.finditer(text))
+        self.matches = _KEYWORD_FINDER.matches(text)
         self.starts = [m.start() for m in self.matches]
 
     def between(self, lo: int, hi: int) -> list[re.Match[str]]:
