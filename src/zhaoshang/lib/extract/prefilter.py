@@ -19,8 +19,12 @@ Pure Python, no Django.
 from __future__ import annotations
 
 import re
-from re import _constants as sre
-from re import _parser as sre_parse
+
+try:  # the parser of ``re`` (private; if a Python lacks it, patterns are scanned plainly)
+    from re import _constants as sre
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - Python 3.11 has them
+    sre = sre_parse = None
 
 __all__ = ["Anchored"]
 
@@ -91,11 +95,11 @@ def _item(op, av, k: int) -> set[tuple]:
 
 def anchors(pattern: re.Pattern[str]) -> dict[str, tuple[int, ...]] | None:
     """Anchor -> offsets from the match start; None if the pattern is not covered."""
-    if pattern.flags & ~re.UNICODE or not isinstance(pattern.pattern, str):
+    if sre_parse is None or pattern.flags & ~re.UNICODE or not isinstance(pattern.pattern, str):
         return None
     try:
         ways = _seq(sre_parse.parse(pattern.pattern, pattern.flags), DEPTH)
-    except (_Unsupported, RecursionError):
+    except Exception:  # _Unsupported, or a parser that is not the one read here
         return None
     found: dict[str, set[int]] = {}
     for way in ways:
