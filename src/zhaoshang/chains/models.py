@@ -135,9 +135,13 @@ class Placement(PlacementBase):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "node"], name="uniq_enterprise_node")
         ]
-        # covering the gap computation's read of every active placement
+        # covering the gap computation's read of every active placement (is_active, node,
+        # enterprise) and the target ranking's read of the best fit on a few nodes
         indexes = [
-            models.Index(fields=["is_active", "node", "enterprise"], name="chains_plac_active_node")
+            models.Index(
+                fields=["is_active", "node", "enterprise", "confidence", "origin"],
+                name="chains_plac_active_node_fit",
+            )
         ]
 
     def __str__(self) -> str:
