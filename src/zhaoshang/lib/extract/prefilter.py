@@ -4,14 +4,15 @@
 pattern of many keywords whose first characters are common in the text (``_KEYWORDS`` in
 :mod:`.amounts`): Python's ``re`` would try the whole alternation at every such position.
 
-At import the pattern is read (``re._parser``) for the first characters of every way it can
-match, up to ``DEPTH``; each way names an *anchor*, two literal characters at a fixed offset
-from the start of the match (``年度`` at 4 in ``\\d{4}年度计划投资``), the longest run of them. One Aho-Corasick pass
-finds the anchors in the text, each gives one candidate start, and the pattern is tried at the
-candidates in order, resuming after each match as ``finditer`` does. A match always has one of
-the anchors at its offset, so no match is missed. A pattern this reading does not cover (a
-way with no two literal characters near its start, flags, back references ...) is scanned
-plainly. Tested against ``finditer``.
+At import the pattern is read (``re._parser``) for the first ``DEPTH`` characters of every way
+it can match; each way names an *anchor*: its longest run of literal characters (two or more)
+and the run's offset from the start of the match (``年度计划投资`` at 4 in
+``\\d{4}年度计划投资``). One Aho-Corasick pass finds the anchors in the text, each occurrence
+gives one candidate start, and the pattern is tried at the candidates in order, resuming after
+each match as ``finditer`` does. A match always holds the anchor of its way at its offset, so
+none is missed. A pattern this reading does not cover (a way with no two literal characters in
+a row near its start, flags, back references ...) is scanned plainly. Tested against
+``finditer``.
 
 Pure Python, no Django.
 """
