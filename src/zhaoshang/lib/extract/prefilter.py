@@ -6,8 +6,8 @@ pattern of many keywords whose first characters are common in the text (``_KEYWO
 
 At import the pattern is read (``re._parser``) for the first ``DEPTH`` characters of every way
 it can match; each way names an *anchor*: its longest run of literal characters (two or more)
-and the run's offset from the start of the match (``年度计划投资`` at 4 in
-``\\d{4}年度计划投资``). One Aho-Corasick pass finds the anchors in the text, each occurrence
+and the run's offset from the start of the match (``年度`` at 4 in ``\\d{4}年度计划投资``, of
+which six characters are read). One Aho-Corasick pass finds the anchors in the text, each occurrence
 gives one candidate start, and the pattern is tried at the candidates in order, resuming after
 each match as ``finditer`` does. A match always holds the anchor of its way at its offset, so
 none is missed. A pattern this reading does not cover (a way with no two literal characters in
