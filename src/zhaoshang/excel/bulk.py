@@ -1100,7 +1100,7 @@ def write_projects(
             o.values["code"] = f"{prefix}{serial:04d}"
         o.code = o.values["code"]
     stamp = {"created_by_id": user_id, "created_at": now, "updated_at": now}
-    varying = sorted({c for o in creates for c in o.values} | set(stamp))
+    varying = sorted(set(stamp).union(*(o.values for o in creates)))
     inserter = _Inserter(Project, varying, fixed=stamp)
     for chunk in _chunks(creates, 5000):
         inserter.insert(o.values for o in chunk)
