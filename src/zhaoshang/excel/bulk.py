@@ -1189,22 +1189,22 @@ def _write_dates(outcomes: list[BulkOutcome], user_id, now) -> None:
         for o in wanted:
             rows: dict[str, dict[str, Any]] = {}
             for (prefix, stage), when in o.dates.items():
-                on, precision = _DATE_COLUMNS[prefix]
-                columns = {
-                    on: None if when is None else when.date,
-                    precision: "day" if when is None else when.precision,
-                }
-                if prefix == "actual":
-                    columns["recorded_by_id"] = user_id
-                    columns["recorded_at"] = now
                 sd = existing.get((o.project_id, stage)) if existing else None
-                if sd is None:
+                if sd is None:  # a new row, or the one this project's other date made
                     target = rows.get(stage)
                     if target is None:
                         target = rows[stage] = {"project_id": o.project_id, "stage": stage}
-                    target.update(columns)
                 else:
-                    for k, v in columns.items():
+                    target = {}
+                on, precision = _DATE_COLUMNS[prefix]
+                if when is None:
+                    target[on], target[precision] = None, "day"
+                else:
+                    target[on], target[precision] = when.date, when.precision
+                if prefix == "actual":
+                    target["recorded_by_id"], target["recorded_at"] = user_id, now
+                if sd is not None:
+                    for k, v in target.items():
                         setattr(sd, k, v)
                     changed.setdefault(sd.pk, sd)
             yield from rows.values()
