@@ -120,7 +120,7 @@ def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
         projects = projects.filter(node__chain_id__in=chain_ids)
         leaders = leaders.filter(chain_id__in=chain_ids)
     # rows in node order, each node's enterprises cut down to the local ones in one set
-    # operation; ordered by (is_active, node) so that SQLite reads the covering index
+    # operation; ordered by (is_active, node) so that SQLite reads the covering indexes
     # (by node alone it picks the node index and reads every row)
     by_node: dict[int, set[int]] = {}
     rows = fetch_rows(
@@ -130,15 +130,15 @@ def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
         by_node[node_id] = local.intersection(map(itemgetter(1), group))
     for node_id, eids in by_node.items():
         stats[node_id].enterprise_ids = eids
-    project_rows: dict[int, tuple[str, Decimal | None]] = {}
-    for node_id, pid, stage, revenue in fetch_rows(
+    rows = fetch_rows(
         projects.exclude(project__status="dropped")
-        .order_by()
+        .order_by("is_active", "node_id")
         .values_list("node_id", "project_id", "project__stage", "project__expected_revenue_wan")
-    ):
-        stats[node_id].project_ids.add(pid)
-        if pid not in project_rows:
-            project_rows[pid] = (stage, None if revenue is None else Decimal(str(revenue)))
+    )
+    for node_id, group in groupby(rows, key=itemgetter(0)):
+        stats[node_id].project_ids = set(map(itemgetter(1), group))
+    stage_of = dict(map(itemgetter(1, 2), rows))
+    revenue_of = {pid: Decimal(str(r)) for _n, pid, _s, r in rows if r is not None}
     leader_names: dict[int, str] = {}
     for chain_id, node_id, eid, name in leaders.values_list(
         "chain_id", "node_id", "enterprise_id", "enterprise__name"
@@ -176,10 +176,9 @@ def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
         walk(root)
     for s in ordered:
         if s.project_ids:
-            facts = [project_rows[pid] for pid in s.project_ids]
-            s.by_stage = Counter(stage for stage, _revenue in facts)
-            known = [revenue for _stage, revenue in facts if revenue is not None]
-            s.revenue_wan = sum(known, Decimal(0))
+            s.by_stage = Counter(map(stage_of.__getitem__, s.project_ids))
+            known = revenue_of.keys() & s.project_ids
+            s.revenue_wan = sum(map(revenue_of.__getitem__, known), Decimal(0))
             s.revenue_known = len(known)
         s.leaders = sorted(leader_names[e] for e in s.leader_ids)
         s.klass = classify_node(s.enterprises, s.projects, len(s.leader_ids))
