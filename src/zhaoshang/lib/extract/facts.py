@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from .amounts import Amount, starting_with
 
@@ -535,9 +536,14 @@ def find_companies(
         start = end - len(name)
         if len(name) - len(m.group()) >= 2:
             out[(start, end)] = Company(start, end, name)
+    # which characters a company found so far covers (``any(c.start <= pos < c.end ...)``)
+    covered = bytearray(len(text))
+    for c in out.values():
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
     for pos, name in _known_occurrences(text, known):
-        if not any(c.start <= pos < c.end for c in out.values()):
+        if not covered[pos]:
             out[(pos, pos + len(name))] = Company(pos, pos + len(name), name)
+            covered[pos : pos + len(name)] = b"\x01" * len(name)
     return sorted(out.values(), key=lambda c: c.start)
 
 
@@ -587,6 +593,13 @@ class Mention:
 def find_mentions(text: str, runs: NameRuns | None = None) -> list[Mention]:
     runs = runs or NameRuns(text)
     out: list[Mention] = []
+    # which characters the mentions found so far cover (``any(x.start <= at < x.end ...)``)
+    covered = bytearray(len(text))
+
+    def add(mention: Mention) -> None:
+        out.append(mention)
+        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+
     for m in _PROJECT_SUFFIX.finditer(text):
         end = m.end()
         if m.group() == "工程" and not _PHASE.search(text, max(0, m.start() - 3), m.start()):
@@ -619,8 +632,8 @@ def find_mentions(text: str, runs: NameRuns | None = None) -> list[Mention]:
         split = _PHASE_SPLIT.search(name)
         if split:
             cut = start + split.start(1)
-            out.append(Mention(start, cut, text[start:cut]))
-            out.append(Mention(cut, end, split.group(1), _PHASE.search(split.group(1)).group()))
+            add(Mention(start, cut, text[start:cut]))
+            add(Mention(cut, end, split.group(1), _PHASE.search(split.group(1)).group()))
             continue
         if len(name) < 4 or _generic(name, len(m.group())):
             continue
@@ -629,9 +642,9 @@ def find_mentions(text: str, runs: NameRuns | None = None) -> list[Mention]:
         if _GROUP_NAME.search(name):
             continue
         phase = _PHASE.search(name)
-        out.append(Mention(start, end, name, phase.group() if phase else ""))
+        add(Mention(start, end, name, phase.group() if phase else ""))
     for m in _PHASE_ONLY.finditer(text):
-        if any(x.start <= m.start() < x.end for x in out):
+        if covered[m.start()]:
             continue
         if (
             m.start() > 0
@@ -639,7 +652,7 @@ def find_mentions(text: str, runs: NameRuns | None = None) -> list[Mention]:
             and text[m.start() - 1] not in "中其"
         ):
             continue
-        out.append(Mention(m.start(), m.start() + len(m.group("ph")), m.group("ph"), m.group("ph")))
+        add(Mention(m.start(), m.start() + len(m.group("ph")), m.group("ph"), m.group("ph")))
     for m in enumerations(text):
         pos = m.start("items")
         for item in m.group("items").split("、"):
@@ -647,12 +660,8 @@ def find_mentions(text: str, runs: NameRuns | None = None) -> list[Mention]:
             pos += len(item) + 1
             s = _cut_after_stop(text, s, s + len(item), _PROJECT_STOP, 0)
             name = text[s : s + len(item) - (s - (pos - len(item) - 1))]
-            if (
-                len(name) >= 4
-                and not _generic(name, 0)
-                and not any(x.start <= s < x.end for x in out)
-            ):
-                out.append(Mention(s, s + len(name), name, listed=True))
+            if len(name) >= 4 and not _generic(name, 0) and not covered[s]:
+                add(Mention(s, s + len(name), name, listed=True))
     out.sort(key=lambda x: x.start)
     # drop a name inside another, and the first of "X项目——Y项目" appositions
     kept: list[Mention] = []
@@ -771,6 +780,7 @@ class Batch:
     parent: int | None = None
 
 
+_second = itemgetter(1)
 _CUMULATIVE_LEFT = re.compile(r"累计|截至|截止|以来")
 _ROLE_FIELD = {
     "total_investment": "total_investment",
@@ -988,25 +998,27 @@ class Builder:
             else:
                 orphans.append(k)
         # 两个项目总投资分别为48亿元和26亿元: the projects just named, in order
+        # (amounts and mentions are in order, mentions do not overlap: ranges by bisection)
+        orphan_starts = [self.amounts[j].start for j in orphans]
+        in_order = orphan_starts == sorted(orphan_starts)
         for k in list(orphans):
             amount = self.amounts[k]
             s_lo, s_hi = self.sentence_of(amount.start)
             at = text.find("分别", s_lo, amount.start)
             if at < 0:
                 continue
-            same = [
-                j
-                for j in orphans
-                if s_lo <= self.amounts[j].start < s_hi
-                and self.amounts[j].start > at
-                and self.amounts[j].role == amount.role
-            ]
+            if in_order:  # the orphans after 分别 in the sentence
+                span = orphans[
+                    bisect.bisect_right(orphan_starts, at) : bisect.bisect_left(orphan_starts, s_hi)
+                ]
+            else:
+                span = [j for j in orphans if s_lo <= self.amounts[j].start < s_hi]
+                span = [j for j in span if self.amounts[j].start > at]
+            same = [j for j in span if self.amounts[j].role == amount.role]
             p_lo = self.paragraph_of(s_lo)[0]
-            before = [
-                i
-                for i, m in enumerate(mentions)
-                if p_lo <= m.start and m.end <= s_lo and not _EVENT_NAME.search(m.name)
-            ]
+            first = bisect.bisect_left(self._mention_starts, p_lo)
+            last = bisect.bisect_right(self._mention_ends, s_lo) - 1
+            before = [i for i in range(first, last + 1) if not _EVENT_NAME.search(mentions[i].name)]
             if len(same) >= 2 and len(before) >= len(same):
                 owners[k] = before[-len(same) :][same.index(k)]
         # 该项目总投资30亿元: a sentence about the project named just before
@@ -1020,9 +1032,10 @@ class Builder:
             ):
                 continue
             p_lo = self.paragraphs[max(0, self.paragraph_index(s_lo) - 1)][0]
-            before = [i for i, m in enumerate(mentions) if p_lo <= m.start and m.end <= s_lo]
-            if before:
-                owners[k] = before[-1]
+            # the last mention from p_lo ending by s_lo (mentions in order, not overlapping)
+            j = bisect.bisect_right(self._mention_ends, s_lo) - 1
+            if j >= 0 and self._mention_starts[j] >= p_lo:
+                owners[k] = j
         owned = set(owners.values())
         for i, mention in enumerate(mentions):
             s_lo, s_hi = self.sentence_of(mention.start)
@@ -1067,7 +1080,8 @@ class Builder:
             s_lo, s_hi = self.sentence_of(amount.start)
             if (s_lo, s_hi) in batch_sentences:
                 continue
-            if any(s_lo <= m.start < amount.start for m in mentions):
+            i = bisect.bisect_left(self._mention_starts, s_lo)  # a mention before it?
+            if i < len(mentions) and self._mention_starts[i] < amount.start:
                 continue
             if self._respectively(k, amount, s_lo, s_hi):
                 continue
@@ -1153,7 +1167,7 @@ class Builder:
         floor = self.paragraphs[max(0, para - 1)][0]
         best = None
         for j, p in enumerate(self.projects):
-            last = max(e for _s, e in p.mentions) if p.mentions else p.end
+            last = max(map(_second, p.mentions)) if p.mentions else p.end
             if floor <= last <= at and (phases or not p.phase):
                 if best is None or last > best[0]:
                     best = (last, j)
