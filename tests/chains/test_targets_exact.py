@@ -212,3 +212,19 @@ def test_upper_bounds_leave_candidates_unscored(registry):
     candidates = candidates.filter(node__code__in=["up", "up-a", "up-b"])
     assert len(ranked) == 2
     assert scored < candidates.values("enterprise_id").distinct().count()
+
+
+@pytest.mark.parametrize("weights", WEIGHT_SETS)
+def test_bounds_are_never_below_the_score(registry, weights):
+    node = registry.nodes.get(code="up")
+    nodes = targets.subtree_ids(node)
+    fit = targets.best_placements(nodes)
+    ranking = targets._Ranking(nodes, fit, targets.normalise_weights(weights), TODAY)
+    first = ranking.upper_bounds()
+    second = ranking.bounds_without_dates(list(fit))
+    exact = {row[2]: -row[0] for row in ranking.score(list(fit))}
+    assert all(first[eid] >= second[eid] >= exact[eid] for eid in fit)
+    if weights["size"] or weights["expansion"]:
+        assert sum(second[eid] > exact[eid] for eid in fit) < sum(
+            first[eid] > exact[eid] for eid in fit
+        )

@@ -452,7 +452,8 @@ class _Ranking:
         bounds = {}
         for eid in batch:
             fam_projects, size, relationship, names = self._facts(eid)
-            if sum(1 for r in fam_projects.values() if is_local_unit(r[4])) >= 2:
+            here = relationship[0]
+            if here >= 2:
                 expansion = 1.0
             else:
                 expansion = expansion_value(len(fam_projects), stated.get(eid))
