@@ -133,6 +133,30 @@ def test_results_are_the_same_with_or_without_what_the_extractor_remembers(expec
         assert cold == expected[f"labelled/{doc.name}"], doc.name
 
 
+def test_threads_reading_texts_at_once_get_their_own_results(current, expected):
+    """A server's threads extract at the same time; the per-text indexes must not mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    gazetteer, investors = home_gazetteer(), known_investors()
+    docs = snapshot_documents(expected) * 4
+
+    def run(doc: Document) -> tuple[str, dict]:
+        result = extract(
+            doc.text, published=doc.published, gazetteer=gazetteer, investors=investors
+        )
+        return doc.name, serialise(result)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(run, docs))
+    finally:
+        sys.setswitchinterval(interval)
+    wrong = sorted({name for name, got in results if got != expected[f"labelled/{name}"]})
+    assert not wrong, wrong
+
+
 if __name__ == "__main__":
     if "--write" not in sys.argv:
         sys.exit("usage: python -m tests.lib.test_extract_snapshot --write")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -196,11 +197,22 @@ def cn_count(text: str) -> int | None:
         return None
 
 
-_ENDS: dict[int, list[int]] = {}
+class _TextIndexes(threading.local):
+    """Indexes of the text `assign_roles` is reading, keyed by `id(text)`: the keyword
+    matches, the sentence ends and the clause splits. One set per thread, so texts read at
+    the same time by a server's threads neither share nor clear each other's."""
+
+    def __init__(self) -> None:
+        self.keywords: dict[int, _KeywordIndex] = {}
+        self.ends: dict[int, list[int]] = {}
+        self.splits: dict[int, list[int]] = {}  # the clause splits, in order
+
+
+_TEXT = _TextIndexes()
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    ends = _ENDS.get(id(text))
+    ends = _TEXT.ends.get(id(text))
     if ends is None:
         ends = [m.start() for m in _SENTENCE_END.finditer(text)]
     i = bisect.bisect_left(ends, start)
@@ -209,11 +221,8 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (ends[j] if j < len(ends) else len(text))
 
 
-_SPLITS: dict[int, list[int]] = {}  # the clause splits of the text being read, in order
-
-
 def _clause_start(text: str, lo: int, start: int) -> int:
-    splits = _SPLITS.get(id(text))
+    splits = _TEXT.splits.get(id(text))
     if splits is not None:  # the last split in [lo, start), by bisection
         i = bisect.bisect_left(splits, start) - 1
         return splits[i] + 1 if i >= 0 and splits[i] >= lo else lo
@@ -224,7 +233,7 @@ def _clause_start(text: str, lo: int, start: int) -> int:
 
 
 def _clause_end(text: str, end: int, hi: int) -> int:
-    splits = _SPLITS.get(id(text))
+    splits = _TEXT.splits.get(id(text))
     if splits is not None:  # the first split in [end, hi), by bisection
         i = bisect.bisect_left(splits, end)
         return splits[i] if i < len(splits) and splits[i] < hi else hi
@@ -472,11 +481,8 @@ class _KeywordIndex:
         return out
 
 
-_INDEX: dict[int, _KeywordIndex] = {}
-
-
 def _keywords(text: str, lo: int, hi: int) -> list[re.Match[str]]:
-    index = _INDEX.get(id(text))
+    index = _TEXT.keywords.get(id(text))
     if index is None:
         return list(_KEYWORDS.finditer(text, lo, hi))
     return index.between(lo, hi)
@@ -495,18 +501,18 @@ def _group_count(segment: str) -> int | None:
 
 def assign_roles(text: str, amounts: list[Amount]) -> None:
     """Set ``role`` (and ``count`` for batches) on each amount of the normalised ``text``."""
-    _INDEX.clear()
-    _INDEX[id(text)] = _KeywordIndex(text)
-    _ENDS.clear()
-    _ENDS[id(text)] = [m.start() for m in _SENTENCE_END.finditer(text)]
-    _SPLITS.clear()
-    _SPLITS[id(text)] = [m.start() for m in _CLAUSE_SPLIT.finditer(text)]
+    _TEXT.keywords.clear()
+    _TEXT.keywords[id(text)] = _KeywordIndex(text)
+    _TEXT.ends.clear()
+    _TEXT.ends[id(text)] = [m.start() for m in _SENTENCE_END.finditer(text)]
+    _TEXT.splits.clear()
+    _TEXT.splits[id(text)] = [m.start() for m in _CLAUSE_SPLIT.finditer(text)]
     try:
         _assign_roles(text, amounts)
     finally:
-        _INDEX.clear()
-        _ENDS.clear()
-        _SPLITS.clear()
+        _TEXT.keywords.clear()
+        _TEXT.ends.clear()
+        _TEXT.splits.clear()
 
 
 def _assign_roles(text: str, amounts: list[Amount]) -> None:
