@@ -459,14 +459,14 @@ def test_clause_bounds_by_bisection_are_the_scans(normalised_corpus):
             (amounts._clause_start(text, lo, hi), amounts._clause_end(text, lo, hi))
             for lo, hi in probes
         ]
-        amounts._SPLITS[id(text)] = [m.start() for m in amounts._CLAUSE_SPLIT.finditer(text)]
+        amounts._TEXT.splits[id(text)] = [m.start() for m in amounts._CLAUSE_SPLIT.finditer(text)]
         try:
             fast = [
                 (amounts._clause_start(text, lo, hi), amounts._clause_end(text, lo, hi))
                 for lo, hi in probes
             ]
         finally:
-            amounts._SPLITS.clear()
+            amounts._TEXT.splits.clear()
         assert fast == plain
 
 
