@@ -134,6 +134,10 @@ def test_the_collector_is_back_after_an_import_even_a_failing_one(admin_user):
     with pytest.raises(xl.WorkbookError):
         services.import_workbook(user=admin_user, data=b"", filename="zero.xlsx")
     assert gc.isenabled()
+    xl.to_simplified("項目")
+    with services._collector_paused():
+        assert xl.to_simplified.cache_info().currsize > 0
+    assert xl.to_simplified.cache_info().currsize == 0  # the names go with the import
     with services._collector_paused():
         with services._collector_paused():
             assert not gc.isenabled()

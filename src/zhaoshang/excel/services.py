@@ -334,8 +334,9 @@ _gc_was_enabled = False
 def _collector_paused():
     """Run without the cyclic garbage collector. A 10^5-row import holds millions of
     containers (cells, rows, plans) and makes no reference cycles; each full collection
-    walks all of them, which took half the time of a dry run. The collector is switched
-    back on when the last import running in the process ends."""
+    walks all of them, which took half the time of a dry run. When the last import
+    running in the process ends, the collector is switched back on and the names the
+    import simplified are forgotten (`lib.excel.to_simplified` remembers them)."""
     global _gc_pauses, _gc_was_enabled
     with _gc_lock:
         if _gc_pauses == 0:
@@ -347,8 +348,10 @@ def _collector_paused():
     finally:
         with _gc_lock:
             _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
+            if _gc_pauses == 0:
+                xl.to_simplified.cache_clear()
+                if _gc_was_enabled:
+                    gc.enable()
 
 
 def _shown(value: Any) -> str:

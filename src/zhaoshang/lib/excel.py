@@ -237,12 +237,12 @@ _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@functools.lru_cache(maxsize=1 << 17)
 def to_simplified(text: str) -> str:
     """Traditional characters made simplified (OpenCC t2s, a pure function). Remembered:
     an import simplifies each name three times (read, checked, keyed), and a name
     written in simplified characters comes out as it went in, so the second and third
-    time are the first one's answer."""
+    time are the first one's answer. `excel.services` empties the cache after imports."""
     return str(_T2S.convert(text))
 
 
