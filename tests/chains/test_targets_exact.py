@@ -191,6 +191,7 @@ WEIGHT_SETS = [
     {"fit": 100, "size": 0, "expansion": 0, "relationship": 0, "links": 0},
     {"fit": 0, "size": 0, "expansion": 0, "relationship": 0, "links": 5},
     {"fit": 10, "size": 50, "expansion": 5, "relationship": 30, "links": 40},
+    {"fit": 0, "size": 0, "expansion": 1, "relationship": 0, "links": 0},
 ]
 
 

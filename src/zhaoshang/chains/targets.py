@@ -224,10 +224,12 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
     The `FIRST_BATCH × limit` candidates with the highest first bounds are taken in the
     order of their second bounds and scored, `limit` at a time, until a bound falls below
     the `limit`-th best score so far (the threshold); then the same for the others whose
-    first bound reaches the threshold. No candidate left out can enter the top `limit`, so
-    the result is the one scoring every candidate gives (tests/chains/test_targets_exact.py):
-    a bound adds up its parts like the score, and IEEE rounding keeps the order of sums and
-    products.
+    first bound reaches the threshold. Ties go by name as in the ranking: a candidate whose
+    bound equals the threshold is kept only if its name comes before the `limit`-th one's
+    (when most candidates tie, say with only the links weighted, this spares nearly all).
+    No candidate left out can enter the top `limit`, so the result is the one scoring every
+    candidate gives (tests/chains/test_targets_exact.py): a bound adds up its parts like the
+    score, and IEEE rounding keeps the order of sums and products.
     """
     weights = normalise_weights(weights)
     today = today or timezone.localdate()
@@ -243,10 +245,21 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
     else:
         bounds = ranking.upper_bounds()
         order = sorted(ids, key=bounds.__getitem__, reverse=True)
-        scored = []
-        threshold = ranking.score_while_bounds_reach(order[:first], scored, limit)
-        rest = [eid for eid in order[first:] if bounds[eid] >= threshold]
-        ranking.score_while_bounds_reach(rest, scored, limit)
+        # candidates tied at the edge of the first batch go in by name, as in the ranking
+        edge = bounds[order[first - 1]]
+        tied = [eid for eid in ids if bounds[eid] == edge]
+        if len(tied) > 1:
+            names = ranking.names(tied)
+            order.sort(key=lambda eid: (-bounds[eid], names.get(eid, ""), eid))
+        scored: list[tuple] = []
+        ranking.score_in_bound_order(order[:first], scored, limit)
+        nth = _nth_key(scored, limit)
+        rest = [eid for eid in order[first:] if -bounds[eid] <= nth[0]]
+        tied = [eid for eid in rest if -bounds[eid] == nth[0]]
+        if tied:
+            names = ranking.names(tied)
+            rest = [eid for eid in rest if -bounds[eid] < nth[0] or (names[eid], eid) < nth[1:]]
+        ranking.score_in_bound_order(rest, scored, limit)
     scored.sort()
     top = scored[:limit] if limit else scored
     evidence = dict(
@@ -255,6 +268,13 @@ def ranked_with_count(node: Node, *, weights: dict[str, int], limit: int | None 
         )
     )
     return [ranking.explain(row, evidence) for row in top], len(scored)
+
+
+def _nth_key(scored: list[tuple], limit: int) -> tuple | None:
+    """The sort key (-score, name, id) of the `limit`-th best of `scored`, None when fewer."""
+    if len(scored) < limit:
+        return None
+    return heapq.nsmallest(limit, [row[:3] for row in scored])[-1]
 
 
 def _score(weights: dict[str, int], total: int, fit: float, size: float, expansion: float,
@@ -463,26 +483,37 @@ class _Ranking:
             )  # fmt: skip
         return bounds
 
-    def score_while_bounds_reach(self, batch: list[int], scored: list[tuple], limit: int) -> float:
-        """Score the candidates of `batch` in the order of their bounds without dates, `limit`
-        at a time, onto `scored`, until a bound falls below the `limit`-th best score; that
-        score (the threshold) is returned."""
-
-        def nth_best() -> float:
-            if len(scored) < limit:
-                return -math.inf
-            return -heapq.nsmallest(limit, [row[0] for row in scored])[-1]
-
+    def score_in_bound_order(self, batch: list[int], scored: list[tuple], limit: int) -> None:
+        """Score the candidates of `batch` onto `scored`, `limit` at a time, in the order of
+        (-bound without dates, name, id), while that key is below the one of the `limit`-th
+        best so far: a candidate whose key is not cannot enter the top `limit`."""
         bounds = self.bounds_without_dates(batch)
-        batch = sorted(batch, key=bounds.__getitem__, reverse=True)
-        threshold = nth_best()
+        info = self.info
+
+        def key(eid: int) -> tuple:
+            return (-bounds[eid], info[eid][1], eid)
+
+        batch = sorted(batch, key=key)
+        nth = _nth_key(scored, limit)
         for start in range(0, len(batch), limit):
-            chunk = [eid for eid in batch[start : start + limit] if bounds[eid] >= threshold]
+            chunk = [eid for eid in batch[start : start + limit] if nth is None or key(eid) < nth]
             scored += self.score(chunk)
-            threshold = nth_best()
+            nth = _nth_key(scored, limit)
             if len(chunk) < limit:
                 break
-        return threshold
+
+    def names(self, ids: list[int]) -> dict[int, str]:
+        """Enterprise id -> name, for ties settled by name before the facts are read."""
+        from zhaoshang.enterprises.models import Enterprise
+
+        out = {eid: self.info[eid][1] for eid in ids if eid in self.info}
+        for chunk in chunked(eid for eid in ids if eid not in out):
+            out.update(
+                fetch_rows(
+                    Enterprise.objects.filter(pk__in=chunk).order_by().values_list("pk", "name")
+                )
+            )
+        return out
 
     def score(self, batch: list[int]) -> list[tuple]:
         """(-score, name, id, facts) of each candidate of `batch`."""
