@@ -148,3 +148,36 @@ def test_the_collector_is_back_after_an_import_even_a_failing_one(admin_user):
 def test_date_labels_are_the_date_keys():
     assert {label: key for key, label in bulk._DATE_LABELS.items()} == bulk.DATE_KEYS
     assert all(re.fullmatch(r"(planned|actual)_[a-z_]+", k) for k in bulk.DATE_KEYS)
+
+
+@pytest.mark.django_db
+def test_rows_checked_in_batches_give_the_same_result(admin_user, monkeypatch):
+    import io
+
+    from tests.factories import ProjectFactory
+    from zhaoshang.lib import xlsxwrite as xw
+
+    stored = [ProjectFactory(name=f"已有项目{i}", total_investment_wan=Decimal(100 * i + 100))
+              for i in range(7)]  # fmt: skip
+    rows = [["项目编号", "项目名称", "所在镇区", "总投资（万元）", "项目阶段", "计划开工"]]
+    for i, p in enumerate(stored):  # some the same, some changed, one moved on a stage
+        amount = 100 * i + 100 + (50 if i % 2 else 0)
+        rows.append([p.code, p.name, "锦丰镇", amount, "开工" if i == 3 else "签约", "2030年5月"])
+    rows += [["", f"新项目{i}", "锦丰镇", 300 + i, "签约", ""] for i in range(5)]
+    rows.append(["", "已有项目2", "锦丰镇", 1, "签约", ""])  # the same project twice: an error
+    out = io.BytesIO()
+    with xw.Workbook(out) as book:
+        sheet = book.add_sheet("台账")
+        for row in rows:
+            sheet.row(row)
+
+    def check():
+        result = services.import_workbook(user=admin_user, data=out.getvalue(), filename="b.xlsx")
+        report = result.report(limit=1000)
+        report.pop("timings")
+        return result.as_json(), report
+
+    whole = check()
+    monkeypatch.setattr(bulk, "CHECK_BATCH", 2)
+    assert check() == whole
+    assert whole[1]["counts"]["updated"] > 0 and whole[1]["counts"]["created"] > 0

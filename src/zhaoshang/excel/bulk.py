@@ -66,6 +66,7 @@ from zhaoshang.projects.services import (
 from zhaoshang.regions.models import Level, Region, RegionAlias
 
 CHUNK = 900  # parameters per IN (...) query, below every backend's limit
+CHECK_BATCH = 25_000  # rows checked against the stored projects they match at a time
 PLAIN_FIELDS = ("description", "category", "address", "phase_label", "capacity", "status_reason")
 LOOKUP_KEYS = {"name", "code", "national_code", "unit", "location", "industry", "chain",
                "investors", "parent", "stage", "status", "nature", "is_foreign", "is_synthetic",
@@ -494,19 +495,23 @@ class _Planner:
         total = len(rows)
         investors = any("investors" in r.data for r in rows)
         rows.clear()  # `matched` holds them now, and lets each go once it is checked
-        pks = {m[1] for m in matched if m is not None and m[1] is not None}
-        self.stored, self.stored_dates, self.stored_investors = self.projects.details(pks)
         if investors:
             self.ref.enterprise("")  # loads the registry once
         outcomes = []
         self.new_codes = {str(m[0].data["code"]).strip() for m in matched
                           if m is not None and m[1] is None and m[0].data.get("code")}  # fmt: skip
-        for i in range(total):
-            row, pk, unit, errors = matched[i]  # type: ignore[misc]
-            matched[i] = None
-            outcomes.append(self._row(row, pk, unit, errors))
-            if progress and (i + 1) % 2000 == 0:
-                progress(i + 1, total)
+        for start in range(0, total, CHECK_BATCH):
+            end = min(total, start + CHECK_BATCH)
+            # the stored projects these rows match, a batch at a time: 10^5 of them as
+            # dicts of every column would hold 300 MB at once
+            pks = {m[1] for m in matched[start:end] if m is not None and m[1] is not None}
+            self.stored, self.stored_dates, self.stored_investors = self.projects.details(pks)
+            for i in range(start, end):
+                row, pk, unit, errors = matched[i]  # type: ignore[misc]
+                matched[i] = None
+                outcomes.append(self._row(row, pk, unit, errors))
+                if progress and (i + 1) % 2000 == 0:
+                    progress(i + 1, total)
         if progress:
             progress(total, total)
         # what only the check needs; the plan keeps the planner for the history it writes
