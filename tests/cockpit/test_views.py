@@ -148,7 +148,7 @@ def test_cockpit_monthly_series_puts_events_in_their_month(leader, ledger):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
 def test_statistics_let_the_event_join_read_the_covering_index(leader, ledger):
     from zhaoshang.cockpit import queries
-    from zhaoshang.core.server import refresh_statistics
+    from zhaoshang.core.bulk import refresh_statistics
 
     for i in range(40):  # enough rows for the statistics to tell the indexes apart
         _dated(

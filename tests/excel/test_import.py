@@ -222,3 +222,21 @@ def test_export_list_layout_imports_unchanged(admin_user):
     ProjectFactory(name="甲", total_investment_wan=Decimal("12345.678"), unit_id="320582103")
     result = ledger_round_trip(admin_user, "list")
     assert (result.errors, result.counts) == ([], {"created": 0, "updated": 0, "unchanged": 1})
+
+
+def test_a_large_import_refreshes_the_planner_statistics(monkeypatch, bureau_editor):
+    """After 10^3 rows or more the planner must not keep the sizes it saw before."""
+    from zhaoshang.excel import services
+
+    calls = []
+    monkeypatch.setattr(services, "refresh_statistics", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(services, "STATISTICS_AFTER_ROWS", 2)
+    rows = "项目名称,建设地点,总投资（万元）\n甲项目,锦丰镇,100\n乙项目,乐余镇,200\n"
+    result = services.import_workbook(
+        user=bureau_editor, data=rows.encode(), filename="a.csv", commit=True
+    )
+    assert result.committed and calls == [{"after_bulk_load": True}]
+    monkeypatch.setattr(services, "STATISTICS_AFTER_ROWS", 3)
+    rows = "项目名称,建设地点,总投资（万元）\n丙项目,锦丰镇,100\n丁项目,乐余镇,200\n"
+    services.import_workbook(user=bureau_editor, data=rows.encode(), filename="b.csv", commit=True)
+    assert len(calls) == 1

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # Fields whose prepared value is the Python value itself when it has the plain type below.
 PASS_THROUGH = {
@@ -80,3 +80,25 @@ class BulkInserter:
             with self.connection.cursor() as cursor:
                 cursor.executemany(self.sql, prepared)
         return len(prepared)
+
+
+# Rows SQLite samples per index when gathering statistics: enough for the planner to
+# choose between a table's indexes, and quick (about 10 ms for 10^5 projects).
+SAMPLE_ROWS = 1000
+
+
+def refresh_statistics(*, after_bulk_load: bool = False) -> None:
+    """Give the query planner current table statistics.
+
+    Without them SQLite reads a project's wide row for every stage date the cockpit joins,
+    where a covering index holds all it needs (3x slower at 10^5 projects). On SQLite this
+    samples each index (`PRAGMA analysis_limit`); PostgreSQL's autovacuum keeps its own
+    statistics, so there it runs only after a bulk load, which autovacuum sees late.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA analysis_limit = {SAMPLE_ROWS}")
+            cursor.execute("ANALYZE")
+    elif after_bulk_load:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

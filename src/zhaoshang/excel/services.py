@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhaoshang.core.bulk import refresh_statistics
 from zhaoshang.core.errors import NotAllowed
 from zhaoshang.excel import bulk
 from zhaoshang.excel.models import HeaderMapping
@@ -37,6 +38,7 @@ from zhaoshang.projects.models import Nature, Stage, Status
 
 MAX_BYTES = 64 * 1024 * 1024
 REPORT_LIMIT = 500  # rows of each kind kept in a stored report (the full list is in the CLI)
+STATISTICS_AFTER_ROWS = 1000  # an import this large refreshes the query planner's statistics
 
 FIELD_LABELS = {
     "serial": gettext_lazy("serial number"),
@@ -492,6 +494,8 @@ def import_workbook(
         elif not commit and not errors:
             _PLANS.clear()  # one waiting plan at a time: plans of 10^5 rows are large
             _PLANS[key] = (_ledger_marker(), ledger, plan, errors, dict(timings))
+    if committed and plan.counts["created"] + plan.counts["updated"] >= STATISTICS_AFTER_ROWS:
+        refresh_statistics(after_bulk_load=True)  # the planner would still see the old sizes
     timings["total"] = time.perf_counter() - started
     return ImportResult(filename, committed, plan, ledger, errors, timings)
 

@@ -7,7 +7,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from zhaoshang.core.server import migrate, refresh_statistics, serve
+from zhaoshang.core.bulk import refresh_statistics
+from zhaoshang.core.server import migrate, serve
 
 
 def app_demo_hooks(name: str):

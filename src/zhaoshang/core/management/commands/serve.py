@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from zhaoshang.core.server import migrate, refresh_statistics, serve
+from zhaoshang.core.bulk import refresh_statistics
+from zhaoshang.core.server import migrate, serve
 
 
 class Command(BaseCommand):
