@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.access import role_of
-from zhaoshang.core.errors import NotAllowed
-from zhaoshang.core.models import Role
+from zhaoshang.core.access import check, office_refusal, role_of, writer_refusal
 
 
 def can_view(user) -> bool:
@@ -21,32 +19,18 @@ def can_view(user) -> bool:
 
 
 def taxonomy_refusal(user) -> str | None:
-    role = role_of(user)
-    if role is None:
-        return _("You are not signed in or your account has no role.")
-    if role == Role.LEADER:
-        return _("Leaders have read-only access.")
-    if role == Role.TOWN_EDITOR:
-        return _("Only the city administrator and bureau editors change the chain maps.")
-    return None
+    return office_refusal(
+        user, _("Only the city administrator and bureau editors change the chain maps.")
+    )
 
 
 def placement_refusal(user) -> str | None:
-    role = role_of(user)
-    if role is None:
-        return _("You are not signed in or your account has no role.")
-    if role == Role.LEADER:
-        return _("Leaders have read-only access.")
-    return None
+    return writer_refusal(user)
 
 
 def check_can_edit_taxonomy(user) -> None:
-    reason = taxonomy_refusal(user)
-    if reason:
-        raise NotAllowed(reason)
+    check(taxonomy_refusal(user))
 
 
 def check_can_place(user) -> None:
-    reason = placement_refusal(user)
-    if reason:
-        raise NotAllowed(reason)
+    check(placement_refusal(user))

@@ -13,68 +13,41 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from zhaoshang.clusters.models import Cluster, Indicator, IndicatorDefinition
-from zhaoshang.core.access import role_of, unit_codes_of
-from zhaoshang.core.errors import NotAllowed
-from zhaoshang.core.models import Role
+from zhaoshang.core.access import check, office_refusal, unit_refusal, visible_to
 
 
 def clusters_visible_to(user):
-    if role_of(user) is None:
-        return Cluster.objects.none()
-    return Cluster.objects.all()
+    return visible_to(user, Cluster.objects.all())
 
 
 def indicators_visible_to(user):
-    if role_of(user) is None:
-        return Indicator.objects.none()
-    return Indicator.objects.all()
+    return visible_to(user, Indicator.objects.all())
 
 
 def definitions_visible_to(user):
-    if role_of(user) is None:
-        return IndicatorDefinition.objects.none()
-    return IndicatorDefinition.objects.all()
+    return visible_to(user, IndicatorDefinition.objects.all())
 
 
 def figure_refusal(user, region_code: str | None) -> str | None:
     """None if `user` may record a figure of the unit `region_code`; otherwise why not."""
-    role = role_of(user)
-    if role is None:
-        return _("You are not signed in or your account has no role.")
-    if role in (Role.CITY_ADMIN, Role.BUREAU_EDITOR):
-        return None
-    if role == Role.LEADER:
-        return _("Leaders have read-only access.")
-    units = unit_codes_of(user)
-    if not units:
-        return _("Your account is not attached to a township unit; ask the city administrator.")
-    if region_code not in units:
-        return _("Town editors may only record the figures of their own unit.")
-    return None
+    return unit_refusal(
+        user, region_code, _("Town editors may only record the figures of their own unit.")
+    )
 
 
 def check_can_record(user, region_code: str | None) -> None:
-    reason = figure_refusal(user, region_code)
-    if reason:
-        raise NotAllowed(reason)
+    check(figure_refusal(user, region_code))
 
 
 def definer_refusal(user) -> str | None:
     """None if `user` may define indicators and clusters (city-wide settings)."""
-    role = role_of(user)
-    if role is None:
-        return _("You are not signed in or your account has no role.")
-    if role in (Role.CITY_ADMIN, Role.BUREAU_EDITOR):
-        return None
-    if role == Role.LEADER:
-        return _("Leaders have read-only access.")
-    return _("Only the city administrator and bureau editors define indicators and clusters.")
+    return office_refusal(
+        user, _("Only the city administrator and bureau editors define indicators and clusters.")
+    )
 
 
 def check_can_define(user) -> None:
-    reason = definer_refusal(user)
-    if reason:
-        raise NotAllowed(reason)
+    check(definer_refusal(user))
 
 
 def can_edit_cluster(user, cluster: Cluster) -> bool:

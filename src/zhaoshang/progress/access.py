@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.access import role_of, unit_codes_of
+from zhaoshang.core.access import check, role_of, signed_in_refusal, unit_codes_of
+from zhaoshang.core.access import office_refusal as city_side_refusal
 from zhaoshang.core.errors import NotAllowed
 from zhaoshang.core.models import Role
 from zhaoshang.projects.access import edit_refusal
@@ -23,8 +24,7 @@ def can_view(user) -> bool:
 
 
 def check_can_view(user) -> None:
-    if not can_view(user):
-        raise NotAllowed(_("You are not signed in or your account has no role."))
+    check(signed_in_refusal(user))
 
 
 def project_refusal(user, project) -> str | None:
@@ -33,30 +33,22 @@ def project_refusal(user, project) -> str | None:
 
 
 def check_project(user, project) -> None:
-    reason = project_refusal(user, project)
-    if reason:
-        raise NotAllowed(reason)
+    check(project_refusal(user, project))
 
 
 def office_refusal(user) -> str | None:
     """None for the 发改委's side (city administrator, bureau editor); otherwise why not."""
-    role = role_of(user)
-    if role is None:
-        return _("You are not signed in or your account has no role.")
-    if role in (Role.CITY_ADMIN, Role.BUREAU_EDITOR):
-        return None
-    if role == Role.LEADER:
-        return _("Leaders have read-only access.")
-    return _(
-        "Only the city administrator and bureau editors may approve plans, change approved "
-        "plans and manage lists and batch events."
+    return city_side_refusal(
+        user,
+        _(
+            "Only the city administrator and bureau editors may approve plans, change approved "
+            "plans and manage lists and batch events."
+        ),
     )
 
 
 def check_office(user) -> None:
-    reason = office_refusal(user)
-    if reason:
-        raise NotAllowed(reason)
+    check(office_refusal(user))
 
 
 def check_admin(user) -> None:

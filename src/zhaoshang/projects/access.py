@@ -10,33 +10,19 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.access import role_of, unit_codes_of
-from zhaoshang.core.errors import NotAllowed
-from zhaoshang.core.models import Role
+from zhaoshang.core.access import check, unit_refusal, visible_to
 from zhaoshang.projects.models import Project
 
 
 def projects_visible_to(user):
-    if role_of(user) is None:
-        return Project.objects.none()
-    return Project.objects.all()
+    return visible_to(user, Project.objects.all())
 
 
 def edit_refusal(user, unit_code: str | None) -> str | None:
     """None if `user` may edit a project in `unit_code`; otherwise the reason."""
-    role = role_of(user)
-    if role is None:
-        return _("You are not signed in or your account has no role.")
-    if role in (Role.CITY_ADMIN, Role.BUREAU_EDITOR):
-        return None
-    if role == Role.LEADER:
-        return _("Leaders have read-only access.")
-    units = unit_codes_of(user)
-    if not units:
-        return _("Your account is not attached to a township unit; ask the city administrator.")
-    if unit_code not in units:
-        return _("Town editors may only edit projects of their own unit.")
-    return None
+    return unit_refusal(
+        user, unit_code, _("Town editors may only edit projects of their own unit.")
+    )
 
 
 def can_edit_project(user, project: Project) -> bool:
@@ -44,15 +30,11 @@ def can_edit_project(user, project: Project) -> bool:
 
 
 def check_can_edit(user, project: Project) -> None:
-    reason = edit_refusal(user, project.unit_id)
-    if reason:
-        raise NotAllowed(reason)
+    check(edit_refusal(user, project.unit_id))
 
 
 def check_can_create(user, unit_code: str | None) -> None:
-    reason = edit_refusal(user, unit_code)
-    if reason:
-        raise NotAllowed(reason)
+    check(edit_refusal(user, unit_code))
 
 
 def get_project_for_view(user, code: str) -> Project:
