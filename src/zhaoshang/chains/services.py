@@ -211,55 +211,20 @@ def place_enterprises(
     started = timezone.now()
     classifier = build_classifier()
     inputs = enterprise_inputs()
-    manual = set(
-        Placement.objects.filter(origin=Origin.MANUAL).values_list("enterprise_id", "node_id")
-    )
     qs = Enterprise.objects.order_by("pk")
-    if enterprise_ids is not None:
-        qs = qs.filter(pk__in=list(enterprise_ids))
-    total = qs.count()
-    inserter = BulkInserter(
-        Placement, ["enterprise_id", "node_id", "confidence", "evidence", "origin", "created_at"]
+    ids = None if enterprise_ids is None else list(enterprise_ids)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return _place(
+        Placement,
+        "enterprise_id",
+        qs,
+        ("pk", "name", "business_scope", "industry_id"),
+        lambda row: classify_enterprise(classifier, row, inputs),
+        started=started,
+        progress=progress,
+        owner_ids=ids,
     )
-    done = placed = 0
-    now = timezone.now()
-    with transaction.atomic():
-        old = Placement.objects.filter(origin=Origin.AUTO)
-        if enterprise_ids is not None:
-            old = old.filter(enterprise_id__in=list(enterprise_ids))
-        old.delete()
-        last = 0
-        while True:
-            rows = list(
-                qs.filter(pk__gt=last).values_list("pk", "name", "business_scope", "industry_id")[
-                    :BATCH
-                ]
-            )
-            if not rows:
-                break
-            last = rows[-1][0]
-            batch = []
-            for row in rows:
-                for match in classify_enterprise(classifier, row, inputs):
-                    node_id = int(match.node)
-                    if (row[0], node_id) in manual:
-                        continue
-                    batch.append(
-                        {
-                            "enterprise_id": row[0],
-                            "node_id": node_id,
-                            "confidence": Decimal(str(match.confidence)),
-                            "evidence": match.evidence(),
-                            "origin": Origin.AUTO,
-                            "created_at": now,
-                        }
-                    )
-            placed += inserter.insert(batch)
-            done += len(rows)
-            if progress:
-                progress(done, total)
-    seconds = (timezone.now() - started).total_seconds()
-    return PlaceResult(done, placed, len(manual), seconds)
 
 
 def place_projects(*, progress: Callable[[int, int], None] | None = None) -> PlaceResult:
@@ -268,42 +233,57 @@ def place_projects(*, progress: Callable[[int, int], None] | None = None) -> Pla
 
     started = timezone.now()
     classifier = build_classifier()
-    manual = set(
-        ProjectPlacement.objects.filter(origin=Origin.MANUAL).values_list("project_id", "node_id")
+
+    def matches(row):
+        _pk, name, description, capacity, industry = row
+        return classifier.classify(
+            products="；".join(t for t in (name, description, capacity) if t),
+            industry_codes=[industry] if industry else [],
+        )
+
+    return _place(
+        ProjectPlacement,
+        "project_id",
+        Project.objects.order_by("pk"),
+        ("pk", "name", "description", "capacity", "industry_id"),
+        matches,
+        started=started,
+        progress=progress,
     )
-    qs = Project.objects.order_by("pk")
+
+
+def _place(model, key: str, qs, columns, matches_of, *, started, progress, owner_ids=None):
+    """Replace the automatic `model` placements of the objects in `qs` with what
+    `matches_of(row)` finds for each row of `columns` (the pk first), read in batches; a
+    person's decisions (origin manual) are kept and never placed over."""
+    manual = set(model.objects.filter(origin=Origin.MANUAL).values_list(key, "node_id"))
     total = qs.count()
     inserter = BulkInserter(
-        ProjectPlacement,
-        ["project_id", "node_id", "confidence", "evidence", "origin", "created_at"],
+        model, [key, "node_id", "confidence", "evidence", "origin", "created_at"]
     )
     done = placed = 0
     now = timezone.now()
     with transaction.atomic():
-        ProjectPlacement.objects.filter(origin=Origin.AUTO).delete()
+        old = model.objects.filter(origin=Origin.AUTO)
+        if owner_ids is not None:
+            old = old.filter(**{f"{key}__in": owner_ids})
+        old.delete()
         last = 0
         while True:
-            rows = list(
-                qs.filter(pk__gt=last).values_list(
-                    "pk", "name", "description", "capacity", "industry_id"
-                )[:BATCH]
-            )
+            rows = list(qs.filter(pk__gt=last).values_list(*columns)[:BATCH])
             if not rows:
                 break
             last = rows[-1][0]
             batch = []
-            for pk, name, description, capacity, industry in rows:
-                matches = classifier.classify(
-                    products="；".join(t for t in (name, description, capacity) if t),
-                    industry_codes=[industry] if industry else [],
-                )
-                for match in matches:
-                    if (pk, int(match.node)) in manual:
+            for row in rows:
+                for match in matches_of(row):
+                    node_id = int(match.node)
+                    if (row[0], node_id) in manual:
                         continue
                     batch.append(
                         {
-                            "project_id": pk,
-                            "node_id": int(match.node),
+                            key: row[0],
+                            "node_id": node_id,
                             "confidence": Decimal(str(match.confidence)),
                             "evidence": match.evidence(),
                             "origin": Origin.AUTO,
