@@ -52,25 +52,15 @@ from zhaoshang.projects.models import (
     stage_index,
 )
 from zhaoshang.projects.services import (
+    AMOUNT_FIELDS,
+    FOREIGN_AMOUNTS,
+    NEEDS_REASON,
     PartialDate,
     change_stage,
     check_stage_dates,
     next_project_code,
 )
 from zhaoshang.regions.models import Region
-
-AMOUNTS = (
-    "total_investment",
-    "signed_amount",
-    "registered_capital",
-    "foreign_investment",
-    "expected_revenue",
-    "expected_tax",
-    "expected_output",
-)
-FOREIGN_AMOUNTS = {"registered_capital", "foreign_investment"}
-NEEDS_REASON = {Status.DELAYED, Status.PAUSED, Status.DROPPED}
-
 
 # --------------------------------------------------------------------------- filters
 
@@ -95,13 +85,13 @@ class ProjectAdminForm(TrackedAdminForm):
                 f"{name}_text": forms.TextInput(
                     attrs={"size": 16, "placeholder": _("e.g. 超100亿元")}
                 )
-                for name in AMOUNTS
+                for name in AMOUNT_FIELDS
             },
         }
 
     def clean(self):
         data = super().clean()
-        for name in AMOUNTS:
+        for name in AMOUNT_FIELDS:
             text_key, wan_key = f"{name}_text", f"{name}_wan"
             text = (data.get(text_key) or "").strip()
             if not text or text_key not in self.changed_data:

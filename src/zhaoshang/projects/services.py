@@ -47,6 +47,7 @@ AMOUNT_FIELDS = (
     "expected_output",
 )
 FOREIGN_AMOUNTS = {"registered_capital", "foreign_investment"}
+NEEDS_REASON = {Status.DELAYED, Status.PAUSED, Status.DROPPED}  # a status that must say why
 AMOUNT_TEXT_MAX = 200
 TEXT_FIELDS = {
     "name": 300,
@@ -341,7 +342,7 @@ def _apply(
                 target[stage] = parse_date(data[key])
             except ValueError as exc:
                 fail(key, exc)
-    if "status" in data and data["status"] in (Status.DROPPED, Status.PAUSED, Status.DELAYED):
+    if "status" in data and data["status"] in NEEDS_REASON:
         if not project.status_reason.strip():
             errors["status_reason"] = _("a %(status)s project needs a reason") % {
                 "status": Status(data["status"]).label
