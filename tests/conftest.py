@@ -4,6 +4,18 @@ from django.contrib.auth import get_user_model
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's default language. A request leaves the language it
+    chose active in the thread (Django's LocaleMiddleware), so without this a test that
+    reads messages outside a request would depend on what ran before it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", role="city_admin")
