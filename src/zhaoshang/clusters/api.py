@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -24,6 +23,7 @@ from zhaoshang.clusters.access import (
 from zhaoshang.clusters.models import Cluster, Indicator
 from zhaoshang.clusters.projection import DEFAULT_WINDOW
 from zhaoshang.clusters.queries import indicator_data, pipeline, status_json, target_statuses
+from zhaoshang.core.history import history_of
 from zhaoshang.core.models import ChangeLog
 
 router = Router(tags=["clusters and indicators"])
@@ -316,12 +316,7 @@ def cluster_pipeline(request, cluster_id: int, year: int | None = None):
 
 
 def _history(model, ids) -> list[ChangeLog]:
-    return list(
-        ChangeLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id__in=[str(i) for i in ids],
-        ).select_related("user")
-    )
+    return list(history_of(model, ids))
 
 
 @router.get("/clusters/{cluster_id}/history", response={200: list[HistoryEntry], **READ_ERRORS})

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,8 +34,8 @@ from zhaoshang.clusters.queries import (
 from zhaoshang.clusters.services import ImportRefused
 from zhaoshang.core.access import role_of
 from zhaoshang.core.errors import InputError, NotAllowed
-from zhaoshang.core.history import describe
-from zhaoshang.core.models import ChangeLog, Role
+from zhaoshang.core.history import describe, history_for, history_of
+from zhaoshang.core.models import Role
 
 PIPELINE_PAGE = 50
 YI = Decimal(10000)
@@ -114,12 +113,9 @@ def cluster_list(request):
 
 
 def _history(cluster: Cluster) -> list:
-    types = ContentType.objects.get_for_models(Cluster, Indicator)
-    ids = [str(i) for i in cluster.indicators.values_list("pk", flat=True)]
-    logs = ChangeLog.objects.filter(
-        content_type=types[Cluster], object_id=str(cluster.pk)
-    ) | ChangeLog.objects.filter(content_type=types[Indicator], object_id__in=ids)
-    return [(log, describe(log)) for log in logs.select_related("user", "content_type")[:200]]
+    ids = cluster.indicators.values_list("pk", flat=True)
+    logs = history_for(cluster) | history_of(Indicator, ids)
+    return [(log, describe(log)) for log in logs[:200]]
 
 
 @login_required
@@ -270,12 +266,7 @@ def indicator_detail(request, code: str):
             for (label, kind), items in groups.items()
         ]
         ids = [str(r.pk) for r in rows]
-        history = [
-            (log, describe(log))
-            for log in ChangeLog.objects.filter(
-                content_type=ContentType.objects.get_for_model(Indicator), object_id__in=ids
-            ).select_related("user", "content_type")[:200]
-        ]
+        history = [(log, describe(log)) for log in history_of(Indicator, ids)[:200]]
     periods = sorted({p for s in chart_series for p, _v in s["points"]})
     return render(
         request,

@@ -110,8 +110,14 @@ def save_tracked(
 
 
 def history_for(obj: models.Model):
+    return history_of(type(obj), [obj.pk])
+
+
+def history_of(model: type[models.Model], keys) -> models.QuerySet:
+    """The recorded changes of the `model` objects with these primary keys."""
     return ChangeLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=[str(key) for key in keys],
     ).select_related("user", "content_type")
 
 

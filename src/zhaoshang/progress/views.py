@@ -14,7 +14,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -26,8 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
-from zhaoshang.core.history import describe
-from zhaoshang.core.models import ChangeLog
+from zhaoshang.core.history import describe, history_for, history_of
 from zhaoshang.progress import access, queries, rates, rules, services
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress.models import (
@@ -370,12 +368,7 @@ def plan_edit(request, code: str, year: int):
         }
     history = []
     if plan is not None:
-        history = [
-            (h, describe(h))
-            for h in ChangeLog.objects.filter(
-                content_type=ContentType.objects.get_for_model(AnnualPlan), object_id=str(plan.pk)
-            ).select_related("user", "content_type")[:100]
-        ]
+        history = [(h, describe(h)) for h in history_for(plan)[:100]]
     return render(
         request,
         "progress/plan.html",
@@ -430,13 +423,7 @@ def project_progress(request, code: str):
         year = latest.year if latest else max(plans_by_year, default=timezone.localdate().year)
     months = queries.project_months(project, year)
     report_ids = [str(m["report"].pk) for m in months if m["report"] is not None]
-    history = [
-        (h, describe(h))
-        for h in ChangeLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(MonthlyProgress),
-            object_id__in=report_ids,
-        ).select_related("user", "content_type")[:200]
-    ]
+    history = [(h, describe(h)) for h in history_of(MonthlyProgress, report_ids)[:200]]
     lights = rules.project_history(project, year)
     problems = project.problems.select_related("department").order_by("-raised_on", "-id")
     return render(
@@ -661,12 +648,7 @@ def problem_detail(request, pk: int):
             errors = {k: " ".join(v) for k, v in exc.fields.items()}
             status = 422
         problem.refresh_from_db()
-    history = [
-        (h, describe(h))
-        for h in ChangeLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Problem), object_id=str(problem.pk)
-        ).select_related("user", "content_type")[:100]
-    ]
+    history = [(h, describe(h)) for h in history_for(problem)[:100]]
     return render(
         request,
         "progress/problem.html",
