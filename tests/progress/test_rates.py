@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tests.factories import BAOSHUI, JINFENG, ProjectFactory
 from tests.progress.factories import PlanFactory, ReportFactory
@@ -91,7 +92,8 @@ def test_four_rates_by_unit_chain_and_list(city):
         (JINFENG, "锦丰镇", (Decimal("0.5"), Decimal("0.3"), Decimal("0.16"), Decimal("0.5"))),
         (BAOSHUI, "保税区", (None, Decimal(0), Decimal(0), Decimal(0))),
     ]
-    by_chain, _total = rates.compute(JUNE, "chain", today=TODAY)
+    with translation.override("en"):  # the label of the projects on no chain, in English
+        by_chain, _total = rates.compute(JUNE, "chain", today=TODAY)
     assert [(r.label, r.projects) for r in by_chain] == [("新能源", 1), ("(no chain)", 2)]
     by_list, _total = rates.compute(JUNE, "list", today=TODAY)
     assert [(r.label, r.projects, r.completion_rate) for r in by_list] == [
