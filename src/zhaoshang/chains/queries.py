@@ -235,7 +235,21 @@ def cadences(
             stated[eid] = (months, title or "")
     out: dict[int, Cadence] = {}
     for eid in ids:
-        if not detail:
+        ordered: list[dict] = []
+        if detail:
+            seen: dict[int, dict] = {}
+            for member in fams[eid]:
+                for pid, code, name, _total, unit, _stage in projects.get(member, ()):
+                    if not is_local_unit(unit):
+                        continue
+                    on, precision = dates.get(pid, (None, ""))
+                    seen[pid] = {"code": code, "name": name, "date": on, "precision": precision}
+            ordered = sorted(
+                seen.values(),
+                key=lambda p: (p["date"] is None, p["date"] or datetime.date.max, p["code"]),
+            )
+            dated = [p["date"] for p in ordered if p["date"] is not None]
+        else:
             pids = {
                 row[0]
                 for member in fams[eid]
@@ -243,27 +257,6 @@ def cadences(
                 if is_local_unit(row[4]) and row[0] in dates
             }
             dated = sorted(dates[pid][0] for pid in pids)
-            cadence = Cadence(dated=len(dated))
-            if len(dated) >= 2:
-                cadence.computed_months = (
-                    months_between(dated[0], dated[-1]) / (len(dated) - 1)
-                ).quantize(Decimal("0.1"))
-            if eid in stated:
-                cadence.stated_months, cadence.stated_source = stated[eid]
-            out[eid] = cadence
-            continue
-        seen: dict[int, dict] = {}
-        for member in fams[eid]:
-            for pid, code, name, _total, unit, _stage in projects.get(member, ()):
-                if not is_local_unit(unit):
-                    continue
-                on, precision = dates.get(pid, (None, ""))
-                seen[pid] = {"code": code, "name": name, "date": on, "precision": precision}
-        ordered = sorted(
-            seen.values(),
-            key=lambda p: (p["date"] is None, p["date"] or datetime.date.max, p["code"]),
-        )
-        dated = [p["date"] for p in ordered if p["date"] is not None]
         cadence = Cadence(projects=ordered, dated=len(dated))
         if len(dated) >= 2:
             cadence.computed_months = (
