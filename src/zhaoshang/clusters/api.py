@@ -349,21 +349,22 @@ def update_cluster(request, cluster_id: int, payload: ClusterIn):
     return _cluster_data(cluster, details.get(cluster.pk, []))
 
 
+def _definition_out(d) -> dict:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "name_en": d.name_en,
+        "unit": d.unit_of_measure,
+        "value_type": d.value_type,
+        "derived": d.is_derived,
+        "formula": d.formula,
+    }
+
+
 @router.get("/indicators", response={200: list[DefinitionOut], 401: Detail})
 def list_indicators(request):
     """Every defined indicator; derived ones with their formula."""
-    return [
-        {
-            "code": d.code,
-            "name": d.name,
-            "name_en": d.name_en,
-            "unit": d.unit_of_measure,
-            "value_type": d.value_type,
-            "derived": d.is_derived,
-            "formula": d.formula,
-        }
-        for d in definitions_visible_to(request.auth)
-    ]
+    return [_definition_out(d) for d in definitions_visible_to(request.auth)]
 
 
 def _definition(request, code: str):
@@ -427,15 +428,4 @@ def define_indicator(request, payload: DefinitionIn):
     data = payload.model_dump(exclude_unset=True)
     reason = data.pop("reason", "")
     d = services.define_indicator(user=request.auth, data=data, reason=reason)
-    return Status(
-        201,
-        {
-            "code": d.code,
-            "name": d.name,
-            "name_en": d.name_en,
-            "unit": d.unit_of_measure,
-            "value_type": d.value_type,
-            "derived": d.is_derived,
-            "formula": d.formula,
-        },
-    )
+    return Status(201, _definition_out(d))
