@@ -112,9 +112,9 @@ class Score:
         return "\n".join(rows)
 
 
-def expected_value(item: dict, published: datetime.date | None) -> Decimal:
+def expected_value(item: dict) -> Decimal:
     if "currency" in item:
-        return convert_to_cny_wan(Decimal(item["original_wan"]), item["currency"], published)[0]
+        return convert_to_cny_wan(Decimal(item["original_wan"]), item["currency"])[0]
     return Decimal(item["value_wan"])
 
 
@@ -125,11 +125,8 @@ def score_amounts(doc: Document, result: Extraction, score: Score) -> None:
         at = doc.text.find(item["text"], pos)
         assert at >= 0, f"{doc.name}: label {item['text']} not in the text"
         pos = at + 1
-        # foreign amounts at the rate of the article's date (the inferred year when none is given)
-        on = doc.published or (
-            datetime.date(int(result.reference_date[:4]), 1, 1) if result.reference_date else None
-        )
-        expected[(at, at + len(item["text"]))] = (item["role"], expected_value(item, on))
+        # foreign amounts at the rate table's one rate, whatever the article's date
+        expected[(at, at + len(item["text"]))] = (item["role"], expected_value(item))
     got = {(a.start, a.end): (a.role, a.value_wan) for a in result.amounts}
     for span, (role, value) in expected.items():
         if got.get(span) == (role, value):

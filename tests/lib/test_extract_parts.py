@@ -11,7 +11,6 @@ the snapshot (``_documents``).
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import importlib
 import json
@@ -33,8 +32,7 @@ def parts(text: str, published, gazetteer, investors) -> dict:
     norm = normalise.normalise(text)
     t = norm.text
     ref = facts.reference_date(t, published)
-    on = datetime.date(ref.year, ref.month or 1, ref.day or 1) if ref else None
-    found = amounts.find_amounts(t, on=on)
+    found = amounts.find_amounts(t)
     amounts.assign_roles(t, found)
     b = facts.Builder(t, found, reference=ref, gazetteer=gazetteer, investors=investors)
     offsets = ",".join(map(str, norm.offsets))

@@ -212,37 +212,19 @@ def test_parse_amount_default_unit_unknown_refused() -> None:
         parse_amount("5", default_unit="美元")
 
 
-def test_parse_amount_converts_with_dated_rate() -> None:
-    amount = parse_amount("15亿美元", on=datetime.date(2024, 6, 30))
+def test_parse_amount_converts_at_the_table_rate() -> None:
+    amount = parse_amount("15亿美元")
     assert amount.original == Decimal("150000")
-    assert amount.rate == Decimal("7.1217")
-    assert amount.rate_date == datetime.date(2024, 1, 1)
-    assert amount.value_wan == Decimal("1068255")
+    assert amount.rate == Decimal("7.0467")
+    assert amount.rate_date == datetime.date(2023, 12, 31)
+    assert amount.value_wan == Decimal("1057005")
 
 
 def test_parse_amount_converts_exactly_without_quantising() -> None:
-    amount = parse_amount("1234.5678万港元", on=datetime.date(2023, 3, 1))
+    amount = parse_amount("1234.5678万港元")
     assert amount.rate == Decimal("0.90008")
     assert amount.value_wan == Decimal("1234.5678") * Decimal("0.90008")
     assert amount.value_wan == Decimal("1111.209785424")
-
-
-def test_parse_amount_latest_rate_when_no_date() -> None:
-    latest_day, latest_rate = max(RATES["USD"])
-    amount = parse_amount("1亿美元")
-    assert amount.rate == latest_rate
-    assert amount.rate_date == latest_day
-
-
-def test_parse_amount_early_date_uses_earliest_rate() -> None:
-    amount = parse_amount("1亿美元", on=datetime.date(2001, 1, 1))
-    assert amount.rate == Decimal("6.2284")
-    assert amount.rate_date == datetime.date(2015, 1, 1)
-
-
-def test_parse_amount_accepts_datetime_for_on() -> None:
-    amount = parse_amount("1亿欧元", on=datetime.datetime(2019, 12, 31, 23, 59))
-    assert amount.rate_date == datetime.date(2019, 1, 1)
 
 
 UNRECOGNISED = [
@@ -329,68 +311,88 @@ def test_parse_amount_non_string_refused() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_rates_cover_every_currency_and_year() -> None:
-    for code in ("USD", "EUR", "HKD", "JPY", "GBP", "KRW", "SGD", "TWD"):
-        years = [day.year for day, _ in RATES[code]]
-        assert years == list(range(2015, 2027))
-        assert all(isinstance(rate, Decimal) and rate > 0 for _, rate in RATES[code])
+def test_rate_table_has_one_dated_sourced_rate_per_currency() -> None:
+    assert sorted(RATES) == ["EUR", "GBP", "HKD", "JPY", "KRW", "SGD", "TWD", "USD"]
+    for code, entry in RATES.items():
+        assert entry.currency == code
+        assert entry.rate > 0
+        assert entry.date == datetime.date(2023, 12, 31)
+        assert "2023" in entry.source
 
 
-@pytest.mark.parametrize(
-    ("year", "rate"),
-    [
-        (2018, "6.6174"),
-        (2019, "6.8985"),
-        (2020, "6.8976"),
-        (2021, "6.4515"),
-        (2022, "6.7261"),
-        (2023, "7.0467"),
-        (2024, "7.1217"),
-    ],
-)
-def test_rates_usd_yearly_averages(year: int, rate: str) -> None:
-    assert dict((day.year, r) for day, r in RATES["USD"])[year] == Decimal(rate)
+def test_rate_table_is_the_shipped_file() -> None:
+    assert money.read_rate_table(money.RATE_TABLE) == RATES
+    assert money.CURRENCIES == ("CNY", *RATES)
 
 
 def test_convert_to_cny_wan_multiplies_exactly() -> None:
-    value, rate, day = convert_to_cny_wan(Decimal("150000"), "USD", datetime.date(2018, 7, 1))
-    assert (value, rate, day) == (Decimal("992610"), Decimal("6.6174"), datetime.date(2018, 1, 1))
-
-
-def test_convert_to_cny_wan_accepts_lowercase_code() -> None:
-    assert convert_to_cny_wan(Decimal("1"), "usd", datetime.date(2020, 1, 1))[0] == Decimal(
-        "6.8976"
+    value, rate, day = convert_to_cny_wan(Decimal("150000"), "USD")
+    assert (value, rate, day) == (
+        Decimal("1057005"),
+        Decimal("7.0467"),
+        datetime.date(2023, 12, 31),
     )
 
 
+def test_convert_to_cny_wan_accepts_lowercase_code() -> None:
+    assert convert_to_cny_wan(Decimal("1"), "usd")[0] == Decimal("7.0467")
+
+
 def test_convert_to_cny_wan_cny_unchanged() -> None:
-    day = datetime.date(2020, 5, 1)
-    assert convert_to_cny_wan(Decimal("12.5"), "CNY", day) == (Decimal("12.5"), Decimal(1), day)
+    assert convert_to_cny_wan(Decimal("12.5"), "CNY") == (Decimal("12.5"), None, None)
 
 
 def test_convert_to_cny_wan_unknown_currency_refused() -> None:
     with pytest.raises(AmountError) as info:
-        convert_to_cny_wan(Decimal("1"), "XYZ", None)
+        convert_to_cny_wan(Decimal("1"), "XYZ")
     assert str(info.value) == '不支持的币种：“XYZ” / Unsupported currency: "XYZ"'
 
 
 def test_convert_to_cny_wan_float_refused() -> None:
     with pytest.raises(TypeError):
-        convert_to_cny_wan(1.5, "USD", None)  # type: ignore[arg-type]
+        convert_to_cny_wan(1.5, "USD")  # type: ignore[arg-type]
 
 
 def test_convert_to_cny_wan_reads_replaced_table(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(
-        money.RATES,
-        "USD",
-        [(datetime.date(2030, 1, 1), Decimal("8")), (datetime.date(2029, 1, 1), Decimal("7"))],
+        money.RATES, "USD", money.Rate("USD", Decimal("8"), datetime.date(2030, 12, 31), "test")
     )
-    assert convert_to_cny_wan(Decimal("2"), "USD", None) == (
+    assert convert_to_cny_wan(Decimal("2"), "USD") == (
         Decimal("16"),
         Decimal("8"),
-        datetime.date(2030, 1, 1),
+        datetime.date(2030, 12, 31),
     )
-    assert convert_to_cny_wan(Decimal("2"), "USD", datetime.date(2029, 6, 1))[0] == Decimal("14")
+
+
+def test_use_rate_table_replaces_the_table(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(money, "RATES", dict(money.RATES))
+    path = tmp_path / "rates.csv"
+    path.write_text("currency,rate,date,source\nUSD,7.2,2024-12-31,测试\n", encoding="utf-8")
+    money.use_rate_table(path)
+    assert money.RATES == {
+        "USD": money.Rate("USD", Decimal("7.2"), datetime.date(2024, 12, 31), "测试")
+    }
+    assert parse_amount("1万美元").value_wan == Decimal("7.2")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("USD,7.2,2024-12-31,s\nUSD,7.1,2023-12-31,s", 'line 3: currency "USD" is given twice'),
+        ("CNY,1,2024-12-31,s", 'line 2: currency "CNY" is not a foreign ISO code'),
+        ("US,7.2,2024-12-31,s", 'line 2: currency "US" is not a foreign ISO code'),
+        ("USD,-7,2024-12-31,s", 'line 2: rate "-7" is not a positive number'),
+        ("USD,abc,2024-12-31,s", 'line 2: rate "abc" is not a positive number'),
+        ("USD,7.2,2024/12/31,s", 'line 2: date "2024/12/31" is not YYYY-MM-DD'),
+        ("USD,7.2,2024-12-31,", "line 2: source is empty"),
+    ],
+)
+def test_read_rate_table_refuses_bad_rows(tmp_path, row: str, message: str) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("currency,rate,date,source\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        money.read_rate_table(path)
+    assert str(info.value) == f"{path}, {message}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,16 +39,14 @@ Foreign currencies are converted with :func:`convert_to_cny_wan` using :data:`RA
 
 Exchange rates
 --------------
-:data:`RATES` maps an ISO 4217 code to a list of ``(effective_from, CNY per 1 unit)`` entries,
-one per calendar year 2015-2026, dated 1 January of the year. Each value is the **yearly average
-of the central parity rate** (人民币汇率中间价 published by the PBoC/CFETS, the series SAFE uses),
-compiled from public figures as a best effort: USD is the published yearly average; the other
-currencies are yearly averages taken through their USD cross where no direct central-parity series
-was at hand (TWD has no PBoC central parity at all); 2025 is an estimate and 2026 carries 2025
-forward until the year's average is known. They are good enough to compare the size of projects,
-not for accounting. A deployment can replace them: assign new lists to ``RATES[code]`` (or
-``RATES.update(...)``) at start-up; lookups read the table at call time and sort the entries.
-A date before the table uses the earliest entry; ``on=None`` uses the latest.
+One rate per currency, read from the rate table ``lib/data/rates.csv`` (columns ``currency``,
+``rate`` in CNY per 1 unit, ``date`` the last day of the period the rate is for, ``source``).
+Every conversion uses it, whatever the face (ledger form, Excel import, news extractor, demo)
+and whatever the date of the text, so one foreign amount is the same 万元 figure everywhere;
+the rate and its date are kept with each converted amount. The shipped table holds the 2023
+yearly averages of the central parity rate (人民币汇率中间价, PBoC/CFETS), the year of the
+seed article: good enough to compare the size of projects, not for accounting. To change a
+rate, edit the file and restart; :func:`use_rate_table` loads another file of the same shape.
 
 Formatting (:func:`format_wan`) is the inverse: ``306亿元``, ``5000万元``, ``超100亿元``,
 ``CNY 30.6 billion``, ``over CNY 5 million``; every output parses back to the same value and
@@ -59,6 +57,7 @@ Pure Python, no Django.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import decimal
 import enum
@@ -66,6 +65,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import NamedTuple
 
 from zhaoshang.lib.textnorm import normalise_text
@@ -73,12 +73,17 @@ from zhaoshang.lib.textnorm import normalise_text
 __all__ = [
     "CURRENCIES",
     "RATES",
+    "RATE_TABLE",
     "Amount",
     "AmountError",
     "Qualifier",
+    "Rate",
     "convert_to_cny_wan",
     "format_wan",
     "parse_amount",
+    "rate_for",
+    "read_rate_table",
+    "use_rate_table",
 ]
 
 
@@ -122,58 +127,68 @@ class AmountError(ValueError):
         self.text = text
 
 
-CURRENCIES: tuple[str, ...] = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", "KRW", "SGD", "TWD")
-
 # --------------------------------------------------------------------------------------------
 # Exchange rates
 # --------------------------------------------------------------------------------------------
 
-_FIRST_RATE_YEAR = 2015
+RATE_TABLE = Path(__file__).parent / "data" / "rates.csv"
 
 
-def _series(*values: str) -> list[tuple[datetime.date, Decimal]]:
-    """Yearly averages from 2015 on; the last one is carried forward to 2026."""
-    rates = [Decimal(v) for v in values]
-    rates.append(rates[-1])  # 2026: carried forward until the year's average is published
-    return [(datetime.date(_FIRST_RATE_YEAR + i, 1, 1), r) for i, r in enumerate(rates)]
+class Rate(NamedTuple):
+    """One row of the rate table: CNY per 1 unit of ``currency``."""
+
+    currency: str
+    rate: Decimal
+    date: datetime.date
+    source: str
 
 
-#: CNY per 1 unit of currency, yearly averages of the central parity, 2015-2026 (see module doc).
-RATES: dict[str, list[tuple[datetime.date, Decimal]]] = {
-    # 2015 ... 2024 published yearly averages, 2025 estimate
-    "USD": _series(
-        "6.2284", "6.6423", "6.7518", "6.6174", "6.8985", "6.8976",
-        "6.4515", "6.7261", "7.0467", "7.1217", "7.1436",
-    ),
-    "EUR": _series(
-        "6.9104", "7.3524", "7.6275", "7.8151", "7.7229", "7.8784",
-        "7.6302", "7.0826", "7.6196", "7.7085", "8.0651",
-    ),
-    "HKD": _series(
-        "0.80342", "0.85575", "0.86643", "0.84431", "0.88047", "0.88928",
-        "0.82999", "0.85895", "0.90008", "0.91268", "0.91655",
-    ),
-    "JPY": _series(
-        "0.051457", "0.061056", "0.060193", "0.059929", "0.063283", "0.064602",
-        "0.058757", "0.051149", "0.050158", "0.047020", "0.047719",
-    ),
-    "GBP": _series(
-        "9.5201", "9.0030", "8.7004", "8.8336", "8.8073", "8.8544",
-        "8.8753", "8.3195", "8.7626", "9.1022", "9.4224",
-    ),
-    "KRW": _series(
-        "0.0055046", "0.0057237", "0.0059708", "0.0060142", "0.0059179", "0.0058449",
-        "0.0056375", "0.0052052", "0.0053981", "0.0052212", "0.0050272",
-    ),
-    "SGD": _series(
-        "4.5304", "4.8080", "4.8901", "4.9050", "5.0568", "4.9986",
-        "4.8006", "4.8772", "5.2478", "5.3294", "5.4283",
-    ),
-    "TWD": _series(
-        "0.19525", "0.20552", "0.22188", "0.21941", "0.22325", "0.23318",
-        "0.23099", "0.22563", "0.22615", "0.22179", "0.23007",
-    ),
-}  # fmt: skip
+def read_rate_table(path: Path) -> dict[str, Rate]:
+    """The rate table in ``path`` by currency code. A bad row raises ``ValueError`` naming the
+    file, the line, the column and the value; so does a currency given twice (one rate per
+    currency is what keeps every face on the same figure)."""
+    out: dict[str, Rate] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = {"currency", "rate", "date", "source"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing columns {sorted(missing)}")
+        for row in reader:
+            where = f"{path}, line {reader.line_num}"
+            code = (row["currency"] or "").strip().upper()
+            if not re.fullmatch(r"[A-Z]{3}", code) or code == "CNY":
+                raise ValueError(f'{where}: currency "{row["currency"]}" is not a foreign ISO code')
+            if code in out:
+                raise ValueError(f'{where}: currency "{code}" is given twice')
+            try:
+                rate = Decimal((row["rate"] or "").strip())
+            except decimal.InvalidOperation:
+                rate = Decimal(0)
+            if not rate.is_finite() or rate <= 0:
+                raise ValueError(f'{where}: rate "{row["rate"]}" is not a positive number')
+            try:
+                day = datetime.date.fromisoformat((row["date"] or "").strip())
+            except ValueError:
+                raise ValueError(f'{where}: date "{row["date"]}" is not YYYY-MM-DD') from None
+            source = (row["source"] or "").strip()
+            if not source:
+                raise ValueError(f"{where}: source is empty")
+            out[code] = Rate(code, rate, day, source)
+    return out
+
+
+#: The rate table in force, by currency (see the module doc).
+RATES: dict[str, Rate] = read_rate_table(RATE_TABLE)
+
+
+def use_rate_table(path: Path) -> None:
+    """Replace the rate table in force with the one in ``path`` (checked whole first)."""
+    table = read_rate_table(path)
+    RATES.clear()
+    RATES.update(table)
+
+
+CURRENCIES: tuple[str, ...] = ("CNY", *RATES)
 
 # --------------------------------------------------------------------------------------------
 # Exact decimal arithmetic
@@ -225,53 +240,40 @@ def _as_decimal(value: object, what: str) -> Decimal:
 # --------------------------------------------------------------------------------------------
 
 
-def _rate_for(currency: str, on: datetime.date | None) -> tuple[Decimal, datetime.date]:
-    entries = RATES.get(currency)
-    if not entries:
-        raise AmountError(
-            f'不支持的币种：“{currency}” / Unsupported currency: "{currency}"', text=currency
-        )
-    ordered = sorted(entries)
-    if on is None:
-        day, rate = ordered[-1]
-        return rate, day
-    if isinstance(on, datetime.datetime):
-        on = on.date()
-    chosen = ordered[0]
-    for entry in ordered:
-        if entry[0] <= on:
-            chosen = entry
-        else:
-            break
-    return chosen[1], chosen[0]
-
-
-def convert_to_cny_wan(
-    original_wan: Decimal, currency: str, on: datetime.date | None
-) -> tuple[Decimal, Decimal, datetime.date]:
-    """Convert ``original_wan`` (万 units of ``currency``) into 万元 CNY.
-
-    Returns ``(value_wan, rate, rate_date)``: the exact product (never quantised), the CNY per 1
-    unit used and the date of the table entry. ``on=None`` uses the latest entry, a date before
-    the table the earliest. For CNY the value is returned unchanged with rate 1 and ``on`` (or
-    today) as the date. An unknown currency raises :class:`AmountError`.
-    """
-    amount = _as_decimal(original_wan, "original_wan")
+def rate_for(currency: str) -> Rate:
+    """The row of the rate table for ``currency``; an unknown one raises :class:`AmountError`."""
     code = currency.strip().upper() if isinstance(currency, str) else currency
     if not isinstance(code, str):
         raise TypeError("currency must be a str")
-    if code == "CNY":
-        day = on.date() if isinstance(on, datetime.datetime) else on
-        return _canonical(amount), Decimal(1), day or datetime.date.today()
-    rate, day = _rate_for(code, on)
+    entry = RATES.get(code)
+    if entry is None:
+        raise AmountError(
+            f'不支持的币种：“{currency}” / Unsupported currency: "{currency}"', text=currency
+        )
+    return entry
+
+
+def convert_to_cny_wan(
+    original_wan: Decimal, currency: str
+) -> tuple[Decimal, Decimal | None, datetime.date | None]:
+    """Convert ``original_wan`` (万 units of ``currency``) into 万元 CNY at the table's rate.
+
+    Returns ``(value_wan, rate, rate_date)``: the exact product (never quantised), the CNY per 1
+    unit used and the date of that rate; for CNY the value unchanged and ``None, None``. An
+    unknown currency raises :class:`AmountError`.
+    """
+    amount = _as_decimal(original_wan, "original_wan")
+    if isinstance(currency, str) and currency.strip().upper() == "CNY":
+        return _canonical(amount), None, None
+    entry = rate_for(currency)
     try:
         with decimal.localcontext(_EXACT):
-            value = amount * rate
+            value = amount * entry.rate
     except decimal.DecimalException as exc:  # pragma: no cover - needs > 190 digits
         raise AmountError(
             f'金额位数过多：“{amount}” / Amount has too many digits: "{amount}"'
         ) from exc
-    return _canonical(value), rate, day
+    return _canonical(value), entry.rate, entry.date
 
 
 # --------------------------------------------------------------------------------------------
@@ -728,13 +730,11 @@ def _unrecognised(text: str, zh: str | None = None, en: str | None = None) -> Am
     )
 
 
-def parse_amount(
-    text: str, *, default_unit: str = "万元", on: datetime.date | None = None
-) -> Amount:
+def parse_amount(text: str, *, default_unit: str = "万元") -> Amount:
     """Read a money amount such as ``超100亿元``, ``约1.2万亿元``, ``15亿美元``, ``USD 150 million``.
 
     ``default_unit`` is the unit of a bare number (``"元"``, ``"万元"``, ``"亿元"``, ...);
-    ``on`` picks the exchange rate for foreign currencies (``None``: latest). Raises
+    a foreign currency is converted at the rate table's rate. Raises
     :class:`AmountError` for anything it cannot read exactly, or for negative amounts.
     """
     if not isinstance(text, str):
@@ -765,7 +765,7 @@ def parse_amount(
         raise _negative(stripped)
     if parsed.currency == "CNY":
         return Amount(original, parsed.qualifier, "CNY", original, None, None, stripped)
-    value, rate, rate_date = convert_to_cny_wan(original, parsed.currency, on)
+    value, rate, rate_date = convert_to_cny_wan(original, parsed.currency)
     return Amount(value, parsed.qualifier, parsed.currency, original, rate, rate_date, stripped)
 
 

@@ -201,10 +201,7 @@ def extract(
     if not norm.text.strip():
         return Extraction(original, [], [], [], None, truncated)
     reference = reference_date(norm.text, published)
-    on = None
-    if reference is not None:
-        on = datetime.date(reference.year, reference.month or 1, reference.day or 1)
-    amounts = find_amounts(norm.text, on=on)
+    amounts = find_amounts(norm.text)
     assign_roles(norm.text, amounts)
     builder = Builder(
         norm.text,

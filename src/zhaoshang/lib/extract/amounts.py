@@ -21,7 +21,6 @@ Pure Python, no Django.
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
 import threading
 from dataclasses import dataclass, field
@@ -261,8 +260,8 @@ _COMMON = re.compile(
 )
 
 
-def fast_amount(text: str, on: datetime.date | None) -> tuple[Decimal, str, Decimal, str] | None:
-    """``parse_amount(text, on=on)`` as ``(value_wan, qualifier, original, currency)`` for the
+def fast_amount(text: str) -> tuple[Decimal, str, Decimal, str] | None:
+    """``parse_amount(text)`` as ``(value_wan, qualifier, original, currency)`` for the
     common shapes of news amounts (``80余亿元``, ``不超过人民币35亿元``, ``15亿美元``,
     ``12,000万元``), without the full parser; None for anything else, or when the shape holds
     two qualifiers or two currencies. Agrees with ``parse_amount`` (tested on every shape)."""
@@ -288,13 +287,13 @@ def fast_amount(text: str, on: datetime.date | None) -> tuple[Decimal, str, Deci
     currency = "CNY" if rmb or cur is None else _CURRENCY_AFTER[cur]
     if currency == "CNY":
         return original, qualifier, original, currency
-    return convert_to_cny_wan(original, currency, on)[0], qualifier, original, currency
+    return convert_to_cny_wan(original, currency)[0], qualifier, original, currency
 
 
 def fast_value(text: str) -> tuple[Decimal, str] | None:
     """The value in 万元 and the qualifier of a common CNY shape (``306亿元``, ``超100亿元``,
     ``5000万元以上``) without the full parser; None for anything else (see ``fast_amount``)."""
-    fast = fast_amount(text, None)
+    fast = fast_amount(text)
     if fast is None or fast[3] != "CNY":
         return None
     return fast[0], fast[1]
@@ -304,23 +303,23 @@ _READ: dict[str, tuple[str, Decimal, str]] = {}
 _READ_MAX = 4096
 
 
-def read_amount(text: str, on: datetime.date | None) -> tuple[Decimal, str, Decimal, str]:
-    """``parse_amount(text, on=on)`` as ``(value_wan, qualifier, original, currency)``,
+def read_amount(text: str) -> tuple[Decimal, str, Decimal, str]:
+    """``parse_amount(text)`` as ``(value_wan, qualifier, original, currency)``,
     remembered by text (news repeats its round figures).
 
     Only what depends on the text alone is kept (qualifier, amount in its own currency,
-    currency); a foreign amount is converted again on each call with ``on``, so a change to
-    the rate table is seen at once. Errors are not kept. Agrees with ``parse_amount`` (tested).
+    currency); a foreign amount is converted again on each call, so a change to the rate
+    table is seen at once. Errors are not kept. Agrees with ``parse_amount`` (tested).
     """
     known = _READ.get(text)
     if known is None:
-        amount = parse_amount(text, on=on)
+        amount = parse_amount(text)
         if len(_READ) >= _READ_MAX:
             _READ.clear()
         _READ[text] = (amount.qualifier.value, amount.original, amount.currency)
         return amount.value_wan, amount.qualifier.value, amount.original, amount.currency
     qualifier, original, currency = known
-    value = original if currency == "CNY" else convert_to_cny_wan(original, currency, on)[0]
+    value = original if currency == "CNY" else convert_to_cny_wan(original, currency)[0]
     return value, qualifier, original, currency
 
 
@@ -333,27 +332,25 @@ def clear_caches() -> None:
     _MATCHED.clear()
 
 
-def _parse(match: re.Match[str], on: datetime.date | None) -> tuple[Decimal, str, Decimal, str]:
+def _parse(match: re.Match[str]) -> tuple[Decimal, str, Decimal, str]:
     """``_parse_plain`` remembered by the match's text and groups, on the terms of
     ``read_amount`` (the conversion of a foreign amount is redone on each call)."""
     key = (match.group(), match.groups())
     known = _MATCHED.get(key)
     if known is None:
-        value, qualifier, original, currency = _parse_plain(match, on)
+        value, qualifier, original, currency = _parse_plain(match)
         if len(_MATCHED) >= _READ_MAX:
             _MATCHED.clear()
         _MATCHED[key] = (qualifier, original, currency)
         return value, qualifier, original, currency
     qualifier, original, currency = known
-    value = original if currency == "CNY" else convert_to_cny_wan(original, currency, on)[0]
+    value = original if currency == "CNY" else convert_to_cny_wan(original, currency)[0]
     return value, qualifier, original, currency
 
 
-def _parse_plain(
-    match: re.Match[str], on: datetime.date | None
-) -> tuple[Decimal, str, Decimal, str]:
+def _parse_plain(match: re.Match[str]) -> tuple[Decimal, str, Decimal, str]:
     text = match.group()
-    fast = fast_amount(text, on)
+    fast = fast_amount(text)
     if fast is not None:
         return fast
     lo = match.group("lo")
@@ -362,12 +359,12 @@ def _parse_plain(
         tail = (match.group("unit") or "") + (match.group("cur") or "")
         lo_text = lo if any(u in lo for u in "万亿千") else lo + (match.group("unit") or "")
         lo_text = (match.group("cur1") or "") + lo_text + tail[len(match.group("unit") or "") :]
-        value, _qualifier, original, currency = read_amount(lo_text, on)
+        value, _qualifier, original, currency = read_amount(lo_text)
         return value, Qualifier.AT_LEAST.value, original, currency
-    return read_amount(text, on)
+    return read_amount(text)
 
 
-def find_amounts(text: str, *, on: datetime.date | None = None) -> list[Amount]:
+def find_amounts(text: str) -> list[Amount]:
     """Every money amount in the normalised ``text``, in order, roles not yet set."""
     found: list[Amount] = []
     for m in AMOUNT_RE.finditer(text):
@@ -394,16 +391,16 @@ def find_amounts(text: str, *, on: datetime.date | None = None) -> list[Amount]:
         if num[0] in _CN and not pre and before and before in "一二三四五六七八九十百千两":
             continue
         try:
-            value, qualifier, original, currency = _parse(m, on)
+            value, qualifier, original, currency = _parse(m)
         except AmountError:
             continue
         found.append(Amount(start, end, m.group(), value, currency, original, qualifier))
-    found.extend(_table_amounts(text, found, on))
+    found.extend(_table_amounts(text, found))
     found.sort(key=lambda a: a.start)
     return found
 
 
-def _table_amounts(text: str, found: list[Amount], on: datetime.date | None) -> list[Amount]:
+def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
     """Bare numbers in a table whose header names the unit: ``总投资（亿元）`` over ``12.5``."""
     out: list[Amount] = []
     if "\t" not in text:
@@ -429,7 +426,7 @@ def _table_amounts(text: str, found: list[Amount], on: datetime.date | None) -> 
                 s = offset + cell.index(value)
                 if (s, s + len(value)) not in taken:
                     try:
-                        parsed = parse_amount(value, default_unit=unit.rstrip("元") + "元", on=on)
+                        parsed = parse_amount(value, default_unit=unit.rstrip("元") + "元")
                     except AmountError:
                         parsed = None
                     if parsed is not None:
