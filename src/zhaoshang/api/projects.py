@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from zhaoshang.core.errors import InputError
 from zhaoshang.core.history import history_for
-from zhaoshang.projects import services
+from zhaoshang.projects import quality, services
 from zhaoshang.projects.access import get_project_for_view, projects_visible_to
 from zhaoshang.projects.models import STAGE_ORDER, Project, ProjectInvestor, ProjectSource
 from zhaoshang.projects.queries import filter_projects, find_unit_code, ledger_totals
@@ -190,3 +190,81 @@ def set_status(request, code: str, payload: StatusIn):
         on=payload.on,
     )
     return _detail(project.pk)
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+class QualityFinding(Schema):
+    project_code: str
+    project_name: str
+    unit_code: str = Field(description="Township unit code; empty while the site is undecided")
+    unit: str
+    rule: str
+    rule_label: str
+    severity: Literal["error", "warning"]
+    severity_label: str
+    message: str = Field(description="What disagrees, with the values, in the caller's language")
+    is_synthetic: bool
+
+
+class QualityRuleCount(Schema):
+    rule: str
+    label: str
+    severity: Literal["error", "warning"]
+    projects: int = Field(description="Projects the rule flags (each counted once)")
+
+
+class QualityUnit(Schema):
+    unit_code: str = Field(description="Empty for projects whose site is undecided")
+    unit: str
+    projects: int
+    findings: int
+    by_rule: dict[str, int] = Field(description="Projects flagged, per rule")
+
+
+class QualityReport(Schema):
+    projects: int = Field(description="Projects with at least one finding")
+    findings: int
+    by_rule: list[QualityRuleCount]
+    by_unit: list[QualityUnit]
+    items: list[QualityFinding]
+
+
+class QualityFilters(Schema):
+    unit: str | None = Field(None, description="Township unit: code, name or alias (冶金园)")
+    rule: Literal[tuple(quality.Check.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="Only the findings of this rule (the counts stay for all rules)"
+    )
+
+
+@router.get("/quality", response={200: QualityReport, **READ_ERRORS, 422: FieldErrors})
+def quality_report(request, filters: Query[QualityFilters]):
+    """Data-quality findings of the ledger (never blocking): stage against monthly reports,
+    amounts against plans, dates after today, plans for projects not signed or dropped."""
+    qs = projects_visible_to(request.auth)
+    if filters.unit:
+        qs = qs.filter(unit_id=quality.unit_code(filters.unit))
+    found = quality.check(qs)
+    units, total = quality.summarise(found)
+    return {
+        "projects": total.projects,
+        "findings": total.findings,
+        "by_rule": [
+            {
+                "rule": str(r.code),
+                "label": str(r.code.label),
+                "severity": str(r.severity),
+                "projects": total.by_rule[str(r.code)],
+            }
+            for r in quality.RULES
+        ],
+        "by_unit": units,
+        "items": [f for f in found if not filters.rule or f.rule == filters.rule],
+    }
+
+
+@router.get("/projects/{code}/quality", response={200: list[QualityFinding], **READ_ERRORS})
+def project_quality(request, code: str):
+    """One project's data-quality findings."""
+    return quality.check_project(_visible(request, code))

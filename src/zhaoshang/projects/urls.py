@@ -7,6 +7,7 @@ urlpatterns = [
     path("projects/", views.project_list, name="list"),
     path("projects/export.csv", views.project_csv, name="csv"),
     path("projects/new/", views.project_create, name="create"),
+    path("projects/quality/", views.quality_list, name="quality"),
     path("projects/parse-amount/", views.parse_amount_preview, name="parse_amount"),
     path("projects/<str:code>/", views.project_detail, name="detail"),
     path("projects/<str:code>/edit/", views.project_edit, name="edit"),

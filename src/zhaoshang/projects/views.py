@@ -4,6 +4,7 @@ through `services`; a refusal from `access` becomes a 403 page that says why."""
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -17,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from zhaoshang.core.access import role_of, unit_codes_of
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.core.fields import Qualifier as ModelQualifier
 from zhaoshang.core.history import describe, history_for
+from zhaoshang.core.models import Role
 from zhaoshang.industries.models import Industry
 from zhaoshang.lib.money import AmountError, Qualifier, format_wan, parse_amount
-from zhaoshang.projects import services
+from zhaoshang.projects import quality, services
 from zhaoshang.projects.access import (
     edit_refusal,
     get_project_for_view,
@@ -273,6 +276,7 @@ def _detail_context(request, project: Project, **extra) -> dict:
         "amounts": amounts,
         "stage_form": StageForm(project=project, initial={"on": timezone.localdate().isoformat()}),
         "status_form": StatusForm(initial={"status": project.status}),
+        "quality": quality.check_project(project),
     }
     context.update(extra)
     return context
@@ -282,6 +286,64 @@ def _detail_context(request, project: Project, **extra) -> dict:
 def project_detail(request, code: str):
     project = _visible_or_404(request.user, code)
     return render(request, "projects/detail.html", _detail_context(request, project))
+
+
+# --------------------------------------------------------------------------- data quality
+
+QUALITY_PAGE_SIZE = 100
+
+
+def _quality_scope(request) -> tuple:
+    """The projects the quality page checks, the unit choice it shows and the messages of
+    unreadable parameters. Visible projects as in the ledger; a town editor starts on its
+    own unit (with its 区镇合一 partner), `unit=all` for the whole city."""
+    qs = projects_visible_to(request.user)
+    errors: dict[str, str] = {}
+    own = sorted(unit_codes_of(request.user)) if role_of(request.user) == Role.TOWN_EDITOR else []
+    unit = request.GET.get("unit", "").strip() or ("mine" if own else "all")
+    if unit == "mine" and own:
+        qs = qs.filter(unit_id__in=own)
+    elif unit not in ("all", "mine"):
+        try:
+            unit = quality.unit_code(unit)
+            qs = qs.filter(unit_id=unit)
+        except InputError as exc:
+            errors["unit"] = exc.fields["unit"][0]
+            unit = "all"
+    else:
+        unit = "all"
+    rule = request.GET.get("rule", "").strip()
+    if rule and rule not in quality.Check.values:
+        errors["rule"] = _("unknown data-quality rule “%(value)s”") % {"value": rule}
+        rule = ""
+    return qs, unit, rule, own, errors
+
+
+@login_required
+def quality_list(request):
+    """Data-quality findings per township unit, with how many projects each rule flags."""
+    qs, unit, rule, own, errors = _quality_scope(request)
+    findings = quality.check(qs)
+    units, total = quality.summarise(findings)
+    shown = [f for f in findings if f.rule == rule] if rule else findings
+    page = Paginator(shown, QUALITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {"unit": unit, **({"rule": rule} if rule else {})}
+    return render(
+        request,
+        "projects/quality.html",
+        {
+            "page": page,
+            "units": units,
+            "total": total,
+            "rules": [(str(r.code), r.code.label, r.severity) for r in quality.RULES],
+            "unit": unit,
+            "rule": rule,
+            "own": own,
+            "unit_choices": home_units(),
+            "errors": errors,
+            "base_query": urlencode(query),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- forms
