@@ -4,13 +4,14 @@ Thin: rights from `access`, writes through `services`."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from zhaoshang.enterprises.access import enterprises_visible_to
 from zhaoshang.enterprises.models import AliasKind, Enterprise, EnterpriseAlias
 from zhaoshang.projects.access import projects_visible_to
 from zhaoshang.projects.models import ProjectInvestor, StageDate
+from zhaoshang.projects.queries import left_out, phase_label, phase_note
 
 PAGE_SIZE = 50
 FLAGS = {
@@ -64,15 +66,12 @@ def enterprise_list(request):
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page)
     # the projects of the rows on this page only: one grouped query, whatever the page size
-    stats = {
-        row["enterprise_id"]: row
-        for row in ProjectInvestor.objects.filter(
+    stats = _project_totals(
+        ProjectInvestor.objects.filter(
             enterprise_id__in=[e.pk for e in rows],
             project__in=projects_visible_to(request.user),
         )
-        .values("enterprise_id")
-        .annotate(n=Count("project_id"), total=Sum("project__total_investment_wan"))
-    }
+    )
     aliases: dict[int, list[str]] = {}
     for enterprise_id, alias in EnterpriseAlias.objects.filter(
         enterprise_id__in=[e.pk for e in rows]
@@ -96,6 +95,30 @@ def enterprise_list(request):
             "can_edit": _may_edit(request.user),
         },
     )
+
+
+def _project_totals(links) -> dict[int, dict]:
+    """Per enterprise: its projects (`n`), their total investment counting each investment
+    once (`total`: a phase whose parent is also its project is left out, the ledger's rule),
+    and the phases so left out (`phases`, `phases_total`). One query for a page of rows."""
+    by_enterprise: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for enterprise_id, project_id, parent_id, amount in links.values_list(
+        "enterprise_id", "project_id", "project__parent_id", "project__total_investment_wan"
+    ):
+        by_enterprise[enterprise_id][project_id] = (parent_id, amount)
+    out = {}
+    for enterprise_id, projects in by_enterprise.items():
+        phases = left_out({pk: parent for pk, (parent, _a) in projects.items()})
+        amounts = [(pk, a) for pk, (_p, a) in projects.items() if a is not None]
+        out[enterprise_id] = {
+            "n": len(projects),
+            "total": sum((a for pk, a in amounts if pk not in phases), Decimal(0))
+            if amounts
+            else None,
+            "phases": len(phases),
+            "phases_total": sum((a for pk, a in amounts if pk in phases), Decimal(0)),
+        }
+    return out
 
 
 def _group_of(enterprise: Enterprise) -> tuple[Enterprise, list[Enterprise]]:
@@ -149,11 +172,15 @@ def enterprise_detail(request, pk: int):
     )
     for link in links:
         link.signed_on = signed.get(link.project_id)
+    # each project once, however many group members invest in it; each investment once
+    projects = {link.project_id: link.project for link in links}
+    phases = left_out({pk: p.parent_id for pk, p in projects.items()})
     total = sum(
-        (link.project.total_investment_wan or Decimal(0))
-        for link in links
-        if link.project.parent_id not in project_ids
+        (p.total_investment_wan or Decimal(0)) for pk, p in projects.items() if pk not in phases
     )
+    phase_labels = [
+        phase_label(projects[pk]) for pk in sorted(phases, key=lambda k: projects[k].code)
+    ]
     return render(
         request,
         "enterprises/detail.html",
@@ -165,6 +192,7 @@ def enterprise_detail(request, pk: int):
             "group_links": group_links,
             "group_count": len(project_ids),
             "group_total": total,
+            "group_phase_note": phase_note(len(phases), labels=phase_labels),
             "cadence": _cadence(list(signed.values())),
             "can_edit": _may_edit(request.user),
             "panels": panels_for("enterprise", request, enterprise=enterprise),

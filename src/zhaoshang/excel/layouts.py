@@ -9,8 +9,17 @@
 - `list`: a short list in 亿元.
 
 Each has a title, a line saying what was exported, a frozen header row, column widths,
-number formats and a totals row (phases are not counted twice: a phase whose parent is in
-the same export is left out of the totals, as on the ledger page).
+number formats and a totals row.
+
+Amounts are numbers in their 万元 (亿元) column, so that a user's own SUM of a column is
+its 合计. An amount's qualifier (超/约/不超过) and its text as written (``超100亿元``,
+``2亿美元``) go in two columns of their own right after it, present when some exported
+amount of that kind has them; the import reads all three back to the same amount.
+
+Totals count each investment once (`projects.queries.left_out`, the ledger's rule): when
+the export holds a phase and its parent, the 合计 row (every row, as SUM adds them) is
+followed by 其中：分期 (the phases, already in their parents' figures) and 合计（分期只计
+一次）, the figure the ledger page shows.
 """
 
 from __future__ import annotations
@@ -29,8 +38,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from zhaoshang.lib import xlsxwrite as xw
-from zhaoshang.lib.money import AmountError, Qualifier, format_wan, parse_amount
+from zhaoshang.lib.money import AmountError, Qualifier, parse_amount
 from zhaoshang.projects.models import Nature, Project, ProjectInvestor, Stage, StageDate, Status
+from zhaoshang.projects.queries import left_out
 
 LAYOUTS = ("ledger", "monthly", "list")
 
@@ -50,122 +60,185 @@ class Col:
     style: int = xw.TEXT
 
 
-LEDGER = [
-    Col("serial", pgettext_lazy("excel header", "No."), 6, xw.INTEGER),
-    Col("code", pgettext_lazy("excel header", "Project number"), 18),
-    Col("name", pgettext_lazy("excel header", "Project name"), 36, xw.TEXT_WRAP),
-    Col("national_code", pgettext_lazy("excel header", "Project code"), 26),
-    Col("investors", pgettext_lazy("excel header", "Investor"), 28, xw.TEXT_WRAP),
-    Col("unit", pgettext_lazy("excel header", "Township unit"), 16),
-    Col("address", pgettext_lazy("excel header", "Address"), 20, xw.TEXT_WRAP),
-    Col(
-        "description",
-        pgettext_lazy("excel header", "Construction content and scale"),
-        40,
-        xw.TEXT_WRAP,
+def _with_parts(cols: list[Col]) -> list[Col]:
+    """`cols` with each amount column followed by its qualifier and as-written columns."""
+    out = []
+    for col in cols:
+        out.append(col)
+        name = (col.field or "").partition("@")[0]
+        if name in PART_HEADERS:
+            qualifier, written = PART_HEADERS[name]
+            out.append(Col(f"{name}_qualifier", qualifier, 8))
+            out.append(Col(f"{name}_text", written, 16))
+    return out
+
+
+PART_HEADERS = {
+    "total_investment": (
+        pgettext_lazy("excel header", "Total investment qualifier"),
+        pgettext_lazy("excel header", "Total investment as written"),
     ),
-    Col("industry", pgettext_lazy("excel header", "Industry code"), 10),
-    Col("chain", pgettext_lazy("excel header", "Industrial chain"), 14),
-    Col("nature", pgettext_lazy("excel header", "Nature of construction"), 10),
-    Col("is_foreign", pgettext_lazy("excel header", "Domestic or foreign"), 10),
-    Col("stage", pgettext_lazy("excel header", "Stage"), 10),
-    Col("status", pgettext_lazy("excel header", "Status"), 10),
-    Col("status_reason", pgettext_lazy("excel header", "Status reason"), 20, xw.TEXT_WRAP),
-    Col(
-        "total_investment",
-        pgettext_lazy("excel header", "Total investment (10k CNY)"),
-        16,
-        xw.AMOUNT,
+    "signed_amount": (
+        pgettext_lazy("excel header", "Signed amount qualifier"),
+        pgettext_lazy("excel header", "Signed amount as written"),
     ),
-    Col("signed_amount", pgettext_lazy("excel header", "Signed amount (10k CNY)"), 16, xw.AMOUNT),
-    Col(
-        "registered_capital",
-        pgettext_lazy("excel header", "Registered capital (10k CNY)"),
-        16,
-        xw.AMOUNT,
+    "registered_capital": (
+        pgettext_lazy("excel header", "Registered capital qualifier"),
+        pgettext_lazy("excel header", "Registered capital as written"),
     ),
-    Col(
-        "foreign_investment",
-        pgettext_lazy("excel header", "Foreign investment (10k CNY)"),
-        16,
-        xw.AMOUNT,
+    "foreign_investment": (
+        pgettext_lazy("excel header", "Foreign investment qualifier"),
+        pgettext_lazy("excel header", "Foreign investment as written"),
     ),
-    Col(
-        "expected_revenue",
-        pgettext_lazy("excel header", "Expected yearly sales (10k CNY)"),
-        16,
-        xw.AMOUNT,
+    "expected_revenue": (
+        pgettext_lazy("excel header", "Expected yearly sales qualifier"),
+        pgettext_lazy("excel header", "Expected yearly sales as written"),
     ),
-    Col(
-        "expected_tax",
-        pgettext_lazy("excel header", "Expected yearly tax (10k CNY)"),
-        16,
-        xw.AMOUNT,
+    "expected_tax": (
+        pgettext_lazy("excel header", "Expected yearly tax qualifier"),
+        pgettext_lazy("excel header", "Expected yearly tax as written"),
     ),
-    Col(
-        "expected_output",
-        pgettext_lazy("excel header", "Expected yearly output (10k CNY)"),
-        16,
-        xw.AMOUNT,
+    "expected_output": (
+        pgettext_lazy("excel header", "Expected yearly output qualifier"),
+        pgettext_lazy("excel header", "Expected yearly output as written"),
     ),
-    Col("expected_jobs", pgettext_lazy("excel header", "Jobs at full production"), 10, xw.INTEGER),
-    Col("capacity", pgettext_lazy("excel header", "Capacity"), 16, xw.TEXT_WRAP),
-    Col("phase_label", pgettext_lazy("excel header", "Phase"), 8),
-    Col("parent", pgettext_lazy("excel header", "Parent project number"), 18),
-    Col("actual_signed", pgettext_lazy("excel header", "Signing date"), 12, xw.DATE),
-    Col("planned_started", pgettext_lazy("excel header", "Planned start"), 12, xw.DATE),
-    Col("actual_started", pgettext_lazy("excel header", "Actual start"), 12, xw.DATE),
-    Col("planned_completed", pgettext_lazy("excel header", "Planned completion"), 12, xw.DATE),
-    Col("actual_completed", pgettext_lazy("excel header", "Actual completion"), 12, xw.DATE),
-    Col(
-        "planned_in_production",
-        pgettext_lazy("excel header", "Planned production start"),
-        12,
-        xw.DATE,
-    ),
-    Col(
-        "actual_in_production",
-        pgettext_lazy("excel header", "Actual production start"),
-        12,
-        xw.DATE,
-    ),
-    Col("is_synthetic", pgettext_lazy("excel header", "Synthetic data"), 10),
-]
-MONTHLY = [
-    Col("serial", pgettext_lazy("excel header", "No."), 6, xw.INTEGER),
-    Col("name", pgettext_lazy("excel header", "Project name"), 40, xw.TEXT_WRAP),
-    Col("location", pgettext_lazy("excel header", "Location"), 16),
-    Col(
-        "total_investment",
-        pgettext_lazy("excel header", "Total investment (10k CNY)"),
-        16,
-        xw.AMOUNT,
-    ),
-    Col(None, pgettext_lazy("excel header", "Annual planned investment (10k CNY)"), 16, xw.AMOUNT),
-    Col(None, pgettext_lazy("excel header", "Completed this month (10k CNY)"), 16, xw.AMOUNT),
-    Col(None, pgettext_lazy("excel header", "Completed this year (10k CNY)"), 16, xw.AMOUNT),
-    Col(None, pgettext_lazy("excel header", "Completion rate"), 10, xw.PERCENT),
-    Col(None, pgettext_lazy("excel header", "Physical progress"), 36, xw.TEXT_WRAP),
-    Col(None, pgettext_lazy("excel header", "Problems"), 36, xw.TEXT_WRAP),
-]
-LIST = [
-    Col("serial", pgettext_lazy("excel header", "No."), 6, xw.INTEGER),
-    Col("code", pgettext_lazy("excel header", "Project number"), 18),
-    Col("name", pgettext_lazy("excel header", "Project name"), 40, xw.TEXT_WRAP),
-    Col("unit", pgettext_lazy("excel header", "Township unit"), 16),
-    Col("industry", pgettext_lazy("excel header", "Industry code"), 10),
-    Col("chain", pgettext_lazy("excel header", "Industrial chain"), 14),
-    Col("stage", pgettext_lazy("excel header", "Stage"), 10),
-    Col("status", pgettext_lazy("excel header", "Status"), 10),
-    Col(
-        "total_investment@亿元",
-        pgettext_lazy("excel header", "Total investment (100m CNY)"),
-        16,
-        xw.AMOUNT,
-    ),
-    Col("investors", pgettext_lazy("excel header", "Investor"), 28, xw.TEXT_WRAP),
-    Col("is_synthetic", pgettext_lazy("excel header", "Synthetic data"), 10),
-]
+}
+
+
+LEDGER = _with_parts(
+    [
+        Col("serial", pgettext_lazy("excel header", "No."), 6, xw.INTEGER),
+        Col("code", pgettext_lazy("excel header", "Project number"), 18),
+        Col("name", pgettext_lazy("excel header", "Project name"), 36, xw.TEXT_WRAP),
+        Col("national_code", pgettext_lazy("excel header", "Project code"), 26),
+        Col("investors", pgettext_lazy("excel header", "Investor"), 28, xw.TEXT_WRAP),
+        Col("unit", pgettext_lazy("excel header", "Township unit"), 16),
+        Col("address", pgettext_lazy("excel header", "Address"), 20, xw.TEXT_WRAP),
+        Col(
+            "description",
+            pgettext_lazy("excel header", "Construction content and scale"),
+            40,
+            xw.TEXT_WRAP,
+        ),
+        Col("industry", pgettext_lazy("excel header", "Industry code"), 10),
+        Col("chain", pgettext_lazy("excel header", "Industrial chain"), 14),
+        Col("nature", pgettext_lazy("excel header", "Nature of construction"), 10),
+        Col("is_foreign", pgettext_lazy("excel header", "Domestic or foreign"), 10),
+        Col("stage", pgettext_lazy("excel header", "Stage"), 10),
+        Col("status", pgettext_lazy("excel header", "Status"), 10),
+        Col("status_reason", pgettext_lazy("excel header", "Status reason"), 20, xw.TEXT_WRAP),
+        Col(
+            "total_investment",
+            pgettext_lazy("excel header", "Total investment (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(
+            "signed_amount", pgettext_lazy("excel header", "Signed amount (10k CNY)"), 16, xw.AMOUNT
+        ),
+        Col(
+            "registered_capital",
+            pgettext_lazy("excel header", "Registered capital (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(
+            "foreign_investment",
+            pgettext_lazy("excel header", "Foreign investment (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(
+            "expected_revenue",
+            pgettext_lazy("excel header", "Expected yearly sales (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(
+            "expected_tax",
+            pgettext_lazy("excel header", "Expected yearly tax (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(
+            "expected_output",
+            pgettext_lazy("excel header", "Expected yearly output (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(
+            "expected_jobs",
+            pgettext_lazy("excel header", "Jobs at full production"),
+            10,
+            xw.INTEGER,
+        ),
+        Col("capacity", pgettext_lazy("excel header", "Capacity"), 16, xw.TEXT_WRAP),
+        Col("phase_label", pgettext_lazy("excel header", "Phase"), 8),
+        Col("parent", pgettext_lazy("excel header", "Parent project number"), 18),
+        Col("actual_signed", pgettext_lazy("excel header", "Signing date"), 12, xw.DATE),
+        Col("planned_started", pgettext_lazy("excel header", "Planned start"), 12, xw.DATE),
+        Col("actual_started", pgettext_lazy("excel header", "Actual start"), 12, xw.DATE),
+        Col("planned_completed", pgettext_lazy("excel header", "Planned completion"), 12, xw.DATE),
+        Col("actual_completed", pgettext_lazy("excel header", "Actual completion"), 12, xw.DATE),
+        Col(
+            "planned_in_production",
+            pgettext_lazy("excel header", "Planned production start"),
+            12,
+            xw.DATE,
+        ),
+        Col(
+            "actual_in_production",
+            pgettext_lazy("excel header", "Actual production start"),
+            12,
+            xw.DATE,
+        ),
+        Col("is_synthetic", pgettext_lazy("excel header", "Synthetic data"), 10),
+    ]
+)
+MONTHLY = _with_parts(
+    [
+        Col("serial", pgettext_lazy("excel header", "No."), 6, xw.INTEGER),
+        Col("name", pgettext_lazy("excel header", "Project name"), 40, xw.TEXT_WRAP),
+        Col("location", pgettext_lazy("excel header", "Location"), 16),
+        Col(
+            "total_investment",
+            pgettext_lazy("excel header", "Total investment (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(
+            None,
+            pgettext_lazy("excel header", "Annual planned investment (10k CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col(None, pgettext_lazy("excel header", "Completed this month (10k CNY)"), 16, xw.AMOUNT),
+        Col(None, pgettext_lazy("excel header", "Completed this year (10k CNY)"), 16, xw.AMOUNT),
+        Col(None, pgettext_lazy("excel header", "Completion rate"), 10, xw.PERCENT),
+        Col(None, pgettext_lazy("excel header", "Physical progress"), 36, xw.TEXT_WRAP),
+        Col(None, pgettext_lazy("excel header", "Problems"), 36, xw.TEXT_WRAP),
+    ]
+)
+LIST = _with_parts(
+    [
+        Col("serial", pgettext_lazy("excel header", "No."), 6, xw.INTEGER),
+        Col("code", pgettext_lazy("excel header", "Project number"), 18),
+        Col("name", pgettext_lazy("excel header", "Project name"), 40, xw.TEXT_WRAP),
+        Col("unit", pgettext_lazy("excel header", "Township unit"), 16),
+        Col("industry", pgettext_lazy("excel header", "Industry code"), 10),
+        Col("chain", pgettext_lazy("excel header", "Industrial chain"), 14),
+        Col("stage", pgettext_lazy("excel header", "Stage"), 10),
+        Col("status", pgettext_lazy("excel header", "Status"), 10),
+        Col(
+            "total_investment@亿元",
+            pgettext_lazy("excel header", "Total investment (100m CNY)"),
+            16,
+            xw.AMOUNT,
+        ),
+        Col("investors", pgettext_lazy("excel header", "Investor"), 28, xw.TEXT_WRAP),
+        Col("is_synthetic", pgettext_lazy("excel header", "Synthetic data"), 10),
+    ]
+)
 BY_NAME = {"ledger": LEDGER, "monthly": MONTHLY, "list": LIST}
 
 AMOUNTS = ("total_investment", "signed_amount", "registered_capital", "foreign_investment",
@@ -187,23 +260,35 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def amount_cell(row: dict, name: str, scale: int = 0) -> Any:
-    """The cell for one amount, in 万元 (scale 0) or 亿元 (scale -4).
+def qualifier_word(qualifier: str) -> str | None:
+    """超 / 约 / 不超过 (over / about / at most), None for an exact amount."""
+    words = {
+        "at_least": pgettext("amount qualifier", "over"),
+        "approx": pgettext("amount qualifier", "about"),
+        "at_most": pgettext("amount qualifier", "at most"),
+    }
+    return words.get(qualifier)
 
-    An exact amount in CNY is a number. Anything else (约, 超, a foreign currency) is the
-    text as written when it reads back to the same amount, else the amount written out.
+
+def amount_cells(row: dict, name: str, scale: int = 0) -> tuple[Any, Any, Any]:
+    """(number, qualifier, as written) for one amount, in 万元 (scale 0) or 亿元 (-4).
+
+    The number is the amount in the column's unit (a foreign amount converted to CNY), a
+    number cell whatever its qualifier or currency, so that columns add up; only an amount
+    of more than 15 significant digits (beyond what an Excel number holds) is written as
+    text, exactly. The text as written is kept when it reads back to the same amount;
+    a foreign amount whose text does not is written out from its currency and original
+    amount.
     """
     value = row[f"{name}_wan"]
     if value is None:
-        return None
+        return None, None, None
     qualifier = row[f"{name}_qualifier"]
     currency = row.get(f"{name}_currency") or "CNY"
-    if qualifier == Qualifier.EXACT.value and currency == "CNY":
-        number = value.scaleb(scale).normalize()
-        if len(number.as_tuple().digits) <= MAX_DIGITS:
-            return number
-        return format(number, "f")
+    number = value.scaleb(scale).normalize()
+    cell: Any = number if len(number.as_tuple().digits) <= MAX_DIGITS else format(number, "f")
     text = row[f"{name}_text"]
+    written = None
     if text:
         try:
             again = parse_amount(text, default_unit="亿元" if scale else "万元")
@@ -216,11 +301,39 @@ def amount_cell(row: dict, name: str, scale: int = 0) -> Any:
                 else (again.value_wan == value)
             )
             if same:
-                return text
-    if currency != "CNY" and row.get(f"{name}_original") is not None:
+                written = text
+    if written is None and currency != "CNY" and row.get(f"{name}_original") is not None:
         prefix = {"approx": "约", "at_least": "超", "at_most": "不超过"}.get(qualifier, "")
-        return f"{prefix}{currency} {_plain(row[f'{name}_original'])}万"
-    return format_wan(value, Qualifier(qualifier))
+        written = f"{prefix}{currency} {_plain(row[f'{name}_original'])}万"
+    return cell, qualifier_word(qualifier), written
+
+
+def _needs_parts(rows: list[dict], name: str) -> bool:
+    """Whether an amount's qualifier and as-written columns have anything to say."""
+    currency = f"{name}_currency"
+    return any(
+        r[f"{name}_wan"] is not None
+        and (
+            r[f"{name}_text"]
+            or r[f"{name}_qualifier"] != Qualifier.EXACT.value
+            or (r.get(currency) or "CNY") != "CNY"
+        )
+        for r in rows
+    )
+
+
+PART_FIELDS = {f"{n}_{part}": n for n in PART_HEADERS for part in ("qualifier", "text")}
+
+
+def _kept(cols: list[Col], rows: list[dict]) -> list[int]:
+    """Indexes of the columns to write: all but the qualifier and as-written columns of
+    amounts that no exported row qualifies or writes out."""
+    needed = {n for n in PART_HEADERS if _needs_parts(rows, n)}
+    return [
+        i
+        for i, c in enumerate(cols)
+        if c.field not in PART_FIELDS or PART_FIELDS[c.field] in needed
+    ]
 
 
 def date_cell(when: datetime.date | None, precision: str) -> Any:
@@ -257,12 +370,6 @@ def _load(qs, progress, *, dates_too: bool = True) -> tuple[list[dict], dict, di
     return rows, investors, dates
 
 
-def _counted(rows: list[dict]) -> list[dict]:
-    """Rows whose investment counts in a total: not a phase of a project also exported."""
-    ids = {r["pk"] for r in rows}
-    return [r for r in rows if r["parent_id"] not in ids]
-
-
 def _title(book: xw.Workbook, cols: list[Col], title: str, subtitle: str, sheet_name: str):
     widths = [c.width for c in cols]
     sheet = book.add_sheet(sheet_name, widths=widths, freeze=(3, 3), print_title_rows=(2, 2))
@@ -274,19 +381,68 @@ def _title(book: xw.Workbook, cols: list[Col], title: str, subtitle: str, sheet_
     return sheet
 
 
-def _sum(rows: list[dict], name: str, scale: int = 0) -> Decimal | None:
-    values = [r[f"{name}_wan"] for r in _counted(rows) if r[f"{name}_wan"] is not None]
-    return sum(values, Decimal(0)).scaleb(scale).normalize() if values else None
+def _write_totals(
+    sheet: xw.Sheet,
+    cols: list[Col],
+    rows: list[dict],
+    amounts: dict[int, Callable[[dict], Decimal | None]],
+    formulas: Callable[[int, dict], dict[int, xw.Formula]] | None = None,
+) -> None:
+    """The totals rows under the projects: 合计 adds every row (as the user's SUM of the
+    column does); when phases are exported with their parents, 其中：分期 (their amounts,
+    already in their parents') and 合计（分期只计一次）(each investment once, the ledger's
+    figure) follow. `amounts` maps a column index to a row's value in that column;
+    `formulas(excel_row, sums)` gives formula cells (a rate) for a totals row."""
+    phases = left_out({r["pk"]: r["parent_id"] for r in rows})
+    name_col = next(i for i, c in enumerate(cols) if c.field == "name")
+    styles = [
+        xw.TOTAL_AMOUNT if i in amounts else xw.PERCENT if cols[i].style == xw.PERCENT
+        else xw.TOTAL_LABEL
+        for i in range(len(cols))
+    ]  # fmt: skip
 
+    def sums(members: list[dict]) -> dict[int, Decimal | None]:
+        out: dict[int, Decimal | None] = {}
+        for i, value_of in amounts.items():
+            values = [v for v in map(value_of, members) if v is not None]
+            out[i] = sum(values, Decimal(0)).normalize() if values else None
+        return out
 
-def _total_row(cols: list[Col], count: int) -> list[Any]:
-    """合计 in the first column, the number of projects under the names."""
-    row: list[Any] = [None] * len(cols)
-    row[0] = _("Total")
-    row[next(i for i, c in enumerate(cols) if c.field == "name")] = _("%(n)s projects") % {
-        "n": count
+    def write(label: str, count: str | None, values: dict[int, Decimal | None]) -> None:
+        row: list[Any] = [None] * len(cols)
+        row[0], row[name_col] = label, count
+        for i, value in values.items():
+            row[i] = value
+        for i, formula in (formulas(sheet.rows_written + 1, values) if formulas else {}).items():
+            row[i] = formula
+        sheet.row(row, styles)
+
+    every = sums(rows)
+    write(_("Total"), _("%(n)s projects") % {"n": len(rows)}, every)
+    if not phases:
+        return
+    inside = sums([r for r in rows if r["pk"] in phases])
+    write(
+        _("Of which: phases already in their parent projects' figures"),
+        _("%(n)s projects") % {"n": len(phases)},
+        inside,
+    )
+    once = {
+        i: None if every[i] is None else (every[i] - (inside[i] or 0)).normalize() for i in amounts
     }
-    return row
+    write(_("Total, phases once"), None, once)
+
+
+def _phase_line(rows: list[dict]) -> str:
+    """The subtitle's sentence on phases, "" when the export holds none with its parent."""
+    phases = left_out({r["pk"]: r["parent_id"] for r in rows})
+    if not phases:
+        return ""
+    return _(
+        "Phases counted once: “Total” adds every row as SUM does; “Total, phases once” "
+        "leaves out the %(n)s phases already in their parent projects' figures, as the "
+        "ledger page counts"
+    ) % {"n": len(phases)}
 
 
 def _subtitle(count: int, filters: str, unit: str, synthetic: int) -> str:
@@ -305,6 +461,11 @@ def _subtitle(count: int, filters: str, unit: str, synthetic: int) -> str:
     return "    ".join(parts)
 
 
+def _with_phase_line(subtitle: str, rows: list[dict]) -> str:
+    line = _phase_line(rows)
+    return f"{subtitle}    {line}" if line else subtitle
+
+
 def write_ledger(qs, target, *, filters: str = "", progress=None) -> int:
     rows, investors, dates = _load(qs, progress)
     groups: dict[str, list[dict]] = defaultdict(list)
@@ -313,7 +474,9 @@ def write_ledger(qs, target, *, filters: str = "", progress=None) -> int:
     for members in groups.values():
         members.sort(key=lambda r: (-(r["total_investment_wan"] or Decimal(-1)), r["code"]))
     order = sorted(groups, key=lambda c: (c != "", c))
-    cols = LEDGER
+    keep = _kept(LEDGER, rows)
+    every_column = len(keep) == len(LEDGER)
+    cols = [LEDGER[i] for i in keep]
     styles = [c.style for c in cols]
     synthetic = sum(1 for r in rows if r["is_synthetic"])
     labels = _Labels()
@@ -322,7 +485,7 @@ def write_ledger(qs, target, *, filters: str = "", progress=None) -> int:
             book,
             cols,
             " · ".join([str(settings.ZHAOSHANG_SITE_NAME), _("major project ledger")]),
-            _subtitle(len(rows), filters, _("10k CNY (万元)"), synthetic),
+            _with_phase_line(_subtitle(len(rows), filters, _("10k CNY (万元)"), synthetic), rows),
             str(_("Ledger")),
         )
         first_data = sheet.rows_written
@@ -337,17 +500,21 @@ def write_ledger(qs, target, *, filters: str = "", progress=None) -> int:
                 sheet.merge(sheet.rows_written - 1, 0, sheet.rows_written - 1, len(cols) - 1)
             for r in members:
                 serial += 1
-                sheet.row(_ledger_row(r, serial, investors, dates, labels), styles)
+                cells = _ledger_row(r, serial, investors, dates, labels)
+                sheet.row(cells if every_column else [cells[i] for i in keep], styles)
                 written += 1
                 if progress and written % 5000 == 0:
                     progress(written, len(rows))
-        total_row = _total_row(cols, len(rows))
-        total_styles = [xw.TOTAL_LABEL] * len(cols)
-        for i, c in enumerate(cols):
-            if c.field in AMOUNTS:
-                total_row[i] = _sum(rows, c.field)
-                total_styles[i] = xw.TOTAL_AMOUNT
-        sheet.row(total_row, total_styles)
+        _write_totals(
+            sheet,
+            cols,
+            rows,
+            {
+                i: (lambda r, name=c.field: r[f"{name}_wan"])
+                for i, c in enumerate(cols)
+                if c.field in AMOUNTS
+            },
+        )
         sheet.autofilter(2, 0, max(first_data, sheet.rows_written - 2), len(cols) - 1)
     if progress:
         progress(len(rows), len(rows))
@@ -379,6 +546,7 @@ def _ledger_row(r: dict, serial: int, investors, dates, labels: _Labels | None =
         p_on, p_prec, a_on, a_prec = d[stage]
         return date_cell(a_on, a_prec) if actual else date_cell(p_on, p_prec)
 
+    amounts = [part for name in AMOUNTS for part in amount_cells(r, name)]
     return [
         serial,
         r["code"],
@@ -395,13 +563,7 @@ def _ledger_row(r: dict, serial: int, investors, dates, labels: _Labels | None =
         labels.stage[r["stage"]],
         labels.status[r["status"]],
         r["status_reason"] or None,
-        amount_cell(r, "total_investment"),
-        amount_cell(r, "signed_amount"),
-        amount_cell(r, "registered_capital"),
-        amount_cell(r, "foreign_investment"),
-        amount_cell(r, "expected_revenue"),
-        amount_cell(r, "expected_tax"),
-        amount_cell(r, "expected_output"),
+        *amounts,  # each amount: number, qualifier, as written
         r["expected_jobs"],
         r["capacity"] or None,
         r["phase_label"] or None,
@@ -420,7 +582,8 @@ def _ledger_row(r: dict, serial: int, investors, dates, labels: _Labels | None =
 def write_list(qs, target, *, filters: str = "", progress=None) -> int:
     rows, investors, _dates = _load(qs, progress, dates_too=False)
     rows.sort(key=lambda r: (-(r["total_investment_wan"] or Decimal(-1)), r["code"]))
-    cols = LIST
+    keep = _kept(LIST, rows)
+    cols = [LIST[i] for i in keep]
     styles = [c.style for c in cols]
     synthetic = sum(1 for r in rows if r["is_synthetic"])
     with xw.Workbook(target) as book:
@@ -428,33 +591,35 @@ def write_list(qs, target, *, filters: str = "", progress=None) -> int:
             book,
             cols,
             " · ".join([str(settings.ZHAOSHANG_SITE_NAME), _("project list")]),
-            _subtitle(len(rows), filters, _("100m CNY (亿元)"), synthetic),
+            _with_phase_line(_subtitle(len(rows), filters, _("100m CNY (亿元)"), synthetic), rows),
             str(_("List")),
         )
         for serial, r in enumerate(rows, 1):
-            sheet.row(
-                [
-                    serial,
-                    r["code"],
-                    r["name"],
-                    r["unit__name"],
-                    r["industry_id"],
-                    r["chain__name"],
-                    str(Stage(r["stage"]).label),
-                    str(Status(r["status"]).label),
-                    amount_cell(r, "total_investment", scale=-4),
-                    "、".join(investors.get(r["pk"], [])) or None,
-                    SYNTHETIC() if r["is_synthetic"] else None,
-                ],
-                styles,
-            )
+            cells = [
+                serial,
+                r["code"],
+                r["name"],
+                r["unit__name"],
+                r["industry_id"],
+                r["chain__name"],
+                str(Stage(r["stage"]).label),
+                str(Status(r["status"]).label),
+                *amount_cells(r, "total_investment", scale=-4),
+                "、".join(investors.get(r["pk"], [])) or None,
+                SYNTHETIC() if r["is_synthetic"] else None,
+            ]
+            sheet.row([cells[i] for i in keep], styles)
             if progress and serial % 5000 == 0:
                 progress(serial, len(rows))
-        total = _total_row(cols, len(rows))
-        total[8] = _sum(rows, "total_investment", scale=-4)
-        sheet.row(total, [xw.TOTAL_AMOUNT if i == 8 else xw.TOTAL_LABEL for i in range(len(cols))])
+        amount = next(i for i, c in enumerate(cols) if c.field == "total_investment@亿元")
+        _write_totals(sheet, cols, rows, {amount: _yi})
         sheet.autofilter(2, 0, max(3, sheet.rows_written - 2), len(cols) - 1)
     return len(rows)
+
+
+def _yi(r: dict) -> Decimal | None:
+    value = r["total_investment_wan"]
+    return None if value is None else value.scaleb(-4)
 
 
 def monthly_figures(project_ids, year: int, month: int) -> tuple[dict[int, dict], str]:
@@ -508,11 +673,20 @@ def write_monthly(qs, target, *, year: int, month: int, filters: str = "", progr
     rows.sort(key=lambda r: (-(r["total_investment_wan"] or Decimal(-1)), r["code"]))
     ids = [r["pk"] for r in rows]
     figures, source = monthly_figures(qs.values("pk") if len(ids) > 900 else ids, year, month)
-    cols = MONTHLY
+    keep = _kept(MONTHLY, rows)
+    cols = [MONTHLY[i] for i in keep]
     styles = [c.style for c in cols]
     synthetic = sum(1 for r in rows if r["is_synthetic"])
-    sums = {"plan": Decimal(0), "month": Decimal(0), "year": Decimal(0)}
-    counted = {r["pk"] for r in _counted(rows)}
+    # the plan, this month, this year and rate columns, wherever the amount parts put them
+    plan_i, month_i, year_i, rate_i = (keep.index(i) for i in range(6, 10))  # in MONTHLY
+    plan_at, year_at = xw.column_letter(plan_i), xw.column_letter(year_i)
+
+    def rate_formula(excel_row: int, plan, done) -> xw.Formula:
+        return xw.Formula(
+            f'IF({plan_at}{excel_row}>0,{year_at}{excel_row}/{plan_at}{excel_row},"")',
+            done / plan if plan and done is not None else "",
+        )
+
     with xw.Workbook(target) as book:
         subtitle = _subtitle(len(rows), filters, _("10k CNY (万元)"), synthetic)
         subtitle += "    " + _("Figures from: %(source)s") % {"source": source}
@@ -521,7 +695,7 @@ def write_monthly(qs, target, *, year: int, month: int, filters: str = "", progr
             cols,
             _("%(year)s-%(month)02d major project progress report")
             % {"year": year, "month": month},
-            subtitle,
+            _with_phase_line(subtitle, rows),
             str(_("Monthly report")),
         )
         for serial, r in enumerate(rows, 1):
@@ -529,52 +703,49 @@ def write_monthly(qs, target, *, year: int, month: int, filters: str = "", progr
             excel_row = sheet.rows_written + 1
             rate = None
             if f.get("plan") and f.get("year") is not None:
-                rate = xw.Formula(f"IF(E{excel_row}>0,G{excel_row}/E{excel_row},\"\")",
-                                  f["year"] / f["plan"])  # fmt: skip
+                rate = rate_formula(excel_row, f["plan"], f["year"])
             problems = f.get("problems") or (
                 f"{Status(r['status']).label}：{r['status_reason']}"
                 if r["status"] != Status.ON_TRACK and r["status_reason"]
                 else None
             )
-            sheet.row(
-                [
-                    serial,
-                    r["name"]
-                    + (
-                        f"（{SYNTHETIC()}）"
-                        if r["is_synthetic"] and "合成" not in r["name"]
-                        else ""
-                    ),
-                    r["unit__name"],
-                    amount_cell(r, "total_investment"),
-                    f.get("plan"),
-                    f.get("month"),
-                    f.get("year"),
-                    rate,
-                    f.get("progress") or _stage_text(r, dates),
-                    problems,
-                ],
-                styles,
-            )
-            if r["pk"] in counted:
-                for key in sums:
-                    if f.get(key) is not None:
-                        sums[key] += f[key]
+            cells = [
+                serial,
+                r["name"]
+                + (f"（{SYNTHETIC()}）" if r["is_synthetic"] and "合成" not in r["name"] else ""),
+                r["unit__name"],
+                *amount_cells(r, "total_investment"),
+                f.get("plan"),
+                f.get("month"),
+                f.get("year"),
+                rate,
+                f.get("progress") or _stage_text(r, dates),
+                problems,
+            ]
+            sheet.row([cells[i] for i in keep], styles)
             if progress and serial % 5000 == 0:
                 progress(serial, len(rows))
         last = sheet.rows_written
-        total = [_("Total"), _("%(n)s projects") % {"n": len(rows)}, None,
-                 _sum(rows, "total_investment"), sums["plan"] or None, sums["month"] or None,
-                 sums["year"] or None, None, None, None]  # fmt: skip
-        if sums["plan"]:
-            total[7] = xw.Formula(f"IF(E{last + 1}>0,G{last + 1}/E{last + 1},\"\")",
-                                  sums["year"] / sums["plan"])  # fmt: skip
-        total_styles = (
-            [xw.TOTAL_LABEL] * 3
-            + [xw.TOTAL_AMOUNT] * 4
-            + [xw.PERCENT, xw.TOTAL_LABEL, xw.TOTAL_LABEL]
+
+        def figure(key: str):
+            return lambda r: figures.get(r["pk"], {}).get(key)
+
+        _write_totals(
+            sheet,
+            cols,
+            rows,
+            {
+                keep.index(3): lambda r: r["total_investment_wan"],
+                plan_i: figure("plan"),
+                month_i: figure("month"),
+                year_i: figure("year"),
+            },
+            formulas=lambda excel_row, sums: (
+                {rate_i: rate_formula(excel_row, sums[plan_i], sums[year_i])}
+                if sums[plan_i]
+                else {}
+            ),
         )
-        sheet.row(total, total_styles)
         sheet.autofilter(2, 0, max(3, last - 1), len(cols) - 1)
     return len(rows)
 

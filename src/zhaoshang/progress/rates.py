@@ -14,6 +14,13 @@ then:
   completion month / projects whose planned completion month is that month or earlier.
 
 A rate whose denominator is zero is shown as "—", never as 0%.
+
+Amounts count each investment once (`projects.queries.left_out`, the ledger's rule for
+phases): a phase whose parent project is planned in the same set (the row's unit, chain
+or list; the whole scope for the total) is counted as a project, but its planned,
+completed and funds-in-place amounts are left out, its parent's plan holding them
+(盛虹's plan of 15亿 holds its 首期's 9.6亿). `phases` and `phases_planned` say what was
+left out, for the note beside a total.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from zhaoshang.projects.models import (
     Stage,
     StageDate,
 )
+from zhaoshang.projects.queries import left_out, phase_note
 
 DEFINITIONS = [
     (
@@ -91,27 +99,51 @@ class Rates:
     funds: int = 0
     to_complete: int = 0
     on_time: int = 0
+    phases: int = 0  # phases whose amounts are counted within their parent's
+    phases_planned: int = 0  # micro 万元: their planned investment, so left out
 
     def merge(self, other: Rates) -> None:
         for name in ("projects", "to_start", "started", "planned", "completed", "funds",
-                     "to_complete", "on_time"):  # fmt: skip
+                     "to_complete", "on_time", "phases", "phases_planned"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def add(self, item: facts_mod.PlanFacts, last_day: datetime.date, as_of: datetime.date):
+    def add(
+        self,
+        item: facts_mod.PlanFacts,
+        last_day: datetime.date,
+        as_of: datetime.date,
+        *,
+        amounts: bool = True,
+    ):
+        """Count `item`; with `amounts=False` (a phase whose parent is in the same set)
+        as a project only, its amounts being in its parent's."""
         self.projects += 1
         if item.planned_start is not None and item.planned_start <= last_day:
             self.to_start += 1
             if item.started_by(as_of):
                 self.started += 1
-        if item.planned:
-            self.planned += item.planned
-        self.completed += item.ytd_completed
-        self.funds += item.ytd_funds
         if item.planned_completion is not None and item.planned_completion <= last_day:
             self.to_complete += 1
             due = _last_day(item.planned_completion)
             if item.completed_by(min(due, as_of)):
                 self.on_time += 1
+        if not amounts:
+            self.phases += 1
+            self.phases_planned += item.planned or 0
+            return
+        if item.planned:
+            self.planned += item.planned
+        self.completed += item.ytd_completed
+        self.funds += item.ytd_funds
+
+    def leave_out_amounts(self, item: facts_mod.PlanFacts) -> None:
+        """Take back the amounts of `item`, counted before it was known to be a phase whose
+        parent is in the same set."""
+        self.planned -= item.planned or 0
+        self.completed -= item.ytd_completed
+        self.funds -= item.ytd_funds
+        self.phases += 1
+        self.phases_planned += item.planned or 0
 
     @property
     def start_rate(self) -> Decimal | None:
@@ -141,6 +173,15 @@ class Rates:
     def funds_wan(self) -> Decimal:
         return from_micro(self.funds)
 
+    @property
+    def phases_planned_wan(self) -> Decimal:
+        return from_micro(self.phases_planned)
+
+    @property
+    def phase_note(self) -> str:
+        """含分期… : what the amounts left out, "" when nothing."""
+        return phase_note(self.phases, self.phases_planned_wan)
+
     def percents(self) -> dict[str, str]:
         return {
             "start_rate": percent(self.start_rate),
@@ -168,6 +209,8 @@ class Rates:
             "completion_rate": share(self.completion_rate),
             "funds_rate": share(self.funds_rate),
             "on_time_rate": share(self.on_time_rate),
+            "phases_counted_in_parent": self.phases,
+            "phases_planned_investment_wan": self.phases_planned_wan,
         }
 
 
@@ -229,7 +272,11 @@ def compute(
             ids &= scope.project_ids
         narrowed = dataclasses.replace(scope, project_ids=ids)
         rows, extra = _from_facts(
-            month, by, facts_mod.load(month, narrowed, with_reports=False, today=today), today
+            month,
+            by,
+            facts_mod.load(month, narrowed, with_reports=False, today=today),
+            today,
+            phases_once=False,  # done below, over the whole scope
         )
         total.merge(extra)
         for row in rows:
@@ -237,8 +284,55 @@ def compute(
                 groups[row.key].merge(row)
             else:
                 groups[row.key] = row
+    _count_phases_once(month, by, scope, today, groups, total)
     total.label = str(_("Total"))
     return _labelled(by, groups), total
+
+
+def planned_phases(year: int) -> dict[int, int]:
+    """Phase project id -> parent id, for the phases planned in `year` whose parent is
+    planned that year too: the only ones whose amounts a total may leave out. One query;
+    a handful of rows however many plans there are."""
+    return dict(
+        AnnualPlan.objects.filter(
+            year=year, project__parent_id__isnull=False, project__parent__annual_plans__year=year
+        )
+        .order_by()
+        .values_list("project_id", "project__parent_id")
+    )
+
+
+def _keys(item: facts_mod.PlanFacts, by: str | None) -> list:
+    if by == "unit":
+        return [item.unit_id]
+    if by == "chain":
+        return [item.chain_id]
+    if by == "list":
+        return item.lists
+    return []
+
+
+def _count_phases_once(month, by, scope, today, groups: dict, total: Rates) -> None:
+    """Take the amounts of each phase out of the total and of each row that also holds its
+    parent (`left_out`, applied to each row's set), after the grouped query counted them."""
+    phases = planned_phases(month.year)
+    if not phases:
+        return
+    ids = set(phases) | set(phases.values())
+    if scope.project_ids is not None:
+        ids &= scope.project_ids
+    facts = facts_mod.load(
+        month, dataclasses.replace(scope, project_ids=ids), with_reports=False, today=today
+    )
+    if by == "list":
+        facts_mod.attach_lists(facts, month.year)
+    members = {pk: phases.get(pk) for pk in facts}
+    for pk in left_out(members):
+        item, parent = facts[pk], facts[phases[pk]]
+        total.leave_out_amounts(item)
+        for key in set(_keys(item, by)) & set(_keys(parent, by)):
+            if key in groups:
+                groups[key].leave_out_amounts(item)
 
 
 def _labelled(by: str | None, groups: dict) -> list[Rates]:
@@ -249,27 +343,24 @@ def _labelled(by: str | None, groups: dict) -> list[Rates]:
     return sorted(groups.values(), key=lambda g: (g.key is None, str(g.key)))
 
 
-def _from_facts(month, by, facts, today) -> tuple[list[Rates], Rates]:
+def _from_facts(month, by, facts, today, *, phases_once: bool = True) -> tuple[list[Rates], Rates]:
     if by == "list":
         facts_mod.attach_lists(facts, month.year)
     as_of, last_day = month.as_of(today), month.last_day
     total = Rates(key=None, label=str(_("Total")))
     groups: dict = {}
+    phases = planned_phases(month.year) if facts and phases_once else {}
+    inside = left_out({pk: phases.get(pk) for pk in facts}) if phases else set()
     for item in facts.values():
-        total.add(item, last_day, as_of)
-        if by == "unit":
-            keys = [item.unit_id]
-        elif by == "chain":
-            keys = [item.chain_id]
-        elif by == "list":
-            keys = item.lists
-        else:
-            keys = []
+        pk = item.project_id
+        total.add(item, last_day, as_of, amounts=pk not in inside)
+        keys = _keys(item, by)
+        parent_keys = set(_keys(facts[phases[pk]], by)) if pk in inside else set()
         for key in keys:
             group = groups.get(key)
             if group is None:
                 group = groups[key] = Rates(key=key, label="")
-            group.add(item, last_day, as_of)
+            group.add(item, last_day, as_of, amounts=key not in parent_keys)
     return _labelled(by, groups), total
 
 

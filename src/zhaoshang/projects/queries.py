@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -85,16 +87,98 @@ def filter_projects(
     return search(qs, q)
 
 
-def ledger_totals(qs: QuerySet) -> dict:
-    """`{"count": projects, "total": total investment in 万元}` in one query.
+# ---------------------------------------------------------------------------------------
+# Parents and phases: every total counts each investment once.
+#
+# THE RULE. A phase (a project with a parent project, such as 盛虹's 首期) is a part of
+# its parent's investment: 盛虹 306亿 already holds its 首期 140亿. So wherever amounts
+# of several projects are added up (total investment, annual plans, completed
+# investment, funds in place), a phase's amounts are left out when its parent is in the
+# same set, the set being whatever the total is taken over: the filtered ledger, one
+# township unit's plans, one list, one enterprise's projects, one exported workbook.
+# A phase whose parent is not in the set counts in full (it is then all there is of
+# that investment in the set). Counts still count projects, phases included.
+#
+# `left_out(members)` is the rule in Python and `within_parent(qs)` the same rule as a
+# filter for the database; every total (ledger, cockpit, plans, rates, the monthly
+# report, lists, enterprises, Excel exports) calls one of them. Where a total is shown
+# it says so, with `phase_note()` (含分期… / phases counted once).
+# ---------------------------------------------------------------------------------------
 
-    Each investment is counted once: a phase is left out of the total when its
-    parent project is in the same set (盛虹 306亿 already holds its 首期 140亿).
+
+def left_out(members: Mapping[int, int | None]) -> set[int]:
+    """Ids of the members whose amounts a total leaves out: the phases whose parent is
+    a member too. `members` maps each member's id to its parent's id (None if none).
+
+    >>> sorted(left_out({1: None, 2: 1, 3: 9}))   # 2 is a phase of 1; 3's parent is absent
+    [2]
     """
+    return {pk for pk, parent in members.items() if parent is not None and parent in members}
+
+
+def within_parent(qs: QuerySet, field: str = "parent_id", members: str = "pk") -> Q:
+    """`left_out` as a filter on `qs`'s rows: those whose parent is also in `qs`.
+
+    `field` is the path to the parent's id and `members` the path to the project's id,
+    so that a set of plans can use it as well: `within_parent(plans,
+    "project__parent_id", "project_id")`.
+    """
+    return Q(**{f"{field}__in": qs.order_by().values(members)})
+
+
+def ledger_totals(qs: QuerySet) -> dict:
+    """`{"count": projects, "total": total investment in 万元, "phases": phases counted
+    within their parent, "phases_total": their investment}` in one query.
+
+    Each investment is counted once (see the rule above): a phase is left out of the
+    total when its parent project is in the same set (盛虹 306亿 already holds its 首期
+    140亿); `phases` and `phases_total` say what was left out, for the note beside it.
+    """
+    inside = within_parent(qs)
     return qs.order_by().aggregate(
         count=Count("pk"),
-        total=Sum("total_investment_wan", filter=~Q(parent_id__in=qs.values("pk"))),
+        total=Sum("total_investment_wan", filter=~inside),
+        phases=Count("pk", filter=inside),
+        phases_total=Sum("total_investment_wan", filter=inside),
     )
+
+
+def phase_note(phases: int, phases_total=None, *, labels: list[str] | None = None) -> str:
+    """What a total says about phases, or "" when none was left out.
+
+    >>> phase_note(1, labels=["首期 140亿元"])  # in English
+    'includes phases 首期 140亿元 (counted within their parent project, once)'
+    """
+    from django.utils.translation import gettext, ngettext
+
+    if not phases:
+        return ""
+    if labels:
+        return gettext("includes phases %(phases)s (counted within their parent project, once)") % {
+            "phases": "、".join(labels)
+        }
+    amount = ""
+    if phases_total:
+        from zhaoshang.lib.money import format_wan
+
+        amount = format_wan(phases_total)
+    return ngettext(
+        "includes %(n)s phase of %(amount)s counted within its parent project, once",
+        "includes %(n)s phases of %(amount)s counted within their parent projects, once",
+        phases,
+    ) % {"n": phases, "amount": amount or "—"}
+
+
+def phase_label(project) -> str:
+    """`首期 140亿元`: a phase as a total's note names it."""
+    from zhaoshang.lib.money import Qualifier, format_wan
+
+    amount = ""
+    if project.total_investment_wan is not None:
+        amount = format_wan(
+            project.total_investment_wan, Qualifier(project.total_investment_qualifier)
+        )
+    return " ".join(t for t in (project.phase_label or project.name, amount) if t)
 
 
 # ---------------------------------------------------------------------------------------
