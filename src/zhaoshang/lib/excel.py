@@ -50,8 +50,7 @@ from zhaoshang.lib.dates import (
     excel_serial_to_date,
     parse_date_text,
 )
-from zhaoshang.lib.money import Amount, AmountError, parse_amount
-from zhaoshang.lib.remarks import facts_in_remark
+from zhaoshang.lib.money import AmountError, parse_amount
 from zhaoshang.lib.textnorm import _HALFWIDTH, _ZERO_WIDTH, remove_whitespace, to_halfwidth
 
 __all__ = [
@@ -105,8 +104,6 @@ FIELD_KINDS: dict[str, str] = {
     **{f"{a}_qualifier": QUALIFIER for a in AMOUNT_FIELDS},
     **{f"{a}_text": AMOUNT_TEXT for a in AMOUNT_FIELDS},
 }  # fmt: skip
-REMARKS = "remarks"  # read for facts (lib.remarks), never kept as a field of its own
-FIELD_KINDS["remarks"] = REMARKS
 # Fields whose text is kept exactly but compared and looked up in simplified characters.
 LOOKUP_FIELDS = {"unit", "location", "industry", "chain", "investors", "parent"}
 
@@ -191,13 +188,6 @@ _syn(None, "年度计划投资", "本年计划投资", "年度计划", "年度�
      "形象进度", "项目进展", "进展情况", "工程形象进度", "存在问题", "存在的问题", "备注", "联系人",
      "联系电话", "分管领导", "挂钩领导", "责任人", "用地面积", "占地面积", "建筑面积",
      "总投资完成")  # fmt: skip
-# More of the words towns write for the unit and the investor; a remarks column is read for
-# the ledger facts it states (:mod:`zhaoshang.lib.remarks`), the rest of it is not kept.
-_syn("unit", "所在镇", "所属镇", "镇(区)", "所在镇(区)", "所属镇(区)", "镇区(园区)", "所在镇街",
-     "所在乡镇", "镇区名称", "区镇名称", "所在街道", "属地镇(区)", "所在区镇(街道)", "所在镇(街道)",
-     "所在地镇区", "区镇(街道)", "镇(街道)")  # fmt: skip
-_syn("investors", "外方投资者", "外方投资方", "外方", "投资者", "投资人", "投资企业名称", "企业")
-_syn("remarks", "备注", "备注说明", "附注", "remarks", "remark", "notes")
 
 # 签约时间, 计划开工, 实际竣工日期, 预计投产时间 ... and which of planned/actual a bare one is.
 _DATE_WORDS = {"签约": "signed", "注册": "registered", "开工": "started", "竣工": "completed",
@@ -211,26 +201,14 @@ _PLANNED_WORDS = {"计划", "预计", "拟", "计划时间", "预计时间", "pl
 _ACTUAL_WORDS = {"实际", "已", "实际时间", "actual"}
 _AMOUNT_SUB_IGNORED = {"完成", "已完成", "累计完成", "实际完成", "到位", "已到位"}
 _AMOUNT_SUB_SAME = {"计划", "合计", "总计", "金额", "总额", "计划数"}
-# Second-row headers holding part of the field above: the unit of each row's amount, the
-# year, month or day of a date.
-PARTS = {"unit": AMOUNT, "year": DATE, "month": DATE, "day": DATE}  # part -> kind of its field
-_UNIT_PART_WORDS = {"单位", "计量单位", "金额单位", "币种", "货币", "货币单位", "unit", "currency"}
-_DATE_PART_WORDS = {"年": "year", "年份": "year", "年度": "year", "月": "month", "月份": "month",
-                    "日": "day", "year": "year", "month": "month", "day": "day"}  # fmt: skip
 
 # Units of amount columns -> the `default_unit` of parse_amount and its power of ten in 万.
-UNITS: dict[str, tuple[str, int | None]] = {
+UNITS: dict[str, tuple[str, int]] = {
     "元": ("元", -4), "千元": ("千元", -1), "万元": ("万元", 0), "万": ("万元", 0),
     "百万元": ("百万元", 2), "千万元": ("千万元", 3), "亿元": ("亿元", 4), "亿": ("亿元", 4),
     "万亿元": ("万亿元", 8),
 }  # fmt: skip
-# Foreign units (注册资本（万美元）, a 单位 cell of 亿美元): a bare number is read in them and
-# converted as `parse_amount` converts; power None marks them.
-FOREIGN_UNITS = {f"{scale}{currency}": (f"{scale}{currency}", None)
-                 for scale in ("", "千", "万", "百万", "千万", "亿")
-                 for currency in ("美元", "美金", "港元", "港币", "欧元", "日元", "英镑")}  # fmt: skip
-UNITS.update(FOREIGN_UNITS)
-_UNIT_WORD = "|".join(sorted(UNITS, key=lambda word: (-len(word), word)))
+_UNIT_WORD = "万亿元|百万元|千万元|千元|亿元|万元|元|亿|万"
 _BRACKET = re.compile(r"\(([^()]*)\)")
 _UNIT_ONLY = re.compile(rf"^(?:(?:金额)?单位[:：]?)?({_UNIT_WORD})$")
 _TITLE_UNIT = re.compile(rf"(?:金额)?单位[:：]\s*({_UNIT_WORD})(?![a-z\u4e00-\u9fff])")
@@ -543,8 +521,6 @@ def _number_text(value: Any) -> str | None:
 def amount_parser(unit: str = "万元") -> Callable[[Any], Money]:
     """A cell reader for an amount column in `unit` (what a bare number means)."""
     default_unit, power = UNITS[unit]
-    if power is None:
-        return _foreign_amount_parser(unit)
 
     def parse(value: Any) -> Money:
         if value.__class__ is float and 0 < value < 1e15 and value.is_integer():
@@ -582,40 +558,6 @@ def amount_parser(unit: str = "万元") -> Callable[[Any], Money]:
             raise CellError("amount", text, "negative")
         wan = _canonical(number.scaleb(power))
         return Money(wan, "exact", "", "CNY", wan, None)
-
-    return parse
-
-
-# A number written with its own unit or currency (约3亿, 1.5亿美元, USD 2m): read as written.
-_OWN_UNIT = re.compile(r"[万萬亿億元圆]|美金|港币|[a-zA-Z$€£¥₩]")
-
-
-def _foreign_amount_parser(unit: str) -> Callable[[Any], Money]:
-    """An amount column in a foreign unit (注册资本（万美元）): ``1000`` is 1000万美元,
-    ``约500`` about 500万美元, converted to 万元 as `parse_amount` converts; an amount with
-    its own unit (``3000万元``) is read as written. The text kept is the amount with the
-    unit it was read in (``1000万美元``), which says what the bare number meant."""
-
-    def parse(value: Any) -> Money:
-        text = _number_text(value)
-        if text is None:
-            if type(value) is not str:
-                raise CellError("amount", _cell_text(value))
-            text = value.strip()
-        if not _OWN_UNIT.search(text):
-            text = f"{text}{unit}"
-        try:
-            amount = parse_amount(text)
-        except AmountError as exc:
-            raise CellError("amount", _cell_text(value), str(exc)) from None
-        return Money(
-            amount.value_wan,
-            amount.qualifier.value,
-            amount.text,
-            amount.currency,
-            amount.original,
-            amount.rate,
-        )
 
     return parse
 
@@ -787,24 +729,9 @@ def _uncached_parser_for(
         return parse_qualifier_cell
     if kind == AMOUNT_TEXT:
         return lambda v: _cell_text(v).strip()
-    if kind == REMARKS:
-        return _remark_parser
     if field_name == "description":
         return lambda v: _cell_text(v).strip()
     return _text_parser(field_name in LOOKUP_FIELDS)
-
-
-def _remark_parser(value: Any) -> dict[str, Any]:
-    """The ledger fields a remark states (``含外资2000万美元``), amounts as :class:`Money`."""
-    facts: dict[str, Any] = {}
-    for field_name, fact in facts_in_remark(to_simplified(_cell_text(value))).items():
-        if isinstance(fact, Amount):
-            fact = Money(
-                fact.value_wan, fact.qualifier.value, fact.text, fact.currency, fact.original,
-                fact.rate,
-            )  # fmt: skip
-        facts[field_name] = fact
-    return facts
 
 
 # --------------------------------------------------------------------------------------------
@@ -824,17 +751,6 @@ class Column:
     # how it was mapped: synonym, user, not_stored, unknown, duplicate (of `duplicate_of`)
     how: str = "synonym"
     duplicate_of: int | None = None
-    # part of `field` under a merged header: "unit" (总投资 over 金额 | 单位, the unit of
-    # each row's amount), "year", "month", "day" (计划开工时间 over 年 | 月); None: all of it
-    part: str | None = None
-
-    @property
-    def target(self) -> str:
-        """What a user's mapping names this column's reading by: ``total_investment``, or
-        ``total_investment#unit`` for a part of it."""
-        if not self.field:
-            return ""
-        return f"{self.field}#{self.part}" if self.part else self.field
 
     @property
     def letter(self) -> str:
@@ -893,17 +809,9 @@ class Mapping:
         if key in self.user:
             chosen = self.user[key]
             name, _at, written = chosen.partition("@")
-            name, _hash, part = name.partition("#")
             if name and name not in FIELD_KINDS:
                 name = ""
-            if part and (not name or PARTS.get(part) != FIELD_KINDS[name]):
-                name = part = ""
-            return Column(
-                index, header, key, name or None, written or title_unit, "user", part=part or None
-            )
-        part = self._part(parent_key, child_key)
-        if part is not None:
-            return Column(index, header, key, part[0], None, "synonym", part=part[1])
+            return Column(index, header, key, name or None, written or title_unit, "user")
         known, field_name, unit = self._guess(parent_key, child_key)
         if not known:
             return Column(index, header, key, None, None, "unknown")
@@ -914,20 +822,6 @@ class Mapping:
         else:
             unit = unit or title_unit
         return Column(index, header, key, field_name, unit, "synonym")
-
-    def _part(self, parent: str, child: str) -> tuple[str, str] | None:
-        """(field, part) of a column holding part of one field under a merged header."""
-        if not parent or not child or child == parent:
-            return None
-        _known, field_name, _unit = self.lookup(parent)
-        if field_name is None:
-            return None
-        kind = FIELD_KINDS[field_name]
-        if kind == AMOUNT and child in _UNIT_PART_WORDS:
-            return field_name, "unit"
-        if kind == DATE and child in _DATE_PART_WORDS:
-            return field_name, _DATE_PART_WORDS[child]
-        return None
 
     def _guess(self, parent: str, child: str) -> tuple[bool, str | None, str | None]:
         if not child or child == parent:
@@ -1068,22 +962,20 @@ def layout(sheet: RawSheet, mapping: Mapping) -> SheetLayout | None:
             if parents[c] in ("", None) and children[c] not in ("", None):
                 parents[c] = parents[c - 1] if children[c - 1] not in ("", None) else ""
     columns: list[Column] = []
-    seen: dict[tuple[str, str | None], int] = {}
+    seen: dict[str, int] = {}
     for c in range(width):
         if parents[c] in ("", None) and children[c] in ("", None):
             continue
         column = mapping.column(c, parents[c], children[c], title_unit)
         if column.field:
-            slot = (column.field, column.part)
-            if slot in seen and column.field != "serial":
-                column.how, column.duplicate_of, column.field, column.part = (
+            if column.field in seen and column.field != "serial":
+                column.how, column.duplicate_of, column.field = (
                     "duplicate",
-                    seen[slot],
-                    None,
+                    seen[column.field],
                     None,
                 )
             else:
-                seen[slot] = c
+                seen[column.field] = c
         columns.append(column)
     return SheetLayout(
         sheet.name, header, columns, title_lines[0] if title_lines else "", title_unit
@@ -1259,13 +1151,10 @@ def _sheet_rows(
     data_first = last + 1
     vertical = [m for m in sheet.merged if m[2] > m[0]]
     _fill_merges(sheet.rows, vertical, data_first, len(sheet.rows), across=False)
-    mapped = [(c, c.field) for c in lay.mapped if c.field and not c.part]
-    joined, unit_cols = _joined_readers(lay)
+    mapped = [(c, c.field) for c in lay.mapped if c.field]
     # the serial number is read for nothing but to be dropped (its parser cannot fail)
     columns = [
-        (c.index, f, _parser_for(f, c.unit, mapping.choices))
-        for c, f in mapped
-        if f != "serial" and f not in unit_cols
+        (c.index, f, _parser_for(f, c.unit, mapping.choices)) for c, f in mapped if f != "serial"
     ]
     field_col = {f: c.index for c, f in mapped}
     name_col = field_col.get("name")
@@ -1307,14 +1196,12 @@ def _sheet_rows(
         lead = [_cell_text(v).strip() for _c, v in lead_cells]
         label = None
         for t in lead:
-            if len(t) <= 20 and ("计" in t or "計" in t or "otal" in t) and _TOTAL.match(
-                header_key(t)
-            ):
+            if len(t) <= 20 and ("计" in t or "otal" in t) and _TOTAL.match(header_key(t)):
                 label = t
                 break
         if label is not None and not _SECTION.match(name_text):
             skipped.append(Skip(name, r + 1, "total", {"label": label}))
-            amounts = _amounts(raw, amount_cols, unit_cols)
+            amounts = _amounts(raw, amount_cols)
             if amounts:
                 if "小计" in header_key(label) or "subtotal" in header_key(label):
                     start = _subtotal_start(stated, open_sections, len(data))
@@ -1340,7 +1227,7 @@ def _sheet_rows(
                 if s.level >= level and s.last is None:
                     s.last = len(data) - 1
             open_sections = [s for s in open_sections if s.last is None]
-            amounts = _amounts(raw, amount_cols, unit_cols)
+            amounts = _amounts(raw, amount_cols)
             if amounts:
                 entry = _Stated(r + 1, title, amounts, len(data), None, level)
                 stated.append(entry)
@@ -1362,11 +1249,8 @@ def _sheet_rows(
             if only == serial_col and lead[0].strip("（）()、.").isdigit():
                 skipped.append(Skip(name, r + 1, "serial_only", {"value": lead[0]}))
                 continue
-            if (len(nonempty) == 1 and nonempty[0][1].__class__ is str) or (
-                _NOTE.match(to_simplified(lead[0])) and all(v.__class__ is str for _c, v in nonempty)
-            ):  # 注：… ; 审核人：… 填表人：… 联系电话：… spread over the row
-                text = " ".join(_cell_text(v).strip() for _c, v in nonempty)
-                skipped.append(Skip(name, r + 1, "note", {"text": text[:200]}))
+            if len(nonempty) == 1 and nonempty[0][1].__class__ is str:
+                skipped.append(Skip(name, r + 1, "note", {"text": lead[0][:200]}))
                 continue
         values: dict[str, Any] = {}
         errors: list[Problem] = []
@@ -1386,8 +1270,6 @@ def _sheet_rows(
                 continue
             if parsed_value != "":
                 values[field_name] = parsed_value
-        if joined or "remarks" in values:
-            _read_joined(raw, joined, values, errors, name, r + 1)
         if parts:
             _merge_amount_parts(values, errors, parts, units, name, r + 1)
         if not name_text:
@@ -1491,104 +1373,6 @@ def _merge_amount_parts(
         values[field_name] = written
 
 
-def _joined_readers(
-    lay: SheetLayout,
-) -> tuple[list[tuple[str, Callable[[list[Any]], Any]]], dict[str, int]]:
-    """Readers of the fields written over several columns under a merged header, each
-    taking a row: an amount with the unit of each row beside it (总投资 over 金额 | 单位),
-    a date in year, month and day columns (计划开工时间 over 年 | 月). Also the unit
-    column of each amount, for the totals rows."""
-    pieces: dict[str, dict[str, int]] = {}
-    for c in lay.mapped:
-        if c.part and c.field:
-            pieces.setdefault(c.field, {})[c.part] = c.index
-    whole = {c.field: c for c in lay.mapped if c.field and not c.part}
-    joined: list[tuple[str, Callable[[list[Any]], Any]]] = []
-    unit_cols: dict[str, int] = {}
-    for field_name, where in pieces.items():
-        kind = FIELD_KINDS[field_name]
-        if kind == AMOUNT and "unit" in where and field_name in whole:
-            column = whole[field_name]
-            unit_cols[field_name] = where["unit"]
-            joined.append(
-                (
-                    field_name,
-                    functools.partial(
-                        _joined_amount, c=column.index, unit_col=where["unit"],
-                        unit=column.unit or "万元",
-                    ),  # fmt: skip
-                )
-            )
-        elif kind == DATE and "year" in where and field_name not in whole:
-            joined.append((field_name, functools.partial(_joined_date, where=where)))
-    return joined, unit_cols
-
-
-def _joined_amount(raw: list[Any], *, c: int, unit_col: int, unit: str) -> Money | None:
-    """The amount in column `c` read in the unit its row writes in `unit_col` (亿元, 万元,
-    万美元), or in the column's `unit` when that cell is blank."""
-    value = raw[c] if c < len(raw) else None
-    if _blank(value):
-        return None
-    written = raw[unit_col] if unit_col < len(raw) else None
-    if _blank(written):
-        return amount_parser(unit)(value)
-    found = _UNIT_ONLY.match(header_key(written).strip("()"))
-    if found is None:
-        shown = f"{_cell_text(value)} {_cell_text(written).strip()}"
-        raise CellError(
-            "amount", shown, f"不认识的单位“{_cell_text(written).strip()}” / unknown unit"
-        )
-    return amount_parser(UNITS[found[1]][0])(value)
-
-
-def _joined_date(raw: list[Any], *, where: dict[str, int]) -> tuple[datetime.date, str] | None:
-    """A date written in year, month and day columns: 2023 | 6 is June 2023, 2023 | (blank)
-    the year 2023."""
-
-    def piece(part: str, suffix: str) -> str:
-        c = where.get(part)
-        value = raw[c] if c is not None and c < len(raw) else None
-        return "" if _blank(value) else _cell_text(value).strip().removesuffix(suffix).strip()
-
-    year, month, day = piece("year", "年"), piece("month", "月"), piece("day", "日")
-    if not (year or month or day):
-        return None
-    if not year or (day and not month):
-        shown = "/".join(p for p in (year, month, day) if p)
-        raise CellError("date", shown, "缺少年份或月份 / the year or month is missing")
-    text = f"{year}年" + (f"{month}月" if month else "") + (f"{day}日" if day else "")
-    return parse_date_cell(text)
-
-
-def _read_joined(
-    raw: list[Any],
-    joined: list[tuple[str, Callable[[list[Any]], Any]]],
-    values: dict[str, Any],
-    errors: list[Problem],
-    sheet: str,
-    row: int,
-) -> None:
-    """Add to `values` the fields written over several columns and those the row's remark
-    states (``含外资2000万美元``); a field's own column wins over its remark."""
-    for field_name, read in joined:
-        if field_name in values:
-            continue
-        try:
-            found = read(raw)
-        except CellError as exc:
-            errors.append(
-                Problem(sheet, row, field_name, _cell_text(exc.value), exc.code, exc.detail)
-            )
-            continue
-        if found is not None:
-            values[field_name] = found
-    facts = values.pop("remarks", None)
-    for field_name, fact in (facts or {}).items():
-        if field_name not in values and not any(e.field == field_name for e in errors):
-            values[field_name] = fact
-
-
 def _subtotal_start(stated: list[_Stated], open_sections: list[_Stated], here: int) -> int:
     starts = [s.first for s in open_sections]
     ends = [s.last + 1 for s in stated if s.last is not None and s.level >= 0 and s.last < here]
@@ -1599,9 +1383,7 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _amounts(
-    raw: list[Any],
-    amount_cols: list[tuple[int, str, str]],
-    unit_cols: dict[str, int] | None = None,
+    raw: list[Any], amount_cols: list[tuple[int, str, str]]
 ) -> dict[str, tuple[Money, Decimal]]:
     """The amounts a totals row states, each with half a unit of its last written digit."""
     out = {}
@@ -1609,13 +1391,8 @@ def _amounts(
         if c >= len(raw) or _blank(raw[c]):
             continue
         try:
-            if unit_cols and field_name in unit_cols:
-                money = _joined_amount(raw, c=c, unit_col=unit_cols[field_name], unit=unit)
-            else:
-                money = amount_parser(unit)(raw[c])
+            money = amount_parser(unit)(raw[c])
         except CellError:
-            continue
-        if money is None:
             continue
         written = _number_text(raw[c]) or str(raw[c])
         digits = _DIGITS.search(written.replace(",", ""))
