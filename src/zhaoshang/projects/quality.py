@@ -49,10 +49,12 @@ from zhaoshang.lib.money import Qualifier, format_wan
 from zhaoshang.progress.amounts import from_micro, micro_sum
 from zhaoshang.progress.models import AnnualPlan, MonthlyProgress
 from zhaoshang.progress.months import Month
-from zhaoshang.projects.models import Project, Stage, StageDate, Status, stage_index
+from zhaoshang.projects.models import Project, Stage, StageDate, Status
 from zhaoshang.projects.queries import find_unit_code
 
-STARTED = stage_index(Stage.STARTED)
+STAGES = tuple(Stage.values)
+RANK = {stage: i for i, stage in enumerate(STAGES)}
+STARTED = RANK[Stage.STARTED]
 
 
 class Severity(_Choices):
@@ -100,14 +102,20 @@ STAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (Stage.COMPLETED, ("竣工", "试生产", "试运行", "全面完工", "全部完工")),
     (
         Stage.STARTED,
-        ("开工", "动工", "施工", "桩基", "主体", "封顶", "设备安装", "安装调试", "土建"),
+        (
+            "开工", "动工", "施工", "桩基", "主体结构", "主体工程", "主体完工", "封顶",
+            "设备安装", "安装调试", "土建",
+        ),
     ),
-)
-_WORD_STAGE = {word: stage for stage, words in STAGE_WORDS for word in words}
+)  # fmt: skip
+# Paperwork before the start that contains a stage word (施工许可证, 施工图设计).
+NOT_STAGE_WORDS = ("施工许可", "施工图", "施工招标", "施工单位", "开工手续", "开工许可", "开工证")
+_WORD_STAGE: dict[str, str | None] = {w: stage for stage, words in STAGE_WORDS for w in words}
+_WORD_STAGE.update(dict.fromkeys(NOT_STAGE_WORDS))
 _WORD_RE = re.compile("|".join(sorted(map(re.escape, _WORD_STAGE), key=len, reverse=True)))
 # A clause that speaks of a plan or a negation (计划6月开工, 尚未开工, 争取年底竣工) does
 # not say the stage was reached; nor does "开工前".
-_NOT_YET_RE = re.compile(r"未|待|拟|计划|准备|预计|即将|力争|争取|确保|筹备|目标|推进")
+_NOT_YET_RE = re.compile(r"未|待|拟|计划|准备|预计|即将|力争|争取|确保|筹备|目标")
 _CLAUSE_RE = re.compile(r"[，。；;,!！?？\n]")
 
 
@@ -125,7 +133,9 @@ def stage_named(text: str) -> str | None:
             if clause[match.end() : match.end() + 1] == "前":
                 continue
             stage = _WORD_STAGE[match.group()]
-            if best is None or stage_index(stage) > stage_index(best):
+            if stage is None:  # paperwork (施工许可): the longest match wins, so it is seen
+                continue
+            if best is None or RANK[stage] > RANK[best]:
                 best = stage
     return best
 
@@ -221,26 +231,33 @@ class Finding:
 
 
 def _stage_behind_reports(p: ProjectFacts, ctx: Context) -> Iterator[str]:
-    stage = stage_index(p.stage)
-    named = [n for n in p.named if stage_index(n[2]) > stage]
+    stage = RANK[p.stage]
+    named = [n for n in p.named if RANK[n[2]] > stage]
     # the furthest stage named, in its latest report
-    latest = max(named, key=lambda n: (stage_index(n[2]), n[0])) if named else None
+    latest = max(named, key=lambda n: (RANK[n[2]], n[0])) if named else None
     spent = p.completed if stage < STARTED else Decimal(0)
+    if not (latest or spent):
+        return
     values = {"stage": Stage(p.stage).label, "amount": ctx.money(spent)}
-    if latest and spent:
-        yield _(
-            "Stage is %(stage)s, but the %(month)s report's physical progress reads "
-            "“%(text)s” and %(amount)s has been completed in all"
-        ) % {**values, "month": latest[0].label(), "text": latest[1]}
-    elif latest:
-        yield _(
-            "Stage is %(stage)s, but the %(month)s report's physical progress reads “%(text)s”"
-        ) % {
-            **values,
-            "month": latest[0].label(),
-            "text": latest[1],
-        }
-    elif spent:
+    if latest:
+        values.update(month=latest[0].label(), text=latest[1])
+        if spent:
+            yield (
+                _(
+                    "Stage is %(stage)s, but the %(month)s report's physical progress reads "
+                    "“%(text)s” and %(amount)s has been completed in all"
+                )
+                % values
+            )
+        else:
+            yield (
+                _(
+                    "Stage is %(stage)s, but the %(month)s report's physical progress reads "
+                    "“%(text)s”"
+                )
+                % values
+            )
+    else:
         yield _(
             "Stage is %(stage)s (not started), but monthly reports show %(amount)s completed "
             "in all, from %(month)s"
@@ -302,9 +319,10 @@ def _funds_above_total(p: ProjectFacts, ctx: Context) -> Iterator[str]:
 
 def _stage_date_in_future(p: ProjectFacts, ctx: Context) -> Iterator[str]:
     today = PartialDate(ctx.today)
-    for stage in Stage.values:
+    for stage in STAGES:
         on = p.actual.get(stage)
-        if on is not None and today.is_before(on):
+        # a date known to the month or year is in the future only after that month or year
+        if on is not None and on.date > ctx.today and today.is_before(on):
             yield _("The actual date of %(stage)s, %(date)s, is after today (%(today)s)") % {
                 "stage": Stage(stage).label,
                 "date": on,
@@ -330,7 +348,7 @@ def _report_for_future_month(p: ProjectFacts, ctx: Context) -> Iterator[str]:
 
 
 def _plan_before_signing(p: ProjectFacts, ctx: Context) -> Iterator[str]:
-    if stage_index(p.stage) < stage_index(Stage.SIGNED):
+    if RANK[p.stage] < RANK[Stage.SIGNED]:
         for year, planned in sorted(p.plans):
             yield _("An annual plan for %(year)s (%(planned)s) while the stage is %(stage)s") % {
                 "year": year,
@@ -380,34 +398,22 @@ RULES: tuple[QualityRule, ...] = (
 def load(projects: QuerySet, today: datetime.date) -> list[ProjectFacts]:
     """Facts of every project in `projects`, in five queries (the others select by a
     subquery of `projects`, so the set may be of any size)."""
-    rows = (
-        projects.select_related("unit")
-        .only(
-            "code", "name", "unit__name", "unit__short_name", "stage", "status",
-            "status_since", "total_investment_wan", "total_investment_qualifier",
-            "is_synthetic",
-        )
-        .order_by("unit_id", "code")
+    # plain tuples: model instances cost more than the rules for a city of 100,000 projects
+    rows = projects.order_by("unit_id", "code").values_list(
+        "pk", "code", "name", "unit_id", "unit__short_name", "unit__name", "stage", "status",
+        "status_since", "total_investment_wan", "total_investment_qualifier", "is_synthetic",
     )  # fmt: skip
     facts = {
-        p.pk: ProjectFacts(
-            id=p.pk,
-            code=p.code,
-            name=p.name,
-            unit_code=p.unit_id or "",
-            unit_name=p.unit.display_name if p.unit_id else "",
-            stage=p.stage,
-            status=p.status,
-            status_since=p.status_since,
-            total=p.total_investment_wan,
-            total_qualifier=p.total_investment_qualifier,
-            is_synthetic=p.is_synthetic,
-        )
-        for p in rows
+        row[0]: ProjectFacts(*row[:3], row[3] or "", row[4] or row[5] or "", *row[6:])
+        for row in rows
     }
     ids = projects.values("pk")
+    # the rules read the actual start, and dates after today (a date known to the month or
+    # year is stored as its first day, so one in the future is after today too)
     for pid, stage, on, precision in StageDate.objects.filter(
-        project_id__in=ids, actual_on__isnull=False
+        Q(stage=Stage.STARTED) | Q(actual_on__gt=today),
+        project_id__in=ids,
+        actual_on__isnull=False,
     ).values_list("project_id", "stage", "actual_on", "actual_precision"):
         if pid in facts:
             facts[pid].actual[stage] = PartialDate(on, precision)
@@ -440,8 +446,9 @@ def load(projects: QuerySet, today: datetime.date) -> list[ProjectFacts]:
             )
     # Only texts with a stage word are read (the rest cannot name a stage).
     word_filter = Q()
-    for word in _WORD_STAGE:
-        word_filter |= Q(physical_progress__contains=word)
+    for _stage, words in STAGE_WORDS:
+        for word in words:
+            word_filter |= Q(physical_progress__contains=word)
     for pid, year, month, text in (
         MonthlyProgress.objects.filter(word_filter, project_id__in=ids)
         .order_by()
