@@ -533,6 +533,20 @@ def test_quality_api_lists_findings_and_counts(leader):
     assert item["message"].startswith("CNY 12 million of investment completed in all")
 
 
+def test_quality_api_pages_the_findings_of_a_rule(leader):
+    codes = sorted(_plan_for_a_lead().code for _ in range(3))
+    _completed_above_total()
+    client = session_client(leader)
+    pages = [
+        client.get(
+            f"{API}/quality", {"rule": "plan_before_signing", "page": n, "page_size": 2}
+        ).json()
+        for n in (1, 2)
+    ]
+    assert [(b["count"], b["findings"]) for b in pages] == [(3, 4), (3, 4)]
+    assert [i["project_code"] for b in pages for i in b["items"]] == codes
+
+
 def test_quality_api_for_one_project_and_errors(leader):
     p = _plan_for_a_lead()
     client = session_client(leader)

@@ -228,6 +228,9 @@ class QualityReport(Schema):
     findings: int
     by_rule: list[QualityRuleCount]
     by_unit: list[QualityUnit]
+    count: int = Field(description="Findings listed (of the rule asked for), over all pages")
+    page: int
+    page_size: int
     items: list[QualityFinding]
 
 
@@ -236,6 +239,8 @@ class QualityFilters(Schema):
     rule: Literal[tuple(quality.Check.values)] | None = Field(  # type: ignore[valid-type]
         None, description="Only the findings of this rule (the counts stay for all rules)"
     )
+    page: int = Field(1, ge=1)
+    page_size: int = Field(100, ge=1, le=1000)
 
 
 @router.get("/quality", response={200: QualityReport, **READ_ERRORS, 422: FieldErrors})
@@ -247,6 +252,8 @@ def quality_report(request, filters: Query[QualityFilters]):
         qs = qs.filter(unit_id=quality.unit_code(filters.unit))
     found = quality.check(qs)
     units, total = quality.summarise(found)
+    listed = [f for f in found if not filters.rule or f.rule == filters.rule]
+    start = (filters.page - 1) * filters.page_size
     return {
         "projects": total.projects,
         "findings": total.findings,
@@ -260,7 +267,10 @@ def quality_report(request, filters: Query[QualityFilters]):
             for r in quality.RULES
         ],
         "by_unit": units,
-        "items": [f for f in found if not filters.rule or f.rule == filters.rule],
+        "count": len(listed),
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": listed[start : start + filters.page_size],
     }
 
 
