@@ -7,7 +7,7 @@ of them over any set of projects in five queries, whatever its size, and
 figures, in the reader's language:
 
 >>> [f.message for f in check_project(shenghong)]
-['阶段为签约，但2023年12月月报形象进度为“（合成）试生产”，累计完成投资2.4216亿元']
+['阶段为签约，但2023年12月月报形象进度为“（合成）试生产”，累计完成投资2.4198亿元']
 
 Rules in short (stage order: lead < negotiating < signed < registered < started <
 completed < in production < full production):
@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, When
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, When
 from django.db.models import TextChoices as _Choices
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
@@ -399,7 +399,7 @@ def load(projects: QuerySet, today: datetime.date) -> list[ProjectFacts]:
     """Facts of every project in `projects`, in five queries (the others select by a
     subquery of `projects`, so the set may be of any size)."""
     # plain tuples: model instances cost more than the rules for a city of 100,000 projects
-    rows = projects.order_by("unit_id", "code").values_list(
+    rows = projects.order_by(F("unit_id").asc(nulls_last=True), "code").values_list(
         "pk", "code", "name", "unit_id", "unit__short_name", "unit__name", "stage", "status",
         "status_since", "total_investment_wan", "total_investment_qualifier", "is_synthetic",
     )  # fmt: skip
@@ -408,8 +408,20 @@ def load(projects: QuerySet, today: datetime.date) -> list[ProjectFacts]:
         for row in rows
     }
     ids = projects.values("pk")
-    # the rules read the actual start, and dates after today (a date known to the month or
-    # year is stored as its first day, so one in the future is after today too)
+    _load_stage_dates(facts, ids, today)
+    _load_report_sums(facts, ids, Month.of(today))
+    _load_stage_texts(facts, ids)
+    for pid, year, planned in AnnualPlan.objects.filter(
+        project_id__in=ids, planned_investment_wan__isnull=False
+    ).values_list("project_id", "year", "planned_investment_wan"):
+        if pid in facts:
+            facts[pid].plans.append((year, planned))
+    return list(facts.values())
+
+
+def _load_stage_dates(facts: dict[int, ProjectFacts], ids: QuerySet, today: datetime.date):
+    """The actual start, and dates after today (a date known to the month or year is
+    stored as its first day, so one in the future is after today too)."""
     for pid, stage, on, precision in StageDate.objects.filter(
         Q(stage=Stage.STARTED) | Q(actual_on__gt=today),
         project_id__in=ids,
@@ -417,7 +429,9 @@ def load(projects: QuerySet, today: datetime.date) -> list[ProjectFacts]:
     ).values_list("project_id", "stage", "actual_on", "actual_precision"):
         if pid in facts:
             facts[pid].actual[stage] = PartialDate(on, precision)
-    current = Month.of(today)
+
+
+def _load_report_sums(facts: dict[int, ProjectFacts], ids: QuerySet, current: Month):
     sums = (
         MonthlyProgress.objects.filter(project_id__in=ids)
         .order_by()
@@ -444,7 +458,11 @@ def load(projects: QuerySet, today: datetime.date) -> list[ProjectFacts]:
                 row["last"],
                 row["future"],
             )
-    # Only texts with a stage word are read (the rest cannot name a stage).
+
+
+def _load_stage_texts(facts: dict[int, ProjectFacts], ids: QuerySet):
+    """Reports whose physical progress names a stage (only texts with a stage word are
+    read: the rest cannot name one)."""
     word_filter = Q()
     for _stage, words in STAGE_WORDS:
         for word in words:
@@ -457,12 +475,6 @@ def load(projects: QuerySet, today: datetime.date) -> list[ProjectFacts]:
         stage = stage_named(text)
         if stage and pid in facts:
             facts[pid].named.append((Month(year, month), " ".join(text.split())[:80], stage))
-    for pid, year, planned in AnnualPlan.objects.filter(
-        project_id__in=ids, planned_investment_wan__isnull=False
-    ).values_list("project_id", "year", "planned_investment_wan"):
-        if pid in facts:
-            facts[pid].plans.append((year, planned))
-    return list(facts.values())
 
 
 # --------------------------------------------------------------------------- faces
@@ -529,7 +541,9 @@ def summarise(findings: Iterable[Finding]) -> tuple[list[Summary], Summary]:
     units: dict[str, Summary] = {}
     total = Summary("", "")
     for f in findings:
-        units.setdefault(f.unit_code, Summary(f.unit_code, f.unit)).add(f)
+        if f.unit_code not in units:
+            units[f.unit_code] = Summary(f.unit_code, f.unit)
+        units[f.unit_code].add(f)
         total.add(f)
     return [units[code] for code in sorted(units, key=lambda c: (c == "", c))], total
 
