@@ -126,10 +126,11 @@ def test_cockpit_requires_login(client):
 def test_cockpit_query_count_flat(client, leader, django_assert_num_queries, rows):
     ProjectFactory.create_batch(rows)
     client.force_login(leader)
-    # session, user, profile; phases; cube; events by day; unit names; industries + names;
-    # chains; top 20; the filter's units and sections (12); the plans-and-progress panel
-    # and the clusters strip without pipelines (10 more), none of them growing with the rows
-    with django_assert_num_queries(22):
+    # session, user, profile; the default year (latest reported month); phases; cube; events
+    # by day; unit names; industries + names; chains; top 20; the filter's units and
+    # sections (13); the plans-and-progress panel with its headline figures and the
+    # clusters strip without pipelines (15 more), none of them growing with the rows
+    with django_assert_num_queries(28):
         client.get("/")
 
 

@@ -114,30 +114,45 @@ def test_a_start_after_the_month_asked_about_still_counts_as_not_started_then():
     assert _found(Month(2023, 11)) == []
 
 
-def test_missing_and_late_reports_by_days_after_the_due_date():
-    missing = ProjectFactory(code="M")
-    PlanFactory(project=missing, planned_investment_wan=None)
-    late = ProjectFactory(code="L")
-    PlanFactory(project=late, planned_investment_wan=None)
-    ReportFactory(project=late, month=9, reported_at=_aware(2023, 10, 13))
-    on_time = ProjectFactory(code="T")
-    PlanFactory(project=on_time, planned_investment_wan=None)
-    ReportFactory(project=on_time, month=9, reported_at=_aware(2023, 10, 10))
+def test_missing_and_late_reports_judged_at_the_end_of_the_month_they_are_due_in():
+    # September judges August's reports (due 10 September) as they stood on 30 September
+    for code, reported_at in [
+        ("L", _aware(2023, 9, 13)),
+        ("T", _aware(2023, 9, 10)),
+        ("X", _aware(2023, 10, 5)),  # came after the month's end: not in by then
+    ]:
+        project = ProjectFactory(code=code)
+        PlanFactory(project=project, planned_investment_wan=None)
+        ReportFactory(project=project, month=8, reported_at=reported_at)
+    PlanFactory(project=ProjectFactory(code="M"), planned_investment_wan=None)
+    missing = "no report for 2023-08 by 2023-09-30; due 2023-09-10, 20 days overdue"
     assert _found() == [
-        ("M", "red", "no_report", "no report for 2023-09; due 2023-10-10, 97 days overdue"),
+        ("M", "red", "no_report", missing),
+        ("X", "red", "no_report", missing),
         (
             "L",
             "amber",
             "no_report",
-            "report for 2023-09 came 3 days late (due 2023-10-10, in 2023-10-13)",
+            "report for 2023-08 came 3 days late (due 2023-09-10, in 2023-09-13)",
         ),
+    ]
+
+
+@pytest.mark.parametrize("today", [datetime.date(2023, 10, 1), datetime.date(2026, 12, 7)])
+def test_a_past_month_reads_the_same_whenever_it_is_asked_about(today):
+    PlanFactory(project=ProjectFactory(code="M"), planned_investment_wan=None)
+    assert [w.reason for w in rules.compute(SEPTEMBER, today=today)] == [
+        "no report for 2023-08 by 2023-09-30; due 2023-09-10, 20 days overdue"
     ]
 
 
 def test_reports_are_not_judged_before_they_are_due():
     project = ProjectFactory(code="M")
     PlanFactory(project=project, planned_investment_wan=None)
-    assert rules.compute(SEPTEMBER, today=datetime.date(2023, 10, 10)) == []
+    assert rules.compute(SEPTEMBER, today=datetime.date(2023, 9, 10)) == []
+    assert [w.rule for w in rules.compute(SEPTEMBER, today=datetime.date(2023, 9, 11))] == [
+        "no_report"
+    ]
 
 
 def test_problem_overdue_as_the_month_stood():
@@ -230,7 +245,7 @@ def test_warnings_command_prints_json_with_the_documented_keys(tmp_path):
     project = ProjectFactory(code="A", name="测试项目", stage="started")
     _started(project, datetime.date(2023, 1, 10))
     PlanFactory(project=project, planned_investment_wan=Decimal("12000"))
-    months(project, [560] * 9, reported_at=_aware(2023, 10, 1))
+    months(project, [560] * 9, reported_at=_aware(2023, 9, 1))
     out = io.StringIO()
     call_command(
         "warnings", "--month", "2023-09", "--unit", "锦丰镇", "--format", "json", stdout=out
@@ -248,10 +263,11 @@ def test_warnings_command_prints_json_with_the_documented_keys(tmp_path):
     table = io.StringIO()
     call_command("warnings", "--month", "2023-09", stdout=table)
     assert "completion 42%, elapsed time 75%" in table.getvalue()
-    assert "1 red, 0 amber, 0 green" in table.getvalue()
+    assert "of 1 projects, 1 red, 0 amber, 0 with no red or amber warning" in table.getvalue()
+    assert "Investment behind elapsed time 1/0" in table.getvalue()
 
 
-def test_cockpit_counts_and_overdue_problems():
+def test_warning_tally_counts_each_project_once_and_rule_hits_apart():
     from zhaoshang.progress import queries
 
     project = ProjectFactory(code="A", stage="started")
@@ -263,14 +279,21 @@ def test_cockpit_counts_and_overdue_problems():
     PlanFactory(project=on_pace, planned_investment_wan=Decimal("1200"))
     months(on_pace, [100] * 9)
     ProblemFactory(project=project, deadline=datetime.date(2023, 9, 20))
-    counts = queries.warning_counts("2023-09")
-    assert {k: counts[k] for k in ("red", "amber", "green", "projects")} == {
-        "red": 1,
-        "amber": 1,
-        "green": 1,
-        "projects": 2,
+    tally = queries.warning_tally("2023-09")
+    # A: red (behind) and amber (problem): one red project, two rule hits
+    assert (tally.projects, tally.red, tally.amber, tally.green) == (2, 1, 0, 1)
+    assert {k: v for k, v in tally.hits.items() if v["red"] or v["amber"]} == {
+        "behind_elapsed": {"red": 1, "amber": 0},
+        "problem_overdue": {"red": 0, "amber": 1},
     }
-    assert counts["by_rule"]["problem_overdue"] == {"red": 0, "amber": 1, "green": 0}
+    assert (tally.hits_red, tally.hits_amber) == (1, 1)
+
+
+def test_overdue_problems_count_days_to_the_day_asked_about():
+    from zhaoshang.progress import queries
+
+    ProblemFactory(project=ProjectFactory(code="A"), deadline=datetime.date(2023, 9, 20))
     overdue = queries.overdue_problems(datetime.date(2023, 10, 20))
     assert [(p.project.code, p.overdue_days) for p in overdue] == [("A", 30)]
+    assert queries.overdue_problem_count(datetime.date(2023, 10, 20)) == 1
     assert queries.overdue_problems(datetime.date(2023, 9, 20)) == []

@@ -41,7 +41,9 @@ class CockpitFilters:
 
     `year` is the reporting year: it sets the year of the signed/started/completed cards and
     the last month of the 24-month series; the stock figures (by stage, unit, industry,
-    chain, top 20) show the filtered ledger as it stands.
+    chain, top 20) show the filtered ledger as it stands. Without one it is the year of
+    the latest reported month, the month the progress pages show by default, so the
+    cockpit and /progress/ open on the same month.
     """
 
     year: int
@@ -51,13 +53,14 @@ class CockpitFilters:
     synthetic: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)
+    default: int | None = None  # the year shown when none is asked for
 
     @classmethod
     def from_query(cls, data) -> CockpitFilters:
         raw = {k: " ".join(str(data.get(k, "") or "").split()) for k in cls.names()}
         this_year = timezone.localdate().year
         errors: dict[str, str] = {}
-        year = this_year
+        default = year = default_year()
         if raw["year"]:
             if raw["year"].isdigit() and 2000 <= int(raw["year"]) <= this_year + 5:
                 year = int(raw["year"])
@@ -81,7 +84,7 @@ class CockpitFilters:
             }
             industry = ""
         synthetic = raw["synthetic"] if raw["synthetic"] in ("real", "synthetic") else ""
-        return cls(year, unit, stage, industry, synthetic, errors, raw)
+        return cls(year, unit, stage, industry, synthetic, errors, raw, default)
 
     @staticmethod
     def names() -> tuple[str, ...]:
@@ -89,7 +92,7 @@ class CockpitFilters:
 
     def query_string(self) -> str:
         values = {
-            "year": "" if self.year == timezone.localdate().year else str(self.year),
+            "year": "" if self.year == (self.default or default_year()) else str(self.year),
             "unit": self.unit,
             "stage": self.stage,
             "industry": self.industry,
@@ -107,6 +110,16 @@ class CockpitFilters:
             **extra,
         }
         return urlencode({k: v for k, v in values.items() if v})
+
+
+def default_year() -> int:
+    """The year of the latest month with progress reports (never a future one), else
+    this year."""
+    # imported here: the progress app plugs into the cockpit as a panel and imports
+    # cockpit.panels; a module-level import back would make the two load each other
+    from zhaoshang.progress.queries import default_month
+
+    return default_month().year
 
 
 def projects_for(user, f: CockpitFilters) -> QuerySet:
@@ -159,6 +172,7 @@ def cube(qs: QuerySet, excluded: list[int]) -> list[dict]:
             big=Count("pk", filter=Q(total_investment_wan__gte=BIG)),
             huge=Count("pk", filter=Q(total_investment_wan__gte=HUGE)),
             synthetic_n=Count("pk", filter=Q(is_synthetic=True)),
+            unpriced=Count("pk", filter=Q(total_investment_wan__isnull=True)),
         )
         .order_by()
     )
@@ -182,7 +196,6 @@ def by_stage(rows: list[dict]) -> dict:
     ]
     n = sum(s["n"] for s in stages)
     total = sum((s["total"] for s in stages), ZERO)
-    foreign = _rollup(rows, "is_foreign").get(True, {"n": 0, "total": ZERO})
     # the funnel: projects that have reached each stage (are at it or beyond)
     reached, funnel = 0, []
     for s in reversed(stages):
@@ -196,11 +209,38 @@ def by_stage(rows: list[dict]) -> dict:
         "total": total,
         "big": sum(r["big"] for r in rows),
         "huge": sum(r["huge"] for r in rows),
-        "foreign_n": foreign["n"],
-        "foreign_total": foreign["total"],
-        "foreign_share_n": (Decimal(foreign["n"]) * 100 / n) if n else None,
-        "foreign_share_total": (foreign["total"] * 100 / total) if total else None,
+        **foreign_share(rows),
         "synthetic_n": sum(r["synthetic_n"] for r in rows),
+    }
+
+
+def foreign_share(rows: list[dict]) -> dict:
+    """The foreign-invested card, in percent: its share of the projects, and of the total
+    investment over the projects whose total investment is known.
+
+    A project with no total investment recorded (a foreign project known only by its
+    amount in dollars, say) adds to neither side of the investment share, and the card
+    says how many foreign projects that leaves out; with none of them priced the share
+    is None ("—"), not 0%.
+
+    >>> foreign_share(cube(qs, excluded))
+    {'foreign_n': 5, 'foreign_share_n': Decimal('4.5…'), 'foreign_total': Decimal('0'),
+     'foreign_unpriced': 5, 'foreign_share_total': None, 'unpriced_n': 12}
+    """
+    n = sum(r["n"] for r in rows)
+    total = sum((r["total"] or ZERO for r in rows), ZERO)
+    foreign = [r for r in rows if r["is_foreign"]]
+    foreign_n = sum(r["n"] for r in foreign)
+    foreign_total = sum((r["total"] or ZERO for r in foreign), ZERO)
+    unpriced = sum(r.get("unpriced", 0) for r in foreign)
+    priced = foreign_n - unpriced
+    return {
+        "foreign_n": foreign_n,
+        "foreign_total": foreign_total,
+        "foreign_unpriced": unpriced,
+        "unpriced_n": sum(r.get("unpriced", 0) for r in rows),
+        "foreign_share_n": (Decimal(foreign_n) * 100 / n) if n else None,
+        "foreign_share_total": (foreign_total * 100 / total) if total and priced else None,
     }
 
 

@@ -71,6 +71,7 @@ def cockpit(request):
     this_year = timezone.localdate().year
     context = {
         "f": f,
+        "today": timezone.localdate(),
         "fig": figures,
         "s": figures["summary"],
         "charts": _charts(figures),

@@ -18,6 +18,7 @@ from zhaoshang.api.schemas import Conflict, Detail, FieldErrors, Money
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress import access, queries, rates, rules, services
 from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import AnnualPlan, Problem, ProblemStatus, Rule
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, Project
@@ -191,6 +192,14 @@ class ProblemOut(Schema):
     closed_on: datetime.date | None
     version: int
     is_synthetic: bool
+    overdue_days: int = Field(
+        0, description="days past the deadline while open, as of `on` (else today)"
+    )
+
+    @staticmethod
+    def resolve_overdue_days(obj) -> int:
+        found = getattr(obj, "overdue_days", None)
+        return found if found is not None else obj.days_overdue(timezone.localdate())
 
 
 class ProblemIn(Schema):
@@ -233,6 +242,13 @@ class ListMemberOut(Schema):
     planned_wan: Money
     completed_wan: Money
     rate: float | None
+    is_synthetic: bool = Field(description="the project itself is invented demo data")
+    planned_is_synthetic: bool = Field(
+        description="planned_wan comes from an invented (synthetic) annual plan"
+    )
+    completed_is_synthetic: bool = Field(
+        description="completed_wan includes invented (synthetic) monthly reports"
+    )
 
 
 class ListReportOut(Schema):
@@ -435,28 +451,65 @@ def get_rates(
     }
 
 
+class FiguresOut(Schema):
+    month: str
+    unit: str | None
+    as_of: str = Field(
+        ...,
+        description="the day the figures are as of: the month's last day, "
+        "or today while the month is still running",
+    )
+    as_of_today: bool
+    elapsed_share: float
+    planned_projects: int
+    start_rate: float | None
+    started: int
+    planned_to_start: int
+    completion_rate: float | None
+    completed_wan: str
+    planned_investment_wan: str
+    funds_rate: float | None
+    on_time_rate: float | None
+    warnings: dict = Field(
+        ...,
+        description="projects by their light (red_projects, "
+        "amber_projects, green_projects of projects) and rule_hits by rule",
+    )
+    problems: dict = Field(..., description="raised, open, overdue, closed, solved, closure_rate")
+    overdue_problems: list[dict]
+    overdue_problem_count: int
+
+
+def _figures(month: str, unit: str | None) -> dict:
+    try:
+        return headline(_month(month), unit).as_json()
+    except ValueError as exc:
+        raise InputError({"month": str(exc)}) from None
+
+
+@router.get("/progress/figures", response={200: FiguresOut, **READ})
+def figures(request, month: str, unit: str | None = None):
+    """A month's headline figures, as of the end of the month (today while it is still
+    running: `as_of_today`): start and investment completion rates, warnings as projects
+    and as rule hits, overdue problems with their days overdue, the problem closure rate.
+    The same figures as the cockpit, the progress pages, the `figures` command and the
+    monthly report."""
+    _viewer(request)
+    return _figures(month, unit)
+
+
 @router.get("/progress/cockpit", response={200: dict, **READ})
 def cockpit(request, month: str, unit: str | None = None):
-    """What the cockpit shows: plan vs completed by month, warning counts, overdue problems."""
+    """What the cockpit's progress panel shows: plan vs completed by month and the month's
+    headline figures (as `/progress/figures`)."""
     _viewer(request)
     m = _month(month)
     return {
         "plan_vs_completed": [
             {k: (float(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
-            for row in queries.plan_vs_completed_by_month(m.year, unit)
+            for row in queries.plan_vs_completed_by_month(m.year, unit, m)
         ],
-        "warning_counts": queries.warning_counts(m, unit),
-        "overdue_problems": [
-            {
-                "id": p.pk,
-                "project_code": p.project.code,
-                "title": p.title,
-                "department": p.department.name,
-                "deadline": p.deadline,
-                "overdue_days": p.overdue_days,
-            }
-            for p in queries.overdue_problems(m.as_of(), unit)
-        ],
+        **_figures(month, unit),
     }
 
 
@@ -469,17 +522,23 @@ def list_problems(
     status: ProblemStatusValue | None = None,
     overdue: bool = False,
     project: str | None = None,
+    on: datetime.date | None = None,
 ):
+    """Problems; `overdue_days` and the `overdue` filter are counted as of the day `on`
+    (today when not given)."""
     _viewer(request)
+    on = on or timezone.localdate()
     qs = Problem.objects.select_related("project", "department").order_by("deadline", "id")
     if status:
         qs = qs.filter(status=status)
     if project:
         qs = qs.filter(project__code=project)
     if overdue:
-        today = timezone.localdate()
-        qs = qs.filter(facts_mod.open_filter(today), deadline__lt=today)
-    return list(qs[:1000])
+        qs = qs.filter(facts_mod.open_filter(on), deadline__lt=on)
+    rows = list(qs[:1000])
+    for problem in rows:
+        problem.overdue_days = problem.days_overdue(on)
+    return rows
 
 
 @router.post("/progress/projects/{code}/problems", response={201: ProblemOut, **WRITE})
@@ -547,6 +606,9 @@ def list_report(request, list_id: int, month: str | None = None):
                 "planned_wan": r["planned_wan"],
                 "completed_wan": r["completed_wan"],
                 "rate": _share(r["rate"]),
+                "is_synthetic": r["project"].is_synthetic,
+                "planned_is_synthetic": r["planned_synthetic"],
+                "completed_is_synthetic": r["completed_synthetic"],
             }
             for r in report["rows"]
         ],

@@ -14,18 +14,22 @@ class ProgressConfig(AppConfig):
 
 
 def _cockpit_context(request, filters=None, **kw):
-    """Plan vs completed for the cockpit's year, warnings as of that year's last month so far."""
+    """The cockpit year's plan pace, and its headline figures as of the end of the year's
+    latest reported month (`queries.default_month`): the same month, and so the same
+    figures, as the progress overview shows by default."""
     from zhaoshang.progress import queries
+    from zhaoshang.progress.headline import headline
     from zhaoshang.progress.months import Month
 
-    now = Month.current()
-    year = filters.year if filters is not None else now.year
+    year = filters.year if filters is not None else queries.default_month().year
     unit = (filters.unit or None) if filters is not None else None
-    month = now if year >= now.year else Month(year, 12)
+    month = queries.default_month(year=year)
+    figures = None if month.is_future() else headline(month, unit)
     return {
         "year": year,
         "month": month,
-        "plan_vs_completed": queries.plan_vs_completed_by_month(year, unit),
-        "warning_counts": queries.warning_counts(month, unit),
-        "overdue_problems": queries.overdue_problems(unit=unit),
+        "future": figures is None,
+        "current": Month.current(),
+        "plan_vs_completed": queries.plan_vs_completed_by_month(year, unit, month),
+        "headline": figures,
     }

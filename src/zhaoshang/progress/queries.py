@@ -1,8 +1,12 @@
 """Read side of plans and progress, shared by the pages, the API, the CLI and the cockpit.
 
-For the cockpit: `plan_vs_completed_by_month(year, unit=None)`, `warning_counts(month,
-unit=None)` and `overdue_problems(on=None)`, shown by the include template
-`progress/_cockpit_panel.html` (see its header for the context it takes).
+For the cockpit: `plan_vs_completed_by_month(year, unit=None)`, `warning_tally(month,
+unit=None)` and `overdue_problems(on)`, shown by the include template
+`progress/_cockpit_panel.html` (see its header for the context it takes); the panel's
+figures are gathered by `headline.headline(month, unit)`.
+
+Everything here that shows a month is computed as of the end of that month
+(`Month.as_of`: today only while the month is still running).
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Subquery
 from django.utils import timezone
 
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress import rates as rates_mod
 from zhaoshang.progress import rules
 from zhaoshang.progress.amounts import from_micro, micro_sum, rate, to_micro
 from zhaoshang.progress.models import (
@@ -30,7 +35,7 @@ from zhaoshang.progress.models import (
 )
 from zhaoshang.progress.months import Month, months_between
 from zhaoshang.projects.models import Project, ProjectList, Status
-from zhaoshang.projects.queries import find_unit
+from zhaoshang.projects.queries import find_unit, left_out, phase_note, within_parent
 from zhaoshang.regions.models import Region
 
 CENT = Decimal("0.01")
@@ -50,42 +55,60 @@ def unit_scope(unit: str | None) -> facts_mod.Scope | None:
     return facts_mod.Scope(units={found.code})
 
 
-def default_month(today: datetime.date | None = None) -> Month:
-    """The latest month that has reports (never a future one), else the current month."""
+def default_month(today: datetime.date | None = None, year: int | None = None) -> Month:
+    """The latest month that has reports (never a future one), else the current month.
+
+    Given `year`: the latest month of that year with reports; else its December for a
+    past year, the current month for this year, January for a future year."""
     today = today or timezone.localdate()
     current = Month.of(today)
-    latest = (
-        MonthlyProgress.objects.filter(
-            Q(year__lt=current.year) | Q(year=current.year, month__lte=current.month)
-        )
-        .order_by("-year", "-month")
-        .values_list("year", "month")
-        .first()
+    qs = MonthlyProgress.objects.filter(
+        Q(year__lt=current.year) | Q(year=current.year, month__lte=current.month)
     )
-    return Month(*latest) if latest else current
+    if year is not None:
+        qs = qs.filter(year=year)
+    latest = qs.order_by("-year", "-month").values_list("year", "month").first()
+    if latest:
+        return Month(*latest)
+    if year is None or year == current.year:
+        return current
+    return Month(year, 12) if year < current.year else Month(year, 1)
 
 
 # --------------------------------------------------------------------------- cockpit
 
 
-def plan_vs_completed_by_month(year: int, unit: str | None = None) -> list[dict]:
+def plan_vs_completed_by_month(
+    year: int, unit: str | None = None, month: Month | None = None
+) -> list[dict]:
     """For each month of `year`: the planned pace (annual plan × month / 12, cumulative),
     the investment completed in the month and cumulatively, all in 万元.
+
+    The annual plan is the four rates' total for `month` (the plan in force at its end;
+    December by default), over the same planned projects, so the cumulative figure of
+    `month` is the completion rate's numerator.
 
     >>> plan_vs_completed_by_month(2023)[5]
     {'month': '2023-06', 'planned_cumulative_wan': Decimal('110000'), 'completed_wan': ...,
      'completed_cumulative_wan': ...}
     """
     scope = unit_scope(unit) or facts_mod.Scope()
+    # the annual plan total as the four rates count it (one rule for plan totals)
+    month = month if month is not None and month.year == year else Month(year, 12)
+    _rows, total = rates_mod.compute(month, None, scope)
+    planned = total.planned
+    # only the planned projects' reports, as the completion rate counts them (a phase
+    # planned beside its parent is in the parent's figures: `projects.queries.left_out`)
     plans = scope.plans(year)
-    planned = to_micro(
-        sum(
-            (v for v in plans.values_list("planned_investment_wan", flat=True) if v is not None),
-            Decimal(0),
-        )
-    )
     by_month = dict(
-        scope.restrict(MonthlyProgress.objects.filter(year=year), year)
+        MonthlyProgress.objects.filter(
+            year=year, project_id__in=Subquery(plans.values("project_id"))
+        )
+        .exclude(
+            project_id__in=plans.filter(
+                within_parent(plans, "project__parent_id", "project_id")
+            ).values("project_id")
+        )
         .order_by()
         .values("month")
         .annotate(c=micro_sum("completed_wan"))
@@ -105,31 +128,36 @@ def plan_vs_completed_by_month(year: int, unit: str | None = None) -> list[dict]
     return out
 
 
-def warning_counts(month: Month | str, unit: str | None = None) -> dict:
-    """`{"red": n, "amber": n, "green": n, "projects": n, "by_rule": {rule: {level: n}}}`:
-    warnings by level (green = projects on pace), and how many planned projects."""
+def warning_tally(month: Month | str, unit: str | None = None) -> rules.Tally:
+    """A month's warnings as projects by their light and as rule hits (`rules.tally`)."""
     month = Month.parse(month)
     scope = unit_scope(unit)
     facts = facts_mod.load(month, scope)
-    found = rules.compute(month, scope, include_green=True, facts=facts)
-    by_rule: dict[str, dict[str, int]] = defaultdict(lambda: {"red": 0, "amber": 0, "green": 0})
-    for w in found:
-        by_rule[w.rule][w.level] += 1
-    return {**rules.counts(found), "projects": len(facts), "by_rule": dict(by_rule)}
+    return rules.tally(rules.compute(month, scope, facts=facts), facts.keys())
 
 
-def overdue_problems(on: datetime.date | None = None, unit: str | None = None, limit: int = 20):
-    """Problems open on `on` (today) and past their deadline, most overdue first."""
-    on = on or timezone.localdate()
+def _overdue_qs(on: datetime.date, unit: str | None):
     qs = Problem.objects.filter(facts_mod.open_filter(on), deadline__lt=on)
     scope = unit_scope(unit)
     if scope is not None:
         qs = qs.filter(project__unit_id__in=scope.units)
+    return qs
+
+
+def overdue_problems(on: datetime.date, unit: str | None = None, limit: int = 20):
+    """Problems open at the end of day `on` and past their deadline, most overdue first,
+    each with `overdue_days` as of `on` (`Problem.days_overdue`)."""
+    qs = _overdue_qs(on, unit)
     qs = qs.select_related("project", "project__unit", "department").order_by("deadline", "id")
     rows = list(qs[:limit]) if limit else list(qs)
     for problem in rows:
-        problem.overdue_days = (on - problem.deadline).days
+        problem.overdue_days = problem.days_overdue(on)
     return rows
+
+
+def overdue_problem_count(on: datetime.date, unit: str | None = None) -> int:
+    """How many problems `overdue_problems(on, unit, limit=0)` would list."""
+    return _overdue_qs(on, unit).count()
 
 
 # --------------------------------------------------------------------------- reporting
@@ -292,48 +320,90 @@ def project_months(project: Project, year: int) -> list[dict]:
 # --------------------------------------------------------------------------- problems
 
 
+def _problem_counts(on: datetime.date, prefix: str = "") -> dict:
+    """Count expressions for problems as they stood at the end of day `on`: raised by
+    then (total), open then, open and past their deadline (overdue), closed by then."""
+
+    def q(**kw) -> Q:
+        return Q(**{prefix + k: v for k, v in kw.items()})
+
+    raised = q(raised_on__lte=on)
+    open_then = raised & (q(closed_on__isnull=True) | q(closed_on__gt=on))
+    closed = raised & q(closed_on__lte=on, status__in=CLOSED_STATUSES)
+    key = prefix.rstrip("_") or "pk"
+    return {
+        "total": Count(key, filter=raised),
+        "open_count": Count(key, filter=open_then),
+        "overdue": Count(key, filter=open_then & q(deadline__lt=on)),
+        "closed": Count(key, filter=closed),
+        "solved": Count(key, filter=closed & q(status=ProblemStatus.SOLVED)),
+    }
+
+
 @dataclass
-class DepartmentStats:
-    department: object
+class ProblemFigures:
+    """Problems as they stood at the end of a day: raised by then, open, overdue, closed
+    (solved or cannot be solved), and the closure rate (closed / raised)."""
+
     total: int
     open: int
     overdue: int
     closed: int
     solved: int
-    average_days: Decimal | None
+    department: object = None
+    average_days: Decimal | None = None
 
     @property
     def closure_rate(self) -> Decimal | None:
         return rate(self.closed, self.total)
 
+    def as_json(self) -> dict:
+        share = self.closure_rate
+        return {
+            "raised": self.total,
+            "open": self.open,
+            "overdue": self.overdue,
+            "closed": self.closed,
+            "solved": self.solved,
+            "closure_rate": None if share is None else float(round(share, 6)),
+        }
 
-def department_stats(on: datetime.date | None = None) -> list[DepartmentStats]:
-    """Per department: problems, open, overdue, closed (solved or cannot solve), the
-    closure rate (closed / all) and the average days from raising to closing."""
+
+DepartmentStats = ProblemFigures
+
+
+def problem_figures(on: datetime.date, unit: str | None = None) -> ProblemFigures:
+    """The city's (or one unit's) problems at the end of day `on`; the closure rate."""
+    qs = Problem.objects.all()
+    scope = unit_scope(unit)
+    if scope is not None:
+        qs = qs.filter(project__unit_id__in=scope.units)
+    found = qs.aggregate(**_problem_counts(on))
+    return ProblemFigures(
+        total=found["total"],
+        open=found["open_count"],
+        overdue=found["overdue"],
+        closed=found["closed"],
+        solved=found["solved"],
+    )
+
+
+def department_stats(on: datetime.date) -> list[ProblemFigures]:
+    """Per department, problems at the end of day `on` (`problem_figures`' counts) and
+    the average days from raising to closing of those closed by then."""
     from zhaoshang.progress.models import Department
 
-    on = on or timezone.localdate()
     closed_days: dict[int, list[int]] = defaultdict(list)
     for dept, raised, closed in Problem.objects.filter(
-        status__in=CLOSED_STATUSES, closed_on__isnull=False
+        status__in=CLOSED_STATUSES, closed_on__isnull=False, closed_on__lte=on
     ).values_list("department_id", "raised_on", "closed_on"):
         closed_days[dept].append((closed - raised).days)
-    open_statuses = [ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS]
-    rows = Department.objects.annotate(
-        total=Count("problems"),
-        open_count=Count("problems", filter=Q(problems__status__in=open_statuses)),
-        overdue=Count(
-            "problems",
-            filter=Q(problems__status__in=open_statuses, problems__deadline__lt=on),
-        ),
-        closed=Count("problems", filter=Q(problems__status__in=CLOSED_STATUSES)),
-        solved=Count("problems", filter=Q(problems__status=ProblemStatus.SOLVED)),
-    ).filter(total__gt=0)
+    rows = Department.objects.annotate(**_problem_counts(on, "problems__")).filter(total__gt=0)
     out = []
-    for dept in rows:
+    for dept in rows.order_by("name"):
         days = closed_days.get(dept.pk, [])
         out.append(
-            DepartmentStats(
+            ProblemFigures(
                 department=dept,
                 total=dept.total,
                 open=dept.open_count,
@@ -369,23 +439,36 @@ def list_report(project_list: ProjectList, month: Month | None = None) -> dict:
     entries = project_list.entries.select_related("project", "project__unit").order_by(
         "project__code"
     )
+    entries = list(entries)
+    invented_plans, invented_reports = _synthetic_members(project_list, month)
+    inside = left_out({e.project_id: e.project.parent_id for e in entries})
     rows, planned_total, done_total = [], Decimal(0), Decimal(0)
+    phases_planned = Decimal(0)
     for entry in entries:
         planned = entry.planned_investment_wan
         if planned is None:
             planned = plans.get(entry.project_id)
         item = facts.get(entry.project_id)
         done = from_micro(item.ytd_completed) if item else Decimal(0)
-        planned_total += planned or 0
-        done_total += done
+        in_parent = entry.project_id in inside
+        if in_parent:  # a phase whose parent is on the list: in the parent's figures
+            phases_planned += planned or 0
+        else:
+            planned_total += planned or 0
+            done_total += done
         rows.append(
             {
                 "entry": entry,
                 "project": entry.project,
                 "planned_wan": planned,
                 "from_plan": entry.planned_investment_wan is None and planned is not None,
+                # invented demo figures, marked wherever they are shown
+                "planned_synthetic": entry.planned_investment_wan is None
+                and entry.project_id in invented_plans,
+                "completed_synthetic": entry.project_id in invented_reports,
                 "completed_wan": done,
                 "rate": rate(done, planned or 0),
+                "in_parent": in_parent,
             }
         )
     return {
@@ -394,7 +477,24 @@ def list_report(project_list: ProjectList, month: Month | None = None) -> dict:
         "planned_total_wan": planned_total,
         "completed_total_wan": done_total,
         "rate": rate(done_total, planned_total),
+        "synthetic_figures": any(r["planned_synthetic"] or r["completed_synthetic"] for r in rows),
+        "phases": len(inside),
+        "phase_note": phase_note(len(inside), phases_planned),
     }
+
+
+def _synthetic_members(project_list: ProjectList, month: Month) -> tuple[set[int], set[int]]:
+    """Members of the list whose plan for the list's year is synthetic, and those with a
+    synthetic report from January through `month`."""
+    members = Q(project__projectlistentry__project_list=project_list)
+    plans = AnnualPlan.objects.filter(members, year=project_list.year, is_synthetic=True)
+    reports = MonthlyProgress.objects.filter(
+        members, year=month.year, month__lte=month.month, is_synthetic=True
+    )
+    return (
+        set(plans.values_list("project_id", flat=True)),
+        set(reports.values_list("project_id", flat=True).distinct()),
+    )
 
 
 def lists_overview(year: int | None = None):

@@ -5,7 +5,12 @@ Three sheets, amounts in 万元 as the bureaus exchange them:
    month's and the year's completed investment, the four rates, 序时进度, red/amber counts;
 2. 项目明细 / Projects: one row per planned project with its plan, the month, January to
    the month, funds in place, 入统, physical progress, problems, its light and reasons;
-3. 问题督办 / Problems: problems open at the end of the month, overdue ones first.
+3. 问题督办 / Problems: problems open at the end of the month, overdue ones first, with
+   the closure rate.
+Every figure is as of the end of the month (today while it is still running, and the
+title says which), taken from `headline.headline`, as the pages, the API and the CLI
+show it. Light counts count projects (each once, by its worst light); rule hits are
+columns of their own.
 Synthetic rows say so in their own column. Written with XlsxWriter in constant-memory
 mode, so a province's hundred thousand projects do not need a hundred thousand rows of RAM.
 """
@@ -22,10 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zhaoshang.progress import facts as facts_mod
-from zhaoshang.progress import rates, rules
+from zhaoshang.progress import queries, rates, rules
 from zhaoshang.progress.amounts import from_micro, rate
+from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import MonthlyProgress, Problem
 from zhaoshang.progress.months import Month
+from zhaoshang.projects.queries import left_out
 from zhaoshang.regions.models import Region
 
 
@@ -33,24 +40,37 @@ def _number(value: Decimal | int | None):
     return None if value is None else float(value)
 
 
+def _share(value: Decimal | None):
+    """A rate as the API gives it (0–1, six decimals), so the workbook and the API agree."""
+    return None if value is None else float(round(value, 6))
+
+
 def write_monthly(
-    path: str | Path, month: Month, scope: facts_mod.Scope | None = None, *, today=None
+    path: str | Path, month: Month, unit: str | None = None, *, today=None
 ) -> dict[str, int]:
-    """Write the workbook for `month` to `path`; returns rows written per sheet."""
+    """Write the workbook for `month` (the city, or one township unit) to `path`; returns
+    rows written per sheet."""
     import xlsxwriter
 
     today = today or timezone.localdate()
-    facts = facts_mod.load(month, scope, today=today)
-    warnings = rules.compute(month, scope, facts=facts, today=today)
+    figures = headline(month, unit, today=today, limit=0)
+    facts, warnings = figures.facts, figures.found
+    scope = queries.unit_scope(unit)
     unit_rows, total = rates.compute(month, "unit", scope, facts=facts, today=today)
     by_project: dict[int, list] = defaultdict(list)
     for w in warnings:
         by_project[w.project_id].append(w)
     county = Region.objects.filter(code=settings.ZHAOSHANG_HOME_COUNTY).first()
+    as_of = (
+        _("as of today, %(day)s (the month is still running)")
+        if figures.running
+        else _("as of the end of %(month)s (%(day)s)")
+    ) % {"month": month.label(), "day": figures.as_of.isoformat()}
     title = _("%(place)s major projects: progress to %(month)s") % {
         "place": county.name if county else "",
         "month": month.label(),
     }
+    title = f"{title}, {as_of}"
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     bold = book.add_format({"bold": True})
@@ -70,51 +90,63 @@ def write_monthly(
         _("Unit: 10k CNY (万元). Elapsed time (序时进度): %(share)s")
         % {"share": f"{month.month}/12"},
     )
+    if total.phases:  # under the unit line, above the headers (rows go in order)
+        sheet.write(2, 0, total.phase_note)
     headers = [
         _("Township unit"), _("Projects"), _("Annual planned investment"),
         _("Completed this month"), _("Completed January to the month"),
         _("Investment completion rate"), _("Elapsed time (序时进度)"),
         _("Funds in place January to the month"), _("Funds-in-place rate"),
-        _("Start rate"), _("On-time completion rate"), _("Red"), _("Amber"),
+        _("Start rate"), _("On-time completion rate"), _("Projects with a red light"),
+        _("Projects with an amber light"), _("Rule hits, red"), _("Rule hits, amber"),
     ]  # fmt: skip
     sheet.write_row(3, 0, headers, head)
+    # each investment once, as the rates count it: a phase planned beside its parent is
+    # left out of the total, and of its unit's row when the parent is in that unit too
+    phases = rates.planned_phases(month.year)
+    inside = left_out({pk: phases.get(pk) for pk in facts})
     month_by_unit: dict = defaultdict(int)
+    month_total = 0
     for item in facts.values():
-        if item.report is not None:
+        if item.report is None:
+            continue
+        pk = item.project_id
+        if pk not in inside:
+            month_total += item.report.completed
+        if pk not in inside or facts[phases[pk]].unit_id != item.unit_id:
             month_by_unit[item.unit_id] += item.report.completed
-    level_by_unit: dict = defaultdict(lambda: {"red": 0, "amber": 0})
+    warnings_by_unit: dict = defaultdict(list)
     for w in warnings:
-        if w.level in ("red", "amber"):
-            level_by_unit[w.unit_code or None][w.level] += 1
+        warnings_by_unit[w.unit_code or None].append(w)
+    planned_by_unit: dict = defaultdict(set)
+    for item in facts.values():
+        planned_by_unit[item.unit_id].add(item.project_id)
     row = 4
     for group in [*unit_rows, total]:
         key = group.key
-        this_month = sum(month_by_unit.values()) if group is total else month_by_unit.get(key, 0)
-        levels = (
-            {
-                "red": sum(v["red"] for v in level_by_unit.values()),
-                "amber": sum(v["amber"] for v in level_by_unit.values()),
-            }
+        this_month = month_total if group is total else month_by_unit.get(key, 0)
+        tally = (
+            figures.warnings
             if group is total
-            else level_by_unit[key]
+            else rules.tally(warnings_by_unit[key], planned_by_unit[key])
         )
         values = [
             group.label, group.projects, _number(group.planned_wan),
             _number(from_micro(this_month)), _number(group.completed_wan),
-            _number(group.completion_rate), float(month.elapsed_share()),
-            _number(group.funds_wan), _number(group.funds_rate),
-            _number(group.start_rate), _number(group.on_time_rate),
-            levels["red"], levels["amber"],
+            _share(group.completion_rate), _share(month.elapsed_share()),
+            _number(group.funds_wan), _share(group.funds_rate),
+            _share(group.start_rate), _share(group.on_time_rate),
+            tally.red, tally.amber, tally.hits_red, tally.hits_amber,
         ]  # fmt: skip
         formats = [bold if group is total else None, None, money, money, money, pct, pct,
-                   money, pct, pct, pct, None, None]  # fmt: skip
+                   money, pct, pct, pct, None, None, None, None]  # fmt: skip
         for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
             sheet.write(row, col, value, fmt) if value is not None else sheet.write_blank(
                 row, col, None, fmt
             )
         row += 1
     sheet.set_column(0, 0, 18)
-    sheet.set_column(1, 12, 14)
+    sheet.set_column(1, 14, 14)
     written["summary"] = row - 4
 
     # --- projects
@@ -157,7 +189,7 @@ def write_monthly(
             str(Month.of(item.planned_start)) if item.planned_start else "",
             str(Month.of(item.planned_completion)) if item.planned_completion else "",
             None if item.report is None else float(from_micro(item.report.completed)),
-            _number(done), _number(rate(done, planned or 0)),
+            _number(done), _share(rate(done, planned or 0)),
             _number(from_micro(item.ytd_funds)), _number(from_micro(item.ytd_counted)),
             physical, problems, str(rules.LEVEL_LABELS[light]),
             "；".join(w.reason for w in found),
@@ -186,14 +218,22 @@ def write_monthly(
         _("Responsible leader"), _("Raised on"), _("Deadline"), _("Status"),
         _("Days overdue"), _("Synthetic"),
     ]  # fmt: skip
+    closure = figures.problems
+    sheet.write(1, 0, _("Problem closure rate (closed / raised)"))
+    if closure.closure_rate is None:
+        sheet.write_blank(1, 1, None, pct)
+    else:
+        sheet.write(1, 1, _share(closure.closure_rate), pct)
+    sheet.write(1, 2, f"{closure.closed} / {closure.total}")
+    headers = [*headers[:8], headers[8], headers[9]]
     sheet.write_row(2, 0, headers, head)
-    as_of = month.as_of(today)
-    problems = Problem.objects.filter(facts_mod.open_filter(as_of))
+    as_of_day = figures.as_of
+    problems = Problem.objects.filter(facts_mod.open_filter(as_of_day))
     if scope is not None and scope.units is not None:
         problems = problems.filter(project__unit_id__in=scope.units)
     row = 3
     for problem in problems.select_related("project", "department").order_by("deadline", "id"):
-        overdue = max(0, (as_of - problem.deadline).days)
+        overdue = problem.days_overdue(as_of_day)
         sheet.write_row(
             row,
             0,

@@ -8,14 +8,16 @@ The rules, each with thresholds the city administrator sets (`WarningRule`):
 - start_overdue / completion_overdue: the planned start (completion) month has
   passed and the project has not started (completed) by the end of the month asked
   about; the measure is whole months since the planned month.
-- no_report: the month's report was not in by its due date (a day of the next
-  month, `ProgressSettings`); the measure is days late: until it came, or until
-  today if it never did. Not judged before the due date has passed.
+- no_report: the report due during the month (the previous month's report, due on
+  a day of this month, `ProgressSettings`) was not in by its due date; the measure
+  is days late: until it came, or until the end of the month if it had not come by
+  then. A month's own report is due in the next month, so it is judged there.
 - problem_overdue: a problem still open at the end of the month, past its deadline;
   the measure is days overdue.
 
-A past month is judged as it stood then: the plan in force at its end, starts and
-completions dated by its end, reports' first submission dates, problems open then.
+A month is judged as it stood at its end (today while it is still running, and only
+then): the plan in force then, starts and completions dated by then, reports' first
+submission dates, problems open then. Nothing is counted to a later day.
 Every warning says why with the figures: `完成率 42%，序时进度 75%`.
 """
 
@@ -150,8 +152,14 @@ def compute(
     start = rules.get(Rule.START_OVERDUE)
     completion = rules.get(Rule.COMPLETION_OVERDUE)
     no_report = rules.get(Rule.NO_REPORT)
-    due = month.due_date(ProgressSettings.current().report_due_day)
-    judge_reports = no_report is not None and today > due
+    # At the end of a month the report due by then is the previous month's (due on a day
+    # of this month): this month's own report is not due until the next month.
+    reported_month = month.previous()
+    due = reported_month.due_date(ProgressSettings.current().report_due_day)
+    judge_reports = no_report is not None and as_of > due
+    reporters: dict[int, facts_mod.PlanFacts] = {}
+    if judge_reports:
+        reporters = facts_mod.load(reported_month, scope, today=today)
     m = month.month
     # Each message translated once, not once per project: gettext is slow at 10^5 calls.
     say_behind = _("completion %(rate)s, elapsed time %(elapsed)s")
@@ -159,20 +167,25 @@ def compute(
     say_completion = _(
         "planned to complete in %(planned)s, not completed by %(as_of)s (%(n)s months late)"
     )
-    say_missing = _("no report for %(month)s; due %(due)s, %(n)s days overdue")
+    say_missing = _("no report for %(month)s by %(as_of)s; due %(due)s, %(n)s days overdue")
     say_late = _("report for %(month)s came %(n)s days late (due %(due)s, in %(on)s)")
     month_format = _("%(year)s-%(month)02d")
     elapsed_text = percent(elapsed)
-    month_text = month.label()
+    month_text = reported_month.label()
     as_of_index = Month.of(as_of).index
     if behind is not None:
         # gap (points) = (m/12 - done/planned) * 100 >= t  <=>
         # (m * planned - 12 * done) * 10^4 >= 12 * (100 t) * planned: integers, no Decimal
         red_from, amber_from = int(behind.red * 100) * 12, int(behind.amber * 100) * 12
     if judge_reports:
-        missing_days = (today - due).days
+        missing_days = (as_of - due).days
         missing_level = no_report.level(missing_days)
-        missing_text = say_missing % {"month": month_text, "due": due, "n": missing_days}
+        missing_text = say_missing % {
+            "month": month_text,
+            "as_of": as_of,
+            "due": due,
+            "n": missing_days,
+        }
     for item in facts.values():
         if behind is not None and item.planned:
             lhs = (m * item.planned - 12 * item.ytd_completed) * 10_000
@@ -214,22 +227,24 @@ def compute(
                     Rule.COMPLETION_OVERDUE,
                     say_completion % {"planned": label, "as_of": as_of, "n": late},
                 )
-        if judge_reports:
-            report = item.report
-            if report is None:
-                if missing_level:
-                    add(item, missing_level, Rule.NO_REPORT, missing_text)
-            elif not report.on_time:
-                reported = report.reported_on
-                days = (reported - due).days
-                level = no_report.level(days)
-                if level:
-                    add(
-                        item,
-                        level,
-                        Rule.NO_REPORT,
-                        say_late % {"month": month_text, "n": days, "due": due, "on": reported},
-                    )
+    for item in reporters.values():
+        report = item.report
+        if report is not None and report.on_time:
+            continue
+        reported = None if report is None else report.reported_on
+        if reported is None or reported > as_of:  # not in by the end of the month
+            if missing_level:
+                add(item, missing_level, Rule.NO_REPORT, missing_text)
+            continue
+        days = (reported - due).days
+        level = no_report.level(days)
+        if level:
+            add(
+                item,
+                level,
+                Rule.NO_REPORT,
+                say_late % {"month": month_text, "n": days, "due": due, "on": reported},
+            )
     overdue = rules.get(Rule.PROBLEM_OVERDUE)
     if overdue is not None:
         _problems(month, scope, as_of, overdue, add)
@@ -243,7 +258,7 @@ def _problems(month, scope, as_of, thresholds, add) -> None:
         qs = scope.restrict(qs, month.year)
     qs = qs.select_related("project", "department").order_by("deadline", "id")
     for problem in qs:
-        days = (as_of - problem.deadline).days
+        days = problem.days_overdue(as_of)
         level = thresholds.level(days)
         if not level:
             continue
@@ -282,9 +297,70 @@ def _problems(month, scope, as_of, thresholds, add) -> None:
 
 
 def counts(warnings: list[Warning]) -> dict[str, int]:
-    """Warnings by level: `{"red": 3, "amber": 5, "green": 0}`."""
+    """Rule hits by level: `{"red": 3, "amber": 5, "green": 0}` (a project hit by two rules
+    counts twice; `tally` counts projects)."""
     found = Counter(w.level for w in warnings)
     return {level: found.get(level, 0) for level in LEVELS}
+
+
+@dataclass
+class Tally:
+    """A month's warnings counted two ways: projects by their light (the worst level of
+    their warnings; green = no red or amber warning), and rule hits (a project hit by two
+    rules is one project and two hits).
+
+    `projects` = the planned projects judged plus any other project a rule hit (an
+    overdue problem of a project without a plan this year); red + amber + green = projects.
+    """
+
+    projects: int
+    red: int
+    amber: int
+    green: int
+    hits: dict[str, dict[str, int]]  # rule -> {"red": n, "amber": n}
+
+    @property
+    def hits_red(self) -> int:
+        return sum(h[RED] for h in self.hits.values())
+
+    @property
+    def hits_amber(self) -> int:
+        return sum(h[AMBER] for h in self.hits.values())
+
+    def hit_rows(self) -> list[tuple[str, str, int, int]]:
+        """(rule code, rule label, red hits, amber hits) for every rule, in the rules' order."""
+        return [
+            (code, str(Rule(code).label), self.hits[code][RED], self.hits[code][AMBER])
+            for code in Rule.values
+        ]
+
+    def as_json(self) -> dict:
+        return {
+            "projects": self.projects,
+            "red_projects": self.red,
+            "amber_projects": self.amber,
+            "green_projects": self.green,
+            "rule_hits": {code: dict(levels) for code, levels in self.hits.items()},
+        }
+
+
+def tally(warnings: list[Warning], planned_ids) -> Tally:
+    """Count `warnings` (green ones are ignored) as projects and as rule hits;
+    `planned_ids` are the ids of the planned projects judged (the facts' keys)."""
+    hits = {code: {RED: 0, AMBER: 0} for code in Rule.values}
+    worst: dict[int, str] = {}
+    for w in warnings:
+        if w.level == GREEN:
+            continue
+        hits[w.rule][w.level] += 1
+        if w.project_id not in worst or LEVEL_RANK[w.level] < LEVEL_RANK[worst[w.project_id]]:
+            worst[w.project_id] = w.level
+    judged = set(planned_ids) | set(worst)
+    red = sum(1 for level in worst.values() if level == RED)
+    amber = len(worst) - red
+    return Tally(
+        projects=len(judged), red=red, amber=amber, green=len(judged) - len(worst), hits=hits
+    )
 
 
 def worst_by_project(warnings: list[Warning]) -> dict[int, str]:

@@ -28,6 +28,7 @@ from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.core.history import describe, history_for, history_of
 from zhaoshang.progress import access, queries, rates, rules, services
 from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import (
     AnnualPlan,
     Department,
@@ -118,19 +119,15 @@ def _base(request, **extra) -> dict:
 def overview(request):
     month = _month(request)
     unit = _unit(request)
-    scope = _scope(unit)
-    facts = facts_mod.load(month, scope)
-    warnings = rules.compute(month, scope, include_green=True, facts=facts)
-    _rows, total = rates.compute(month, None, scope, facts=facts)
-    chart = queries.plan_vs_completed_by_month(month.year, unit.code if unit else None)
-    due, reporting, _behind = queries.reporting_status(month, unit.code if unit else None)
+    code = unit.code if unit else None
+    figures = headline(month, code)
+    due, reporting, _behind = queries.reporting_status(month, code)
     reported = {
         "expected": sum(r.expected for r in reporting),
         "on_time": sum(r.on_time for r in reporting),
         "late": sum(r.late for r in reporting),
         "missing": sum(r.missing for r in reporting),
     }
-    counts = rules.counts(warnings)
     return render(
         request,
         "progress/overview.html",
@@ -138,18 +135,19 @@ def overview(request):
             request,
             month=month,
             unit=unit,
-            total=total,
+            figures=figures,
+            total=figures.rates,
             definitions=rates.DEFINITIONS,
             elapsed=month.elapsed_share(),
             panel={
                 "year": month.year,
                 "month": month,
-                "plan_vs_completed": chart,
-                "warning_counts": {**counts, "projects": len(facts)},
-                "overdue_problems": queries.overdue_problems(month.as_of()),
+                "plan_vs_completed": queries.plan_vs_completed_by_month(month.year, code, month),
+                "headline": figures,
             },
             due=due,
             reported=reported,
+            today=timezone.localdate(),
         ),
     )
 
@@ -463,12 +461,8 @@ def warnings_page(request):
     unit = _unit(request)
     level = request.GET.get("level", "")
     rule = request.GET.get("rule", "")
-    found = rules.compute(month, _scope(unit), include_green=level == "green")
-    counts = rules.counts(found)
-    by_rule = {r: 0 for r in Rule.values}
-    for w in found:
-        if w.level != "green":
-            by_rule[w.rule] += 1
+    figures = headline(month, unit.code if unit else None, include_green=level == "green")
+    found = figures.found
     if level in rules.LEVELS:
         found = [w for w in found if w.level == level]
     if rule in Rule.values:
@@ -484,8 +478,8 @@ def warnings_page(request):
             level=level,
             rule=rule,
             page=page,
-            counts=counts,
-            by_rule=[(Rule(r).label, r, n) for r, n in by_rule.items()],
+            figures=figures,
+            tally=figures.warnings,
             rules_list=WarningRule.objects.all(),
             levels=[(k, rules.LEVEL_LABELS[k]) for k in rules.LEVELS],
             rule_choices=Rule.choices,
@@ -537,6 +531,7 @@ def reporting(request):
             behind=behind[:500],
             behind_count=len(behind),
             is_due=timezone.localdate() > due,
+            today=timezone.localdate(),
         ),
     )
 
@@ -550,7 +545,7 @@ def report_download(request):
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
     handle.close()
     path = Path(handle.name)
-    write_monthly(path, month, _scope(unit))
+    write_monthly(path, month, unit.code if unit else None)
     name = f"progress-{month}{'-' + unit.code if unit else ''}.xlsx"
     stream = path.open("rb")
     path.unlink()  # the open handle keeps the data until the response is sent
@@ -562,18 +557,26 @@ def report_download(request):
 
 @login_required
 def problems(request):
+    """The problem register. With `month`, as it stood at the end of that month (overdue
+    days counted to then); without, as it stands today, and the page says so."""
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
     overdue = request.GET.get("overdue") == "1"
     today = timezone.localdate()
+    month = _month(request, Month.current()) if request.GET.get("month", "").strip() else None
+    on = month.as_of() if month is not None else today
     qs = Problem.objects.select_related("project", "project__unit", "department")
+    if month is not None:
+        qs = qs.filter(raised_on__lte=on)
     if status in ProblemStatus.values:
         qs = qs.filter(status=status)
     if department.isdigit():
         qs = qs.filter(department_id=int(department))
     if overdue:
-        qs = qs.filter(facts_mod.open_filter(today), deadline__lt=today)
+        qs = qs.filter(facts_mod.open_filter(on), deadline__lt=on)
     page = Paginator(qs.order_by("deadline", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for problem in page:
+        problem.overdue_days = problem.days_overdue(on)
     return render(
         request,
         "progress/problems.html",
@@ -584,9 +587,13 @@ def problems(request):
             department=department,
             overdue=overdue,
             today=today,
+            month=month,
+            on=on,
+            running=on < month.last_day if month is not None else True,
             statuses=ProblemStatus.choices,
             departments=Department.objects.all(),
-            stats=queries.department_stats(today),
+            stats=queries.department_stats(on),
+            city=queries.problem_figures(on),
         ),
     )
 

@@ -32,3 +32,9 @@ def plain(value):
         value = value.normalize()
         return format(value, "f")
     return str(value)
+
+
+@register.filter
+def days_overdue(problem, on):
+    """`Problem.days_overdue(on)`: the one count of days overdue, for templates."""
+    return problem.days_overdue(on)

@@ -16,6 +16,14 @@
     return (Math.round(v * 100) / 100).toLocaleString();
   }
 
+  // ECharts renders a tooltip formatter's string as HTML: names of units, industries and
+  // chains come from the data, so each piece of text is escaped before it is joined.
+  function esc(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text);
+    return span.innerHTML;
+  }
+
   function bars(d, text, horizontal) {
     var cat = { type: "category", data: d.labels, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
     var val = { type: "value", name: text.yi, nameLocation: "middle", nameGap: horizontal ? 24 : 40, axisLabel: { formatter: fmt } };
@@ -26,8 +34,8 @@
         trigger: "axis",
         formatter: function (ps) {
           var p = ps[0];
-          return p.name + "<br>" + text.investment + ": " + fmt(p.value) + " " + text.yi +
-            "<br>" + text.count + ": " + d.counts[p.dataIndex];
+          return esc(p.name) + "<br>" + esc(text.investment) + ": " + esc(fmt(p.value)) + " " +
+            esc(text.yi) + "<br>" + esc(text.count) + ": " + esc(d.counts[p.dataIndex]);
         }
       },
       xAxis: horizontal ? val : Object.assign(cat, { axisLabel: { rotate: 35, interval: 0, width: 90, overflow: "truncate" } }),
@@ -45,7 +53,7 @@
       var f = all.funnel;
       return {
         color: PALETTE,
-        tooltip: { trigger: "item", formatter: "{b}: {c}" },
+        tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + ": " + esc(p.value); } },
         series: [{
           type: "funnel", sort: "none", left: "10%", width: "80%", top: 10, bottom: 10, minSize: "28%",
           label: { show: true, position: "inside", formatter: "{b} {c}" },

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress.months import Month
-from zhaoshang.progress.queries import unit_scope
 from zhaoshang.progress.report import write_monthly
 
 
@@ -24,16 +23,15 @@ class Command(BaseCommand):
             raise CommandError(f"--month: {exc}") from None
         if month.is_future():
             raise CommandError(f"--month: {month} 尚未到来 / is in the future")
-        try:
-            scope = unit_scope(options["unit"])
-        except InputError as exc:
-            raise CommandError("; ".join(" ".join(v) for v in exc.fields.values())) from None
         path = Path(options["output"])
         if path.suffix.lower() != ".xlsx":
             raise CommandError(f"-o: {path} 应为 .xlsx 文件 / must end in .xlsx")
         if not path.parent.exists():
             raise CommandError(f"-o: 目录不存在 / no such folder: {path.parent}")
-        written = write_monthly(path, month, scope)
+        try:
+            written = write_monthly(path, month, options["unit"] or None)
+        except InputError as exc:
+            raise CommandError("; ".join(" ".join(v) for v in exc.fields.values())) from None
         self.stdout.write(
             f"{path}: 汇总 {written['summary']} 行, 项目 {written['projects']} 行, "
             f"问题 {written['problems']} 行 / summary {written['summary']} rows, projects "

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress import rules
+from zhaoshang.progress.headline import headline
 from zhaoshang.progress.months import Month
-from zhaoshang.progress.queries import unit_scope
 
 
 class Command(BaseCommand):
@@ -29,9 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             month = Month.parse(options["month"])
-            scope = unit_scope(options["unit"])
-            found = rules.compute(
-                month, scope, include_green=options["all"] or options["level"] == "green"
+            figures = headline(
+                month,
+                options["unit"] or None,
+                include_green=options["all"] or options["level"] == "green",
             )
         except InputError as exc:
             raise CommandError(
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             ) from None
         except ValueError as exc:
             raise CommandError(f"--month: {exc}") from None
+        found = figures.found
         if options["level"]:
             found = [w for w in found if w.level == options["level"]]
         if options["format"] == "json":
@@ -59,10 +61,34 @@ class Command(BaseCommand):
             for w in found
         ]
         self.stdout.write(_table(header, rows))
-        counts = rules.counts(found)
+        tally = figures.warnings
+        as_of = (
+            _("as of today, %(day)s (the month is still running)")
+            if figures.running
+            else _("as of the end of %(month)s (%(day)s)")
+        ) % {"month": month.label(), "day": figures.as_of.isoformat()}
         self.stdout.write(
-            _("%(month)s: %(red)s red, %(amber)s amber, %(green)s green")
-            % {"month": month, **counts}
+            _(
+                "%(month)s, %(as_of)s: of %(projects)s projects, %(red)s red, %(amber)s amber, "
+                "%(green)s with no red or amber warning"
+            )
+            % {
+                "month": month,
+                "as_of": as_of,
+                "projects": tally.projects,
+                "red": tally.red,
+                "amber": tally.amber,
+                "green": tally.green,
+            }
+        )
+        hits = "; ".join(
+            f"{label} {red}/{amber}"
+            for _code, label, red, amber in tally.hit_rows()
+            if red or amber
+        )
+        self.stdout.write(
+            _("Rule hits (red/amber; a project hit by two rules counts under both): %(hits)s")
+            % {"hits": hits or "—"}
         )
 
 
