@@ -759,10 +759,21 @@ def export(qs, layout: str, target, *, filters: str = "", month: tuple[int, int]
     if layout == "list":
         return write_list(qs, target, filters=filters, progress=progress)
     if layout == "monthly":
-        today = timezone.localdate()
-        year, m = month or (today.year, today.month)
+        year, m = month or _default_month()
         return write_monthly(qs, target, year=year, month=m, filters=filters, progress=progress)
     raise ValueError(f"unknown layout {layout!r}")
+
+
+def _default_month() -> tuple[int, int]:
+    """The monthly layout's month when none is asked for: the month the progress pages
+    open on (the latest with reports), else this month."""
+    if apps.is_installed("zhaoshang.progress"):
+        # imported here: the Excel app works without the progress app installed
+        from zhaoshang.progress.queries import default_month
+
+        return tuple(default_month())
+    today = timezone.localdate()
+    return today.year, today.month
 
 
 def default_queryset():
