@@ -173,13 +173,11 @@ def write_monthly(
         )
     }
     row = 4
+    lights = rules.worst_by_project(warnings)
     ordered = sorted(facts.values(), key=lambda f: (f.unit_id or "~", f.code))
     for number, item in enumerate(ordered, start=1):
         found = by_project.get(item.project_id, [])
-        light = rules.GREEN
-        for w in found:
-            if rules.LEVEL_RANK[w.level] < rules.LEVEL_RANK[light]:
-                light = w.level
+        light = lights.get(item.project_id, rules.GREEN)
         physical, problems = texts.get(item.project_id, ("", ""))
         planned = None if item.planned is None else from_micro(item.planned)
         done = from_micro(item.ytd_completed)

@@ -24,7 +24,6 @@ Every warning says why with the figures: `完成率 42%，序时进度 75%`.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -296,13 +295,6 @@ def _problems(month, scope, as_of, thresholds, add) -> None:
         )
 
 
-def counts(warnings: list[Warning]) -> dict[str, int]:
-    """Rule hits by level: `{"red": 3, "amber": 5, "green": 0}` (a project hit by two rules
-    counts twice; `tally` counts projects)."""
-    found = Counter(w.level for w in warnings)
-    return {level: found.get(level, 0) for level in LEVELS}
-
-
 @dataclass
 class Tally:
     """A month's warnings counted two ways: projects by their light (the worst level of
@@ -347,14 +339,11 @@ class Tally:
 def tally(warnings: list[Warning], planned_ids) -> Tally:
     """Count `warnings` (green ones are ignored) as projects and as rule hits;
     `planned_ids` are the ids of the planned projects judged (the facts' keys)."""
+    warned = [w for w in warnings if w.level != GREEN]
     hits = {code: {RED: 0, AMBER: 0} for code in Rule.values}
-    worst: dict[int, str] = {}
-    for w in warnings:
-        if w.level == GREEN:
-            continue
+    for w in warned:
         hits[w.rule][w.level] += 1
-        if w.project_id not in worst or LEVEL_RANK[w.level] < LEVEL_RANK[worst[w.project_id]]:
-            worst[w.project_id] = w.level
+    worst = worst_by_project(warned)
     judged = set(planned_ids) | set(worst)
     red = sum(1 for level in worst.values() if level == RED)
     amber = len(worst) - red

@@ -445,11 +445,8 @@ def project_progress(request, code: str):
 
 
 def _worst(found) -> str:
-    levels = [w.level for w in found]
-    for level in rules.LEVELS:
-        if level in levels:
-            return level
-    return ""
+    """The light of one project's warnings for a month ("" when it has none)."""
+    return next(iter(rules.worst_by_project(found).values()), "")
 
 
 # --------------------------------------------------------------------------- warnings
