@@ -24,7 +24,10 @@ def classes(chain):
         (1, 0, 0, "weak"),
         (2, 3, 0, "weak"),
         (3, 0, 0, "strong"),
-        (0, 0, 1, "strong"),
+        (3, 0, 1, "strong"),
+        (0, 0, 1, "weak"),
+        (2, 0, 1, "weak"),
+        (0, 5, 3, "weak"),
     ],
 )
 def test_classify_node_rule(enterprises, projects, leaders, expected):
@@ -72,11 +75,28 @@ def test_investor_in_a_signed_project_here_is_local(small_chain, node_of, admin_
     assert classes(small_chain)["mid"] == ("weak", 1, 0)
 
 
-def test_a_chain_leader_makes_its_node_strong(small_chain, node_of, admin_user):
+def test_a_chain_leader_with_nothing_here_leaves_its_node_weak(small_chain, node_of, admin_user):
+    # no location in the county, no project here: a name on the node, no local production
     firm = EnterpriseFactory(name="链主公司")
     ChainLeader.objects.create(chain=small_chain, enterprise=firm, node=node_of("mid"))
+    services.add_placement(user=admin_user, node=node_of("down"), enterprise=firm)
     stats = {s.code: s for s in gaps.node_stats([small_chain.pk])}
-    assert (stats["mid"].klass, stats["mid"].leaders) == ("strong", ["链主公司"])
+    assert [(stats[c].klass, stats[c].enterprises, stats[c].leaders) for c in ("mid", "down")] == [
+        ("weak", 0, ["链主公司"]),
+        ("weak", 0, ["链主公司"]),
+    ]
+
+
+def test_a_node_is_strong_by_three_local_makers_a_located_leader_among_them(
+    small_chain, node_of, admin_user
+):
+    leader = EnterpriseFactory(name="链主公司", region_id=BAOSHUI)
+    ChainLeader.objects.create(chain=small_chain, enterprise=leader, node=node_of("mid"))
+    services.add_placement(user=admin_user, node=node_of("mid"), enterprise=leader)
+    makers = [EnterpriseFactory(region_id=BAOSHUI) for _i in range(2)]
+    for firm in makers:
+        services.add_placement(user=admin_user, node=node_of("mid"), enterprise=firm)
+    assert classes(small_chain)["mid"] == ("strong", 3, 0)
 
 
 def test_dropped_projects_do_not_count(small_chain, node_of, admin_user):

@@ -3,8 +3,9 @@ facts, placements by the classifier; synthetic business scopes and target firms 
 
 Seed enterprises get no invented business scope: the classifier places them from their
 names, aliases, their projects in the ledger (names, descriptions, industry codes) and, for
-four firms whose products the seed does not name, a product line from public company
-information, stored with that source so the evidence says where it came from.
+firms whose products the seed does not name (among them the city's steel makers, which it
+does not name at all), a product line from public company information, stored with that
+source so the evidence says where it came from.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from zhaoshang.chains import services, taxonomy
-from zhaoshang.chains.models import Chain, ChainLeader, EnterpriseProfile, Node, Placement
+from zhaoshang.chains.models import (
+    Chain,
+    ChainLeader,
+    EnterpriseProfile,
+    Node,
+    Origin,
+    Placement,
+    ProjectPlacement,
+)
 from zhaoshang.chains.synthetic import products_pool, random_scope
 from zhaoshang.core.models import Source
 from zhaoshang.demo import facts
@@ -26,12 +35,22 @@ PUBLIC_INFO = {
     "note": "仅用于产业链定位的主营产品，不是经营范围原文。 / Main products, used to place firms "
     "on chain nodes; not the registered business scope.",
 }
-# Products the seed does not name, from the companies' own public descriptions.
+# Products the seed does not name, from the companies' own public descriptions; the city's
+# steel makers (not in the seed) with the products they are publicly known for.
 PUBLIC_PRODUCTS = {
     "Jatco Ltd": "无级变速器（CVT）、自动变速器",
     "光束汽车有限公司": "纯电动汽车整车（电动MINI）",
     "北京天兵科技有限公司": "液体运载火箭（天龙系列）、液体火箭发动机",
     "Merck KGaA": "半导体材料：电子特气、湿电子化学品",
+    "江苏沙钢集团有限公司": "炼铁、炼钢；热轧卷板、宽厚板、冷轧板；线材（盘条）、螺纹钢；优特钢",
+    "江苏永钢集团有限公司": "炼铁、炼钢；螺纹钢、线材（盘条）、优特钢棒材",
+    "张家港浦项不锈钢有限公司": "不锈钢炼钢；不锈钢热轧卷、不锈钢冷轧板卷",
+}
+# Seed projects the seed names without a product: placed on the node their investor's public
+# products put them (a demo curator's decision, kept by every classifier run).
+SEED_PROJECT_NODES = {
+    "320582-2023-0010": ("equipment", "powertrain", "加特可：无级变速器（CVT）、自动变速器"),
+    "320582-2023-0011": ("equipment", "vehicles", "光束汽车：纯电动汽车整车（电动MINI）"),
 }
 # Chain leaders the seed names among the city's firms, with the chain and node they lead.
 # 中粮东海粮油 leads grain-and-oil processing, which is none of the twelve chains.
@@ -69,18 +88,18 @@ def load_demo() -> None:
                 services.import_chain(user=None, text=text, check_rights=False,
                                       reason="产业链图谱（内置） / bundled chain map")  # fmt: skip
     if ChainLeader.objects.exists() and Placement.objects.exists():
+        # a demo loaded before: place what a newer demo adds (firms' products, seed projects)
+        added = _public_products()
+        if added:
+            services.place_enterprises(enterprise_ids=added)
+        if _unplaced_seed_projects():
+            _place_seed_projects()
+            services.place_projects()
         return
     with transaction.atomic():
         seed = _seed_source()
-        public, _created = Source.objects.get_or_create(
-            title=PUBLIC_INFO["title"], defaults=PUBLIC_INFO
-        )
+        _public_products()
         names = dict(Enterprise.objects.filter(is_synthetic=False).values_list("name", "pk"))
-        for name, products in PUBLIC_PRODUCTS.items():
-            if name in names:
-                EnterpriseProfile.objects.get_or_create(
-                    enterprise_id=names[name], defaults={"products": products, "source": public}
-                )
         if ZF in names:
             profile, _created = EnterpriseProfile.objects.get_or_create(enterprise_id=names[ZF])
             if profile.stated_cadence_months is None:
@@ -97,8 +116,70 @@ def load_demo() -> None:
                 ChainLeader.objects.create(
                     chain=chain, enterprise_id=names[name], node=node, note=note, source=seed
                 )
+    _place_seed_projects()
     services.place_enterprises()
     services.place_projects()
+
+
+def _place_seed_projects() -> None:
+    from zhaoshang.projects.models import Project
+
+    codes = dict(
+        Project.objects.filter(code__in=list(SEED_PROJECT_NODES)).values_list("code", "pk")
+    )
+    for code, (chain_code, node_code, products) in SEED_PROJECT_NODES.items():
+        node = Node.objects.filter(chain__code=chain_code, code=node_code).first()
+        if code in codes and node is not None:
+            ProjectPlacement.objects.get_or_create(
+                project_id=codes[code],
+                node=node,
+                defaults={
+                    "confidence": Decimal(1),
+                    "origin": Origin.MANUAL,
+                    "evidence": {"manual": f"{products}（{PUBLIC_INFO['title']}）"},
+                    "note": "投资方公开的主营产品 / the investor's public products",
+                },
+            )
+
+
+def _public_products() -> list[int]:
+    """Profiles with the public products of `PUBLIC_PRODUCTS` for the firms that have none
+    yet; the ids of the firms given one."""
+    from zhaoshang.enterprises.models import Enterprise
+
+    public, _created = Source.objects.get_or_create(
+        title=PUBLIC_INFO["title"], defaults=PUBLIC_INFO
+    )
+    names = dict(
+        Enterprise.objects.filter(is_synthetic=False, name__in=list(PUBLIC_PRODUCTS)).values_list(
+            "name", "pk"
+        )
+    )
+    have = set(
+        EnterpriseProfile.objects.filter(enterprise_id__in=names.values())
+        .exclude(products="")
+        .values_list("enterprise_id", flat=True)
+    )
+    added = []
+    for name, products in PUBLIC_PRODUCTS.items():
+        if name in names and names[name] not in have:
+            EnterpriseProfile.objects.update_or_create(
+                enterprise_id=names[name], defaults={"products": products, "source": public}
+            )
+            added.append(names[name])
+    return added
+
+
+def _unplaced_seed_projects() -> bool:
+    from zhaoshang.projects.models import Project
+
+    return (
+        Project.objects.filter(is_synthetic=False, chain__isnull=False)
+        .exclude(
+            pk__in=ProjectPlacement.objects.filter(project__is_synthetic=False).values("project_id")
+        )
+        .exists()
+    )
 
 
 def generate_synthetic(n: int) -> None:

@@ -2,12 +2,15 @@
 
 The rule (shown on the pages):
 
-- a node counts the enterprises that are here (see `queries`) placed on it or on any node
-  below it, each once; the projects of this city placed there (not dropped), by stage; the
-  expected yearly revenue of those projects where known; the chain leaders on it;
-- strong: a chain leader is there, or at least STRONG_MIN (3) local enterprises are;
-- weak: one or two local enterprises, or none yet but a project in the pipeline;
-- missing: no local enterprise and no project.
+- a node counts the enterprises that make something here placed on it or on any node below
+  it, each once: located in the county or investing in a project here (see `queries`); the
+  projects of this city placed there (not dropped), by stage; the expected yearly revenue of
+  those projects where known; the chain leaders on it;
+- strong: at least STRONG_MIN (3) such local enterprises: strength is local production,
+  never a chain leader alone (a leader counts when it is here by location or a project);
+- weak: one or two local enterprises, or none yet but a project in the pipeline, or only a
+  chain leader that has nothing here yet;
+- missing: no local enterprise, no project, no leader.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ STRONG_MIN = 3
 CLASSES = ("strong", "weak", "missing")
 CLASS_LABELS = {"strong": _("strong"), "weak": _("weak"), "missing": _("missing")}
 RULE = _(
-    "Strong: a chain leader is on the node, or at least %(n)s local enterprises are. Weak: one "
-    "or two local enterprises, or none yet but a project in the pipeline. Missing: no local "
-    "enterprise and no project. A node counts what is placed on it and on the nodes below it."
+    "Strong: at least %(n)s local enterprises make something on the node (located here or "
+    "with a project here); a chain leader counts only when it is one of them. Weak: one or "
+    "two local enterprises, or none yet but a project in the pipeline or a chain leader with "
+    "nothing here yet. Missing: no local enterprise, no project, no leader. A node counts what "
+    "is placed on it and on the nodes below it."
 )
 
 
@@ -91,9 +96,11 @@ class NodeStats:
 
 
 def classify_node(enterprises: int, projects: int, leaders: int) -> str:
-    if leaders or enterprises >= STRONG_MIN:
+    """`enterprises`: local enterprises making something on the node (not leaders that are
+    neither located nor investing here)."""
+    if enterprises >= STRONG_MIN:
         return "strong"
-    if enterprises or projects:
+    if enterprises or projects or leaders:
         return "weak"
     return "missing"
 
@@ -111,7 +118,7 @@ def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
         stats[n[0]] = NodeStats(*n)
     if not stats:
         return []
-    local = local_enterprise_ids()
+    local = local_enterprise_ids(leaders=False)
     placements = Placement.objects.filter(is_active=True)
     projects = ProjectPlacement.objects.filter(is_active=True).filter(local_project_q("project__"))
     leaders = ChainLeader.objects.all()
@@ -119,17 +126,21 @@ def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
         placements = placements.filter(node__chain_id__in=chain_ids)
         projects = projects.filter(node__chain_id__in=chain_ids)
         leaders = leaders.filter(chain_id__in=chain_ids)
-    # rows in node order, each node's enterprises cut down to the local ones in one set
-    # operation; ordered by (is_active, node) so that SQLite reads the covering indexes
-    # (by node alone it picks the node index and reads every row)
+    leader_rows = list(
+        leaders.values_list("chain_id", "node_id", "enterprise_id", "enterprise__name")
+    )
+    # rows in node order, each node's enterprises cut down to the local ones and the
+    # leaders in one set operation; ordered by (is_active, node) so that SQLite reads the
+    # covering indexes (by node alone it picks the node index and reads every row)
+    wanted = local | {row[2] for row in leader_rows}
     by_node: dict[int, set[int]] = {}
     rows = fetch_rows(
         placements.order_by("is_active", "node_id").values_list("node_id", "enterprise_id")
     )
     for node_id, group in groupby(rows, key=itemgetter(0)):
-        by_node[node_id] = local.intersection(map(itemgetter(1), group))
+        by_node[node_id] = wanted.intersection(map(itemgetter(1), group))
     for node_id, eids in by_node.items():
-        stats[node_id].enterprise_ids = eids
+        stats[node_id].enterprise_ids = eids & local
     rows = fetch_rows(
         projects.exclude(project__status="dropped")
         .order_by("is_active", "node_id")
@@ -140,9 +151,7 @@ def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
     stage_of = dict(map(itemgetter(1, 2), rows))
     revenue_of = {pid: Decimal(str(r)) for _n, pid, _s, r in rows if r is not None}
     leader_names: dict[int, str] = {}
-    for chain_id, node_id, eid, name in leaders.values_list(
-        "chain_id", "node_id", "enterprise_id", "enterprise__name"
-    ):
+    for chain_id, node_id, eid, name in leader_rows:
         leader_names[eid] = name
         on = {node_id} if node_id else set()
         on |= {n for n, eids in by_node.items() if eid in eids and stats[n].chain_id == chain_id}

@@ -37,8 +37,10 @@ def local_project_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit__code__startswith": home})
 
 
-def local_enterprise_ids(among: Iterable[int] | None = None) -> set[int]:
-    """Ids of the enterprises that are here (see the module's rule), or those of `among`.
+def local_enterprise_ids(among: Iterable[int] | None = None, *, leaders: bool = True) -> set[int]:
+    """Ids of the enterprises that are here (see the module's rule), or those of `among`;
+    `leaders=False`: only those that are here by location or by a project (that make
+    something here), not the chain leaders that are neither.
 
     The whole set is read (three index scans) and then cut down in Python: an `IN` list of
     thousands of ids next to the LIKE on the unit makes SQLite pick a very slow plan.
@@ -55,7 +57,7 @@ def local_enterprise_ids(among: Iterable[int] | None = None) -> set[int]:
     for qs in (
         located.order_by().values_list("pk"),
         investors.order_by().values_list("enterprise_id"),
-        ChainLeader.objects.order_by().values_list("enterprise_id"),
+        *([ChainLeader.objects.order_by().values_list("enterprise_id")] if leaders else []),
     ):
         ids.update(row[0] for row in fetch_rows(qs))
     if among is not None:

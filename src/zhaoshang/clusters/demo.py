@@ -27,6 +27,7 @@ from zhaoshang.clusters.models import (
     IndicatorKind,
 )
 from zhaoshang.core.models import Source
+from zhaoshang.demo import facts
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Industry
 
@@ -110,7 +111,18 @@ INCLUDES = {
     "医疗器械与美容新医疗产业集群": (["biomedicine"], ["358", "2770"], []),
 }  # fmt: skip
 
-# Synthetic yearly output (亿元), 2018-2023: invented, plausible, marked synthetic.
+
+def yearless_target_text(value: str, unit: str, words: str) -> str:
+    """What a definition says about a target its source states without a year."""
+    return (
+        f"目标：{value}{unit}，报道未说明年份，故不作为任何一年的目标录入。原文：“{words}”（种子报道）。"
+        f" / Target: {value} {unit}; the article states no year, so it is not entered as a "
+        "target for any year."
+    )
+
+
+# Synthetic yearly output (亿元), 2018-2023: invented, plausible, marked synthetic; never
+# after the demo's latest month (`demo.facts.LATEST_MONTH`).
 SYNTHETIC_ACTUALS = {
     "冶金玻璃新材料产业集群": ["1286", "1352", "1398", "1604", "1689", "1772"],
     "光伏新能源产业集群": ["58", "71", "86", "118", "139", "163"],
@@ -134,6 +146,7 @@ def _ready() -> bool:
 @transaction.atomic
 def load_demo() -> None:
     if _ready():
+        _state_yearless_targets()
         return
     seed = Source.objects.filter(document__endswith="000_d3082454bf6b9b55.txt").first()
     for order, (code, name, name_en, unit, kind, formula, description) in enumerate(DEFINITIONS):
@@ -150,6 +163,7 @@ def load_demo() -> None:
                 "source": seed if code in SEED_CODES else None,
             },
         )
+    _state_yearless_targets()
     synthetic, _created = Source.objects.get_or_create(
         title=SYNTHETIC_SOURCE["title"], defaults=SYNTHETIC_SOURCE
     )
@@ -163,6 +177,8 @@ def load_demo() -> None:
             cluster.enterprises.set(Enterprise.objects.filter(name__in=named))
         for i, value in enumerate(SYNTHETIC_ACTUALS[cluster.name]):
             year = FIRST_SYNTHETIC_YEAR + i
+            if year > facts.LATEST_MONTH[0]:
+                break
             Indicator.objects.get_or_create(
                 code=CLUSTER_OUTPUT,
                 cluster=cluster,
@@ -179,3 +195,11 @@ def load_demo() -> None:
                     "note": "合成数据 / synthetic",
                 },
             )
+
+
+def _state_yearless_targets() -> None:
+    """Put the article's yearless targets in their definitions' descriptions (once)."""
+    for code, value, unit, _qualifier, _source, words in facts.TARGETS_WITHOUT_YEAR:
+        IndicatorDefinition.objects.filter(code=code, description="").update(
+            description=yearless_target_text(value, unit, words)
+        )

@@ -9,9 +9,26 @@ would enter them.
 
 from __future__ import annotations
 
+import calendar
+import datetime
+
+# The demo's latest month: the last month the real figures cover (the 2023 provincial list
+# and its annual plans, the city's 2023 trade and foreign-capital figures). Nothing synthetic
+# is dated after it (stage dates, monthly reports, yearly figures), so the cockpit never
+# shows invented activity in the month a user happens to open it.
+LATEST_MONTH = (2023, 12)
+
+
+def latest_day() -> datetime.date:
+    """The last day of `LATEST_MONTH`: the latest date any synthetic figure may carry."""
+    year, month = LATEST_MONTH
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
 SEED = "seed"
 SHENGHONG_REPORTS = "shenghong_reports"
 CITY_PAGE = "city_page"
+STEEL_MAKERS = "steel_makers"
 
 SOURCES = {
     SEED: {
@@ -37,6 +54,15 @@ SOURCES = {
         "document": "",
         "note": "外资企业、世界500强与外贸外资数据。 / Foreign-invested firms, Fortune "
         "Global 500 and trade figures.",
+    },
+    STEEL_MAKERS: {
+        "title": "公开信息：张家港的钢铁企业（企业官网与公开报道）",
+        "publisher": "公开信息 / public company information",
+        "url": "",
+        "document": "",
+        "note": "沙钢、永钢、浦项不锈钢的所在镇与主营产品；沙钢是中国最大的民营钢铁企业。种子报道未"
+        "提及这些企业。 / Where Shagang, Yonggang and POSCO stainless are and what they make; "
+        "Shagang is China's largest private steel maker. The seed article does not name them.",
     },
 }
 
@@ -164,6 +190,33 @@ ENTERPRISES = [
         "aliases": [("天兵科技", "short"), ("Space Pioneer", "english")],
         "country": "CN",
     },
+    # The city's steel makers: not in the seed article; public company information only.
+    {
+        "name": "江苏沙钢集团有限公司",
+        "aliases": [("沙钢", "short"), ("沙钢集团", "short"), ("Shagang Group", "english")],
+        "country": "CN",
+        "region": "320582103",
+        "is_fortune500": True,
+        "note": "中国最大的民营钢铁企业，位于锦丰镇。 / China's largest private steel maker, in "
+        "Jinfeng town.",
+        "source": STEEL_MAKERS,
+    },
+    {
+        "name": "江苏永钢集团有限公司",
+        "aliases": [("永钢", "short"), ("永钢集团", "short"), ("Yonggang Group", "english")],
+        "country": "CN",
+        "region": "320582106",
+        "note": "钢铁企业，位于南丰镇。 / Steel maker in Nanfeng town.",
+        "source": STEEL_MAKERS,
+    },
+    {
+        "name": "张家港浦项不锈钢有限公司",
+        "aliases": [("浦项不锈钢", "short"), ("浦项(张家港)不锈钢", "short"), ("ZPSS", "english")],
+        "country": "CN",
+        "region": "320582103",
+        "note": "不锈钢企业，位于锦丰镇。 / Stainless steel maker in Jinfeng town.",
+        "source": STEEL_MAKERS,
+    },
 ]
 
 # Projects. Amount fields are text exactly as the source writes them.
@@ -286,6 +339,30 @@ PROJECTS = [
         "chain": "equipment",
         "sources": [(SEED, "列入2023年江苏省重大项目清单")],
     },
+    # "加特可、采埃孚、光束汽车等一批优质项目相继落户": the article names the two firms'
+    # projects as settled here and says nothing else (no amount, place, date or stage), so
+    # they are entered at the first stage "settled" implies and with nothing more.
+    {
+        "code": "320582-2023-0010",
+        "name": "加特可项目",
+        "investors": ["Jatco Ltd"],
+        "is_foreign": True,
+        "stage": "signed",
+        "industry": "3670",
+        "chain": "equipment",
+        "description": "报道列为相继落户张家港的汽车产业链优质项目；金额、地点、时间与进度报道未说明。",
+        "sources": [(SEED, "加特可、采埃孚、光束汽车等一批优质项目相继落户")],
+    },
+    {
+        "code": "320582-2023-0011",
+        "name": "光束汽车项目",
+        "investors": ["光束汽车有限公司"],
+        "stage": "signed",
+        "industry": "3612",
+        "chain": "equipment",
+        "description": "报道列为相继落户张家港的汽车产业链优质项目；金额、地点、时间与进度报道未说明。",
+        "sources": [(SEED, "加特可、采埃孚、光束汽车等一批优质项目相继落户")],
+    },
     {
         "code": "320582-2023-0009",
         "name": "广大鑫盛风电装备关键部件项目",
@@ -333,6 +410,20 @@ BATCH_EVENTS = [
     },
 ]
 
+# Targets the article states without a year. An indicator target needs one, so these are not
+# entered as targets of any year; they are shown with the indicator's definition instead.
+# code, value, unit of measure, qualifier, source, the article's words
+TARGETS_WITHOUT_YEAR = [
+    (
+        "emerging_services_revenue",
+        "780",
+        "亿元",
+        "exact",
+        SEED,
+        "培育规上新兴服务业重点领域营收规模达780亿元",
+    ),
+]
+
 CLUSTERS = [
     # name, unit code, target (亿元), qualifier, year
     ("冶金玻璃新材料产业集群", "320582406", "2000", "at_least", 2024),
@@ -364,17 +455,6 @@ INDICATORS = [
         "exact",
         SEED,
         "",
-    ),
-    (
-        "emerging_services_revenue",
-        "规上新兴服务业重点领域营收",
-        "2023",
-        "target",
-        "780",
-        "亿元",
-        "exact",
-        SEED,
-        "年份按报道语境（2023年目标） / year from the article's context",
     ),
     (
         "foreign_invested_firms",

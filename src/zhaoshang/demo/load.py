@@ -83,7 +83,7 @@ def _enterprises(sources) -> None:
             },
         )
         if created:
-            enterprise.sources.add(sources[facts.SEED])
+            enterprise.sources.add(sources[data.get("source", facts.SEED)])
         for alias, kind in data.get("aliases", []):
             EnterpriseAlias.objects.get_or_create(
                 enterprise=enterprise, alias=alias, defaults={"kind": kind}
@@ -166,6 +166,12 @@ def _clusters_and_indicators(sources) -> None:
                 "source": sources[facts.SEED],
             },
         )
+    # an earlier demo stored the article's yearless 780亿 target as a 2023 target: take it back
+    Indicator.objects.filter(
+        code__in=[t[0] for t in facts.TARGETS_WITHOUT_YEAR],
+        kind="target",
+        note__startswith="年份按报道语境",
+    ).delete()
     for code, name, period, kind, value, uom, qualifier, source, note in facts.INDICATORS:
         Indicator.objects.get_or_create(
             code=code,

@@ -4,7 +4,7 @@
 on i, so asking for 100 twice gives the same 100 and asking for 200 adds 100 more.
 Sizes follow a log-normal spread (median about 2亿元, a few above 50亿), stages
 and units follow the shares a county ledger typically shows, stage dates run in
-order and never beyond today.
+order and never beyond the demo's latest month (`demo.facts.LATEST_MONTH`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from zhaoshang.chains.models import Chain
+from zhaoshang.chains.models import Chain, Node
 from zhaoshang.core.bulk import BulkInserter
+from zhaoshang.demo.facts import latest_day
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Industry
 from zhaoshang.projects.models import (
@@ -126,13 +127,24 @@ class Generator:
         ):
             self.industries.setdefault(division, []).append(code)
         self.chains = dict(Chain.objects.values_list("code", "pk"))
-        self.today = timezone.localdate()
-        self.now = timezone.now()
+        # within a division, the codes the chain's nodes list, so that every project the
+        # generator gives a chain is placed on one of its nodes by its industry code
+        on_nodes: dict[str, set[str]] = {}
+        for chain_code, codes in Node.objects.values_list("chain__code", "industry_codes"):
+            on_nodes.setdefault(chain_code, set()).update(codes or ())
+        for division, codes in self.industries.items():
+            chain_code = DIVISION_CHAINS.get(division)
+            placed = [c for c in codes if c in on_nodes.get(chain_code or "", ())]
+            if placed:
+                self.industries[division] = placed
+        # "today" of the demo: its latest day, never the real today
+        self.today = latest_day()
+        self.now = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time(18)))
         self.first_day = datetime.date(FIRST_YEAR, 1, 1)
         self.span_days = (self.today - self.first_day).days
         self.new_year = {
             y: timezone.make_aware(datetime.datetime(y, 1, 1))
-            for y in range(FIRST_YEAR, self.today.year + 1)
+            for y in range(FIRST_YEAR - 4, self.today.year + 1)
         }
 
     def project(self, i: int) -> tuple[dict, list[tuple[str, object, object]], int]:
@@ -144,17 +156,25 @@ class Generator:
         stage = STAGES.draw(rng)
         total = _amount_wan(rng)
         investor = rng.randrange(self.pool_size)
-        signed = self.first_day + datetime.timedelta(days=rng.randrange(self.span_days))
-        # stage dates in order, each a few months after the one before, never after today
-        dates: list[tuple[str, object, object]] = []
+        # the date the project reached its stage, spread evenly up to the demo's latest day,
+        # and the stages before it a few months apart going back: never after that day, and
+        # never piled up on it
         reached = stage_index(stage)
-        on = signed - datetime.timedelta(days=rng.randint(60, 400))
-        for s in STAGE_ORDER[: reached + 1]:
-            if s == "registered" and s != stage and rng.random() < 0.4:
-                continue
-            on = min(on + datetime.timedelta(days=rng.randint(20, 240)), self.today)
-            dates.append((s, on, None))
-        # plans for the stages ahead start from now, a few already overdue as in real ledgers
+        passed = [
+            s
+            for s in STAGE_ORDER[: reached + 1]
+            if not (s == "registered" and s != stage and rng.random() < 0.4)
+        ]
+        on = self.first_day + datetime.timedelta(days=rng.randrange(self.span_days + 1))
+        back = [on]
+        for _s in passed[1:]:
+            back.append(back[-1] - datetime.timedelta(days=rng.randint(20, 240)))
+        dates: list[tuple[str, object, object]] = [
+            (s, d, None) for s, d in zip(passed, reversed(back), strict=True)
+        ]
+        signed = next((d for s, d, _p in dates if s == "signed"), on)
+        # plans for the stages ahead start from the demo's latest day, a few already overdue
+        # then as in real ledgers
         plan = max(on, self.today - datetime.timedelta(days=120))
         for s in STAGE_ORDER[reached + 1 :]:
             plan = plan + datetime.timedelta(days=rng.randint(60, 360))
@@ -176,7 +196,7 @@ class Generator:
             "expected_revenue_wan": total * rng.choice(REVENUE_MULTIPLES),
             "expected_jobs": int(total / 100) + rng.randint(5, 50),
             "is_synthetic": True,
-            "created_at": self.new_year[signed.year],
+            "created_at": self.new_year[max(signed.year, FIRST_YEAR - 4)],
             "updated_at": self.now,
         }
         return values, dates, investor

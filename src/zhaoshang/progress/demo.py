@@ -4,6 +4,11 @@ first-quarter start and completion projects with a total investment of 597.2亿�
 individual projects are invented (`（合成）…`, `is_synthetic`); their total is exactly
 5,972,000万元, the published figure, and they are attached to the seed's BatchEvent.
 
+Nothing here is dated after the demo's latest month (`demo.facts.LATEST_MONTH`), except that a
+month's report is filed in the first weeks of the next month, as real ones are. The seed's
+own projects get invented plans (marked synthetic) but monthly progress only once they have
+started: a project the article reports as signed or listed has spent nothing we know of.
+
 `load_demo()` is idempotent and does almost nothing once its data is there.
 `generate_synthetic(n)` gives generated projects `320582-SYN-…` plans and twelve months of
 progress for 2023 (at most `SYNTHETIC_CAP` of them, to keep `zhaoshang demo` fast;
@@ -21,6 +26,7 @@ from django.utils import timezone
 
 from zhaoshang.core.bulk import BulkInserter
 from zhaoshang.demo import facts as seed
+from zhaoshang.demo.facts import LATEST_MONTH, latest_day
 from zhaoshang.progress.models import (
     AnnualPlan,
     Department,
@@ -39,6 +45,8 @@ KMH_TOTAL_WAN = Decimal(5_972_000)  # 597.2亿元, the seed's figure
 KMH_EVENT = next(e["name"] for e in seed.BATCH_EVENTS if e["declared_total"] == "597.2亿元")
 SYNTHETIC_CAP = 5000
 MARK = "（合成）"
+# stages at which a project reports monthly investment: it has started building
+REPORTING_STAGES = ("started", "completed", "in_production", "full_production")
 
 # Departments that answer for problems (names only; which problem goes where is invented).
 DEPARTMENTS = [
@@ -56,7 +64,7 @@ KMH_UNITS = {
 }  # fmt: skip
 KMH_INDUSTRIES = [
     ("3841", "new-energy", "锂电池材料"), ("3825", "new-energy", "光伏组件"),
-    ("3042", "metallurgy", "特种玻璃"), ("3130", "metallurgy", "高端板材"),
+    ("3042", "new-energy", "特种玻璃"), ("3130", "metallurgy", "高端板材"),
     ("3311", "metallurgy", "钢结构"), ("3415", "equipment", "风电装备部件"),
     ("3424", "equipment", "激光焊接装备"), ("3670", "equipment", "汽车零部件"),
     ("3562", "semiconductors", "半导体设备"), ("3985", "semiconductors", "电子专用材料"),
@@ -115,14 +123,20 @@ def _aware(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 def load_demo() -> None:
+    _retract_invented_spending()
     if _loaded():
         return
     with transaction.atomic():
         _departments()
-        _kmh_projects()
+        created = _kmh_projects()
         _plans()
         _progress()
         _problems()
+    if created:
+        # the chains' demo placed projects before these existed: place them on their nodes
+        from zhaoshang.chains.services import place_projects
+
+        place_projects()
 
 
 def _loaded() -> bool:
@@ -130,6 +144,14 @@ def _loaded() -> bool:
         Problem.objects.filter(is_synthetic=True).exists()
         and Project.objects.filter(code__startswith=KMH_PREFIX).count() >= KMH_COUNT
     )
+
+
+def _retract_invented_spending() -> None:
+    """Take back invented monthly reports that an earlier demo gave the seed's projects before
+    they started (the article gives them no spending)."""
+    MonthlyProgress.objects.filter(is_synthetic=True, project__is_synthetic=False).exclude(
+        project__stage__in=REPORTING_STAGES
+    ).delete()
 
 
 def _departments() -> None:
@@ -151,7 +173,7 @@ def kmh_amounts() -> list[Decimal]:
     return amounts
 
 
-def _kmh_projects() -> None:
+def _kmh_projects() -> int:
     event = BatchEvent.objects.filter(name=KMH_EVENT).first()
     have = set(Project.objects.filter(code__startswith=KMH_PREFIX).values_list("code", flat=True))
     rng = random.Random("kaimenhong-projects")
@@ -192,6 +214,7 @@ def _kmh_projects() -> None:
                 total_investment_wan=amount,
                 is_synthetic=True,
                 category="开门红一季度竣工项目" if completed else "开门红一季度开工项目",
+                created_at=_aware(signed),
             )
         )
         dates.append((code, stage_dates))
@@ -204,6 +227,7 @@ def _kmh_projects() -> None:
     )
     if event is not None:
         event.projects.add(*ids.values())
+    return len(new_projects)
 
 
 def _plan_for_kmh(project: Project, rng: random.Random):
@@ -274,7 +298,7 @@ def _plans() -> None:
             if draw < 0.7:
                 late = 0 if draw < 0.5 else rng.randint(1, 2)
                 done = _add_months(completion, late) + datetime.timedelta(days=rng.randint(5, 25))
-                if done.year == YEAR and done <= timezone.localdate():
+                if done.year == YEAR and done <= latest_day():
                     StageDate.objects.update_or_create(
                         project=project, stage="completed", defaults={"actual_on": done}
                     )
@@ -307,18 +331,15 @@ def _progress() -> None:
     reported = set(
         MonthlyProgress.objects.filter(year=YEAR).values_list("project_id", flat=True).distinct()
     )
-    today = timezone.localdate()
     rows = []
     for plan in plans.order_by("project__code"):
-        if plan.project_id in reported:
+        if plan.project_id in reported or plan.project.stage not in REPORTING_STAGES:
             continue
         rng = random.Random(f"progress-{plan.project.code}")
         pace = rng.choice([0.35, 0.6, 0.8, 0.95, 1.0, 1.05, 1.15])
-        if plan.project.stage in ("signed", "lead", "negotiating", "registered"):
-            pace = 0.15
         monthly = float(plan.planned_investment_wan or 0) / 12 * pace
         for m in range(1, 13):
-            if datetime.date(YEAR, m, 1) > today:
+            if (YEAR, m) > LATEST_MONTH:
                 break
             if rng.random() < 0.04:
                 continue  # a month never reported
@@ -400,6 +421,8 @@ def generate_progress(n: int, *, year: int = YEAR, months: int = 12, progress=No
     ]
     if not wanted:
         return 0
+    # never a report for a month after the demo's latest month
+    months = min(months, max(0, min(12, (LATEST_MONTH[0] - year) * 12 + LATEST_MONTH[1])))
     plan_rows = BulkInserter(
         AnnualPlan,
         ["project_id", "year", "planned_investment_wan", "planned_start", "planned_completion",
@@ -416,7 +439,7 @@ def generate_progress(n: int, *, year: int = YEAR, months: int = 12, progress=No
          "physical_progress", "reported_at", "is_synthetic", "updated_at"],
     )  # fmt: skip
     approved = _aware(datetime.date(year, 1, 20))
-    now = timezone.now()
+    now = _aware(latest_day(), 18)  # the demo's "now": its latest day
     reported = [_aware(datetime.date(year + (m == 12), m % 12 + 1, 6)) for m in range(1, 13)]
     late = [_aware(datetime.date(year + (m == 12), m % 12 + 1, 18)) for m in range(1, 13)]
     done = 0
