@@ -167,3 +167,46 @@ def test_statistics_let_the_event_join_read_the_covering_index(leader, ledger):
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "project_by_id_amount_idx" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "amounts, share_total, unpriced",
+    [
+        # (domestic, foreign amounts) in 万元; None = no total investment recorded
+        (([Decimal("100")], [Decimal("300"), None]), Decimal("75"), 1),
+        (([Decimal("100")], [None, None]), None, 2),
+        (([Decimal("100")], [Decimal("100")]), Decimal("50"), 0),
+        (([None], [Decimal("100")]), Decimal("100"), 0),
+    ],
+)
+def test_foreign_share_is_taken_over_projects_with_a_known_amount(
+    leader, amounts, share_total, unpriced
+):
+    domestic, foreign = amounts
+    for amount in domestic:
+        ProjectFactory(total_investment_wan=amount)
+    for amount in foreign:
+        ProjectFactory(total_investment_wan=amount, is_foreign=True)
+    s = cockpit_figures(leader, CockpitFilters.from_query({}))["summary"]
+    n = len(domestic) + len(foreign)
+    assert (s["foreign_n"], s["foreign_unpriced"], s["foreign_share_total"]) == (
+        len(foreign),
+        unpriced,
+        share_total,
+    )
+    assert s["foreign_share_n"] == Decimal(len(foreign)) * 100 / n
+
+
+def test_cockpit_of_a_future_year_has_nothing_to_judge(client, leader):
+    client.force_login(leader)
+    year = timezone.localdate().year + 1
+    response = client.get("/", {"year": str(year)}, HTTP_ACCEPT_LANGUAGE="en")
+    panel = next(
+        p["context"] for p in response.context["panels"] if p["template"].startswith("progress/")
+    )
+    assert (response.status_code, panel["headline"], panel["month"]) == (
+        200,
+        None,
+        (year, 1),
+    )
+    assert f"{year}-01 has not begun: nothing to judge yet." in response.content.decode()

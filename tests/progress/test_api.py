@@ -194,3 +194,26 @@ def test_api_problem_create_and_close(town_editor):
         content_type="application/json",
     )
     assert (closed.json()["status"], closed.json()["version"]) == ("cannot_solve", 2)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"month": "2023-13"}, "month"),
+        ({"month": "2099-01"}, "month"),
+        ({"month": "2023-06", "unit": "火星镇"}, "unit"),
+    ],
+)
+def test_api_figures_refuse_bad_input_naming_the_field(leader, params, field):
+    response = token_client(leader).get(f"{API}/progress/figures", params)
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == [field]
+
+
+def test_api_problems_count_days_overdue_to_the_day_asked(leader):
+    ProblemFactory(project=ProjectFactory(code="A"), deadline=datetime.date(2023, 9, 20))
+    client = token_client(leader)
+    on_day = client.get(f"{API}/progress/problems", {"overdue": "true", "on": "2023-10-20"})
+    assert [p["overdue_days"] for p in on_day.json()] == [30]
+    before = client.get(f"{API}/progress/problems", {"overdue": "true", "on": "2023-09-20"})
+    assert before.json() == []

@@ -466,8 +466,8 @@ class FiguresOut(Schema):
     started: int
     planned_to_start: int
     completion_rate: float | None
-    completed_wan: str
-    planned_investment_wan: str
+    completed_wan: Money
+    planned_investment_wan: Money
     funds_rate: float | None
     on_time_rate: float | None
     warnings: dict = Field(
@@ -498,7 +498,13 @@ def figures(request, month: str, unit: str | None = None):
     return _figures(month, unit)
 
 
-@router.get("/progress/cockpit", response={200: dict, **READ})
+class CockpitOut(FiguresOut):
+    plan_vs_completed: list[dict] = Field(
+        ..., description="per month: planned pace, completed in the month and cumulatively"
+    )
+
+
+@router.get("/progress/cockpit", response={200: CockpitOut, **READ})
 def cockpit(request, month: str, unit: str | None = None):
     """What the cockpit's progress panel shows: plan vs completed by month and the month's
     headline figures (as `/progress/figures`)."""

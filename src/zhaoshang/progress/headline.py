@@ -56,7 +56,8 @@ class Headline:
         return self.month.elapsed_share()
 
     def as_json(self) -> dict:
-        """The API's and the `figures` command's shape. Shares are 0–1."""
+        """The API's and the `figures` command's shape. Shares are 0–1; amounts are Decimal
+        万元 (numbers in JSON, `api.schemas.money_number`)."""
         r = self.rates
         return {
             "month": str(self.month),
@@ -69,8 +70,8 @@ class Headline:
             "started": r.started,
             "planned_to_start": r.to_start,
             "completion_rate": _share(r.completion_rate),
-            "completed_wan": str(r.completed_wan),
-            "planned_investment_wan": str(r.planned_wan),
+            "completed_wan": r.completed_wan,
+            "planned_investment_wan": r.planned_wan,
             "funds_rate": _share(r.funds_rate),
             "on_time_rate": _share(r.on_time_rate),
             "warnings": self.warnings.as_json(),

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from zhaoshang.api.schemas import money_number
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress.amounts import percent
 from zhaoshang.progress.headline import headline
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--month: {exc}") from None
         if options["format"] == "json":
-            self.stdout.write(json.dumps(figures.as_json(), ensure_ascii=False, indent=1))
+            self.stdout.write(
+                json.dumps(figures.as_json(), ensure_ascii=False, indent=1, default=money_number)
+            )
             return
         r, w, p = figures.rates, figures.warnings, figures.problems
         as_of = (
