@@ -315,8 +315,9 @@ def test_read_workbook_reads_the_bureau_ledger_in_every_format(name):
     assert ledger.warnings == []
     layout = ledger.layouts[0]
     assert [(c.letter, c.field, c.how) for c in layout.columns if c.how != "synonym"] == [
-        ("F", None, "not_stored"), ("J", None, "not_stored")
+        ("F", None, "not_stored")
     ]  # fmt: skip
+    assert (layout.columns[9].letter, layout.columns[9].field) == ("J", "remarks")  # 备注
     assert ("填表说明", None, "no_header") in [(s.sheet, s.row, s.code) for s in ledger.skipped]
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhaoshang.core.bulk import refresh_statistics
 from zhaoshang.core.errors import NotAllowed
@@ -70,6 +70,14 @@ FIELD_LABELS = {
     "phase_label": gettext_lazy("phase"),
     "parent": gettext_lazy("parent project"),
     "is_synthetic": gettext_lazy("synthetic"),
+    "remarks": gettext_lazy("remarks (foreign investment and registered capital read from it)"),
+}
+# A column holding part of a field under a merged header (总投资 over 金额 | 单位).
+PART_LABELS = {
+    "unit": gettext_lazy("the unit of each row's amount"),
+    "year": pgettext_lazy("part of a date", "year"),
+    "month": pgettext_lazy("part of a date", "month"),
+    "day": pgettext_lazy("part of a date", "day"),
 }
 DATE_PREFIX = {"planned": gettext_lazy("planned date"), "actual": gettext_lazy("actual date")}
 UNIT_CHOICES = ["元", "万元", "亿元"]
@@ -82,6 +90,22 @@ def field_label(name: str) -> str:
     if prefix in DATE_PREFIX and stage in Stage.values:
         return f"{DATE_PREFIX[prefix]}: {Stage(stage).label}"
     return name
+
+
+def target_label(target: str) -> str:
+    """The label of a mapping target: a field, or a part of one (``total_investment#unit``)."""
+    name, _sep, part = target.partition("#")
+    if part in PART_LABELS:
+        return _("%(field)s: %(part)s") % {"field": field_label(name), "part": PART_LABELS[part]}
+    return field_label(name)
+
+
+def known_target(target: str) -> bool:
+    """Whether `target` is a field a column may be read as, or a part of one that fits it."""
+    name, _sep, part = target.partition("#")
+    if name not in xl.FIELD_KINDS:
+        return False
+    return not part or xl.PARTS.get(part) == xl.FIELD_KINDS[name]
 
 
 def field_choices() -> list[tuple[str, str]]:
@@ -133,6 +157,11 @@ def problem_message(problem: xl.Problem) -> str:
         }
     if code == "missing_name":
         return _("a project needs a name")
+    if code == "reporting_unit":
+        return _(
+            "this sheet has no township-unit column: its rows are taken to be in “%(value)s”, "
+            "the unit its 填报单位 line names"
+        ) % {"value": value}
     if code == "total_mismatch":
         return _(
             "the %(label)s row states %(field)s %(stated)s万元 but the %(rows)s rows it "
@@ -189,7 +218,7 @@ def save_mapping(*, user, columns: dict[str, tuple[str, str]]) -> int:
     changed = 0
     for key, (header, target) in columns.items():
         name = target.partition("@")[0]
-        if name and name not in xl.FIELD_KINDS:
+        if name and not known_target(name):
             raise ValueError(f"unknown field {name!r}")
         HeaderMapping.objects.update_or_create(
             key=key,
@@ -261,10 +290,14 @@ class ImportResult:
                 "header": c.header,
                 "key": c.key,
                 "field": c.field or "",
-                "label": field_label(c.field) if c.field else "",
+                "part": c.part or "",
+                "target": c.target,
+                "label": target_label(c.target) if c.field else "",
                 "unit": c.unit or "",
                 "how": c.how,
-                "is_amount": bool(c.field) and xl.FIELD_KINDS.get(c.field) == xl.AMOUNT,
+                "is_amount": bool(c.field)
+                and not c.part
+                and xl.FIELD_KINDS.get(c.field or "") == xl.AMOUNT,
             }
             for lay in self.ledger.layouts
             for c in lay.columns

@@ -133,9 +133,9 @@ def import_mapping(request, job_id):
         target = request.POST.get(f"field:{key}", "")
         unit = request.POST.get(f"unit:{key}", "")
         header = request.POST.get(f"header:{key}", key)
-        if target and target not in known:
+        if target and (target.partition("#")[0] not in known or not services.known_target(target)):
             return HttpResponseBadRequest(_("Unknown field."))
-        if target and unit in services.UNIT_CHOICES:
+        if target and "#" not in target and unit in services.UNIT_CHOICES:
             target = f"{target}@{unit}"
         columns[key] = (header, target)
     current = {c["key"]: c for c in (job.report or {}).get("columns", [])}
@@ -145,7 +145,7 @@ def import_mapping(request, job_id):
         if k not in current
         or v[1]
         != (
-            current[k]["field"]
+            current[k].get("target", current[k]["field"])
             + (f"@{current[k]['unit']}" if current[k]["unit"] and current[k]["is_amount"] else "")
         )
     }

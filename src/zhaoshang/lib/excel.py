@@ -50,7 +50,8 @@ from zhaoshang.lib.dates import (
     excel_serial_to_date,
     parse_date_text,
 )
-from zhaoshang.lib.money import AmountError, parse_amount
+from zhaoshang.lib.money import Amount, AmountError, parse_amount
+from zhaoshang.lib.remarks import facts_in_remark
 from zhaoshang.lib.textnorm import _HALFWIDTH, _ZERO_WIDTH, remove_whitespace, to_halfwidth
 
 __all__ = [
@@ -104,6 +105,8 @@ FIELD_KINDS: dict[str, str] = {
     **{f"{a}_qualifier": QUALIFIER for a in AMOUNT_FIELDS},
     **{f"{a}_text": AMOUNT_TEXT for a in AMOUNT_FIELDS},
 }  # fmt: skip
+REMARKS = "remarks"  # read for facts (lib.remarks), never kept as a field of its own
+FIELD_KINDS["remarks"] = REMARKS
 # Fields whose text is kept exactly but compared and looked up in simplified characters.
 LOOKUP_FIELDS = {"unit", "location", "industry", "chain", "investors", "parent"}
 
@@ -188,6 +191,13 @@ _syn(None, "年度计划投资", "本年计划投资", "年度计划", "年度�
      "形象进度", "项目进展", "进展情况", "工程形象进度", "存在问题", "存在的问题", "备注", "联系人",
      "联系电话", "分管领导", "挂钩领导", "责任人", "用地面积", "占地面积", "建筑面积",
      "总投资完成")  # fmt: skip
+# More of the words towns write for the unit and the investor; a remarks column is read for
+# the ledger facts it states (:mod:`zhaoshang.lib.remarks`), the rest of it is not kept.
+_syn("unit", "所在镇", "所属镇", "镇(区)", "所在镇(区)", "所属镇(区)", "镇区(园区)", "所在镇街",
+     "所在乡镇", "镇区名称", "区镇名称", "所在街道", "属地镇(区)", "所在区镇(街道)", "所在镇(街道)",
+     "所在地镇区", "区镇(街道)", "镇(街道)")  # fmt: skip
+_syn("investors", "外方投资者", "外方投资方", "外方", "投资者", "投资人", "投资企业名称", "企业")
+_syn("remarks", "备注", "备注说明", "附注", "remarks", "remark", "notes")
 
 # 签约时间, 计划开工, 实际竣工日期, 预计投产时间 ... and which of planned/actual a bare one is.
 _DATE_WORDS = {"签约": "signed", "注册": "registered", "开工": "started", "竣工": "completed",
@@ -201,14 +211,26 @@ _PLANNED_WORDS = {"计划", "预计", "拟", "计划时间", "预计时间", "pl
 _ACTUAL_WORDS = {"实际", "已", "实际时间", "actual"}
 _AMOUNT_SUB_IGNORED = {"完成", "已完成", "累计完成", "实际完成", "到位", "已到位"}
 _AMOUNT_SUB_SAME = {"计划", "合计", "总计", "金额", "总额", "计划数"}
+# Second-row headers holding part of the field above: the unit of each row's amount, the
+# year, month or day of a date.
+PARTS = {"unit": AMOUNT, "year": DATE, "month": DATE, "day": DATE}  # part -> kind of its field
+_UNIT_PART_WORDS = {"单位", "计量单位", "金额单位", "币种", "货币", "货币单位", "unit", "currency"}
+_DATE_PART_WORDS = {"年": "year", "年份": "year", "年度": "year", "月": "month", "月份": "month",
+                    "日": "day", "year": "year", "month": "month", "day": "day"}  # fmt: skip
 
 # Units of amount columns -> the `default_unit` of parse_amount and its power of ten in 万.
-UNITS: dict[str, tuple[str, int]] = {
+UNITS: dict[str, tuple[str, int | None]] = {
     "元": ("元", -4), "千元": ("千元", -1), "万元": ("万元", 0), "万": ("万元", 0),
     "百万元": ("百万元", 2), "千万元": ("千万元", 3), "亿元": ("亿元", 4), "亿": ("亿元", 4),
     "万亿元": ("万亿元", 8),
 }  # fmt: skip
-_UNIT_WORD = "万亿元|百万元|千万元|千元|亿元|万元|元|亿|万"
+# Foreign units (注册资本（万美元）, a 单位 cell of 亿美元): a bare number is read in them and
+# converted as `parse_amount` converts; power None marks them.
+FOREIGN_UNITS = {f"{scale}{currency}": (f"{scale}{currency}", None)
+                 for scale in ("", "千", "万", "百万", "千万", "亿")
+                 for currency in ("美元", "美金", "港元", "港币", "欧元", "日元", "英镑")}  # fmt: skip
+UNITS.update(FOREIGN_UNITS)
+_UNIT_WORD = "|".join(sorted(UNITS, key=lambda word: (-len(word), word)))
 _BRACKET = re.compile(r"\(([^()]*)\)")
 _UNIT_ONLY = re.compile(rf"^(?:(?:金额)?单位[:：]?)?({_UNIT_WORD})$")
 _TITLE_UNIT = re.compile(rf"(?:金额)?单位[:：]\s*({_UNIT_WORD})(?![a-z\u4e00-\u9fff])")
@@ -235,6 +257,14 @@ _CHOICES: dict[str, dict[str, str]] = {
         "技改": "upgrade", "技术改造": "upgrade", "改建": "upgrade", "改扩建": "expansion",
     },
 }  # fmt: skip
+_CHOICES["stage"].update({
+    "谈判中": "negotiating", "在谈判": "negotiating", "洽谈阶段": "negotiating",
+    "签约待开工": "signed", "已签约待开工": "signed", "签约未开工": "signed",
+    "已签约未开工": "signed", "开工建设": "started", "建设中": "started", "在建中": "started",
+    "施工中": "started", "完工": "completed", "已完工": "completed", "建成": "completed",
+    "已建成": "completed", "投用": "in_production", "已投用": "in_production",
+    "投入使用": "in_production", "已投入使用": "in_production",
+})  # fmt: skip
 for _name in STAGES:
     _CHOICES["stage"][_name] = _name
 for _name in ("on_track", "delayed", "paused", "dropped"):
@@ -521,19 +551,22 @@ def _number_text(value: Any) -> str | None:
 def amount_parser(unit: str = "万元") -> Callable[[Any], Money]:
     """A cell reader for an amount column in `unit` (what a bare number means)."""
     default_unit, power = UNITS[unit]
+    if power is None:
+        return _foreign_amount_parser(unit)
+    scale: int = power
 
     def parse(value: Any) -> Money:
         if value.__class__ is float and 0 < value < 1e15 and value.is_integer():
             # what "%.15g" writes for these is the whole number's digits: no need to format
             number = Decimal(int(value))
-            if power == 0:
+            if scale == 0:
                 return _new_tuple(Money, (number, "exact", "", "CNY", number, None))
-            wan = _canonical(number.scaleb(power))
+            wan = _canonical(number.scaleb(scale))
             return _new_tuple(Money, (wan, "exact", "", "CNY", wan, None))
         text = _number_text(value)
         if text is not None:
             number = Decimal(text)
-            if power == 0 and "." not in text and "e" not in text and number >= 0:
+            if scale == 0 and "." not in text and "e" not in text and number >= 0:
                 return Money(number, "exact", "", "CNY", number, None)  # already canonical
         elif type(value) is str:
             text = value.strip()
@@ -556,8 +589,42 @@ def amount_parser(unit: str = "万元") -> Callable[[Any], Money]:
             raise CellError("amount", _cell_text(value))
         if number < 0:
             raise CellError("amount", text, "negative")
-        wan = _canonical(number.scaleb(power))
+        wan = _canonical(number.scaleb(scale))
         return Money(wan, "exact", "", "CNY", wan, None)
+
+    return parse
+
+
+# A number written with its own unit or currency (约3亿, 1.5亿美元, USD 2m): read as written.
+_OWN_UNIT = re.compile(r"[万萬亿億元圆]|美金|港币|[a-zA-Z$€£¥₩]")
+
+
+def _foreign_amount_parser(unit: str) -> Callable[[Any], Money]:
+    """An amount column in a foreign unit (注册资本（万美元）): ``1000`` is 1000万美元,
+    ``约500`` about 500万美元, converted to 万元 as `parse_amount` converts; an amount with
+    its own unit (``3000万元``) is read as written. The text kept is the amount with the
+    unit it was read in (``1000万美元``), which says what the bare number meant."""
+
+    def parse(value: Any) -> Money:
+        text = _number_text(value)
+        if text is None:
+            if type(value) is not str:
+                raise CellError("amount", _cell_text(value))
+            text = value.strip()
+        if not _OWN_UNIT.search(text):
+            text = f"{text}{unit}"
+        try:
+            amount = parse_amount(text)
+        except AmountError as exc:
+            raise CellError("amount", _cell_text(value), str(exc)) from None
+        return Money(
+            amount.value_wan,
+            amount.qualifier.value,
+            amount.text,
+            amount.currency,
+            amount.original,
+            amount.rate,
+        )
 
     return parse
 
@@ -580,9 +647,27 @@ def parse_date_cell(value: Any) -> tuple[datetime.date, str]:
     else:
         raise CellError("date", _cell_text(value))
     try:
-        return parse_date_text(to_simplified(text))
+        return parse_date_text(_as_month(to_simplified(text)))
     except DateError as exc:
         raise CellError("date", text, str(exc)) from None
+
+
+# What clerks add to a month or a year: 6月底, 6月上旬, 6月底前, 2023年底 (December).
+_MONTH_WORDS = re.compile(r"^(.*\d\s*月)\s*份?\s*(?:底|末|初|上旬|中旬|下旬)?\s*(?:前|以前|之前)?$")
+_YEAR_END = re.compile(r"^(\d{2}|\d{4})\s*年\s*(?:年底|年末|底|末)\s*(?:前|以前|之前)?$")
+
+
+def _as_month(text: str) -> str:
+    """``2023年6月底`` -> ``2023年6月``, ``2023年底`` -> ``2023年12月``: the month a clerk
+    means, at month precision. Quarters and halves (``23年Q3``, ``上半年``) span months and
+    are left to be refused: the ledger keeps days, months and years."""
+    found = _YEAR_END.match(text)
+    if found:
+        return f"{found[1]}年12月"
+    found = _MONTH_WORDS.match(text)
+    if found and found[1] != text:
+        return found[1]
+    return text
 
 
 _JOBS_SUFFIX = re.compile(r"(人次|人|名|个)$")
@@ -729,9 +814,24 @@ def _uncached_parser_for(
         return parse_qualifier_cell
     if kind == AMOUNT_TEXT:
         return lambda v: _cell_text(v).strip()
+    if kind == REMARKS:
+        return _remark_parser
     if field_name == "description":
         return lambda v: _cell_text(v).strip()
     return _text_parser(field_name in LOOKUP_FIELDS)
+
+
+def _remark_parser(value: Any) -> dict[str, Any]:
+    """The ledger fields a remark states (``含外资2000万美元``), amounts as :class:`Money`."""
+    facts: dict[str, Any] = {}
+    for field_name, fact in facts_in_remark(to_simplified(_cell_text(value))).items():
+        if isinstance(fact, Amount):
+            fact = Money(
+                fact.value_wan, fact.qualifier.value, fact.text, fact.currency, fact.original,
+                fact.rate,
+            )  # fmt: skip
+        facts[field_name] = fact
+    return facts
 
 
 # --------------------------------------------------------------------------------------------
@@ -751,6 +851,17 @@ class Column:
     # how it was mapped: synonym, user, not_stored, unknown, duplicate (of `duplicate_of`)
     how: str = "synonym"
     duplicate_of: int | None = None
+    # part of `field` under a merged header: "unit" (总投资 over 金额 | 单位, the unit of
+    # each row's amount), "year", "month", "day" (计划开工时间 over 年 | 月); None: all of it
+    part: str | None = None
+
+    @property
+    def target(self) -> str:
+        """What a user's mapping names this column's reading by: ``total_investment``, or
+        ``total_investment#unit`` for a part of it."""
+        if not self.field:
+            return ""
+        return f"{self.field}#{self.part}" if self.part else self.field
 
     @property
     def letter(self) -> str:
@@ -809,9 +920,17 @@ class Mapping:
         if key in self.user:
             chosen = self.user[key]
             name, _at, written = chosen.partition("@")
+            name, _hash, part = name.partition("#")
             if name and name not in FIELD_KINDS:
                 name = ""
-            return Column(index, header, key, name or None, written or title_unit, "user")
+            if part and (not name or PARTS.get(part) != FIELD_KINDS[name]):
+                name = part = ""
+            return Column(
+                index, header, key, name or None, written or title_unit, "user", part=part or None
+            )
+        part = self._part(parent_key, child_key)
+        if part is not None:
+            return Column(index, header, key, part[0], None, "synonym", part=part[1])
         known, field_name, unit = self._guess(parent_key, child_key)
         if not known:
             return Column(index, header, key, None, None, "unknown")
@@ -822,6 +941,20 @@ class Mapping:
         else:
             unit = unit or title_unit
         return Column(index, header, key, field_name, unit, "synonym")
+
+    def _part(self, parent: str, child: str) -> tuple[str, str] | None:
+        """(field, part) of a column holding part of one field under a merged header."""
+        if not parent or not child or child == parent:
+            return None
+        _known, field_name, _unit = self.lookup(parent)
+        if field_name is None:
+            return None
+        kind = FIELD_KINDS[field_name]
+        if kind == AMOUNT and child in _UNIT_PART_WORDS:
+            return field_name, "unit"
+        if kind == DATE and child in _DATE_PART_WORDS:
+            return field_name, _DATE_PART_WORDS[child]
+        return None
 
     def _guess(self, parent: str, child: str) -> tuple[bool, str | None, str | None]:
         if not child or child == parent:
@@ -864,6 +997,10 @@ class SheetLayout:
     columns: list[Column]
     title: str = ""
     title_unit: str | None = None
+    # the township unit named by a 填报单位 line (凤凰镇人民政府 -> 凤凰镇), for a sheet
+    # without a unit or location column: the unit of each of its rows
+    reporting_unit: str = ""
+    reporting_row: int = 0  # the row of that line, 1-based
 
     @property
     def mapped(self) -> list[Column]:
@@ -936,7 +1073,42 @@ def _is_subheader(sheet: RawSheet, r: int, mapping: Mapping) -> bool:
     texts = [v.strip() for v in cells]
     if any(len(t) > 16 or _SECTION.match(t) or _TOTAL.match(header_key(t)) for t in texts):
         return False
+    if len(texts) == 1 and _section(0, texts[0], None, "", True) is not None:
+        return False  # 工业项目 right under the header: a section, not a second header row
     return not any(t.strip("（）()").isdigit() for t in texts)
+
+
+_REPORTER = re.compile(r"填报(?:单位|部门)[:：]\s*(\S+)")
+_SEAL = re.compile(r"[(（]\s*(?:盖章|公章|签章|章)\s*[)）]")
+# the name of a township unit at the start of an office's name: 凤凰镇人民政府 -> 凤凰镇,
+# 冶金工业园（锦丰镇）经济发展和科技局 -> 冶金工业园（锦丰镇）
+_UNIT_AT_START = re.compile(r"^(.+?(?:街道|园区|镇|乡|区|园)(?:[(（][^()（）]+[)）])?)")
+
+
+_NOT_A_UNIT = re.compile(r"[和与局委厅办科处]")  # words of an office's name, never a unit's
+_ZONE_AFTER_CITY = re.compile(
+    r"[市县][^市县]*(?:镇|街道|园|园区|开发区|保税区|高新区|度假区|示范区)$"
+)
+
+
+def _reporting_unit(line: str) -> str:
+    """The township unit a 填报单位 line names, or "" when it names none (a city bureau,
+    several units) — as the line writes it; the caller resolves the name."""
+    text = _SEAL.sub("", to_simplified(line))
+    found = _REPORTER.search(text)
+    if found is None:
+        return ""
+    reporter = re.split(r"填报(?:日期|时间)|日期[:：]|单位[:：]", found[1])[0]
+    if any(mark in reporter for mark in "、,，;；/"):
+        return ""
+    unit = _UNIT_AT_START.match(reporter)
+    if unit is None or _NOT_A_UNIT.search(unit[1]):
+        return ""
+    head = re.split(r"[(（]", unit[1])[0]
+    if re.search(r"[市县]", head) and not _ZONE_AFTER_CITY.search(head):
+        return ""  # a county's own office (苏州市吴江区, 张家港市住房和城乡…)
+    # a town is named without its city (张家港市锦丰镇 -> 锦丰镇); a zone's name keeps it
+    return re.sub(r"^.+?[市县](?=[^市县(（]+(?:镇|街道|乡)(?:[(（]|$))", "", unit[1])
 
 
 def layout(sheet: RawSheet, mapping: Mapping) -> SheetLayout | None:
@@ -952,6 +1124,12 @@ def layout(sheet: RawSheet, mapping: Mapping) -> SheetLayout | None:
         m = _TITLE_UNIT.search(to_halfwidth(to_simplified(line)).replace(" ", ""))
         if m:
             title_unit = UNITS[m[1]][0]
+    reporting_unit, reporting_row = "", 0
+    for r in range(first):
+        reporting_unit = _reporting_unit(" ".join(t for t in _row_texts(sheet.rows[r]) if t))
+        if reporting_unit:
+            reporting_row = r + 1
+            break
     top = sheet.rows[first]
     sub = sheet.rows[last] if last > first else []
     width = max(len(top), len(sub))
@@ -962,23 +1140,31 @@ def layout(sheet: RawSheet, mapping: Mapping) -> SheetLayout | None:
             if parents[c] in ("", None) and children[c] not in ("", None):
                 parents[c] = parents[c - 1] if children[c - 1] not in ("", None) else ""
     columns: list[Column] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str | None], int] = {}
     for c in range(width):
         if parents[c] in ("", None) and children[c] in ("", None):
             continue
         column = mapping.column(c, parents[c], children[c], title_unit)
         if column.field:
-            if column.field in seen and column.field != "serial":
-                column.how, column.duplicate_of, column.field = (
+            slot = (column.field, column.part)
+            if slot in seen and column.field != "serial":
+                column.how, column.duplicate_of, column.field, column.part = (
                     "duplicate",
-                    seen[column.field],
+                    seen[slot],
+                    None,
                     None,
                 )
             else:
-                seen[column.field] = c
+                seen[slot] = c
         columns.append(column)
     return SheetLayout(
-        sheet.name, header, columns, title_lines[0] if title_lines else "", title_unit
+        sheet.name,
+        header,
+        columns,
+        title_lines[0] if title_lines else "",
+        title_unit,
+        reporting_unit=reporting_unit,
+        reporting_row=reporting_row,
     )
 
 
@@ -989,7 +1175,8 @@ def layout(sheet: RawSheet, mapping: Mapping) -> SheetLayout | None:
 _CN_NUM = "一二三四五六七八九十百零〇"
 _SECTION = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.+)$|^[（(]\s*([{_CN_NUM}]+)\s*[）)]\s*(.+)$")
 _SECTION_COUNT = re.compile(r"\s*[（(]\s*(?:共)?\s*\d+\s*(?:个|项)?(?:项目)?\s*[）)]\s*$|[:：]\s*$")
-_SECTION_WORDS = ("新开工", "续建", "竣工", "在建", "储备", "签约", "投产", "前期", "计划", "预备")
+_SECTION_WORDS = ("新开工", "续建", "竣工", "在建", "储备", "签约", "投产", "前期", "计划", "预备",
+                  "工业", "服务业", "基础设施", "社会事业", "民生", "农业", "外资", "内资")  # fmt: skip
 _TOTAL = re.compile(
     r"^(?:全市|本页|总|合|小)?(?:合计|小计|总计)(?:[:：(（].*)?$|^(?:合计|小计|总计).*$"
     r"|^(?:grand)?(?:sub)?totals?\b.*$"
@@ -1061,14 +1248,15 @@ def _section(
         level = 1 if m[1] else 2
         body = m[2] if m[1] else m[4]
         return level, to_simplified(_SECTION_COUNT.sub("", body).strip())
-    if (
-        single
-        and first_col in (0, name_col)
-        and first.endswith(("项目", "类"))
-        and len(first) <= 16
-    ):
-        if any(w in first for w in _SECTION_WORDS) and not _NOTE.match(first):
-            return 1, to_simplified(_SECTION_COUNT.sub("", first).strip())
+    if single and first_col in (0, name_col) and len(first) <= 20:
+        bare = to_simplified(_SECTION_COUNT.sub("", first).strip())  # 工業項目（12个） too
+        if (
+            bare.endswith(("项目", "类"))
+            and len(bare) <= 16
+            and any(w in bare for w in _SECTION_WORDS)
+            and not _NOTE.match(bare)
+        ):
+            return 1, bare
     return None
 
 
@@ -1151,10 +1339,17 @@ def _sheet_rows(
     data_first = last + 1
     vertical = [m for m in sheet.merged if m[2] > m[0]]
     _fill_merges(sheet.rows, vertical, data_first, len(sheet.rows), across=False)
-    mapped = [(c, c.field) for c in lay.mapped if c.field]
+    mapped = [(c, c.field) for c in lay.mapped if c.field and not c.part]
+    joined, unit_cols = _joined_readers(lay)
+    implied_unit = ""
+    if lay.reporting_unit and not any(f in ("unit", "location") for _c, f in mapped):
+        implied_unit = lay.reporting_unit
+        warnings.append(Problem(name, lay.reporting_row, "unit", implied_unit, "reporting_unit"))
     # the serial number is read for nothing but to be dropped (its parser cannot fail)
     columns = [
-        (c.index, f, _parser_for(f, c.unit, mapping.choices)) for c, f in mapped if f != "serial"
+        (c.index, f, _parser_for(f, c.unit, mapping.choices))
+        for c, f in mapped
+        if f != "serial" and f not in unit_cols
     ]
     field_col = {f: c.index for c, f in mapped}
     name_col = field_col.get("name")
@@ -1196,12 +1391,16 @@ def _sheet_rows(
         lead = [_cell_text(v).strip() for _c, v in lead_cells]
         label = None
         for t in lead:
-            if len(t) <= 20 and ("计" in t or "otal" in t) and _TOTAL.match(header_key(t)):
+            if (
+                len(t) <= 20
+                and ("计" in t or "計" in t or "otal" in t)
+                and _TOTAL.match(header_key(t))
+            ):
                 label = t
                 break
         if label is not None and not _SECTION.match(name_text):
             skipped.append(Skip(name, r + 1, "total", {"label": label}))
-            amounts = _amounts(raw, amount_cols)
+            amounts = _amounts(raw, amount_cols, unit_cols)
             if amounts:
                 if "小计" in header_key(label) or "subtotal" in header_key(label):
                     start = _subtotal_start(stated, open_sections, len(data))
@@ -1227,7 +1426,7 @@ def _sheet_rows(
                 if s.level >= level and s.last is None:
                     s.last = len(data) - 1
             open_sections = [s for s in open_sections if s.last is None]
-            amounts = _amounts(raw, amount_cols)
+            amounts = _amounts(raw, amount_cols, unit_cols)
             if amounts:
                 entry = _Stated(r + 1, title, amounts, len(data), None, level)
                 stated.append(entry)
@@ -1249,8 +1448,12 @@ def _sheet_rows(
             if only == serial_col and lead[0].strip("（）()、.").isdigit():
                 skipped.append(Skip(name, r + 1, "serial_only", {"value": lead[0]}))
                 continue
-            if len(nonempty) == 1 and nonempty[0][1].__class__ is str:
-                skipped.append(Skip(name, r + 1, "note", {"text": lead[0][:200]}))
+            if (len(nonempty) == 1 and nonempty[0][1].__class__ is str) or (
+                _NOTE.match(to_simplified(lead[0]))
+                and all(v.__class__ is str for _c, v in nonempty)
+            ):  # 注：… ; 审核人：… 填表人：… 联系电话：… spread over the row
+                text = " ".join(_cell_text(v).strip() for _c, v in nonempty)
+                skipped.append(Skip(name, r + 1, "note", {"text": text[:200]}))
                 continue
         values: dict[str, Any] = {}
         errors: list[Problem] = []
@@ -1270,6 +1473,8 @@ def _sheet_rows(
                 continue
             if parsed_value != "":
                 values[field_name] = parsed_value
+        if joined or implied_unit or "remarks" in values:
+            _add_implied(raw, joined, implied_unit, values, errors, name, r + 1)
         if parts:
             _merge_amount_parts(values, errors, parts, units, name, r + 1)
         if not name_text:
@@ -1373,6 +1578,110 @@ def _merge_amount_parts(
         values[field_name] = written
 
 
+def _joined_readers(
+    lay: SheetLayout,
+) -> tuple[list[tuple[str, Callable[[list[Any]], Any]]], dict[str, int]]:
+    """Readers of the fields written over several columns under a merged header, each
+    taking a row: an amount with the unit of each row beside it (总投资 over 金额 | 单位),
+    a date in year, month and day columns (计划开工时间 over 年 | 月). Also the unit
+    column of each amount, for the totals rows."""
+    pieces: dict[str, dict[str, int]] = {}
+    for c in lay.mapped:
+        if c.part and c.field:
+            pieces.setdefault(c.field, {})[c.part] = c.index
+    whole = {c.field: c for c in lay.mapped if c.field and not c.part}
+    joined: list[tuple[str, Callable[[list[Any]], Any]]] = []
+    unit_cols: dict[str, int] = {}
+    for field_name, where in pieces.items():
+        kind = FIELD_KINDS[field_name]
+        if kind == AMOUNT and "unit" in where and field_name in whole:
+            column = whole[field_name]
+            unit_cols[field_name] = where["unit"]
+            joined.append(
+                (
+                    field_name,
+                    functools.partial(
+                        _joined_amount,
+                        c=column.index,
+                        unit_col=where["unit"],
+                        unit=column.unit or "万元",
+                    ),
+                )
+            )
+        elif kind == DATE and "year" in where and field_name not in whole:
+            joined.append((field_name, functools.partial(_joined_date, where=where)))
+    return joined, unit_cols
+
+
+def _joined_amount(raw: list[Any], *, c: int, unit_col: int, unit: str) -> Money | None:
+    """The amount in column `c` read in the unit its row writes in `unit_col` (亿元, 万元,
+    万美元), or in the column's `unit` when that cell is blank."""
+    value = raw[c] if c < len(raw) else None
+    if _blank(value):
+        return None
+    written = raw[unit_col] if unit_col < len(raw) else None
+    if _blank(written):
+        return amount_parser(unit)(value)
+    found = _UNIT_ONLY.match(header_key(written).strip("()"))
+    if found is None:
+        shown = f"{_cell_text(value)} {_cell_text(written).strip()}"
+        raise CellError(
+            "amount", shown, f"不认识的单位“{_cell_text(written).strip()}” / unknown unit"
+        )
+    return amount_parser(UNITS[found[1]][0])(value)
+
+
+def _joined_date(raw: list[Any], *, where: dict[str, int]) -> tuple[datetime.date, str] | None:
+    """A date written in year, month and day columns: 2023 | 6 is June 2023, 2023 | (blank)
+    the year 2023."""
+
+    def piece(part: str, suffix: str) -> str:
+        c = where.get(part)
+        value = raw[c] if c is not None and c < len(raw) else None
+        return "" if _blank(value) else _cell_text(value).strip().removesuffix(suffix).strip()
+
+    year, month, day = piece("year", "年"), piece("month", "月"), piece("day", "日")
+    if not (year or month or day):
+        return None
+    if not year or (day and not month):
+        shown = "/".join(p for p in (year, month, day) if p)
+        raise CellError("date", shown, "缺少年份或月份 / the year or month is missing")
+    text = f"{year}年" + (f"{month}月" if month else "") + (f"{day}日" if day else "")
+    return parse_date_cell(text)
+
+
+def _add_implied(
+    raw: list[Any],
+    joined: list[tuple[str, Callable[[list[Any]], Any]]],
+    unit: str,
+    values: dict[str, Any],
+    errors: list[Problem],
+    sheet: str,
+    row: int,
+) -> None:
+    """Add to `values` the fields written over several columns, the unit of the sheet's
+    填报单位 line (`unit`, for a sheet without a unit column) and the fields the row's
+    remark states (``含外资2000万美元``); a field's own column wins over its remark."""
+    if unit:
+        values["unit"] = unit
+    for field_name, read in joined:
+        if field_name in values:
+            continue
+        try:
+            found = read(raw)
+        except CellError as exc:
+            errors.append(
+                Problem(sheet, row, field_name, _cell_text(exc.value), exc.code, exc.detail)
+            )
+            continue
+        if found is not None:
+            values[field_name] = found
+    facts = values.pop("remarks", None)
+    for field_name, fact in (facts or {}).items():
+        if field_name not in values and not any(e.field == field_name for e in errors):
+            values[field_name] = fact
+
+
 def _subtotal_start(stated: list[_Stated], open_sections: list[_Stated], here: int) -> int:
     starts = [s.first for s in open_sections]
     ends = [s.last + 1 for s in stated if s.last is not None and s.level >= 0 and s.last < here]
@@ -1383,7 +1692,9 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _amounts(
-    raw: list[Any], amount_cols: list[tuple[int, str, str]]
+    raw: list[Any],
+    amount_cols: list[tuple[int, str, str]],
+    unit_cols: dict[str, int] | None = None,
 ) -> dict[str, tuple[Money, Decimal]]:
     """The amounts a totals row states, each with half a unit of its last written digit."""
     out = {}
@@ -1391,8 +1702,13 @@ def _amounts(
         if c >= len(raw) or _blank(raw[c]):
             continue
         try:
-            money = amount_parser(unit)(raw[c])
+            if unit_cols and field_name in unit_cols:
+                money = _joined_amount(raw, c=c, unit_col=unit_cols[field_name], unit=unit)
+            else:
+                money = amount_parser(unit)(raw[c])
         except CellError:
+            continue
+        if money is None:
             continue
         written = _number_text(raw[c]) or str(raw[c])
         digits = _DIGITS.search(written.replace(",", ""))
