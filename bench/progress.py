@@ -121,11 +121,12 @@ def main() -> None:
     started = time.perf_counter()
     _naive_warnings(month, ids)
     t_naive = (time.perf_counter() - started) * args.n / max(1, len(ids))
-    counts = rules.counts(found)
+    planned = set(facts.load(month, with_reports=False))
+    tally = rules.tally(found, planned)
     print(
         f"1. every warning for {month}: median {t_warn:.2f} s, CPU {CPU[-1]:.2f} s "
-        f"({len(found):,} warnings: "
-        f"{counts['red']:,} red, {counts['amber']:,} amber)  goal < 10 s; naive per-project "
+        f"({len(found):,} rule hits; of {tally.projects:,} projects ({len(planned):,} "
+        f"planned) {tally.red:,} red, {tally.amber:,} amber)  goal < 10 s; naive per-project "
         f"queries ~{t_naive:.0f} s (timed on {len(ids):,}, scaled): {t_naive / t_warn:.0f}x"
     )
 
