@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -83,3 +84,60 @@ def test_leader_cannot_edit_enterprises(client, leader, zf_group):
     client.force_login(leader)
     response = client.get(reverse("enterprises:edit", args=[zf_group[0].pk]))
     assert response.status_code == 403
+
+
+@pytest.fixture
+def shenghong():
+    """盛虹 306亿 and its 首期 140亿 (a phase, within the 306亿), as the demo holds them; a
+    group member co-invests in the parent, which must still count once."""
+    group = EnterpriseFactory(name="盛虹控股集团有限公司")
+    EnterpriseAlias.objects.create(enterprise=group, alias="盛虹", kind="short")
+    member = EnterpriseFactory(name="江苏盛虹储能科技有限公司", parent=group)
+    parent = ProjectFactory(name="盛虹储能电池超级工厂", total_investment_wan=Decimal("3060000"))
+    phase = ProjectFactory(
+        name="盛虹储能电池超级工厂首期24GWh项目",
+        parent=parent,
+        phase_label="首期",
+        total_investment_wan=Decimal("1400000"),
+    )
+    for project in (parent, phase):
+        ProjectInvestor.objects.create(project=project, enterprise=group)
+    ProjectInvestor.objects.create(project=parent, enterprise=member, role="partner")
+    return group, member
+
+
+@pytest.mark.parametrize(
+    "language, note",
+    [("zh-hans", "含分期 首期 140亿元（已计入母项目，只计一次）"),
+     ("en", "includes phases 首期 140亿元 (counted within their parent project, once)")],
+)  # fmt: skip
+def test_enterprise_page_total_is_the_ledger_total_with_the_phase_stated(
+    client, leader, shenghong, language, note
+):
+    group, _member = shenghong
+    client.cookies["django_language"] = language
+    client.force_login(leader)
+    ledger = client.get(reverse("projects:list"), {"q": "盛虹"}).context["total"]
+    response = client.get(reverse("enterprises:detail", args=[group.pk]))
+    assert (response.context["group_total"], ledger) == (Decimal("3060000"), Decimal("3060000"))
+    assert response.context["group_phase_note"] == note
+    assert note in response.content.decode()
+
+
+def test_enterprise_list_total_counts_each_investment_once(client, leader, shenghong):
+    group, member = shenghong
+    client.force_login(leader)
+    response = client.get(reverse("enterprises:list"), {"q": "盛虹"})
+    stats = {e.pk: s for e, s, _aliases in response.context["items"]}
+    assert stats[group.pk] == {
+        "n": 2,
+        "total": Decimal("3060000"),
+        "phases": 1,
+        "phases_total": Decimal("1400000"),
+    }
+    assert stats[member.pk] == {
+        "n": 1,
+        "total": Decimal("3060000"),
+        "phases": 0,
+        "phases_total": Decimal(0),
+    }

@@ -236,6 +236,8 @@ LIST = _with_parts(
             xw.AMOUNT,
         ),
         Col("investors", pgettext_lazy("excel header", "Investor"), 28, xw.TEXT_WRAP),
+        # present when the list holds phases, so that its totals read back count them once
+        Col("parent", pgettext_lazy("excel header", "Parent project number"), 18),
         Col("is_synthetic", pgettext_lazy("excel header", "Synthetic data"), 10),
     ]
 )
@@ -327,12 +329,15 @@ PART_FIELDS = {f"{n}_{part}": n for n in PART_HEADERS for part in ("qualifier", 
 
 def _kept(cols: list[Col], rows: list[dict]) -> list[int]:
     """Indexes of the columns to write: all but the qualifier and as-written columns of
-    amounts that no exported row qualifies or writes out."""
+    amounts that no exported row qualifies or writes out, and the list's parent column
+    when it holds no phase."""
     needed = {n for n in PART_HEADERS if _needs_parts(rows, n)}
+    phases = cols is not LIST or any(r["parent_id"] for r in rows)
     return [
         i
         for i, c in enumerate(cols)
-        if c.field not in PART_FIELDS or PART_FIELDS[c.field] in needed
+        if (c.field not in PART_FIELDS or PART_FIELDS[c.field] in needed)
+        and (c.field != "parent" or phases)
     ]
 
 
@@ -606,6 +611,7 @@ def write_list(qs, target, *, filters: str = "", progress=None) -> int:
                 str(Status(r["status"]).label),
                 *amount_cells(r, "total_investment", scale=-4),
                 "、".join(investors.get(r["pk"], [])) or None,
+                r["parent__code"],
                 SYNTHETIC() if r["is_synthetic"] else None,
             ]
             sheet.row([cells[i] for i in keep], styles)
