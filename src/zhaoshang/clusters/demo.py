@@ -135,7 +135,11 @@ def _ready() -> bool:
     """True when everything is there: the demo then costs two queries."""
     n_actuals = sum(len(v) for v in SYNTHETIC_ACTUALS.values())
     return (
-        IndicatorDefinition.objects.count() >= len(DEFINITIONS)
+        # a definition still without its yearless target's words is not ready
+        IndicatorDefinition.objects.exclude(
+            code__in=[t[0] for t in facts.TARGETS_WITHOUT_YEAR], description=""
+        ).count()
+        >= len(DEFINITIONS)
         and Indicator.objects.filter(
             code=CLUSTER_OUTPUT, kind=IndicatorKind.ACTUAL, is_synthetic=True
         ).count()
@@ -146,7 +150,6 @@ def _ready() -> bool:
 @transaction.atomic
 def load_demo() -> None:
     if _ready():
-        _state_yearless_targets()
         return
     seed = Source.objects.filter(document__endswith="000_d3082454bf6b9b55.txt").first()
     for order, (code, name, name_en, unit, kind, formula, description) in enumerate(DEFINITIONS):
