@@ -716,3 +716,14 @@ def test_projects_status_dropped_without_reason_is_422(bureau_editor):
         "detail": [{"field": "reason", "message": "a Dropped project needs a reason"}]
     }
     assert Project.objects.get(code="P-1").status == "on_track"
+
+
+@pytest.mark.django_db
+def test_projects_list_total_counts_a_phase_once_and_says_so(leader):
+    parent = ProjectFactory(code="P-1", total_investment_wan=Decimal(3060000))
+    ProjectFactory(code="P-2", parent=parent, total_investment_wan=Decimal(1400000))
+
+    body = session_client(leader).get(f"{API}/projects").json()
+
+    assert (body["count"], body["total_investment_wan"]) == (2, 3060000)
+    assert (body["phases_counted_in_parent"], body["phases_investment_wan"]) == (1, 1400000)

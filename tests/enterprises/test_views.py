@@ -109,7 +109,7 @@ def shenghong():
 @pytest.mark.parametrize(
     "language, note",
     [("zh-hans", "含分期 首期 140亿元（已计入母项目，只计一次）"),
-     ("en", "includes phases 首期 140亿元 (counted within their parent project, once)")],
+     ("en", "includes phases 首期 CNY 14 billion (counted within their parent project, once)")],
 )  # fmt: skip
 def test_enterprise_page_total_is_the_ledger_total_with_the_phase_stated(
     client, leader, shenghong, language, note

@@ -126,7 +126,7 @@ def test_plan_vs_completed_counts_the_phase_s_reports_once(phased):
     "members, planned_total, in_parent, note",
     [
         (["PARENT", "PHASE", "OTHER"], Decimal("1500"), ["PHASE"],
-         "includes 1 phase of 400万元 counted within its parent project, once"),
+         "includes 1 phase of CNY 4 million counted within its parent project, once"),
         (["PHASE", "OTHER"], Decimal("900"), [], ""),  # the list holds the phase alone
     ],
 )  # fmt: skip

@@ -68,9 +68,9 @@ def test_within_parent_is_left_out_as_a_filter():
     [
         ("en", 0, None, None, ""),
         ("en", 1, Decimal("1400000"), None,
-         "includes 1 phase of 140亿元 counted within its parent project, once"),
+         "includes 1 phase of CNY 14 billion counted within its parent project, once"),
         ("en", 2, Decimal("116000"), None,
-         "includes 2 phases of 11.6亿元 counted within their parent projects, once"),
+         "includes 2 phases of CNY 1.16 billion counted within their parent projects, once"),
         ("en", 1, None, ["首期 140亿元"],
          "includes phases 首期 140亿元 (counted within their parent project, once)"),
         ("zh-hans", 1, None, ["首期 140亿元"], "含分期 首期 140亿元（已计入母项目，只计一次）"),

@@ -411,3 +411,15 @@ def test_ledger_params_query_string_drops_defaults_and_empties():
     params = LedgerParams({"q": " 采埃孚 ", "sort": "-total_investment", "date_stage": "signed"})
     assert params.query_string() == "q=%E9%87%87%E5%9F%83%E5%AD%9A"
     assert params.query_string(sort="code") == "q=%E9%87%87%E5%9F%83%E5%AD%9A&sort=code"
+
+
+def test_ledger_page_total_states_the_phase_counted_once(en, leader):
+    parent = ProjectFactory(name="盛虹储能", total_investment_wan=3060000)
+    ProjectFactory(name="盛虹首期", parent=parent, phase_label="首期", total_investment_wan=1400000)
+    en.force_login(leader)
+    response = en.get(LIST, {"q": "盛虹"})
+    assert (response.context["count"], response.context["total"]) == (2, Decimal("3060000"))
+    assert response.context["phase_note"] == (
+        "includes 1 phase of CNY 14 billion counted within its parent project, once"
+    )
+    assert response.context["phase_note"] in response.content.decode()

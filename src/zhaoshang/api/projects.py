@@ -129,6 +129,8 @@ def list_projects(request, filters: Query[ProjectFilters]):
         "page": filters.page,
         "page_size": filters.page_size,
         "total_investment_wan": totals["total"],
+        "phases_counted_in_parent": totals["phases"],
+        "phases_investment_wan": totals["phases_total"],
         "items": list(items),
     }
 

@@ -129,7 +129,15 @@ class ProjectPage(Schema):
     page: int
     page_size: int
     total_investment_wan: Money = Field(
-        description="Sum of total investment (万元) over every project the filters select"
+        description="Sum of total investment (万元) over every project the filters select, "
+        "each investment once: a phase whose parent project is selected too is left out "
+        "(its amount is in the parent's)"
+    )
+    phases_counted_in_parent: int = Field(
+        0, description="Phases left out of total_investment_wan because their parent is selected"
+    )
+    phases_investment_wan: Money = Field(
+        None, description="Their total investment (万元), held in their parents' figures"
     )
     items: list[ProjectSummary]
 

@@ -23,7 +23,7 @@ from zhaoshang.chains.models import Chain
 from zhaoshang.industries.models import Industry
 from zhaoshang.projects.access import projects_visible_to
 from zhaoshang.projects.models import STAGE_ORDER, Project, Stage
-from zhaoshang.projects.queries import filter_projects, find_unit_code
+from zhaoshang.projects.queries import filter_projects, find_unit_code, left_out
 from zhaoshang.regions.models import Region
 
 BIG = Decimal(100_000)  # 10亿元 in 万元
@@ -138,7 +138,7 @@ def phases_counted_in_parent(qs: QuerySet) -> list[int]:
     if not phases:
         return []
     present = set(qs.filter(pk__in=set(phases.values())).values_list("pk", flat=True))
-    return sorted(pk for pk, parent in phases.items() if parent in present)
+    return sorted(left_out({**dict.fromkeys(present), **phases}))
 
 
 def _amount(excluded: list[int]):

@@ -161,12 +161,19 @@ def phase_note(phases: int, phases_total=None, *, labels: list[str] | None = Non
     if phases_total:
         from zhaoshang.lib.money import format_wan
 
-        amount = format_wan(phases_total)
+        amount = format_wan(phases_total, lang=_amount_language())
     return ngettext(
         "includes %(n)s phase of %(amount)s counted within its parent project, once",
         "includes %(n)s phases of %(amount)s counted within their parent projects, once",
         phases,
     ) % {"n": phases, "amount": amount or "—"}
+
+
+def _amount_language() -> str:
+    """Amounts in a note as the page shows them: 140亿元 in Chinese, CNY 14 billion else."""
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "").startswith("en") else "zh"
 
 
 def phase_label(project) -> str:
@@ -176,7 +183,9 @@ def phase_label(project) -> str:
     amount = ""
     if project.total_investment_wan is not None:
         amount = format_wan(
-            project.total_investment_wan, Qualifier(project.total_investment_qualifier)
+            project.total_investment_wan,
+            Qualifier(project.total_investment_qualifier),
+            lang=_amount_language(),
         )
     return " ".join(t for t in (project.phase_label or project.name, amount) if t)
 

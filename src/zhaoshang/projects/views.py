@@ -47,7 +47,7 @@ from zhaoshang.projects.models import (
     Stage,
     Status,
 )
-from zhaoshang.projects.queries import ledger_queryset, ledger_totals
+from zhaoshang.projects.queries import ledger_queryset, ledger_totals, phase_note
 from zhaoshang.regions.models import Region
 
 PAGE_SIZE = 50
@@ -113,6 +113,7 @@ def project_list(request):
             "headers": headers,
             "count": totals["count"],
             "total": totals["total"],
+            "phase_note": phase_note(totals["phases"], totals["phases_total"]),
             "by_stage": [(s, Stage(s).label, by_stage.get(s, 0)) for s in STAGE_ORDER],
             "stages": Stage.choices,
             "statuses": Status.choices,
