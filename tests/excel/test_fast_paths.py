@@ -14,6 +14,7 @@ from zhaoshang.excel import bulk, services
 from zhaoshang.lib import excel as xl
 from zhaoshang.lib.dates import PartialDate
 from zhaoshang.lib.textnorm import remove_whitespace, to_halfwidth
+from zhaoshang.projects import rules
 from zhaoshang.projects.models import Project, StageDate
 
 # every character of the basic plane but the surrogates, alone and inside a name
@@ -85,7 +86,7 @@ def test_decimal_places_read_from_the_text_match_as_tuple():
         value = Decimal(text)
         exponent = value.as_tuple().exponent
         expected = isinstance(exponent, int) and exponent < -6
-        assert bulk._finer_than_millionths(value) == expected, text
+        assert rules._too_fine(value) == expected, text
 
 
 def test_is_before_is_partial_date_is_before():
@@ -94,7 +95,7 @@ def test_is_before_is_partial_date_is_before():
     dates = [PartialDate(d, p) for d in days for p in ("day", "month", "year")]
     for a in dates:
         for b in dates:
-            assert bulk._is_before(a, b) == a.is_before(b), (a, b)
+            assert rules._before(a, b) == a.is_before(b), (a, b)
 
 
 @pytest.mark.django_db

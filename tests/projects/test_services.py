@@ -42,7 +42,7 @@ def test_create_project_parses_text_amounts_and_resolves_names(bureau_editor):
             "planned_completed": "2025-06-30",
         },
     )
-    assert project.name == "大族激光华东区域 总部基地项目"
+    assert project.name == "大族激光华东区域总部基地项目"  # no space between Chinese characters
     assert project.unit_id == BAOSHUI
     assert project.total_investment_wan == Decimal("1000000")
     assert project.total_investment_qualifier == "at_least"
@@ -88,7 +88,7 @@ def test_create_project_unknown_investor_registered_with_history(bureau_editor):
         ({"chain": "太空农业"}, "chain", "太空农业"),
         ({"national_code": "2023-12"}, "national_code", "2023-12"),
         ({"stage": "flying"}, "stage", "flying"),
-        ({"expected_jobs": "三百"}, "expected_jobs", "三百"),
+        ({"expected_jobs": "三百多"}, "expected_jobs", "三百多"),
         ({"planned_started": "2023-13-01"}, "planned_started", "2023-13-01"),
         (
             {"planned_started": "2024-05-01", "planned_completed": "2023-05-01"},

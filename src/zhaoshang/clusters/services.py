@@ -41,6 +41,7 @@ from zhaoshang.core.history import record, save_tracked
 from zhaoshang.core.models import ChangeAction, Source
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Industry
+from zhaoshang.lib import money
 from zhaoshang.lib.textnorm import normalise_text
 from zhaoshang.projects.queries import find_unit
 from zhaoshang.regions.models import Region
@@ -108,55 +109,6 @@ def period_kind(period: str) -> str:
 
 # --- Figures: value, qualifier, unit ---------------------------------------------------
 
-_QUALIFIER_WORDS = {
-    "": None,
-    "exact": "exact",
-    "精确": "exact",
-    "at_least": "at_least",
-    "超": "at_least",
-    "超过": "at_least",
-    "以上": "at_least",
-    "≥": "at_least",
-    ">=": "at_least",
-    ">": "at_least",
-    "approx": "approx",
-    "约": "approx",
-    "左右": "approx",
-    "≈": "approx",
-    "~": "approx",
-    "at_most": "at_most",
-    "不超过": "at_most",
-    "以下": "at_most",
-    "≤": "at_most",
-    "<=": "at_most",
-    "<": "at_most",
-}
-_PREFIXES = [
-    ("不超过", "at_most"),
-    ("不足", "at_most"),
-    ("不到", "at_most"),
-    ("超过", "at_least"),
-    ("超", "at_least"),
-    ("逾", "at_least"),
-    ("约", "approx"),
-    ("近", "approx"),
-    (">=", "at_least"),
-    ("≥", "at_least"),
-    (">", "at_least"),
-    ("<=", "at_most"),
-    ("≤", "at_most"),
-    ("<", "at_most"),
-    ("≈", "approx"),
-    ("~", "approx"),
-]
-_SUFFIXES = [
-    ("以上", "at_least"),
-    ("多", "at_least"),
-    ("余", "at_least"),
-    ("左右", "approx"),
-    ("以下", "at_most"),
-    ("以内", "at_most"),
-]
 _NUMBER = re.compile(r"^([+-]?\d[\d,]*(?:\.\d+)?)\s*(.*)$")
 
 
@@ -165,21 +117,25 @@ def normalise_unit(text: str) -> str:
 
 
 def parse_qualifier(value: Any) -> str | None:
+    """A figure's qualifier from `lib.money`'s vocabulary (超, 不少于, 约, 不超过, ≥ or the
+    value itself); None when blank."""
     text = normalise_text(str(value or "")).strip()
-    if text in _QUALIFIER_WORDS:
-        return _QUALIFIER_WORDS[text]
-    if text.lower() in _QUALIFIER_WORDS:
-        return _QUALIFIER_WORDS[text.lower()]
-    raise ValueError(
-        _("unknown qualifier “%(value)s” (exact, at_least/超, approx/约, at_most/不超过)")
-        % {"value": value}
-    )
+    if not text:
+        return None
+    try:
+        return money.parse_qualifier(text).value
+    except ValueError:
+        raise ValueError(
+            _("unknown qualifier “%(value)s” (exact, at_least/超, approx/约, at_most/不超过)")
+            % {"value": value}
+        ) from None
 
 
 def parse_figure(value: Any) -> tuple[Decimal, str | None, str]:
     """`超2400亿元` -> (2400, "at_least", "亿元"); `41.0%` -> (41.0, None, "%"); 7 -> (7, None, "").
 
-    Raises ValueError naming the value.
+    Qualifier words are `lib.money`'s, the ones amounts are read with. Raises ValueError
+    naming the value.
     """
     if isinstance(value, bool):
         raise ValueError(_("“%(value)s” is not a number") % {"value": value})
@@ -193,11 +149,12 @@ def parse_figure(value: Any) -> tuple[Decimal, str | None, str]:
     text = normalise_text(str(value or "")).replace("％", "%")
     if not text:
         raise ValueError(_("a value is needed"))
-    qualifier = None
-    for word, q in _PREFIXES:
-        if text.startswith(word):
-            qualifier, text = q, text[len(word) :].strip()
-            break
+    try:
+        front, text = money.split_qualifier(text)
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” has two qualifiers that disagree") % {"value": value}
+        ) from None
     m = _NUMBER.match(text)
     if not m:
         raise ValueError(_("“%(value)s” is not a number") % {"value": value})
@@ -205,17 +162,16 @@ def parse_figure(value: Any) -> tuple[Decimal, str | None, str]:
         number = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:
         raise ValueError(_("“%(value)s” is not a number") % {"value": value}) from None
-    rest = m.group(2).strip()
-    for word, q in _SUFFIXES:
-        if rest.startswith(word) or rest.endswith(word):
-            if qualifier not in (None, q):
-                raise ValueError(
-                    _("“%(value)s” has two qualifiers that disagree") % {"value": value}
-                )
-            qualifier = q
-            rest = rest[len(word) :] if rest.startswith(word) else rest[: -len(word)]
-            break
-    return number, qualifier, normalise_unit(rest)
+    try:
+        back, rest = money.split_qualifier(m.group(2).strip(), after_number=True)
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” has two qualifiers that disagree") % {"value": value}
+        ) from None
+    if front is not None and back is not None and front != back:
+        raise ValueError(_("“%(value)s” has two qualifiers that disagree") % {"value": value})
+    qualifier = front or back
+    return number, (qualifier.value if qualifier else None), normalise_unit(rest)
 
 
 # --- Scopes ----------------------------------------------------------------------------

@@ -33,37 +33,31 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.chains.models import Chain
 from zhaoshang.core.access import role_of
 from zhaoshang.core.bulk import BulkInserter
 from zhaoshang.core.errors import NotAllowed
 from zhaoshang.core.history import _plain
 from zhaoshang.core.models import ChangeAction, ChangeLog, Role
-from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
-from zhaoshang.industries.models import Industry
-from zhaoshang.lib.dates import PRECISION_RANK, DateError, parse_date_text
-from zhaoshang.lib.excel import Money, name_key, normalise_name, to_simplified
-from zhaoshang.lib.money import AmountError, parse_amount
+from zhaoshang.core.names import Lookup
+from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.lib.excel import name_key, normalise_name, to_simplified
+from zhaoshang.lib.money import AmountError
+from zhaoshang.projects import rules
 from zhaoshang.projects.access import edit_refusal
 from zhaoshang.projects.models import (
     STAGE_ORDER,
-    Nature,
     Project,
     ProjectInvestor,
     Stage,
     StageDate,
     Status,
     stage_index,
-    validate_national_code,
 )
 from zhaoshang.projects.services import (
     AMOUNT_FIELDS,
-    AMOUNT_TEXT_MAX,
     FOREIGN_AMOUNTS,
-    TEXT_FIELDS,
     PartialDate,
 )
-from zhaoshang.regions.models import Level, Region, RegionAlias
 
 CHUNK = 900  # parameters per IN (...) query, below every backend's limit
 CHECK_BATCH = 25_000  # rows checked against the stored projects they match at a time
@@ -98,7 +92,6 @@ FK_FIELDS = {
     "parent_id": "parent",
 }
 STAGES = frozenset(Stage.values)
-CHOICES = {"nature": frozenset(Nature.values), "status": frozenset(Status.values), "stage": STAGES}
 
 
 def _ignore(*args: Any) -> None:
@@ -250,96 +243,6 @@ def _text(value: Any) -> str:
     return "" if value is None else " ".join(str(value).split())
 
 
-class _Reference:
-    """The reference tables and the ledger's projects, read once for a whole import."""
-
-    def __init__(self) -> None:
-        home = settings.ZHAOSHANG_HOME_COUNTY
-        townships = list(
-            Region.objects.filter(level=Level.TOWNSHIP).values_list(
-                "code", "name", "short_name", "parent_id"
-            )
-        )
-        aliases = list(
-            RegionAlias.objects.filter(region__level=Level.TOWNSHIP).values_list(
-                "region_id", "alias", "region__parent_id"
-            )
-        )
-        # find_unit's order: code; home name; home alias; any name; any alias. Lower ranks
-        # are written first and overwritten; within a rank the smallest code wins.
-        self.units: dict[str, str] = {}
-        ranked: list[tuple[int, str, str]] = []
-        for code, name, short, parent in townships:
-            for text in (name, short):
-                if text:
-                    ranked.append((1 if parent == home else 3, text, code))
-        for code, alias, parent in aliases:
-            ranked.append((2 if parent == home else 4, alias, code))
-        for _rank, text, code in sorted(ranked, key=lambda t: (t[0], t[2]), reverse=True):
-            self.units[name_key(text)] = code
-        for code, *_rest in townships:
-            self.units[code] = code
-        self.unit_names = {code: (short or name) for code, name, short, _p in townships}
-        self.unit_full = {code: name for code, name, _s, _p in townships}
-        # home units by length, for "锦丰镇沙洲西路" -> 锦丰镇
-        self.unit_words = sorted(
-            ((name_key(t), c) for r, t, c in ranked if r in (1, 2) and len(t) >= 2),
-            key=lambda tc: -len(tc[0]),
-        )
-        industries = list(Industry.objects.values_list("code", "name", "level"))
-        self.industry_codes = {code for code, _n, _l in industries}
-        self.industry_names: dict[str, str] = {}
-        for code, name, _level in sorted(industries, key=lambda t: len(t[0])):
-            self.industry_names[name_key(name)] = code
-        self.industry_str = {code: f"{code} {name}" for code, name, _l in industries}
-        self.chains: dict[str, int] = {}
-        self.chain_names: dict[int, str] = {}
-        for pk, code, name in Chain.objects.values_list("pk", "code", "name"):
-            self.chains[code] = pk
-            self.chains[name_key(name)] = pk
-            self.chain_names[pk] = name
-        self._enterprises: dict[str, int] | None = None
-        self.enterprise_names: dict[int, str] = {}
-
-    def unit(self, text: str) -> str | None:
-        return self.units.get(text.strip()) or self.units.get(name_key(text))
-
-    def unit_in(self, text: str) -> str | None:
-        key = name_key(text)
-        for word, code in self.unit_words:
-            if word in key:
-                return code
-        return None
-
-    def industry(self, text: str) -> str | None:
-        raw = str(text).strip().upper()
-        if raw in self.industry_codes:
-            return raw
-        head = raw.split()[0] if raw.split() else raw
-        digits = "".join(ch for ch in head if ch.isdigit())
-        if digits and digits == head and digits in self.industry_codes:
-            return digits
-        return self.industry_names.get(name_key(text))
-
-    def chain(self, text: str) -> int | None:
-        return self.chains.get(str(text).strip()) or self.chains.get(name_key(text))
-
-    def enterprise(self, text: str) -> int | None:
-        if self._enterprises is None:
-            found: dict[str, int] = {}
-            for pk, alias in EnterpriseAlias.objects.values_list("enterprise_id", "alias"):
-                found.setdefault(name_key(alias), pk)
-            for pk, name, credit in Enterprise.objects.values_list("pk", "name", "credit_code"):
-                found[name_key(name)] = pk
-                if credit:
-                    found[credit.upper()] = pk
-                self.enterprise_names[pk] = name
-            self._enterprises = found
-        return self._enterprises.get(str(text).strip().upper()) or self._enterprises.get(
-            name_key(text)
-        )
-
-
 class _StoredDates(NamedTuple):
     planned_on: datetime.date | None
     planned_precision: str
@@ -416,59 +319,12 @@ class _Projects:
         return rows, dates, investors
 
 
-def _money(value: Any) -> Money:
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, Decimal | int):
-        return Money(Decimal(value), "exact", "", "CNY", Decimal(value), None)
-    amount = parse_amount(str(value))
-    return Money(amount.value_wan, amount.qualifier.value, amount.text, amount.currency,
-                 amount.original, amount.rate)  # fmt: skip
-
-
-def _finer_than_millionths(value: Decimal) -> bool:
-    """Whether `value` is written with its exponent below -6 (``value.as_tuple().exponent
-    < -6``, NaN and infinities not), read from its text: as_tuple builds a named tuple,
-    ten times the cost. A Decimal's text shows the exponent as digits after the point,
-    or as E-n once the number is below 1e-6, or as E+n when it is positive."""
-    text = str(value)
-    if "E" in text:
-        return "E-" in text
-    point = text.find(".")
-    return point >= 0 and len(text) - point - 1 > 6
-
-
-def _is_before(a: PartialDate, b: PartialDate) -> bool:
-    """`a.is_before(b)` without building the keys (10^5 rows compare several dates each):
-    strictly before at the coarser of the two precisions."""
-    coarse = (
-        a.precision if PRECISION_RANK[a.precision] >= PRECISION_RANK[b.precision] else b.precision
-    )
-    if coarse == "day":
-        return a.date < b.date
-    if coarse == "month":
-        return (a.date.year, a.date.month) < (b.date.year, b.date.month)
-    return a.date.year < b.date.year
-
-
-def _date(value: Any) -> PartialDate:
-    if isinstance(value, PartialDate):
-        return value
-    if isinstance(value, tuple):
-        return PartialDate(*value)
-    if isinstance(value, datetime.datetime):
-        return PartialDate(value.date(), "day")
-    if isinstance(value, datetime.date):
-        return PartialDate(value, "day")
-    return PartialDate(*parse_date_text(str(value)))
-
-
 class _Planner:
     def __init__(self, user, default_unit: str | None) -> None:
         self.user = user
         self.role = role_of(user)
         self.default_unit = default_unit
-        self.ref = _Reference()
+        self.ref = Lookup(preload_enterprises=True)
         self.projects = _Projects()
         self.refusals: dict[str | None, str | None] = {}
         self.today = timezone.localdate()
@@ -536,16 +392,10 @@ class _Planner:
         given_unit = False
         if data.get("unit"):
             given_unit = True
-            unit = self.ref.unit(str(data["unit"]))
-            if unit is None:
-                errors.append(
-                    (
-                        "unit",
-                        str(data["unit"]),
-                        _("unknown township unit “%(value)s”")
-                        % {"value": str(data["unit"]).strip()},
-                    )
-                )
+            try:
+                unit = rules.unit(data["unit"], self.ref)
+            except rules.RuleError as exc:
+                errors.append(("unit", str(data["unit"]), str(exc)))
         elif data.get("location"):
             unit = self.ref.unit(str(data["location"])) or self.ref.unit_in(str(data["location"]))
             given_unit = unit is not None
@@ -616,8 +466,8 @@ class _Planner:
                         pass
                 if when is None:
                     try:
-                        when = _date(value)
-                    except (DateError, ValueError, TypeError) as exc:
+                        when = rules.date(value)
+                    except rules.RuleError as exc:
                         fail(key, value, exc)
                         continue
                     if value.__class__ is tuple:
@@ -678,7 +528,12 @@ class _Planner:
             self._text("category", simple, values, stored, fail, out)
 
         # stage and dates
-        stage = data.get("stage") if data.get("stage") in STAGES else None
+        stage = data.get("stage")
+        if stage not in STAGES:
+            try:
+                stage = rules.choice("stage", stage) if stage not in (None, "") else None
+            except rules.RuleError:
+                stage = None  # refused by the stage handler, with its message
         if stage is None:
             if creating:
                 reached = [s for (p, s) in given if p == "actual"]
@@ -740,70 +595,67 @@ class _Planner:
         return handlers
 
     def _name(self, key, value, values, stored, fail, out) -> None:
-        name = normalise_name(value)
-        if len(name) > TEXT_FIELDS["name"]:
-            fail(
-                "name", name, _("longer than %(limit)s characters") % {"limit": TEXT_FIELDS["name"]}
-            )
-        elif stored is None or name_key(name) != self.projects.key_of.get(stored["pk"]):
+        try:
+            name = rules.text("name", value)
+        except rules.RuleError as exc:
+            fail("name", normalise_name(value), exc)
+            return
+        if stored is None or name_key(name) != self.projects.key_of.get(stored["pk"]):
             values["name"] = name
 
     def _code(self, key, value, values, stored, fail, out) -> None:
-        code = _text(value)
-        if stored is None and code:
-            if len(code) > 32:
-                fail("code", code, _("longer than %(limit)s characters") % {"limit": 32})
-            else:
-                values["code"] = code
+        if stored is None and not rules.blank(value):
+            try:
+                values["code"] = rules.code(value)
+            except rules.RuleError as exc:
+                fail("code", _text(value), exc)
 
     def _national_code(self, key, value, values, stored, fail, out) -> None:
-        national = _text(value)
         try:
-            validate_national_code(national)
-        except Exception as exc:
-            fail("national_code", national, exc.messages[0] if hasattr(exc, "messages") else exc)
-            return
-        values["national_code"] = national
+            values["national_code"] = rules.national_code(value)
+        except rules.RuleError as exc:
+            fail("national_code", _text(value), exc)
 
     def _industry(self, key, value, values, stored, fail, out) -> None:
-        found = self.ref.industry(value)
-        if found is None:
-            fail("industry", value, _("unknown GB/T 4754-2017 industry code “%(value)s”") % {"value": str(value).strip()})  # fmt: skip
-        else:
-            values["industry_id"] = found
+        try:
+            values["industry_id"] = rules.industry(value, self.ref)
+        except rules.RuleError as exc:
+            fail("industry", value, exc)
 
     def _chain(self, key, value, values, stored, fail, out) -> None:
-        found = self.ref.chain(value)
-        if found is None:
-            fail("chain", value, _("unknown industrial chain “%(value)s”") % {"value": str(value).strip()})  # fmt: skip
-        else:
-            values["chain_id"] = found
+        try:
+            values["chain_id"] = rules.chain(value, self.ref)
+        except rules.RuleError as exc:
+            fail("chain", value, exc)
 
     def _bool(self, key, value, values, stored, fail, out) -> None:
-        if value is True or value is False:
-            values[key] = value
-        else:
-            fail(key, value, _("“%(value)s” is neither yes nor no") % {"value": value})
+        try:
+            values[key] = rules.boolean(value)
+        except rules.RuleError as exc:
+            fail(key, value, exc)
 
     def _choice(self, key, value, values, stored, fail, out) -> None:
-        allowed = CHOICES[key]
-        if value not in allowed:
-            fail(key, value, _("“%(value)s” is not one of %(choices)s") % {"value": value, "choices": ", ".join(sorted(allowed))})  # fmt: skip
-        elif key != "stage":
-            values[key] = value
+        try:
+            chosen = rules.choice(key, value)
+        except rules.RuleError as exc:
+            fail(key, value, exc)
+            return
+        if key != "stage":
+            values[key] = chosen
 
     def _jobs(self, key, value, values, stored, fail, out) -> None:
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            values["expected_jobs"] = value
-        else:
-            fail("expected_jobs", value, _("“%(value)s” is not a whole number of jobs") % {"value": value})  # fmt: skip
+        try:
+            values["expected_jobs"] = rules.jobs(value)
+        except rules.RuleError as exc:
+            fail("expected_jobs", value, exc)
 
     def _text(self, key, value, values, stored, fail, out) -> None:
-        text = str(value).strip() if key == "description" else _text(value)
-        limit = TEXT_FIELDS[key]
-        if len(text) > limit:
-            fail(key, text[:50] + "…", _("longer than %(limit)s characters") % {"limit": limit})
-        elif text:
+        try:
+            text = rules.text(key, value)
+        except rules.RuleError as exc:
+            fail(key, _text(value)[:50] + "…", exc)
+            return
+        if text:
             values[key] = text
 
     def _parent(self, key, value, values, stored, fail, out) -> None:
@@ -825,62 +677,46 @@ class _Planner:
             )
 
     def _investors(self, key, raw, values, stored, fail, out) -> None:
-        if isinstance(raw, str):
-            raw = raw.replace("；", ";").replace("、", ";").replace("\n", ";").split(";")
-        wanted: list[int | str] = []
-        for item in raw:
-            if not str(item).strip():
-                continue
-            found = self.investor_cache.get(item)
-            if found is None:
-                text = normalise_name(item)[:200]
-                pk = self.ref.enterprise(text)
-                found = self.investor_cache[item] = pk if pk is not None else text
-            wanted.append(found)
+        cache_key = raw if isinstance(raw, str) else None
+        wanted = self.investor_cache.get(cache_key) if cache_key is not None else None
+        if wanted is None:
+            try:
+                wanted = rules.investors(raw, self.ref)
+            except rules.RuleError as exc:
+                fail("investors", raw, exc)
+                return
+            if cache_key is not None:
+                if len(self.investor_cache) > 100_000:
+                    self.investor_cache.clear()
+                self.investor_cache[cache_key] = wanted
         if wanted:
-            out.investors = wanted
+            out.investors = list(wanted)
 
     def _amount(self, name, value, values, stored, fail, out) -> None:
         try:
-            money = _money(value)
-        except AmountError as exc:
+            columns = rules.amount(name, value)
+        except (rules.RuleError, AmountError) as exc:
             fail(name, value, exc)
             return
-        if _finer_than_millionths(money.value_wan):
-            shown = money.text or money.value_wan
-            fail(name, shown, _("%(value)s has more than 6 decimals in 万元 (below 0.01 yuan)") % {"value": shown})  # fmt: skip
-            return
-        if len(money.text) > AMOUNT_TEXT_MAX:
-            fail(name, money.text[:50] + "…", _("longer than %(limit)s characters") % {"limit": AMOUNT_TEXT_MAX})  # fmt: skip
-            return
         foreign = name in FOREIGN_AMOUNTS
-        wan, qualifier, text, currency, original, rate = _AMOUNT_KEYS[name]
+        wan, qualifier, _text_key, currency, original, _rate = _AMOUNT_KEYS[name]
         if stored is not None:
-            same_qualifier = stored[qualifier] == money.qualifier
-            if money.currency != "CNY":
+            same_qualifier = stored[qualifier] == columns[qualifier]
+            if foreign and columns[currency] != "CNY":
                 same = (
-                    foreign
-                    and stored[currency] == money.currency
-                    and stored[original] == money.original
+                    stored[currency] == columns[currency]
+                    and stored[original] == columns[original]
                     and same_qualifier
                 )
             else:
                 same = (
-                    stored[wan] == money.value_wan
+                    stored[wan] == columns[wan]
                     and same_qualifier
                     and (not foreign or stored[currency] == "CNY")
                 )
             if same:
                 return  # written differently perhaps (3.5亿 / 35000), but the same amount
-        values[wan] = money.value_wan
-        values[qualifier] = money.qualifier
-        values[text] = money.text
-        if foreign:
-            values[currency] = money.currency
-            values[original] = money.original
-            values[rate] = money.rate
-        elif money.currency != "CNY":
-            fail(name, money.text, _("%(field)s must be in yuan (CNY)") % {"field": name})
+        values.update(columns)
 
     def _changes(self, stored: dict, values: dict, out: BulkOutcome, stored_dates) -> dict:
         """What writing `values` changes in a stored project, field by field."""
@@ -944,61 +780,14 @@ class _Planner:
         return changes
 
     def _check_dates(self, stage, stored_dates, given, fail) -> None:
-        """The rules of `projects.services._check_dates`, on stored and given dates."""
-        current = stage_index(stage)
-        for prefix in ("planned", "actual"):
-            merged: dict[str, PartialDate | None] = {
-                s: sd.partial(prefix) for s, sd in stored_dates.items()
-            }
-            for (p, s), v in given.items():
-                if p == prefix:
-                    merged[s] = v
-            if not merged:
-                continue
-            last_stage, last = None, None
-            for index, s in enumerate(STAGE_ORDER):
-                value = merged.get(s)
-                if value is None:
-                    continue
-                key = f"{prefix}_{s}"
-                if prefix == "actual":
-                    if index > current:
-                        fail(
-                            key,
-                            value,
-                            _(
-                                "%(stage)s has an actual date %(date)s but the project is only at "
-                                "stage %(current)s"
-                            )
-                            % {
-                                "stage": Stage(s).label,
-                                "date": value,
-                                "current": Stage(stage).label,
-                            },
-                        )
-                        continue
-                    if _is_before(self.today_partial, value):
-                        fail(
-                            key,
-                            value,
-                            _("actual date %(date)s of %(stage)s is in the future")
-                            % {"date": value, "stage": Stage(s).label},
-                        )
-                        continue
-                if last is not None and _is_before(value, last):
-                    fail(
-                        key,
-                        value,
-                        _("%(stage)s date %(date)s is before %(previous)s date %(previous_date)s")
-                        % {
-                            "stage": Stage(s).label,
-                            "date": value,
-                            "previous": Stage(last_stage).label,
-                            "previous_date": last,
-                        },
-                    )
-                else:
-                    last_stage, last = s, value
+        """`rules.check_dates` on the stored and the given dates."""
+        stored = {
+            s: (sd.partial("planned"), sd.partial("actual")) for s, sd in stored_dates.items()
+        }
+        for field_name, value, message in rules.check_dates(
+            stage, stored, given, self.today_partial
+        ):
+            fail(field_name, value, message)
 
     def _shown(self, column: str, value: Any) -> Any:
         if value is None:

@@ -350,14 +350,14 @@ _QUALIFIER_WORDS: dict[Qualifier, dict[str, tuple[str, ...]]] = {
     Qualifier.AT_LEAST: {
         _PRE: (
             "超", "超过", "逾", "过", "不少于", "不低于", "至少", "最少", "最低", "多于", "高于",
-            "大于", "over", "more than", "at least", "above", "exceeding", "in excess of",
+            "大于", "≥", ">=", ">", "over", "more than", "at least", "above", "exceeding", "in excess of",
             "upwards of", "no less than", "not less than", "minimum",
         ),
         _SUF: ("以上", "有余", "+", "or more", "or above", "and above", "and over"),
     },
     Qualifier.APPROX: {
         _PRE: (
-            "约", "大约", "约为", "约合", "约计", "大概", "近", "将近", "接近", "~", "about",
+            "约", "大约", "约为", "约合", "约计", "大概", "近", "将近", "接近", "~", "≈", "about",
             "approximately", "approx.", "approx", "around", "roughly", "nearly", "almost",
             "circa", "ca.", "some",
         ),
@@ -366,7 +366,7 @@ _QUALIFIER_WORDS: dict[Qualifier, dict[str, tuple[str, ...]]] = {
     Qualifier.AT_MOST: {
         _PRE: (
             "不超过", "未超过", "不超出", "不高于", "不多于", "不大于", "最多", "至多", "最高",
-            "少于", "低于", "不足", "不到", "at most", "up to", "no more than", "not more than",
+            "少于", "低于", "不足", "不到", "≤", "<=", "<", "at most", "up to", "no more than", "not more than",
             "not exceeding", "not over", "less than", "under", "below", "maximum",
         ),
         _SUF: ("以内", "以下", "之内", "内", "or less", "or below", "and below", "and under"),
@@ -451,6 +451,72 @@ def _build_vocabulary() -> dict[str, _Word]:
 
 
 _VOCABULARY = _build_vocabulary()
+
+
+# --- The qualifier vocabulary, for figures other than money (cluster targets, indicators)
+
+_QUALIFIER_NAMES = {q.value: q for q in Qualifier} | {"精确": Qualifier.EXACT, "": Qualifier.EXACT}
+
+
+def parse_qualifier(word: str) -> Qualifier:
+    """A qualifier by its value (``at_least``) or by a word of the money vocabulary that
+    says it on its own (``超``, ``不少于``, ``以上``, ``约``, ``左右``, ``不超过``, ``≥``).
+
+    >>> parse_qualifier("不少于")
+    <Qualifier.AT_LEAST: 'at_least'>
+    """
+    key = normalise_text(str(word)).strip().lower()
+    if key in _QUALIFIER_NAMES:
+        return _QUALIFIER_NAMES[key]
+    found = _VOCABULARY.get(key)
+    if found is not None and found.kind in (_QUAL, _INFIX):
+        return found.value  # type: ignore[return-value]
+    raise ValueError(
+        f"未知的限定词“{word}” / unknown qualifier “{word}” "
+        "(exact, at_least/超, approx/约, at_most/不超过)"
+    )
+
+
+def split_qualifier(text: str, *, after_number: bool = False) -> tuple[Qualifier | None, str]:
+    """The qualifier words at the front and at the end of a figure, and what is left:
+    ``split_qualifier("超2400亿元") == (Qualifier.AT_LEAST, "2400亿元")``,
+    ``split_qualifier("41%左右") == (Qualifier.APPROX, "41%")``; ``(None, text)`` if none.
+    ``after_number``: `text` is what follows a number, where 多/余 say "more than"
+    (``"多亿元"`` of ``2000多亿元``). Raises ValueError when they disagree (``约100亿元以上``)."""
+    rest = normalise_text(str(text)).strip()
+    found: list[Qualifier] = []
+    if after_number and rest[:1] and _VOCABULARY.get(rest[:1], _NO_WORD).kind == _INFIX:
+        found.append(_VOCABULARY[rest[:1]].value)  # type: ignore[arg-type]
+        rest = rest[1:].strip()
+    for words in (_PREFIX_WORDS, _SUFFIX_WORDS):
+        for word in words:
+            lowered = rest.lower()
+            if words is _PREFIX_WORDS and lowered.startswith(word):
+                found.append(_VOCABULARY[word].value)  # type: ignore[arg-type]
+                rest = rest[len(word) :].strip()
+                break
+            if words is _SUFFIX_WORDS and lowered.endswith(word):
+                found.append(_VOCABULARY[word].value)  # type: ignore[arg-type]
+                rest = rest[: -len(word)].strip()
+                break
+    if len(set(found)) > 1:
+        raise ValueError(f"限定词互相矛盾 / conflicting qualifiers: {text}")
+    return (found[0] if found else None), rest
+
+
+_NO_WORD = _Word("", None)
+# Longest first, so that 不超过 is read before 超.
+_PREFIX_WORDS = sorted(
+    (w for w, e in _VOCABULARY.items() if e.kind == _QUAL and e.where in (_PRE, _ANY)),
+    key=len,
+    reverse=True,
+)
+_SUFFIX_WORDS = sorted(
+    [w for w, e in _VOCABULARY.items() if e.kind == _QUAL and e.where in (_SUF, _ANY)]
+    + [w for w, e in _VOCABULARY.items() if e.kind == _INFIX],
+    key=len,
+    reverse=True,
+)
 # First character -> candidate words, longest first.
 _BY_FIRST: dict[str, list[str]] = {}
 for _w in sorted(_VOCABULARY, key=len, reverse=True):

@@ -35,7 +35,8 @@ from zhaoshang.core.admin_site import (
 )
 from zhaoshang.core.errors import InputError, NotAllowed
 from zhaoshang.core.history import bump_version
-from zhaoshang.lib.money import AmountError, parse_amount
+from zhaoshang.lib.money import AmountError
+from zhaoshang.projects import rules
 from zhaoshang.projects.access import can_edit_project
 from zhaoshang.projects.models import (
     FORWARD,
@@ -48,13 +49,10 @@ from zhaoshang.projects.models import (
     ProjectSource,
     Stage,
     StageDate,
-    Status,
     stage_index,
 )
 from zhaoshang.projects.services import (
     AMOUNT_FIELDS,
-    FOREIGN_AMOUNTS,
-    NEEDS_REASON,
     PartialDate,
     change_stage,
     check_stage_dates,
@@ -90,7 +88,14 @@ class ProjectAdminForm(TrackedAdminForm):
         }
 
     def clean(self):
+        """The ledger's rules (`projects.rules`) on what the admin's fields hold: amounts as
+        written, the project code, the reason a status needs."""
         data = super().clean()
+        if "code" in self.changed_data and data.get("code"):
+            try:
+                data["code"] = rules.code(data["code"])
+            except rules.RuleError as exc:
+                self.add_error("code", str(exc))
         for name in AMOUNT_FIELDS:
             text_key, wan_key = f"{name}_text", f"{name}_wan"
             text = (data.get(text_key) or "").strip()
@@ -99,27 +104,18 @@ class ProjectAdminForm(TrackedAdminForm):
             if wan_key in self.changed_data and data.get(wan_key) is not None:
                 continue  # the clerk typed the number too: keep it
             try:
-                amount = parse_amount(text)
-            except AmountError as exc:
+                columns = rules.amount(name, text)
+            except (rules.RuleError, AmountError) as exc:
                 self.add_error(text_key, str(exc))
                 continue
-            data[wan_key] = amount.value_wan
-            data[f"{name}_qualifier"] = amount.qualifier.value
-            data[text_key] = amount.text[: Project._meta.get_field(text_key).max_length]
-            if name in FOREIGN_AMOUNTS:
-                data[f"{name}_currency"] = amount.currency
-                data[f"{name}_original"] = amount.original
-                data[f"{name}_rate"] = amount.rate
+            data.update({k: v for k, v in columns.items() if k in self.fields or k == wan_key})
+            for column, value in columns.items():
+                setattr(self.instance, column, value)
         status = data.get("status")
-        if (
-            "status" in self.changed_data
-            and status in NEEDS_REASON
-            and not (data.get("status_reason") or "").strip()
-        ):
-            self.add_error(
-                "status_reason",
-                _("a %(status)s project needs a reason") % {"status": Status(status).label},
-            )
+        if "status" in self.changed_data:
+            missing = rules.status_reason_missing(status, data.get("status_reason") or "")
+            if missing:
+                self.add_error("status_reason", missing)
         return data
 
 

@@ -4,11 +4,10 @@ transaction and records the change (who, when, before, after)."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,48 +15,32 @@ from zhaoshang.chains.models import Chain
 from zhaoshang.core.errors import ConflictError, InputError
 from zhaoshang.core.history import bump_version, record, save_tracked
 from zhaoshang.core.models import ChangeAction
-from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
+from zhaoshang.core.names import Lookup
+from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Industry
-from zhaoshang.lib.dates import DateError, PartialDate, parse_date_text
-from zhaoshang.lib.money import AmountError, parse_amount
+from zhaoshang.lib.dates import PartialDate
+from zhaoshang.lib.money import AmountError
+from zhaoshang.projects import rules
 from zhaoshang.projects.access import check_can_create, check_can_edit
 from zhaoshang.projects.models import (
     FORWARD,
     STAGE_ORDER,
-    Nature,
     Project,
     ProjectInvestor,
     Stage,
     StageDate,
     Status,
     stage_index,
-    validate_national_code,
 )
-from zhaoshang.projects.queries import find_unit
+from zhaoshang.projects.rules import (  # noqa: F401 - the ledger's constants, used from here by other apps
+    AMOUNT_FIELDS,
+    AMOUNT_TEXT_MAX,
+    FOREIGN_AMOUNTS,
+    NEEDS_REASON,
+    TEXT_FIELDS,
+)
 from zhaoshang.regions.models import Region
 
-# Amounts a project carries; the ones with a currency keep the original too.
-AMOUNT_FIELDS = (
-    "total_investment",
-    "signed_amount",
-    "registered_capital",
-    "foreign_investment",
-    "expected_revenue",
-    "expected_tax",
-    "expected_output",
-)
-FOREIGN_AMOUNTS = {"registered_capital", "foreign_investment"}
-NEEDS_REASON = {Status.DELAYED, Status.PAUSED, Status.DROPPED}  # a status that must say why
-AMOUNT_TEXT_MAX = 200
-TEXT_FIELDS = {
-    "name": 300,
-    "description": 100_000,
-    "category": 100,
-    "address": 300,
-    "phase_label": 50,
-    "capacity": 200,
-    "status_reason": 10_000,
-}
 KNOWN_KEYS = (
     set(TEXT_FIELDS)
     | set(AMOUNT_FIELDS)
@@ -81,224 +64,142 @@ KNOWN_KEYS = (
         "is_synthetic",
     }
 )
+_blank = rules.blank
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def resolve_unit(value: Any, names: Lookup | None = None) -> Region:
+    """A township-level unit as people write it (金港镇, 保税区(金港街道), 錦豐鎮, 锦丰)."""
+    try:
+        code = rules.unit(value, names or Lookup())
+    except rules.RuleError as exc:
+        raise ValueError(str(exc)) from None
+    return Region.objects.get(code=code)
 
 
-def resolve_unit(value: Any) -> Region:
-    """A township-level unit by code, name, short name or alias (金港镇 → 金港街道)."""
-    text = str(value).strip()
-    found = find_unit(text)
-    if found is None:
-        raise ValueError(_("unknown township unit “%(value)s”") % {"value": text})
-    return found
+def resolve_industry(value: Any, names: Lookup | None = None) -> Industry:
+    """A GB/T 4754-2017 industry by code (3841, C3841) or name (锂离子电池制造)."""
+    try:
+        code = rules.industry(value, names or Lookup())
+    except rules.RuleError as exc:
+        raise ValueError(str(exc)) from None
+    return Industry.objects.get(code=code)
 
 
-def resolve_industry(value: Any) -> Industry:
-    text = str(value).strip().upper()
-    found = Industry.objects.filter(code=text).first()
-    if found is None:
-        raise ValueError(
-            _("unknown GB/T 4754-2017 industry code “%(value)s”") % {"value": str(value).strip()}
-        )
-    return found
+def resolve_chain(value: Any, names: Lookup | None = None) -> Chain:
+    try:
+        pk = rules.chain(value, names or Lookup())
+    except rules.RuleError as exc:
+        raise ValueError(str(exc)) from None
+    return Chain.objects.get(pk=pk)
 
 
-def resolve_chain(value: Any) -> Chain:
-    text = str(value).strip()
-    found = Chain.objects.filter(Q(code=text) | Q(name=text)).first()
-    if found is None:
-        raise ValueError(_("unknown industrial chain “%(value)s”") % {"value": text})
-    return found
-
-
-def resolve_enterprise(value: Any) -> Enterprise | None:
+def resolve_enterprise(value: Any, names: Lookup | None = None) -> Enterprise | None:
     """An enterprise by id, name, credit code or alias; None when the registry lacks it."""
-    if isinstance(value, int):
-        return Enterprise.objects.filter(pk=value).first()
-    text = str(value).strip()
-    return (
-        Enterprise.objects.filter(Q(name=text) | Q(credit_code=text.upper())).first()
-        or Enterprise.objects.filter(
-            pk__in=EnterpriseAlias.objects.filter(alias=text).values("enterprise_id")
-        ).first()
-    )
+    pk = (names or Lookup()).enterprise(value)
+    return None if pk is None else Enterprise.objects.filter(pk=pk).first()
 
 
 def parse_date(value: Any) -> PartialDate:
     """A date with its precision from a date object or text (2023-03-15, 2023年3月, 2023)."""
-    if isinstance(value, datetime.datetime):
-        return PartialDate(value.date(), "day")
-    if isinstance(value, datetime.date):
-        return PartialDate(value, "day")
     try:
-        return PartialDate(*parse_date_text(str(value)))
-    except DateError as exc:
+        return rules.date(value)
+    except rules.RuleError as exc:
         raise ValueError(str(exc)) from None
 
 
-def _parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"1", "true", "yes", "是", "外资", "y"}:
-        return True
-    if text in {"0", "false", "no", "否", "内资", "n", ""}:
-        return False
-    raise ValueError(_("“%(value)s” is neither yes nor no") % {"value": value})
-
-
 def _apply_amount(project: Project, name: str, data: dict[str, Any]) -> None:
-    """Set one amount from text (`超100亿元`) or from a number in 万元 with a qualifier."""
+    """Set one amount from text (`超100亿元`) or from a number in 万元 with a qualifier.
+    A blank amount clears it (a form's or an API's empty field)."""
     raw_text = data.get(name)
     raw_wan = data.get(f"{name}_wan")
     qualifier = data.get(f"{name}_qualifier")
     if name in data and _blank(raw_text) and (raw_wan is None or f"{name}_wan" not in data):
-        setattr(project, f"{name}_wan", None)
-        setattr(project, f"{name}_text", "")
-        setattr(project, f"{name}_qualifier", "exact")
-        if name in FOREIGN_AMOUNTS:
-            setattr(project, f"{name}_currency", "CNY")
-            setattr(project, f"{name}_original", None)
-            setattr(project, f"{name}_rate", None)
-        return
-    if not _blank(raw_text):
-        amount = parse_amount(str(raw_text))
-        value, text = amount.value_wan, amount.text
-        qualifier = amount.qualifier.value
-        currency, original, rate = amount.currency, amount.original, amount.rate
+        columns = rules.cleared_amount(name)
+    elif not _blank(raw_text):
+        columns = rules.amount(name, raw_text, qualifier)
     elif raw_wan is not None:
-        try:
-            value = Decimal(str(raw_wan))
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number") % {"value": raw_wan}) from None
-        if not value.is_finite():
-            raise ValueError(_("“%(value)s” is not a number") % {"value": raw_wan})
-        if value < 0:
-            raise ValueError(_("An amount cannot be negative: %(value)s") % {"value": raw_wan})
-        text, currency, original, rate = "", "CNY", value, None
-        qualifier = qualifier or "exact"
-    elif qualifier is not None:
-        setattr(project, f"{name}_qualifier", qualifier)
-        return
+        columns = rules.amount(name, rules.amount_number(raw_wan), qualifier)
+    elif not _blank(qualifier):
+        if getattr(project, f"{name}_text"):
+            raise rules.RuleError(
+                _("give the qualifier in the amount as written (“%(value)s”), not twice")
+                % {"value": getattr(project, f"{name}_text")}
+            )
+        columns = {
+            f"{name}_qualifier": rules.amount(name, Decimal(0), qualifier)[f"{name}_qualifier"]
+        }
     else:
         return
-    if qualifier not in {"exact", "at_least", "approx", "at_most"}:
-        raise ValueError(_("unknown qualifier “%(value)s”") % {"value": qualifier})
-    if value.as_tuple().exponent < -6:  # type: ignore[operator]
-        raise ValueError(
-            _("%(value)s has more than 6 decimals in 万元 (below 0.01 yuan)") % {"value": raw_wan}
-        )
-    setattr(project, f"{name}_wan", value)
-    setattr(project, f"{name}_qualifier", qualifier)
-    if len(text) > AMOUNT_TEXT_MAX:
-        raise ValueError(
-            _("the amount as written is longer than %(limit)s characters: “%(value)s”")
-            % {"limit": AMOUNT_TEXT_MAX, "value": text}
-        )
-    setattr(project, f"{name}_text", text)
-    if name in FOREIGN_AMOUNTS:
-        setattr(project, f"{name}_currency", currency)
-        setattr(project, f"{name}_original", original)
-        setattr(project, f"{name}_rate", rate)
+    for column, value in columns.items():
+        setattr(project, column, value)
 
 
 def _apply(
-    project: Project, data: dict[str, Any], *, creating: bool
+    project: Project, data: dict[str, Any], *, creating: bool, names: Lookup | None = None
 ) -> tuple[dict[str, str], list[Enterprise | str] | None, dict[str, Any], dict[str, Any]]:
-    """Apply `data` to the unsaved `project`; collect every error instead of stopping at one.
+    """Apply `data` to the unsaved `project` through the ledger's rules (`projects.rules`);
+    collect every error instead of stopping at one.
 
     Returns (errors, investors or None, planned dates by stage, actual dates by stage).
     """
+    names = names or Lookup()
     errors: dict[str, str] = {}
-
-    def fail(field: str, exc: Exception) -> None:
-        errors[field] = str(exc.messages[0] if hasattr(exc, "messages") else exc)
 
     for key in sorted(set(data) - KNOWN_KEYS):
         errors[key] = _("unknown field “%(value)s”") % {"value": key}
 
-    for field, limit in TEXT_FIELDS.items():
-        if field in data:
-            text = "" if data[field] is None else " ".join(str(data[field]).split())
-            if field == "description":
-                text = str(data[field] or "").strip()
-            if len(text) > limit:
-                errors[field] = _("longer than %(limit)s characters") % {"limit": limit}
+    simple = [k for k in data if k in rules.TEXT_FIELDS or k in rules.NAME_RULES
+              or k in ("national_code", "is_foreign", "is_synthetic", "nature", "status",
+                       "expected_jobs")]  # fmt: skip
+    for key in simple:
+        value = data[key]
+        if _blank(value):
+            if key in rules.NAME_RULES:
+                setattr(project, rules.COLUMN_OF[key], None)
+            elif key == "expected_jobs":
+                project.expected_jobs = None
+            elif key in rules.TEXT_FIELDS or key == "national_code":
+                setattr(project, key, "")
+            elif key == "is_synthetic" or key == "is_foreign":
+                setattr(project, key, False)
             else:
-                setattr(project, field, text)
+                errors[key] = rules.cell_message("choice", "", field=key)
+            continue
+        try:
+            columns = rules.field_columns(key, value, names)
+        except rules.RuleError as exc:
+            errors[key] = str(exc)
+            continue
+        if key == "status" and columns["status"] != project.status:
+            project.status_since = timezone.localdate()
+        for column, column_value in columns.items():
+            setattr(project, column, column_value)
     if creating and not project.name:
         errors["name"] = _("a project needs a name")
 
     if "code" in data and not _blank(data["code"]):
-        code = str(data["code"]).strip()
-        if not creating and code != project.code:
-            errors["code"] = _("the project code cannot change (it is “%(value)s”)") % {
-                "value": project.code
-            }
-        elif creating and Project.objects.filter(code=code).exists():
-            errors["code"] = _("project code “%(value)s” is already used") % {"value": code}
+        try:
+            code = rules.code(data["code"])
+        except rules.RuleError as exc:
+            errors["code"] = str(exc)
         else:
-            project.code = code
-    if "national_code" in data:
-        value = "" if _blank(data["national_code"]) else str(data["national_code"]).strip()
-        try:
-            validate_national_code(value)
-            project.national_code = value
-        except Exception as exc:  # ValidationError
-            fail("national_code", exc)
+            if not creating and code != project.code:
+                errors["code"] = _("the project code cannot change (it is “%(value)s”)") % {
+                    "value": project.code
+                }
+            elif creating and Project.objects.filter(code=code).exists():
+                errors["code"] = _("project code “%(value)s” is already used") % {"value": code}
+            else:
+                project.code = code
 
-    lookups = {"unit": resolve_unit, "industry": resolve_industry, "chain": resolve_chain}
-    for field, resolve in lookups.items():
-        if field not in data:
-            continue
-        if _blank(data[field]):
-            setattr(project, field, None)
-            continue
-        try:
-            setattr(project, field, resolve(data[field]))
-        except ValueError as exc:
-            fail(field, exc)
-
-    if "is_foreign" in data:
-        try:
-            project.is_foreign = _parse_bool(data["is_foreign"])
-        except ValueError as exc:
-            fail("is_foreign", exc)
-    if "is_synthetic" in data:
-        project.is_synthetic = bool(data["is_synthetic"])
-    choices = {"nature": Nature, "stage": Stage, "status": Status}
-    for field, enum in choices.items():
-        if field not in data:
-            continue
-        if field == "stage" and not creating:
+    if "stage" in data:
+        if not creating:
             errors["stage"] = _("change the stage with a stage action, which records its date")
-            continue
-        if data[field] not in enum.values:
-            errors[field] = _("“%(value)s” is not one of %(choices)s") % {
-                "value": data[field],
-                "choices": ", ".join(enum.values),
-            }
-        else:
-            if field == "status" and data[field] != project.status:
-                project.status_since = timezone.localdate()
-            setattr(project, field, data[field])
-    if "expected_jobs" in data:
-        raw = data["expected_jobs"]
-        if _blank(raw):
-            project.expected_jobs = None
         else:
             try:
-                jobs = int(str(raw).strip())
-                if jobs < 0 or str(jobs) != str(raw).strip().lstrip("+"):
-                    raise ValueError
-                project.expected_jobs = jobs
-            except ValueError:
-                errors["expected_jobs"] = _("“%(value)s” is not a whole number of jobs") % {
-                    "value": raw
-                }
+                project.stage = rules.choice("stage", data["stage"])
+            except rules.RuleError as exc:
+                errors["stage"] = str(exc)
     if "parent" in data:
         if _blank(data["parent"]):
             project.parent = None
@@ -315,18 +216,17 @@ def _apply(
         try:
             _apply_amount(project, name, data)
         except (AmountError, ValueError) as exc:
-            fail(name if name in data else f"{name}_wan", exc)
+            errors[name if name in data else f"{name}_wan"] = str(exc)
 
     investors: list[Enterprise | str] | None = None
     if "investors" in data:
-        raw_list = data["investors"] or []
-        if isinstance(raw_list, str):
-            raw_list = [p for p in raw_list.replace("；", ";").replace("、", ";").split(";")]
-        investors = []
-        for raw in raw_list:
-            if _blank(raw):
-                continue
-            investors.append(resolve_enterprise(raw) or str(raw).strip())
+        try:
+            found = rules.investors(data["investors"] or [], names)
+        except rules.RuleError as exc:
+            errors["investors"] = str(exc)
+        else:
+            known = Enterprise.objects.in_bulk([i for i in found if isinstance(i, int)])
+            investors = [known[i] if isinstance(i, int) else i for i in found]
 
     planned: dict[str, Any] = {}
     actual: dict[str, Any] = {}
@@ -339,59 +239,35 @@ def _apply(
                 target[stage] = None
                 continue
             try:
-                target[stage] = parse_date(data[key])
-            except ValueError as exc:
-                fail(key, exc)
-    if "status" in data and data["status"] in NEEDS_REASON:
-        if not project.status_reason.strip():
-            errors["status_reason"] = _("a %(status)s project needs a reason") % {
-                "status": Status(data["status"]).label
-            }
+                target[stage] = rules.date(data[key])
+            except rules.RuleError as exc:
+                errors[key] = str(exc)
+    if "status" in data and "status" not in errors:
+        missing = rules.status_reason_missing(project.status, project.status_reason)
+        if missing:
+            errors["status_reason"] = missing
     return errors, investors, planned, actual
 
 
 def check_stage_dates(
     project: Project, planned: dict[str, Any], actual: dict[str, Any], *, creating: bool
 ) -> dict[str, str]:
-    """Stage dates must not go backwards: no completion before start, planned or actual."""
-    stored = {} if creating else {sd.stage: sd for sd in project.stage_dates.all()}
+    """`rules.check_dates` on the project's stored dates and the given ones."""
+    stored = (
+        {}
+        if creating
+        else {
+            sd.stage: (sd.partial("planned"), sd.partial("actual"))
+            for sd in project.stage_dates.all()
+        }
+    )
+    given = {("planned", s): v for s, v in planned.items()} | {
+        ("actual", s): v for s, v in actual.items()
+    }
+    issues = rules.check_dates(project.stage, stored, given, PartialDate(timezone.localdate()))
     errors: dict[str, str] = {}
-    today = PartialDate(timezone.localdate())
-    for prefix, given in (("planned", planned), ("actual", actual)):
-        merged: dict[str, PartialDate | None] = {s: sd.partial(prefix) for s, sd in stored.items()}
-        merged.update(given)
-        last_stage, last = None, None
-        for stage in STAGE_ORDER:
-            value = merged.get(stage)
-            if value is None:
-                continue
-            if prefix == "actual":
-                if stage_index(stage) > stage_index(project.stage):
-                    errors[f"actual_{stage}"] = _(
-                        "%(stage)s has an actual date %(date)s but the project is only at "
-                        "stage %(current)s"
-                    ) % {
-                        "stage": Stage(stage).label,
-                        "date": value,
-                        "current": project.get_stage_display(),
-                    }
-                    continue
-                if today.is_before(value):
-                    errors[f"actual_{stage}"] = _(
-                        "actual date %(date)s of %(stage)s is in the future"
-                    ) % {"date": value, "stage": Stage(stage).label}
-                    continue
-            if last is not None and value.is_before(last):
-                errors[f"{prefix}_{stage}"] = _(
-                    "%(stage)s date %(date)s is before %(previous)s date %(previous_date)s"
-                ) % {
-                    "stage": Stage(stage).label,
-                    "date": value,
-                    "previous": Stage(last_stage).label,
-                    "previous_date": last,
-                }
-            else:
-                last_stage, last = stage, value
+    for field, _value, message in issues:
+        errors.setdefault(field, message)
     return errors
 
 

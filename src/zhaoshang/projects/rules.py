@@ -1,0 +1,520 @@
+"""The ledger's rules for one row, written once.
+
+Every path that writes a project (the form and the API through `projects.services`, the
+admin, a 100,000-row Excel import through `excel.bulk`) hands each value to the rule of
+its field here, with a name resolver (`core.names.Lookup`): a form's own, or the import's
+preloaded one. The same input gives the same decision and the same message on every path.
+
+A rule takes a value as a person wrote it (text) or as a reader already parsed it (a
+`lib.excel.Money`, a ``(date, precision)`` pair, a bool, an int) and returns the model's
+column values, or raises :class:`RuleError` with a message naming the value:
+
+    rules.unit("保税区(金港街道)", names)          -> {"unit_id": "320582403"}
+    rules.amount("total_investment", "超10亿元")   -> {"total_investment_wan": Decimal("100000"),
+                                                      "total_investment_qualifier": "at_least", ...}
+    rules.check_dates("signed", stored={}, given={("actual", "started"): ...}, today=...)
+                                                   -> [("actual_started", value, message), ...]
+
+What stays with each path is only what is the path's own: a blank form field clears a
+value while a blank cell leaves it alone; the import matches rows to stored projects.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from zhaoshang.lib.dates import PRECISION_RANK, DateError, PartialDate, parse_date_text
+from zhaoshang.lib.excel import (
+    CellError,
+    Money,
+    amount_parser,
+    choice_parser,
+    normalise_name,
+    parse_bool_cell,
+    parse_date_cell,
+    parse_int_cell,
+    to_simplified,
+)
+from zhaoshang.lib.money import AmountError, parse_qualifier
+from zhaoshang.projects.models import (
+    STAGE_ORDER,
+    Nature,
+    Stage,
+    Status,
+    stage_index,
+    validate_national_code,
+)
+
+# Amounts a project carries; the ones with a currency keep the original too.
+AMOUNT_FIELDS = (
+    "total_investment",
+    "signed_amount",
+    "registered_capital",
+    "foreign_investment",
+    "expected_revenue",
+    "expected_tax",
+    "expected_output",
+)
+FOREIGN_AMOUNTS = {"registered_capital", "foreign_investment"}
+NEEDS_REASON = {Status.DELAYED, Status.PAUSED, Status.DROPPED}  # a status that must say why
+AMOUNT_TEXT_MAX = 200
+CODE_MAX = 32
+NAME_MAX = 200  # an investor's name
+TEXT_FIELDS = {
+    "name": 300,
+    "description": 100_000,
+    "category": 100,
+    "address": 300,
+    "phase_label": 50,
+    "capacity": 200,
+    "status_reason": 10_000,
+}
+CHOICE_ENUMS = {"nature": Nature, "stage": Stage, "status": Status}
+# A project code is part of its page's address: letters, digits, Chinese characters and
+# - _ . only (no "/", "?", "#", "%" or spaces), so every code has a page and an API path.
+_CODE = re.compile(r"^[0-9A-Za-z\u3400-\u9fff][0-9A-Za-z\u3400-\u9fff._\-]*$")
+
+Issue = tuple[str, str, str]  # (field, value as written, message)
+
+
+class RuleError(ValueError):
+    """A value a rule refuses; `str(exc)` is the message, naming the value."""
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------- messages
+# A value a reader could not parse: the import's cells and a form's text say the same.
+
+
+def cell_message(code: str, value: Any, detail: str = "", field: str = "") -> str:
+    if code == "amount":
+        if detail == "negative":
+            return _("An amount cannot be negative: %(value)s") % {"value": value}
+        if detail:  # the amount reader's own message, which names the value
+            return detail
+        return _("“%(value)s” is not an amount") % {"value": value}
+    if code == "date":
+        return _("“%(value)s” is not a date; write 2023-03-15, 2023年3月 or 2023") % {
+            "value": value
+        }
+    if code == "number":
+        return _("“%(value)s” is not a whole number of jobs") % {"value": value}
+    if code == "bool":
+        return _("“%(value)s” is neither yes nor no") % {"value": value}
+    if code == "choice":
+        enum = CHOICE_ENUMS[field]
+        return _("“%(value)s” is not one of %(choices)s") % {
+            "value": value,
+            "choices": "、".join(str(label) for _v, label in enum.choices),
+        }
+    return code
+
+
+def _from_cell(exc: CellError, field: str = "") -> RuleError:
+    return RuleError(cell_message(exc.code, _shown(exc.value), exc.detail, field))
+
+
+# --------------------------------------------------------------------------- amounts
+
+_PARSE_WAN = amount_parser("万元")
+
+
+def parse_money(value: Any) -> Money:
+    """An amount as written (``超100亿元``, ``1.5亿美元``; a bare number is 万元) or read."""
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, bool):
+        raise RuleError(cell_message("amount", value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise RuleError(cell_message("amount", value))
+        if value < 0:
+            raise RuleError(cell_message("amount", value, "negative"))
+        return Money(value, "exact", "", "CNY", value, None)
+    try:
+        return _PARSE_WAN(value.strip() if isinstance(value, str) else value)
+    except CellError as exc:
+        raise _from_cell(exc) from None
+
+
+def _too_fine(value: Decimal) -> bool:
+    """Written finer than millionths of 万元 (below 0.01 yuan), read from the text:
+    ``as_tuple()`` is ten times the cost and a 10^5-row import asks for every amount."""
+    text = str(value)
+    if "E" in text:
+        return "E-" in text
+    point = text.find(".")
+    return point >= 0 and len(text) - point - 1 > 6
+
+
+def amount(name: str, value: Any, qualifier: Any = None) -> dict[str, Any]:
+    """The columns of amount `name` from text or a number in 万元 (with a qualifier).
+
+    A foreign amount (registered capital, foreign investment) keeps its currency, the
+    original and the rate; any other amount written in a foreign currency is converted
+    at the rate table's rate and keeps its text as written (``1亿美元``).
+    """
+    money = parse_money(value)
+    if qualifier not in (None, ""):
+        if money.text:
+            raise RuleError(
+                _("give the qualifier in the amount as written (“%(value)s”), not twice")
+                % {"value": money.text}
+            )
+        try:
+            q = parse_qualifier(str(qualifier))
+        except ValueError as exc:
+            raise RuleError(str(exc)) from None
+        money = money._replace(qualifier=q.value)
+    if _too_fine(money.value_wan):
+        shown = money.text or money.value_wan
+        raise RuleError(
+            _("%(value)s has more than 6 decimals in 万元 (below 0.01 yuan)") % {"value": shown}
+        )
+    if len(money.text) > AMOUNT_TEXT_MAX:
+        raise RuleError(
+            _("the amount as written is longer than %(limit)s characters: “%(value)s”")
+            % {"limit": AMOUNT_TEXT_MAX, "value": money.text[:50] + "…"}
+        )
+    out = {
+        f"{name}_wan": money.value_wan,
+        f"{name}_qualifier": money.qualifier,
+        f"{name}_text": money.text,
+    }
+    if name in FOREIGN_AMOUNTS:
+        out[f"{name}_currency"] = money.currency
+        out[f"{name}_original"] = money.value_wan if money.currency == "CNY" else money.original
+        out[f"{name}_rate"] = money.rate
+    return out
+
+
+def cleared_amount(name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {f"{name}_wan": None, f"{name}_qualifier": "exact", f"{name}_text": ""}
+    if name in FOREIGN_AMOUNTS:
+        out.update({f"{name}_currency": "CNY", f"{name}_original": None, f"{name}_rate": None})
+    return out
+
+
+# --------------------------------------------------------------------------- plain fields
+
+
+def text(field: str, value: Any) -> str:
+    """A text field as kept: spaces collapsed (a description keeps its lines), within its limit;
+    a name and a category in simplified characters."""
+    if field == "name":
+        result = normalise_name(_shown(value))
+    elif field == "description":
+        result = "" if value is None else str(value).strip()
+    else:
+        result = _shown(value)
+        if field == "category":
+            result = to_simplified(result)
+    limit = TEXT_FIELDS[field]
+    if len(result) > limit:
+        raise RuleError(_("longer than %(limit)s characters") % {"limit": limit})
+    return result
+
+
+def code(value: Any) -> str:
+    """Our own project code: at most 32 characters that can stand in a web address."""
+    result = _shown(value)
+    if len(result) > CODE_MAX:
+        raise RuleError(_("longer than %(limit)s characters") % {"limit": CODE_MAX})
+    if not _CODE.match(result):
+        raise RuleError(
+            _(
+                "“%(value)s” is not a project code: use letters, digits, Chinese characters "
+                "and - _ . only (no spaces or /)"
+            )
+            % {"value": result}
+        )
+    return result
+
+
+def national_code(value: Any) -> str:
+    result = "" if blank(value) else _shown(value)
+    try:
+        validate_national_code(result)
+    except Exception as exc:  # ValidationError
+        raise RuleError(str(exc.messages[0] if hasattr(exc, "messages") else exc)) from None
+    return result
+
+
+def boolean(value: Any) -> bool:
+    """是/否, 外资/内资, yes/no, 1/0, √/×."""
+    if value is True or value is False:
+        return value
+    try:
+        return parse_bool_cell(value)
+    except CellError as exc:
+        raise _from_cell(exc) from None
+
+
+_CHOICE_PARSERS = {field: choice_parser(field) for field in CHOICE_ENUMS}
+
+
+def choice(field: str, value: Any) -> str:
+    """A stage, status or nature by its value (signed) or its name (签约, 已签约)."""
+    enum = CHOICE_ENUMS[field]
+    if value in enum.values:
+        return str(value)
+    try:
+        found = _CHOICE_PARSERS[field](value)
+    except CellError:
+        found = None
+    if found is None:
+        for member in enum:
+            if _shown(value).lower() in {str(member.label).lower(), member.name.lower()}:
+                found = member.value
+    if found is None or found not in enum.values:
+        raise RuleError(cell_message("choice", _shown(value), field=field))
+    return str(found)
+
+
+def jobs(value: Any) -> int:
+    """A whole number of jobs: 500, "1,200人", "五百人"."""
+    if isinstance(value, bool):
+        raise RuleError(cell_message("number", value))
+    if isinstance(value, int):
+        if value < 0:
+            raise RuleError(cell_message("number", value))
+        return value
+    try:
+        return parse_int_cell(value.strip() if isinstance(value, str) else value)
+    except CellError as exc:
+        raise _from_cell(exc) from None
+
+
+def date(value: Any) -> PartialDate:
+    """A date with its precision from a date, a reader's ``(date, precision)`` or text
+    (2023-03-15, 2023年3月, 2023.6, 2023)."""
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        return PartialDate(*value)
+    if isinstance(value, datetime.datetime):
+        return PartialDate(value.date(), "day")
+    if isinstance(value, datetime.date):
+        return PartialDate(value, "day")
+    try:
+        return PartialDate(*parse_date_cell(value.strip() if isinstance(value, str) else value))
+    except CellError as exc:
+        raise _from_cell(exc) from None
+    except (DateError, ValueError, TypeError):
+        raise RuleError(cell_message("date", _shown(value))) from None
+
+
+def parse_date_strict(value: Any) -> PartialDate:
+    """`date` for a single date given on its own (a stage action)."""
+    try:
+        return PartialDate(*parse_date_text(str(value)))
+    except DateError as exc:
+        raise RuleError(str(exc)) from None
+
+
+# --------------------------------------------------------------------------- names
+
+
+def unit(value: Any, names) -> str:
+    found = names.unit(value)
+    if found is None:
+        raise RuleError(names.unit_error(value))
+    return found
+
+
+def industry(value: Any, names) -> str:
+    found = names.industry(value)
+    if found is None:
+        raise RuleError(names.industry_error(value))
+    return found
+
+
+def chain(value: Any, names) -> int:
+    found = names.chain(value)
+    if found is None:
+        raise RuleError(names.chain_error(value))
+    return found
+
+
+_LIST_SEPARATORS = str.maketrans({"；": ";", "、": ";", "\n": ";", "，": ";"})
+
+
+def investors(value: Any, names) -> list[int | str]:
+    """Investors by name, credit code or alias, in order; a name the registry lacks stays a
+    name (a new enterprise is registered when the project is saved)."""
+    items = value.translate(_LIST_SEPARATORS).split(";") if isinstance(value, str) else value
+    out: list[int | str] = []
+    for item in items or []:
+        if blank(item):
+            continue
+        if isinstance(item, int) and not isinstance(item, bool):
+            found = names.enterprise(item)
+            if found is None:
+                raise RuleError(_("no enterprise with id %(value)s") % {"value": item})
+        else:
+            name = normalise_name(_shown(item))
+            if len(name) > NAME_MAX:
+                raise RuleError(
+                    _("an investor's name is longer than %(limit)s characters: “%(value)s”")
+                    % {"limit": NAME_MAX, "value": name[:50] + "…"}
+                )
+            found = names.enterprise(name)
+        entry = found if found is not None else name
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+# --------------------------------------------------------------------------- the row
+
+
+def status_reason_missing(status: str, reason: str) -> str | None:
+    if status in NEEDS_REASON and not (reason or "").strip():
+        return _("a %(status)s project needs a reason") % {"status": Status(status).label}
+    return None
+
+
+def _before(a: PartialDate, b: PartialDate) -> bool:
+    """`a.is_before(b)`: strictly before at the coarser of the two precisions (inlined:
+    10^5 rows compare several dates each)."""
+    coarse = (
+        a.precision if PRECISION_RANK[a.precision] >= PRECISION_RANK[b.precision] else b.precision
+    )
+    if coarse == "day":
+        return a.date < b.date
+    if coarse == "month":
+        return (a.date.year, a.date.month) < (b.date.year, b.date.month)
+    return a.date.year < b.date.year
+
+
+def check_dates(
+    stage: str,
+    stored: dict[str, tuple[PartialDate | None, PartialDate | None]],
+    given: dict[tuple[str, str], PartialDate | None],
+    today: PartialDate,
+) -> list[Issue]:
+    """Stage dates must not go backwards (no completion before start, planned or actual),
+    no actual date beyond the project's stage, none in the future.
+
+    `stored`: stage -> (planned, actual) as kept; `given`: (prefix, stage) -> the new date
+    (None clears it). Returns (field, date, message) for each date refused.
+    """
+    issues: list[Issue] = []
+    current = stage_index(stage)
+    for position, prefix in enumerate(("planned", "actual")):
+        merged: dict[str, PartialDate | None] = {s: pair[position] for s, pair in stored.items()}
+        for (p, s), v in given.items():
+            if p == prefix:
+                merged[s] = v
+        if not any(v is not None for v in merged.values()):
+            continue
+        last_stage, last = None, None
+        for index, s in enumerate(STAGE_ORDER):
+            value = merged.get(s)
+            if value is None:
+                continue
+            key = f"{prefix}_{s}"
+            if prefix == "actual":
+                if index > current:
+                    issues.append((key, str(value), _(
+                        "%(stage)s has an actual date %(date)s but the project is only at "
+                        "stage %(current)s"
+                    ) % {"stage": Stage(s).label, "date": value, "current": Stage(stage).label}))  # fmt: skip
+                    continue
+                if _before(today, value):
+                    issues.append((key, str(value), _(
+                        "actual date %(date)s of %(stage)s is in the future"
+                    ) % {"date": value, "stage": Stage(s).label}))  # fmt: skip
+                    continue
+            if last is not None and _before(value, last):
+                issues.append((key, str(value), _(
+                    "%(stage)s date %(date)s is before %(previous)s date %(previous_date)s"
+                ) % {"stage": Stage(s).label, "date": value, "previous": Stage(last_stage).label,
+                     "previous_date": last}))  # fmt: skip
+            else:
+                last_stage, last = s, value
+    return issues
+
+
+# Which rule reads which key of a row (the keys of `projects.services` and the import).
+NAME_RULES = {"unit": unit, "industry": industry, "chain": chain}
+COLUMN_OF = {"unit": "unit_id", "industry": "industry_id", "chain": "chain_id"}
+
+
+def field_columns(key: str, value: Any, names) -> dict[str, Any]:
+    """The columns one key sets (for the keys whose rule needs nothing but the value)."""
+    if key in AMOUNT_FIELDS:
+        return amount(key, value)
+    if key in NAME_RULES:
+        return {COLUMN_OF[key]: NAME_RULES[key](value, names)}
+    if key in TEXT_FIELDS:
+        return {key: text(key, value)}
+    if key in ("is_foreign", "is_synthetic"):
+        return {key: boolean(value)}
+    if key in CHOICE_ENUMS:
+        return {key: choice(key, value)}
+    if key == "expected_jobs":
+        return {key: jobs(value)}
+    if key == "national_code":
+        return {key: national_code(value)}
+    if key == "code":
+        return {key: code(value)}
+    raise RuleError(_("unknown field “%(value)s”") % {"value": key})
+
+
+def amount_number(value: Any) -> Decimal:
+    """A number in 万元 given as a number (the API's ``total_investment_wan``)."""
+    if isinstance(value, bool):
+        raise RuleError(_("“%(value)s” is not a number") % {"value": value})
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RuleError(_("“%(value)s” is not a number") % {"value": value}) from None
+    if not number.is_finite():
+        raise RuleError(_("“%(value)s” is not a number") % {"value": value})
+    if number < 0:
+        raise RuleError(cell_message("amount", value, "negative"))
+    return number
+
+
+__all__ = [
+    "AMOUNT_FIELDS",
+    "AMOUNT_TEXT_MAX",
+    "FOREIGN_AMOUNTS",
+    "NEEDS_REASON",
+    "TEXT_FIELDS",
+    "AmountError",
+    "RuleError",
+    "amount",
+    "amount_number",
+    "blank",
+    "boolean",
+    "cell_message",
+    "chain",
+    "check_dates",
+    "choice",
+    "cleared_amount",
+    "code",
+    "date",
+    "field_columns",
+    "industry",
+    "investors",
+    "jobs",
+    "national_code",
+    "parse_money",
+    "status_reason_missing",
+    "text",
+    "unit",
+]
