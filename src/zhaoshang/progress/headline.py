@@ -15,9 +15,9 @@ leader sees one number for one fact:
 Every figure is as of the end of the month (`Month.as_of`): today only while the month
 is still running, and then the faces say "today".
 
->>> h = headline(Month(2023, 6))
->>> h.as_of, h.rates.completion_rate, h.warnings.red
-(datetime.date(2023, 6, 30), Decimal('0.4'), 12)
+>>> h = headline(Month(2023, 6))          # the demo, asked about in any later year
+>>> h.as_of, h.warnings.projects, h.warnings.red, h.warnings.hits_red
+(datetime.date(2023, 6, 30), 110, 25, 32)   # 25 red projects; 32 red rule hits
 """
 
 from __future__ import annotations
