@@ -220,3 +220,62 @@ def test_parse_ledger_rows_of_a_sheet_without_unit_column_are_the_reporting_unit
     )
     assert [r.values.get("unit") for r in with_column.rows] == ["锦丰镇", None]
     assert with_column.warnings == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2023-2025", ((D(2023, 1, 1), "year"), (D(2025, 1, 1), "year"))),
+        ("2023.3-2024.12", ((D(2023, 3, 1), "month"), (D(2024, 12, 1), "month"))),
+        ("2023年3月至2024年12月", ((D(2023, 3, 1), "month"), (D(2024, 12, 1), "month"))),
+        ("2023-03～2024-06", ((D(2023, 3, 1), "month"), (D(2024, 6, 1), "month"))),
+        ("2023-03-2024-12", ((D(2023, 3, 1), "month"), (D(2024, 12, 1), "month"))),
+        ("2023.3.15—2024.6.30", ((D(2023, 3, 15), "day"), (D(2024, 6, 30), "day"))),
+    ],
+)
+def test_parse_period_cell_reads_start_and_end(text, expected):
+    assert xl.parse_period_cell(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2023", "2023年", "3年", "2023-"])
+def test_parse_period_cell_without_both_ends_is_refused(text):
+    with pytest.raises(xl.CellError):
+        xl.parse_period_cell(text)
+
+
+def test_parse_ledger_period_column_gives_planned_start_and_completion():
+    ledger = parse(
+        [["项目名称", "建设起止年限", "计划竣工时间"],
+         ["甲", "2023.3-2024.12", ""],
+         ["乙", "2023-2025", "2024年6月"]],
+    )  # fmt: skip
+    got = [(r.values["planned_started"], r.values["planned_completed"]) for r in ledger.rows]
+    assert got == [
+        ((D(2023, 3, 1), "month"), (D(2024, 12, 1), "month")),
+        ((D(2023, 1, 1), "year"), (D(2024, 6, 1), "month")),  # its own column wins
+    ]
+    assert "planned_period" not in ledger.rows[0].values
+
+
+def test_parse_ledger_placeholders_are_blank_cells():
+    ledger = parse(
+        [["项目名称", "建设单位", "总投资", "计划开工", "内外资", "项目阶段"],
+         ["甲", "—", "待定", "/", "无", "－"],
+         ["乙", "暂无", "100", "未定", "×", "签约"]],
+    )  # fmt: skip
+    assert [r.values for r in ledger.rows] == [
+        {"name": "甲"},
+        {"name": "乙", "total_investment": ledger.rows[1].values["total_investment"],
+         "is_foreign": False, "stage": "signed"},
+    ]  # fmt: skip
+    assert [r.errors for r in ledger.rows] == [[], []]
+
+
+@pytest.mark.parametrize(
+    "sheet_name, expected",
+    [("锦丰镇", "锦丰镇"), ("冶金工业园（锦丰镇）", "冶金工业园（锦丰镇）"), ("金港街道", "金港街道"),
+     ("Sheet1", ""), ("园区", ""), ("新开工项目", ""), ("2023年", ""), ("张家港市锦丰镇", "")],
+)  # fmt: skip
+def test_layout_sheet_named_after_a_unit_gives_its_rows_the_unit(sheet_name, expected):
+    sheet = xl.RawSheet(sheet_name, [["项目名称", "总投资"], ["甲", 100]])
+    assert xl.layout(sheet, xl.Mapping()).reporting_unit == expected

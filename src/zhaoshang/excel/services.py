@@ -71,6 +71,7 @@ FIELD_LABELS = {
     "parent": gettext_lazy("parent project"),
     "is_synthetic": gettext_lazy("synthetic"),
     "remarks": gettext_lazy("remarks (foreign investment and registered capital read from it)"),
+    "planned_period": gettext_lazy("planned start and completion (建设起止年限)"),
 }
 # A column holding part of a field under a merged header (总投资 over 金额 | 单位).
 PART_LABELS = {
@@ -161,6 +162,11 @@ def problem_message(problem: xl.Problem) -> str:
         return _(
             "this sheet has no township-unit column: its rows are taken to be in “%(value)s”, "
             "the unit its 填报单位 line names"
+        ) % {"value": value}
+    if code == "sheet_unit":
+        return _(
+            "this sheet has no township-unit column: its rows are taken to be in “%(value)s”, "
+            "the unit the sheet is named after"
         ) % {"value": value}
     if code == "total_mismatch":
         return _(

@@ -107,6 +107,12 @@ FIELD_KINDS: dict[str, str] = {
 }  # fmt: skip
 REMARKS = "remarks"  # read for facts (lib.remarks), never kept as a field of its own
 FIELD_KINDS["remarks"] = REMARKS
+# 建设起止年限 2023.3-2024.12: the planned start and the planned completion in one cell
+PERIOD = "period"
+FIELD_KINDS["planned_period"] = PERIOD
+# What clerks write in a cell that has no value yet: read as a blank cell.
+PLACEHOLDERS = frozenset({"-", "--", "—", "——", "－", "/", "／", "\\", "无", "暂无", "待定", "未定",
+                          "不详", "n/a", "N/A", "NA", "空"})  # fmt: skip
 # Fields whose text is kept exactly but compared and looked up in simplified characters.
 LOOKUP_FIELDS = {"unit", "location", "industry", "chain", "investors", "parent"}
 
@@ -198,6 +204,8 @@ _syn("unit", "所在镇", "所属镇", "镇(区)", "所在镇(区)", "所属镇(
      "所在地镇区", "区镇(街道)", "镇(街道)")  # fmt: skip
 _syn("investors", "外方投资者", "外方投资方", "外方", "投资者", "投资人", "投资企业名称", "企业")
 _syn("remarks", "备注", "备注说明", "附注", "remarks", "remark", "notes")
+_syn("planned_period", "建设起止年限", "起止年限", "建设起止时间", "起止时间", "建设起止年月",
+     "开竣工时间", "计划开竣工时间", "建设期限(起止)", "建设年限(起止)", "plannedperiod")  # fmt: skip
 
 # 签约时间, 计划开工, 实际竣工日期, 预计投产时间 ... and which of planned/actual a bare one is.
 _DATE_WORDS = {"签约": "signed", "注册": "registered", "开工": "started", "竣工": "completed",
@@ -816,9 +824,34 @@ def _uncached_parser_for(
         return lambda v: _cell_text(v).strip()
     if kind == REMARKS:
         return _remark_parser
+    if kind == PERIOD:
+        return parse_period_cell
     if field_name == "description":
         return lambda v: _cell_text(v).strip()
     return _text_parser(field_name in LOOKUP_FIELDS)
+
+
+_PERIOD_SPLIT = re.compile(r"\s*(?:-|—|–|－|~|～|至|到)+\s*")
+
+
+def parse_period_cell(
+    value: Any,
+) -> tuple[tuple[datetime.date, str], tuple[datetime.date, str]]:
+    """(start, end) of a 建设起止年限 cell: ``2023-2025``, ``2023.3-2024.12``,
+    ``2023年3月至2024年12月``, ``2023-03～2024-06``. The split is the first separator
+    with a date on both sides (``2023-03-2024-12`` splits after ``2023-03``)."""
+    text = _cell_text(value).strip()
+    for found in _PERIOD_SPLIT.finditer(text):
+        start, end = text[: found.start()], text[found.end() :]
+        if not start or not end:
+            continue
+        try:
+            return parse_date_cell(start), parse_date_cell(end)
+        except CellError:
+            continue
+    raise CellError(
+        "date", text, "请写开始和结束，如 2023.3-2024.12 / write a start and an end: 2023.3-2024.12"
+    )
 
 
 def _remark_parser(value: Any) -> dict[str, Any]:
@@ -1130,6 +1163,10 @@ def layout(sheet: RawSheet, mapping: Mapping) -> SheetLayout | None:
         if reporting_unit:
             reporting_row = r + 1
             break
+    if not reporting_unit:  # a workbook with a sheet per town: 锦丰镇, 乐余镇 …
+        reporting_unit = _reporting_unit(f"填报单位：{sheet.name}")
+        if reporting_unit != to_simplified(sheet.name.strip()) or len(reporting_unit) < 3:
+            reporting_unit = ""
     top = sheet.rows[first]
     sub = sheet.rows[last] if last > first else []
     width = max(len(top), len(sub))
@@ -1178,7 +1215,7 @@ _SECTION_COUNT = re.compile(r"\s*[（(]\s*(?:共)?\s*\d+\s*(?:个|项)?(?:项目
 _SECTION_WORDS = ("新开工", "续建", "竣工", "在建", "储备", "签约", "投产", "前期", "计划", "预备",
                   "工业", "服务业", "基础设施", "社会事业", "民生", "农业", "外资", "内资")  # fmt: skip
 _TOTAL = re.compile(
-    r"^(?:全市|本页|总|合|小)?(?:合计|小计|总计)(?:[:：(（].*)?$|^(?:合计|小计|总计).*$"
+    r"^(?:全市|本页|总|合|小)?(?:合计|小计|总计|共计)(?:[:：(（].*)?$|^(?:合计|小计|总计|共计).*$"
     r"|^(?:grand)?(?:sub)?totals?\b.*$"
 )
 _NOTE = re.compile(r"^(注|备注|说明|填表|填报人|审核|制表|联系人|联系电话|负责人|单位负责人)")
@@ -1344,7 +1381,11 @@ def _sheet_rows(
     implied_unit = ""
     if lay.reporting_unit and not any(f in ("unit", "location") for _c, f in mapped):
         implied_unit = lay.reporting_unit
-        warnings.append(Problem(name, lay.reporting_row, "unit", implied_unit, "reporting_unit"))
+        warnings.append(
+            Problem(name, lay.reporting_row, "unit", implied_unit, "reporting_unit")
+            if lay.reporting_row
+            else Problem(name, first + 1, "unit", implied_unit, "sheet_unit")
+        )
     # the serial number is read for nothing but to be dropped (its parser cannot fail)
     columns = [
         (c.index, f, _parser_for(f, c.unit, mapping.choices))
@@ -1464,6 +1505,9 @@ def _sheet_rows(
             value = raw[c]
             if value is None or value == "":
                 continue
+            if value.__class__ is str and len(value) <= 6 and value.strip() in PLACEHOLDERS:
+                if field_name != "name":
+                    continue  # 待定, —, / : no value yet
             try:
                 parsed_value = parse(value)
             except CellError as exc:
@@ -1473,7 +1517,7 @@ def _sheet_rows(
                 continue
             if parsed_value != "":
                 values[field_name] = parsed_value
-        if joined or implied_unit or "remarks" in values:
+        if joined or implied_unit or "remarks" in values or "planned_period" in values:
             _add_implied(raw, joined, implied_unit, values, errors, name, r + 1)
         if parts:
             _merge_amount_parts(values, errors, parts, units, name, r + 1)
@@ -1613,14 +1657,19 @@ def _joined_readers(
     return joined, unit_cols
 
 
+def _empty(value: Any) -> bool:
+    """A blank cell, or one holding only a placeholder (待定, —, /)."""
+    return _blank(value) or (value.__class__ is str and value.strip() in PLACEHOLDERS)
+
+
 def _joined_amount(raw: list[Any], *, c: int, unit_col: int, unit: str) -> Money | None:
     """The amount in column `c` read in the unit its row writes in `unit_col` (亿元, 万元,
     万美元), or in the column's `unit` when that cell is blank."""
     value = raw[c] if c < len(raw) else None
-    if _blank(value):
+    if _empty(value):
         return None
     written = raw[unit_col] if unit_col < len(raw) else None
-    if _blank(written):
+    if _empty(written):
         return amount_parser(unit)(value)
     found = _UNIT_ONLY.match(header_key(written).strip("()"))
     if found is None:
@@ -1638,7 +1687,7 @@ def _joined_date(raw: list[Any], *, where: dict[str, int]) -> tuple[datetime.dat
     def piece(part: str, suffix: str) -> str:
         c = where.get(part)
         value = raw[c] if c is not None and c < len(raw) else None
-        return "" if _blank(value) else _cell_text(value).strip().removesuffix(suffix).strip()
+        return "" if _empty(value) else _cell_text(value).strip().removesuffix(suffix).strip()
 
     year, month, day = piece("year", "年"), piece("month", "月"), piece("day", "日")
     if not (year or month or day):
@@ -1660,8 +1709,9 @@ def _add_implied(
     row: int,
 ) -> None:
     """Add to `values` the fields written over several columns, the unit of the sheet's
-    填报单位 line (`unit`, for a sheet without a unit column) and the fields the row's
-    remark states (``含外资2000万美元``); a field's own column wins over its remark."""
+    填报单位 line (`unit`, for a sheet without a unit column), the planned start and
+    completion of a 建设起止年限 cell and the fields the row's remark states
+    (``含外资2000万美元``); a field's own column wins over its period or remark."""
     if unit:
         values["unit"] = unit
     for field_name, read in joined:
@@ -1676,6 +1726,10 @@ def _add_implied(
             continue
         if found is not None:
             values[field_name] = found
+    period = values.pop("planned_period", None)
+    if period is not None:
+        values.setdefault("planned_started", period[0])
+        values.setdefault("planned_completed", period[1])
     facts = values.pop("remarks", None)
     for field_name, fact in (facts or {}).items():
         if field_name not in values and not any(e.field == field_name for e in errors):

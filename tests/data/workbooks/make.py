@@ -538,6 +538,30 @@ def changyinsha_quarters() -> None:
     book.close()
 
 
+def fgw_sheets_per_town() -> None:
+    """The 发改委's collection of town ledgers: one sheet per town named after it and no unit
+    column, 建设起止年限 (2023.3-2025.12, 2023年6月至2024年12月), cells not known yet written
+    待定, — or /, a 共计 row, and a 说明 sheet."""
+    book = Book("13_fgw_sheets_per_town.xlsx")
+    header = ["序号", "项目名称", "建设单位", "总投资（万元）", "建设起止年限", "项目阶段", "内外资",
+              "备注"]  # fmt: skip
+    s = book.sheet("锦丰镇")
+    s.row(0, ["锦丰镇2023年市级重大项目"], book.title)
+    s.row(1, header, book.head)
+    s.row(2, [1, "锦丰镇高端装备产业园", "张家港锦丰投资有限公司", 50000, "2023.3-2025.12", "在建",
+              "内资", "—"])  # fmt: skip
+    s.row(3, [2, "沙洲湖畔数字经济产业园", "—", "待定", "2023-2024", "洽谈", "/", ""])
+    s.row(4, ["共计", "", "", 50000])
+    s = book.sheet("乐余镇")
+    s.row(0, header, book.head)
+    s.row(1, [1, "乐余镇长江生态农业园", "张家港乐余农业发展有限公司", "1.5亿",
+              "2023年6月至2024年12月", "签约", "内资", ""])  # fmt: skip
+    s.row(2, [2, "乐余镇智能制造标准厂房", "", 8000, "2023.10～2024.10", "签约", "—", "拟引进外资"])
+    s = book.sheet("说明")
+    s.row(0, ["各镇（区）一张表，表名即镇（区）名。"])
+    book.close()
+
+
 # --------------------------------------------------------------------------------------------
 # What each clerk meant (written by hand)
 # --------------------------------------------------------------------------------------------
@@ -763,6 +787,27 @@ EXPECTED: dict[str, dict[str, Any]] = {
              "dates": {"planned_started": "2023", "planned_completed": "2024"}},
         ],
     },
+    "13_fgw_sheets_per_town.xlsx": {
+        "importer": BUREAU,
+        "warnings": [
+            {"sheet": "锦丰镇", "row": 2, "field": "unit", "value": "锦丰镇"},
+            {"sheet": "乐余镇", "row": 1, "field": "unit", "value": "乐余镇"},
+        ],
+        "projects": [
+            {"name": "锦丰镇高端装备产业园", "unit": JINFENG, "total_investment": wan("50000"),
+             "stage": "started", "is_foreign": False, "investors": ["张家港锦丰投资有限公司"],
+             "dates": {"planned_started": "2023-03", "planned_completed": "2025-12"}},
+            {"name": "沙洲湖畔数字经济产业园", "unit": JINFENG,
+             "total_investment": {"wan": None, "qualifier": "exact"}, "stage": "negotiating",
+             "investors": [], "dates": {"planned_started": "2023", "planned_completed": "2024"}},
+            {"name": "乐余镇长江生态农业园", "unit": LEYU, "total_investment": wan("15000"),
+             "stage": "signed", "is_foreign": False,
+             "dates": {"planned_started": "2023-06", "planned_completed": "2024-12"}},
+            {"name": "乐余镇智能制造标准厂房", "unit": LEYU, "total_investment": wan("8000"),
+             "stage": "signed", "is_foreign": False,
+             "dates": {"planned_started": "2023-10", "planned_completed": "2024-10"}},
+        ],
+    },
     "12_changyinsha_quarters.xlsx": {
         "importer": BUREAU,
         "projects": [],
@@ -777,7 +822,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
 def main() -> None:
     for make in (yejin_jinfeng, jingkai_yangshe, baoshui_jingang, gaoxin_tangqiao,
                  fenghuang_town, leyu_csv, traditional_jinfeng, fgw_city, shangwu_foreign,
-                 nanfeng_ods, daxin_dates, changyinsha_quarters):  # fmt: skip
+                 nanfeng_ods, daxin_dates, changyinsha_quarters, fgw_sheets_per_town):  # fmt: skip
         make()
     for name, expected in EXPECTED.items():
         text = json.dumps({"workbook": name, **expected}, ensure_ascii=False, indent=1)
