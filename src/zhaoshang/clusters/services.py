@@ -209,11 +209,10 @@ def resolve_cluster(value: Any) -> Cluster:
 
 
 def resolve_chain(value: Any) -> Chain:
-    text = normalise_text(str(value or ""))
-    found = Chain.objects.filter(Q(code=text) | Q(name=text)).first()
-    if found is None:
-        raise ValueError(_("unknown industrial chain “%(value)s”") % {"value": text})
-    return found
+    """A chain by code or name as people write it (the one name resolver's answer)."""
+    from zhaoshang.projects.services import resolve_chain as resolve
+
+    return value if isinstance(value, Chain) else resolve(value)
 
 
 def resolve_definition(value: Any) -> IndicatorDefinition:
@@ -830,11 +829,9 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _resolve_industry(value: Any) -> Industry:
-    text = normalise_text(str(value)).upper()
-    found = Industry.objects.filter(code=text).first()
-    if found is None:
-        raise ValueError(_("unknown GB/T 4754-2017 industry code “%(value)s”") % {"value": value})
-    return found
+    from zhaoshang.projects.services import resolve_industry
+
+    return resolve_industry(value)
 
 
 def _resolve_named_enterprise(value: Any) -> Enterprise:

@@ -19,6 +19,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
@@ -58,12 +59,17 @@ def _shared(kind: str, signature, build):
 
 
 def _units_signature() -> tuple:
+    """What changes when units, 区镇合一 pairs or aliases are added or removed: one query."""
     from zhaoshang.regions.models import Region, RegionAlias
 
-    regions = Region.objects.aggregate(n=Count("pk"), merged=Count("merged_with"))
-    aliases = RegionAlias.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return (settings.ZHAOSHANG_HOME_COUNTY, regions["n"], regions["merged"], aliases["n"],
-            aliases["last"])  # fmt: skip
+    regions, aliases = Region._meta.db_table, RegionAlias._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {regions}), (SELECT COUNT(merged_with_id) FROM "
+            f"{regions}), (SELECT COUNT(*) FROM {aliases}), (SELECT MAX(id) FROM {aliases})"
+        )
+        row = cursor.fetchone()
+    return (settings.ZHAOSHANG_HOME_COUNTY, *row)
 
 
 def _industries_signature() -> tuple:

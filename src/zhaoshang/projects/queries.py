@@ -4,35 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from zhaoshang.enterprises.models import EnterpriseAlias
 from zhaoshang.projects.models import ProjectInvestor
-from zhaoshang.regions.models import Level, Region
+from zhaoshang.regions.models import Region
 
 
 def find_unit(text: str) -> Region | None:
-    """A township unit from its code, name, short name or alias; None if unknown.
+    """A township unit as people write it (code, name, short name, alias, 保税区(金港街道),
+    錦豐鎮, 锦丰); None if unknown. The home county's units win over the province's
+    (several 凤凰镇). The one name resolver (`core.names`) decides."""
+    from zhaoshang.core.names import Lookup
 
-    Names repeat across a province (several 凤凰镇), so the home county's units win.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    townships = Region.objects.filter(level=Level.TOWNSHIP)
-    home = settings.ZHAOSHANG_HOME_COUNTY
-    for match in (
-        Q(code=text),
-        Q(parent_id=home) & (Q(name=text) | Q(short_name=text)),
-        Q(parent_id=home, aliases__alias=text),
-        Q(name=text) | Q(short_name=text),
-        Q(aliases__alias=text),
-    ):
-        found = townships.filter(match).order_by("code").first()
-        if found is not None:
-            return found
-    return None
+    code = Lookup().unit(text)
+    return None if code is None else Region.objects.filter(code=code).first()
 
 
 def find_unit_code(text: str) -> str | None:
