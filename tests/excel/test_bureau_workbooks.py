@@ -22,30 +22,6 @@ from zhaoshang.projects.models import Project
 pytestmark = pytest.mark.django_db
 WORKBOOKS = Path(__file__).resolve().parent.parent / "data" / "workbooks"
 
-# Workbooks that fail today only on what the lead's shared rule engine and name resolver
-# (issue #12, items 1 and 2) will accept: the reason, and the cells (field, value) refused.
-# Remove an entry once it passes (strict xfail: an unexpected pass fails the suite).
-RESOLVER = "unit spelling {}: needs the shared name resolver (A(B), A/B, suffix-less B)"
-PENDING: dict[str, tuple[str, set[tuple[str, str]]]] = {
-    "01_yejin_jinfeng.xlsx": (
-        RESOLVER.format("冶金工业园/锦丰镇"),
-        {("unit", "冶金工业园/锦丰镇")},
-    ),
-    "03_baoshui_jingang.xlsx": (
-        RESOLVER.format("保税区(金港街道)"),
-        {("unit", "保税区(金港街道)")},
-    ),
-    "04_gaoxin_tangqiao.xlsx": (
-        RESOLVER.format("高新区(塘桥)"),
-        {("unit", "高新区(塘桥)")},
-    ),
-    "09_shangwu_foreign.xlsx": (
-        "total investment in US dollars (1.5亿美元): accepted by the form, refused by the "
-        "import until both use the shared rule engine",
-        {("total_investment", "1.5亿美元"), ("total_investment", "2亿美元")},
-    ),
-}
-
 
 def expected_of(name: str) -> dict[str, Any]:
     path = WORKBOOKS / f"{Path(name).stem}.expected.json"
@@ -61,15 +37,6 @@ def workbook_names(*, refused: bool) -> list[str]:
         if bool(expected_of(name).get("errors")) == refused:
             out.append(name)
     return out
-
-
-def cases(*, refused: bool) -> list[Any]:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=PENDING[name][0], strict=True))
-        if name in PENDING
-        else name
-        for name in workbook_names(refused=refused)
-    ]
 
 
 def importer(expected: dict[str, Any]):
@@ -127,7 +94,7 @@ def described(project: Project, want: dict[str, Any]) -> dict[str, Any]:
     return got
 
 
-@pytest.mark.parametrize("name", cases(refused=False))
+@pytest.mark.parametrize("name", workbook_names(refused=False))
 def test_bureau_workbook_imports_as_the_clerk_meant(name):
     expected = expected_of(name)
     user = importer(expected)
@@ -151,7 +118,7 @@ def test_bureau_workbook_imports_as_the_clerk_meant(name):
         assert got == want, f"{name}: {want['name']}: stored {got}, the clerk meant {want}"
 
 
-@pytest.mark.parametrize("name", cases(refused=True))
+@pytest.mark.parametrize("name", workbook_names(refused=True))
 def test_bureau_workbook_refusal_names_row_field_and_value_and_writes_nothing(name):
     expected = expected_of(name)
     user = importer(expected)
@@ -164,24 +131,6 @@ def test_bureau_workbook_refusal_names_row_field_and_value_and_writes_nothing(na
     assert refused == expected["errors"]
     assert all(e["message"] for e in result.errors)
     assert (result.committed, Project.objects.count()) == (False, 0)
-
-
-@pytest.mark.parametrize("name", sorted(PENDING))
-def test_bureau_workbook_pending_is_refused_only_on_its_pending_cells(name):
-    """Until the resolver and rule engine land, a pending workbook is read right except for
-    the cells they will accept: every other row and cell passes the dry run."""
-    expected = expected_of(name)
-    _reason, cells = PENDING[name]
-
-    dry = import_workbook(
-        user=importer(expected), data=(WORKBOOKS / name).read_bytes(), filename=name
-    )
-
-    assert {(e["field"], e["value"]) for e in dry.errors} <= cells, dry.errors
-    warned = [{k: w[k] for k in ("sheet", "row", "field", "value")} for w in dry.warnings()]
-    assert warned == expected.get("warnings", []), dry.warnings()
-    refused_rows = {(e["sheet"], e["row"]) for e in dry.errors}
-    assert dry.counts["created"] + len(refused_rows) == len(expected["projects"]), dry.skipped()
 
 
 def test_mapping_page_keeps_a_unit_column_as_the_unit_of_its_amount(
