@@ -279,3 +279,40 @@ def test_parse_ledger_placeholders_are_blank_cells():
 def test_layout_sheet_named_after_a_unit_gives_its_rows_the_unit(sheet_name, expected):
     sheet = xl.RawSheet(sheet_name, [["项目名称", "总投资"], ["甲", 100]])
     assert xl.layout(sheet, xl.Mapping()).reporting_unit == expected
+
+
+def test_parse_ledger_reads_headers_with_a_note_in_brackets():
+    ledger = parse(
+        [["序号", "项目名称（全称）", "总投资（亿元）（含外资）", "建设单位（业主）"],
+         [1, "甲", 1.5, "A公司"]],
+    )  # fmt: skip
+    values = ledger.rows[0].values
+    assert (values["name"], values["total_investment"].value_wan, values["investors"]) == (
+        "甲", Decimal("15000"), "A公司"
+    )  # fmt: skip
+
+
+def test_parse_ledger_rows_numbered_in_chinese_numerals_are_sections():
+    ledger = parse(
+        [["序号", "项目名称", "总投资"],
+         ["一", "工业项目", 100],
+         [1, "甲", 100],
+         ["二、", "服务业项目（1个）"],
+         ["（一）", "新开工"],
+         [2, "乙", 300]],
+    )  # fmt: skip
+    assert [(r.values["name"], r.category) for r in ledger.rows] == [
+        ("甲", "工业项目"), ("乙", "服务业项目/新开工")
+    ]  # fmt: skip
+    assert ledger.warnings == []
+
+
+def test_parse_ledger_a_project_numbered_in_chinese_numerals_stays_a_project():
+    ledger = parse(
+        [["序号", "项目名称", "总投资", "所在镇区"], ["一", "甲公司扩建", 100, "锦丰镇"]]
+    )
+    assert [r.values["name"] for r in ledger.rows] == ["甲公司扩建"]
+
+
+def test_amount_parser_reads_a_space_between_thousands():
+    assert xl.amount_parser()("3 500").value_wan == Decimal("3500")

@@ -179,10 +179,11 @@ _syn("foreign_investment", "外资额", "利用外资", "合同外资", "协议�
      "foreigninvestment")  # fmt: skip
 _syn("expected_revenue", "预计年销售", "预计年销售收入", "达产后年销售", "达产后年销售收入", "年销售收入",
      "预计年营业收入", "年营业收入", "达产年销售", "预计年开票", "达产后年开票销售", "年开票销售",
-     "预计年营收", "expectedrevenue")  # fmt: skip
+     "预计年营收", "预计销售收入", "达产销售收入", "预计营业收入", "expectedrevenue")  # fmt: skip
 _syn("expected_tax", "预计年税收", "年税收", "达产后年税收", "年纳税", "预计年纳税", "达产年税收",
-     "达产后年纳税", "expectedtax")  # fmt: skip
-_syn("expected_output", "年产值", "预计年产值", "达产后年产值", "达产年产值", "expectedoutput")
+     "达产后年纳税", "预计税收", "达产税收", "预计纳税", "expectedtax")  # fmt: skip
+_syn("expected_output", "年产值", "预计年产值", "达产后年产值", "达产年产值", "预计产值", "达产产值",
+     "expectedoutput")  # fmt: skip
 # an amount's qualifier and text as written, in columns of their own (总投资限定词, 总投资原文)
 for _field, _words in {
     "total_investment": ("总投资",), "signed_amount": ("签约额",), "registered_capital": ("注册资本",),
@@ -535,6 +536,7 @@ class CellError(ValueError):
         self.code, self.value, self.detail = code, value, detail
 
 
+_SPACED_NUMBER = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$", re.ASCII)
 _PLAIN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$", re.ASCII)
 
 
@@ -578,6 +580,8 @@ def amount_parser(unit: str = "万元") -> Callable[[Any], Money]:
                 return Money(number, "exact", "", "CNY", number, None)  # already canonical
         elif type(value) is str:
             text = value.strip()
+            if " " in text and _SPACED_NUMBER.match(text):
+                text = text.replace(" ", "")  # 3 500: a space between thousands
             if _PLAIN_NUMBER.match(text):
                 number = Decimal(text.replace(",", ""))
             else:
@@ -942,6 +946,11 @@ class Mapping:
             stage = _DATE_WORDS[m[2]]
             actual = m[1] in ("实际", "已") or (not m[1] and stage in _BARE_DATE_IS_ACTUAL)
             return True, f"{'actual' if actual else 'planned'}_{stage}", None
+        bare = _BRACKET.sub("", base)  # 项目名称（全称）, 总投资（含外资）, 建设单位（业主）
+        if bare and bare != base:
+            known, field_name, bare_unit = self.lookup(bare)
+            if known:
+                return known, field_name, unit or bare_unit
         return False, None, unit
 
     def column(self, index: int, parent: Any, child: Any, title_unit: str | None) -> Column:
@@ -1297,6 +1306,23 @@ def _section(
     return None
 
 
+_CN_SERIAL = re.compile(rf"^[（(]?\s*[{_CN_NUM}]+\s*[）)]?\s*[、.．]?$")
+
+
+def _numbered_section(serial: str, name_text: str, raw: list[Any]) -> tuple[int, str] | None:
+    """(level, title) of a row numbered 一 / （一） in the serial column with its title in the
+    name column (projects are numbered 1, 2, 3): a section when the row holds nothing
+    else or its title reads as one (工业项目, 续建项目)."""
+    if not name_text:
+        return None
+    title = to_simplified(_SECTION_COUNT.sub("", name_text).strip())
+    filled = sum(1 for v in raw if not _blank(v))
+    looks = len(title) <= 16 and any(w in title for w in _SECTION_WORDS)
+    if filled > 2 and not looks:
+        return None
+    return (2 if serial.startswith(("（", "(")) else 1), title
+
+
 def parse_ledger(
     sheets: Iterable[RawSheet],
     mapping: Mapping | None = None,
@@ -1458,6 +1484,8 @@ def _sheet_rows(
             continue
         single = len(lead_cells) == 1
         section = _section(lead_cells[0][0], lead[0], name_col, name_text, single)
+        if section is None and lead_cells[0][0] == serial_col and _CN_SERIAL.match(lead[0]):
+            section = _numbered_section(lead[0], name_text, raw)
         if section is not None:
             level, title = section
             sections = [title, ""] if level == 1 else [sections[0], title]
