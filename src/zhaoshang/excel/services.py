@@ -34,6 +34,7 @@ from zhaoshang.excel import bulk
 from zhaoshang.excel.models import HeaderMapping
 from zhaoshang.lib import excel as xl
 from zhaoshang.lib import xlsxwrite as xw
+from zhaoshang.projects import rules
 from zhaoshang.projects.models import Nature, Stage, Status
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -135,27 +136,9 @@ def skip_message(code: str, params: dict[str, Any]) -> str:
 
 def problem_message(problem: xl.Problem) -> str:
     code, value = problem.code, problem.value
-    if code == "amount":
-        if problem.detail == "negative":
-            return _("An amount cannot be negative: %(value)s") % {"value": value}
-        return _("“%(value)s” is not an amount: %(detail)s") % {
-            "value": value,
-            "detail": problem.detail or "—",
-        }
-    if code == "date":
-        return _("“%(value)s” is not a date; write 2023-03-15, 2023年3月 or 2023") % {
-            "value": value
-        }
-    if code == "number":
-        return _("“%(value)s” is not a whole number") % {"value": value}
-    if code == "bool":
-        return _("“%(value)s” is neither yes nor no") % {"value": value}
-    if code == "choice":
-        enum = {"stage": Stage, "status": Status, "nature": Nature}[problem.field]
-        return _("“%(value)s” is not one of %(choices)s") % {
-            "value": value,
-            "choices": "、".join(str(label) for _v, label in enum.choices),
-        }
+    if code in ("amount", "date", "number", "bool", "choice"):
+        # a cell the reader could not parse: the ledger's rules word it, as for a form
+        return rules.cell_message(code, value, problem.detail or "", problem.field or "")
     if code == "missing_name":
         return _("a project needs a name")
     if code == "reporting_unit":

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -86,6 +87,13 @@ class ProjectAdminForm(TrackedAdminForm):
                 for name in AMOUNT_FIELDS
             },
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields.get("code")
+        if code is not None:  # the rules check its length, with the message of every path
+            code.validators = [v for v in code.validators if not isinstance(v, MaxLengthValidator)]
+            code.max_length = None
 
     def clean(self):
         """The ledger's rules (`projects.rules`) on what the admin's fields hold: amounts as

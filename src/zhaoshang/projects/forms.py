@@ -25,10 +25,13 @@ PLANNED = ("started", "completed", "in_production", "full_production")
 
 
 def _text(label, *, required=False, max_length=None, help_text="", **attrs) -> forms.CharField:
+    """A text box. `max_length` only stops the typing in the browser: the ledger's rules
+    (`projects.rules`) check the length, with the message every other path gives."""
+    if max_length is not None:
+        attrs["maxlength"] = max_length
     return forms.CharField(
         label=label,
         required=required,
-        max_length=max_length,
         help_text=help_text,
         strip=True,
         widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
@@ -159,8 +162,6 @@ class ProjectForm(forms.Form):
         out: dict = {}
         for name in names:
             value = data.get(name)
-            if name == "industry" and value:
-                value = value.split()[0]  # "3841 锂离子电池制造" → "3841"
             if name == "investors":
                 value = [v for v in value.replace("；", ";").split(";") if v.strip()]
             if self.creating and value in ("", None, []):

@@ -179,7 +179,9 @@ def amount(name: str, value: Any, qualifier: Any = None) -> dict[str, Any]:
             raise RuleError(str(exc)) from None
         money = money._replace(qualifier=q.value)
     if _too_fine(money.value_wan):
-        shown = money.text or money.value_wan
+        shown = money.text or (
+            value.strip() if isinstance(value, str) else format(money.value_wan, "f")
+        )
         raise RuleError(
             _("%(value)s has more than 6 decimals in 万元 (below 0.01 yuan)") % {"value": shown}
         )

@@ -174,7 +174,7 @@ def _apply(
             project.status_since = timezone.localdate()
         for column, column_value in columns.items():
             setattr(project, column, column_value)
-    if creating and not project.name:
+    if creating and not project.name and "name" not in errors:
         errors["name"] = _("a project needs a name")
 
     if "code" in data and not _blank(data["code"]):
