@@ -1484,7 +1484,12 @@ def _sheet_rows(
             continue
         single = len(lead_cells) == 1
         section = _section(lead_cells[0][0], lead[0], name_col, name_text, single)
-        if section is None and lead_cells[0][0] == serial_col and _CN_SERIAL.match(lead[0]):
+        if (
+            section is None
+            and lead_cells[0][0] == serial_col
+            and not lead[0][:1].isdigit()  # 1, 2, 3: a project, as nearly every row is
+            and _CN_SERIAL.match(lead[0])
+        ):
             section = _numbered_section(lead[0], name_text, raw)
         if section is not None:
             level, title = section
