@@ -67,30 +67,27 @@ KNOWN_KEYS = (
 _blank = rules.blank
 
 
-def resolve_unit(value: Any, names: Lookup | None = None) -> Region:
-    """A township-level unit as people write it (金港镇, 保税区(金港街道), 錦豐鎮, 锦丰)."""
+def _resolved(rule, model, value: Any, names: Lookup | None):
+    """The object the one name resolver finds for `value`; ValueError with its message."""
     try:
-        code = rules.unit(value, names or Lookup())
+        key = rule(value, names or Lookup())
     except rules.RuleError as exc:
         raise ValueError(str(exc)) from None
-    return Region.objects.get(code=code)
+    return model.objects.get(pk=key)
+
+
+def resolve_unit(value: Any, names: Lookup | None = None) -> Region:
+    """A township-level unit as people write it (金港镇, 保税区(金港街道), 錦豐鎮, 锦丰)."""
+    return _resolved(rules.unit, Region, value, names)
 
 
 def resolve_industry(value: Any, names: Lookup | None = None) -> Industry:
     """A GB/T 4754-2017 industry by code (3841, C3841) or name (锂离子电池制造)."""
-    try:
-        code = rules.industry(value, names or Lookup())
-    except rules.RuleError as exc:
-        raise ValueError(str(exc)) from None
-    return Industry.objects.get(code=code)
+    return _resolved(rules.industry, Industry, value, names)
 
 
 def resolve_chain(value: Any, names: Lookup | None = None) -> Chain:
-    try:
-        pk = rules.chain(value, names or Lookup())
-    except rules.RuleError as exc:
-        raise ValueError(str(exc)) from None
-    return Chain.objects.get(pk=pk)
+    return _resolved(rules.chain, Chain, value, names)
 
 
 def resolve_enterprise(value: Any, names: Lookup | None = None) -> Enterprise | None:
