@@ -192,3 +192,16 @@ def test_place_names_shared_stem_is_not_guessed():
     names.add("新港街道", "2", rank=1)
     assert names.find("新港") is None
     assert names.find("新港镇") == "1"
+
+
+@pytest.mark.django_db
+def test_unit_alias_edited_in_the_admin_is_seen_at_once():
+    from zhaoshang.regions.models import RegionAlias
+
+    assert Lookup().unit("沙洲新城") is None
+    alias = RegionAlias.objects.create(region_id=YANGSHE, alias="沙洲新域")
+    alias.alias = "沙洲新城"  # same length: the signal, not the signature, tells
+    alias.save()
+    assert Lookup().unit("沙洲新城") == YANGSHE
+    alias.delete()
+    assert Lookup().unit("沙洲新城") is None

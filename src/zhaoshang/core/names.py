@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from zhaoshang.lib.excel import normalise_name
@@ -66,10 +67,23 @@ def _units_signature() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {regions}), (SELECT COUNT(merged_with_id) FROM "
-            f"{regions}), (SELECT COUNT(*) FROM {aliases}), (SELECT MAX(id) FROM {aliases})"
+            f"{regions}), (SELECT COUNT(*) FROM {aliases}), (SELECT MAX(id) FROM {aliases}), "
+            f"(SELECT SUM(LENGTH(alias)) FROM {aliases}), "
+            f"(SELECT SUM(LENGTH(short_name)) FROM {regions})"
         )
         row = cursor.fetchone()
     return (settings.ZHAOSHANG_HOME_COUNTY, *row)
+
+
+def forget(**_kwargs: Any) -> None:
+    """Drop the shared tables (a unit, alias or industry was saved or deleted here)."""
+    with _SHARED_LOCK:
+        _SHARED.clear()
+
+
+for _sender in ("regions.Region", "regions.RegionAlias", "industries.Industry"):
+    post_save.connect(forget, sender=_sender, dispatch_uid=f"names-{_sender}-save")
+    post_delete.connect(forget, sender=_sender, dispatch_uid=f"names-{_sender}-delete")
 
 
 def _industries_signature() -> tuple:
