@@ -66,7 +66,7 @@ def test_cli_demo_twice_reuses_the_database(tmp_path):
         synthetic = conn.execute(
             "SELECT count(*) FROM projects_project WHERE code LIKE '320582-SYN-%'"
         ).fetchone()
-    assert (real, synthetic, counts[1]) == ((10,), (20,), 4)
+    assert (real, synthetic, counts[1]) == ((12,), (20,), 4)  # the seed article's 12 projects
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     logins = [line.split()[:2] for line in first.stdout.splitlines() if line.startswith("  ")]
