@@ -75,6 +75,15 @@ def test_zf_cadence_is_the_stated_15_months(demo):
     )  # fmt: skip
 
 
+def test_shenghong_cadence_counts_its_phase_within_the_parent(demo):
+    """盛虹's 首期 is part of its 306亿 project (the ledger's phase rule), not a second
+    investment one month later: no cadence from one project."""
+    cadence = reinvestment_cadence(Enterprise.objects.get(name="盛虹控股集团有限公司"))
+    assert (cadence.months, cadence.dated, [p["code"] for p in cadence.projects]) == (
+        None, 1, ["320582-2023-0001"],
+    )  # fmt: skip
+
+
 def test_load_demo_twice_changes_nothing(demo):
     before = (Node.objects.count(), Placement.objects.count(), ChainLeader.objects.count())
     load_demo()

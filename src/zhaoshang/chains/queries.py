@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from zhaoshang.projects.models import STAGE_ORDER, Project, ProjectInvestor, StageDate
+from zhaoshang.projects.queries import left_out
 
 PRESENT_STAGES = STAGE_ORDER[STAGE_ORDER.index("signed") :]
 
@@ -209,6 +210,18 @@ class Cadence:
         return "stated" if self.stated_months is not None else ""
 
 
+def _parents_of(pids: set[int]) -> dict[int, int]:
+    """The parent of each phase among `pids` (projects without a parent are left out)."""
+    found: dict[int, int] = {}
+    for chunk in chunked(sorted(pids)):
+        found.update(
+            Project.objects.filter(pk__in=chunk, parent__isnull=False).values_list(
+                "pk", "parent_id"
+            )
+        )
+    return found
+
+
 def cadences(
     enterprise_ids: Iterable[int],
     *,
@@ -235,14 +248,20 @@ def cadences(
             enterprise_id__in=chunk, stated_cadence_months__isnull=False
         ).values_list("enterprise_id", "stated_cadence_months", "source__title"):
             stated[eid] = (months, title or "")
+    # A phase is not a new investment: it is counted within its parent (the ledger's rule
+    # for phases, `projects.queries.left_out`), so 盛虹's 首期 does not halve its cadence.
+    parent_of = _parents_of({row[0] for rows in projects.values() for row in rows})
     out: dict[int, Cadence] = {}
     for eid in ids:
         ordered: list[dict] = []
+        phases = left_out(
+            {row[0]: parent_of.get(row[0]) for m in fams[eid] for row in projects.get(m, ())}
+        )
         if detail:
             seen: dict[int, dict] = {}
             for member in fams[eid]:
                 for pid, code, name, _total, unit, _stage in projects.get(member, ()):
-                    if not is_local_unit(unit):
+                    if not is_local_unit(unit) or pid in phases:
                         continue
                     on, precision = dates.get(pid, (None, ""))
                     seen[pid] = {"code": code, "name": name, "date": on, "precision": precision}
@@ -256,7 +275,7 @@ def cadences(
                 row[0]
                 for member in fams[eid]
                 for row in projects.get(member, ())
-                if is_local_unit(row[4]) and row[0] in dates
+                if is_local_unit(row[4]) and row[0] in dates and row[0] not in phases
             }
             dated = sorted(dates[pid][0] for pid in pids)
         cadence = Cadence(projects=ordered, dated=len(dated))
