@@ -13,8 +13,10 @@ memory with the same rules and messages, and the writes go through `BulkInserter
 Data values are what `lib.excel` reads from cells: text, `Money`, `(date, precision)`,
 bool, int, choice values; plain strings are accepted for amounts and dates too. A key
 missing from a row leaves the stored value alone (a blank cell never erases anything).
-It lives beside the Excel import rather than in `projects/services.py` so that its own
-messages are in this app's catalogue; it reuses the ledger's rules and their wording.
+Every value goes through the ledger's one rule engine (`projects.rules`) with a preloaded
+name resolver (`core.names.Lookup`), as the form and the API do: what stays here is only
+the import's own part (matching rows to stored projects, a blank cell leaving a value
+alone, writing 10^5 rows at once).
 """
 
 from __future__ import annotations
