@@ -17,7 +17,7 @@ is still running, and then the faces say "today".
 
 >>> h = headline(Month(2023, 6))          # the demo, asked about in any later year
 >>> h.as_of, h.warnings.projects, h.warnings.red, h.warnings.hits_red
-(datetime.date(2023, 6, 30), 110, 25, 32)   # 25 red projects; 32 red rule hits
+(datetime.date(2023, 6, 30), 110, 25, 38)   # 25 red projects; 38 red rule hits
 """
 
 from __future__ import annotations
