@@ -46,7 +46,6 @@ from zhaoshang.projects.models import (
     Nature,
     Stage,
     Status,
-    stage_index,
     validate_national_code,
 )
 
@@ -403,6 +402,9 @@ def _before(a: PartialDate, b: PartialDate) -> bool:
     return a.date.year < b.date.year
 
 
+_STAGE_POSITION = {s: i for i, s in enumerate(STAGE_ORDER)}
+
+
 def check_dates(
     stage: str,
     stored: dict[str, tuple[PartialDate | None, PartialDate | None]],
@@ -416,19 +418,23 @@ def check_dates(
     (None clears it). Returns (field, date, message) for each date refused.
     """
     issues: list[Issue] = []
-    current = stage_index(stage)
+    current = _STAGE_POSITION[stage]
     for position, prefix in enumerate(("planned", "actual")):
-        merged: dict[str, PartialDate | None] = {s: pair[position] for s, pair in stored.items()}
+        merged: dict[str, PartialDate] = {}
+        for s, pair in stored.items():
+            if pair[position] is not None:
+                merged[s] = pair[position]  # type: ignore[assignment]
         for (p, s), v in given.items():
             if p == prefix:
-                merged[s] = v
-        if not any(v is not None for v in merged.values()):
-            continue
+                if v is None:
+                    merged.pop(s, None)
+                else:
+                    merged[s] = v
+        if not merged or (len(merged) == 1 and prefix == "planned"):
+            continue  # a single planned date has nothing to be checked against
         last_stage, last = None, None
-        for index, s in enumerate(STAGE_ORDER):
-            value = merged.get(s)
-            if value is None:
-                continue
+        for s in sorted(merged, key=_STAGE_POSITION.__getitem__):
+            index, value = _STAGE_POSITION[s], merged[s]
             key = f"{prefix}_{s}"
             if prefix == "actual":
                 if index > current:
