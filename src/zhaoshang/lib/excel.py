@@ -528,6 +528,12 @@ class Money(NamedTuple):
 _new_tuple = tuple.__new__  # Money(...) without the generated __new__: 10^6 amounts
 
 
+def money_of(amount: Amount) -> Money:
+    """The cell reader's form of a parsed amount (`lib.money.Amount`)."""
+    return Money(amount.value_wan, amount.qualifier.value, amount.text, amount.currency,
+                 amount.original, amount.rate)  # fmt: skip
+
+
 class CellError(ValueError):
     """A cell that cannot be read; `code` is amount, date, number, jobs, bool or choice."""
 
@@ -589,14 +595,7 @@ def amount_parser(unit: str = "万元") -> Callable[[Any], Money]:
                     amount = parse_amount(text, default_unit=default_unit)
                 except AmountError as exc:
                     raise CellError("amount", value, str(exc)) from None
-                return Money(
-                    amount.value_wan,
-                    amount.qualifier.value,
-                    amount.text,
-                    amount.currency,
-                    amount.original,
-                    amount.rate,
-                )
+                return money_of(amount)
         else:
             raise CellError("amount", _cell_text(value))
         if number < 0:
@@ -629,14 +628,7 @@ def _foreign_amount_parser(unit: str) -> Callable[[Any], Money]:
             amount = parse_amount(text)
         except AmountError as exc:
             raise CellError("amount", _cell_text(value), str(exc)) from None
-        return Money(
-            amount.value_wan,
-            amount.qualifier.value,
-            amount.text,
-            amount.currency,
-            amount.original,
-            amount.rate,
-        )
+        return money_of(amount)
 
     return parse
 
@@ -863,10 +855,7 @@ def _remark_parser(value: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     for field_name, fact in facts_in_remark(to_simplified(_cell_text(value))).items():
         if isinstance(fact, Amount):
-            fact = Money(
-                fact.value_wan, fact.qualifier.value, fact.text, fact.currency, fact.original,
-                fact.rate,
-            )  # fmt: skip
+            fact = money_of(fact)
         facts[field_name] = fact
     return facts
 
