@@ -12,11 +12,13 @@
     animation: false,
     tooltip: {
       trigger: "item",
+      // The formatter's string is rendered as HTML: every piece of text is escaped first.
       formatter: function (p) {
+        var esc = echarts.format.encodeHTML;
         var d = p.data || {};
-        if (!d.code) return echarts.format.encodeHTML(d.name || "");
-        return echarts.format.encodeHTML(d.name) + "<br>" + echarts.format.encodeHTML(d.label) +
-          " · " + d.enterprises + " / " + d.projects;
+        if (!d.code) return esc(String(d.name || ""));
+        return esc(String(d.name)) + "<br>" + esc(String(d.label)) + " · " +
+          esc(String(d.enterprises)) + " / " + esc(String(d.projects));
       }
     },
     series: [{

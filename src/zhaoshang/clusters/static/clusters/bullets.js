@@ -5,6 +5,8 @@
   var node = document.getElementById("bullet-data");
   if (!node || !window.echarts) return;
   var fmt = function (v) { return v == null ? "—" : (Math.round(v * 100) / 100).toString(); };
+  // The tooltip formatter's string is rendered as HTML: every piece of text is escaped first.
+  var esc = function (text) { return echarts.format.encodeHTML(String(text)); };
 
   function bullet(el, d) {
     var chart = echarts.init(el, null, { renderer: "svg" });
@@ -18,11 +20,11 @@
         trigger: "item",
         formatter: function () {
           return [
-            d.labels.actual + ": " + fmt(d.actual),
-            d.labels.target + ": " + fmt(d.target),
-            d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high),
-            d.labels.trend + ": " + fmt(d.central),
-          ].join("<br>") + "<br>(" + d.labels.unit + ")";
+            esc(d.labels.actual + ": " + fmt(d.actual)),
+            esc(d.labels.target + ": " + fmt(d.target)),
+            esc(d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high)),
+            esc(d.labels.trend + ": " + fmt(d.central)),
+          ].join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
         },
       },
       xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false } },
@@ -36,7 +38,7 @@
           markArea: { silent: true, itemStyle: { color: "rgba(179,38,30,0.16)" },
                       label: { show: false }, data: band },
           markLine: { silent: true, symbol: "none", lineStyle: { color: "#b3261e", width: 3, type: "solid" },
-                      label: { formatter: d.labels.target + ": " + fmt(d.target) + " " + d.labels.unit, fontSize: 11 },
+                      label: { formatter: function () { return d.labels.target + ": " + fmt(d.target) + " " + d.labels.unit; }, fontSize: 11 },
                       data: d.target != null ? [{ xAxis: d.target }] : [] },
         },
         {

@@ -5,6 +5,8 @@
   "use strict";
   if (!window.echarts) return;
   var fmt = function (v) { return v == null ? "—" : (Math.round(v * 100) / 100).toString(); };
+  // The tooltip formatter's string is rendered as HTML: every piece of text is escaped first.
+  var esc = function (text) { return echarts.format.encodeHTML(String(text)); };
   var read = function (id) { var n = document.getElementById(id); return n ? JSON.parse(n.textContent) : null; };
   var charts = [];
   var init = function (el) { var c = echarts.init(el, null, { renderer: "svg" }); charts.push(c); return c; };
@@ -17,9 +19,9 @@
       animation: false,
       grid: { left: 8, right: 24, top: 26, bottom: 22, containLabel: true },
       tooltip: { trigger: "item", formatter: function () {
-        return [d.labels.actual + ": " + fmt(d.actual), d.labels.target + ": " + fmt(d.target),
-                d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high),
-                d.labels.trend + ": " + fmt(d.central)].join("<br>") + "<br>(" + d.labels.unit + ")";
+        return [esc(d.labels.actual + ": " + fmt(d.actual)), esc(d.labels.target + ": " + fmt(d.target)),
+                esc(d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high)),
+                esc(d.labels.trend + ": " + fmt(d.central))].join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
       } },
       xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false } },
       yAxis: { type: "category", data: [""], axisTick: { show: false }, axisLine: { show: false } },
@@ -31,7 +33,7 @@
                       label: { show: false },
                       data: d.low != null ? [[{ xAxis: d.low, name: d.labels.range }, { xAxis: d.high }]] : [] },
           markLine: { silent: true, symbol: "none", lineStyle: { color: "#b3261e", width: 3, type: "solid" },
-                      label: { formatter: d.labels.target + ": " + fmt(d.target) + " " + d.labels.unit, fontSize: 11 },
+                      label: { formatter: function () { return d.labels.target + ": " + fmt(d.target) + " " + d.labels.unit; }, fontSize: 11 },
                       data: d.target != null ? [{ xAxis: d.target }] : [] } },
         { type: "scatter", symbol: "diamond", symbolSize: 12, itemStyle: { color: "#b3261e" },
           data: d.central != null ? [[d.central, 0]] : [] },

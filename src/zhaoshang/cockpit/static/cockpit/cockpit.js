@@ -17,11 +17,10 @@
   }
 
   // ECharts renders a tooltip formatter's string as HTML: names of units, industries and
-  // chains come from the data, so each piece of text is escaped before it is joined.
+  // chains come from the data, so each piece of text is escaped before it is joined, with
+  // the one escape function every chart page shares (ECharts' own, loaded on each of them).
   function esc(text) {
-    var span = document.createElement("span");
-    span.textContent = String(text);
-    return span.innerHTML;
+    return echarts.format.encodeHTML(String(text));
   }
 
   function bars(d, text, horizontal) {
