@@ -47,3 +47,37 @@ def anonymous():
 @pytest.fixture
 def user_model():
     return get_user_model()
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (users, the seed's facts, each app's demo data) loaded once per test module.
+
+    Loading it takes seconds; a module whose every database test starts from the demo shares
+    one load. The load runs inside an outer transaction that is rolled back when the module
+    ends; each test's own transaction (pytest-django's `db`) is a savepoint inside it, so
+    what a test changes is rolled back to the loaded demo before the next test. Use it only
+    in a module where every database test wants the demo (a test there that does not ask for
+    it still sees it) and none needs `transactional_db`.
+    """
+    from django.db import transaction
+
+    from zhaoshang.core.management.commands.demo import app_demo_hooks
+    from zhaoshang.demo.load import ensure_users, load_facts
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            ensure_users(tmp_path_factory.mktemp("demo"))
+            load_facts()
+            for hook in app_demo_hooks("load_demo"):
+                hook()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)

@@ -10,17 +10,14 @@ from tests.factories import EnterpriseFactory
 from zhaoshang.chains.demo import generate_synthetic, load_demo
 from zhaoshang.chains.models import ChainLeader, Node, Placement
 from zhaoshang.chains.queries import reinvestment_cadence
-from zhaoshang.demo.load import ensure_users, load_facts
 from zhaoshang.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db, tmp_path):
-    ensure_users(tmp_path)
-    load_facts()
-    load_demo()
+def demo(demo_once, db):
+    """The demo, loaded once for this module (tests/conftest.py: demo_once)."""
 
 
 def nodes_of(name):

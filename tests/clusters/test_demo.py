@@ -5,16 +5,13 @@ import pytest
 from zhaoshang.clusters.demo import load_demo
 from zhaoshang.clusters.models import Cluster, Indicator, IndicatorDefinition
 from zhaoshang.clusters.queries import target_statuses
-from zhaoshang.demo.load import ensure_users, load_facts
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(tmp_path):
-    ensure_users(tmp_path)
-    load_facts()
-    load_demo()
+def demo(demo_once, db):
+    """The demo, loaded once for this module (tests/conftest.py: demo_once)."""
 
 
 def test_demo_twice_duplicates_nothing(demo, django_assert_max_num_queries):

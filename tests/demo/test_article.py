@@ -17,7 +17,7 @@ from zhaoshang.chains.models import Placement, ProjectPlacement
 from zhaoshang.clusters.models import Indicator, IndicatorDefinition
 from zhaoshang.core.management.commands.demo import app_demo_hooks
 from zhaoshang.demo import facts
-from zhaoshang.demo.load import ensure_users, load_facts
+from zhaoshang.demo.load import load_facts
 from zhaoshang.demo.synthetic import generate
 from zhaoshang.lib.extract import extract
 from zhaoshang.lib.money import RATES, parse_amount
@@ -37,11 +37,8 @@ STEEL_NODES = {
 
 
 @pytest.fixture
-def demo(db, tmp_path):
-    ensure_users(tmp_path)
-    load_facts()
-    for hook in app_demo_hooks("load_demo"):
-        hook()
+def demo(demo_once, db):
+    """The demo, loaded once for this module (tests/conftest.py: demo_once)."""
 
 
 @pytest.fixture

@@ -28,8 +28,7 @@ from zhaoshang.cockpit.queries import (
     phases_counted_in_parent,
     projects_for,
 )
-from zhaoshang.demo.load import ensure_users, load_facts
-from zhaoshang.progress import demo, queries, rules
+from zhaoshang.progress import queries, rules
 from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import Problem
 from zhaoshang.progress.months import Month
@@ -41,10 +40,8 @@ JINFENG = "320582103"
 
 
 @pytest.fixture
-def leader(tmp_path):
-    ensure_users(tmp_path)
-    load_facts()
-    demo.load_demo()
+def leader(demo_once, db):
+    """The demo's leader; the demo is loaded once for this module (tests/conftest.py)."""
     return get_user_model().objects.get(username="leader")
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from openpyxl import load_workbook
 
-from zhaoshang.demo.load import ensure_users, load_facts
+from zhaoshang.demo.load import load_facts
 from zhaoshang.progress import demo
 from zhaoshang.progress.models import AnnualPlan, MonthlyProgress, PlanBaseline, Problem
 from zhaoshang.progress.months import Month
@@ -18,10 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(tmp_path):
-    ensure_users(tmp_path)
-    load_facts()
-    demo.load_demo()
+def loaded(demo_once, db):
+    """The demo, loaded once for this module (tests/conftest.py: demo_once)."""
 
 
 def _counts():
