@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 # Django's own commands a user of this product needs, with our one-line help.
 DJANGO_COMMANDS = {
@@ -18,8 +17,14 @@ DJANGO_COMMANDS = {
     "changepassword": "Change a user's password",
     "dbshell": "Open the database's own shell",
     "shell": "Python shell with the project loaded",
-    "check": "Check the installation for problems",
+    "check": "Check the installation: data folder, file modes, WAL, DEBUG, secret key",
 }
+
+
+def _absolute(path: str) -> str:
+    """Absolute, without following links: the settings resolve it, and a path they cannot
+    resolve (a symlink loop) becomes their one-line data-folder error, not a traceback."""
+    return os.path.abspath(os.path.expanduser(path))
 
 
 def _take_data_dir(argv: list[str]) -> list[str]:
@@ -30,13 +35,11 @@ def _take_data_dir(argv: list[str]) -> list[str]:
         if arg == "--data-dir":
             if i + 1 >= len(argv):
                 sys.exit("zhaoshang: --data-dir needs a folder")
-            os.environ["ZHAOSHANG_DATA_DIR"] = str(Path(argv[i + 1]).expanduser().resolve())
+            os.environ["ZHAOSHANG_DATA_DIR"] = _absolute(argv[i + 1])
             i += 2
             continue
         if arg.startswith("--data-dir="):
-            os.environ["ZHAOSHANG_DATA_DIR"] = str(
-                Path(arg.split("=", 1)[1]).expanduser().resolve()
-            )
+            os.environ["ZHAOSHANG_DATA_DIR"] = _absolute(arg.split("=", 1)[1])
         else:
             out.append(arg)
         i += 1
@@ -77,12 +80,14 @@ def _print_help() -> None:
 def main(argv: list[str] | None = None) -> None:
     args = _take_data_dir(list(sys.argv[1:] if argv is None else argv))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
-    from zhaoshang.lib.env import EnvError
+    from zhaoshang.lib.env import DataDirError, EnvError
 
     try:
         import django
 
         django.setup()
+    except DataDirError as exc:
+        sys.exit(f"zhaoshang: {exc}")
     except EnvError as exc:
         sys.exit(f"zhaoshang: bad setting: {exc}")
     if not args or args[0] in {"-h", "--help", "help"}:
@@ -90,7 +95,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["zhaoshang", *args])
+    execute_from_command_line(["zhaoshang", *_with_database_checks(args)])
+
+
+def _with_database_checks(args: list[str]) -> list[str]:
+    """`zhaoshang check` also runs the checks that need the database (WAL mode, unapplied
+    migrations: see core/checks.py); Django's `check` runs them only with `--database`."""
+    if args[0] != "check" or any(a == "--database" or a.startswith("--database=") for a in args):
+        return args
+    return [*args, "--database", "default"]
 
 
 if __name__ == "__main__":

@@ -7,12 +7,12 @@ bad value with the variable's name (see `zhaoshang.lib.env`). The data folder is
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core import datadir
 from zhaoshang.lib.env import (
     default_data_dir,
     env_bool,
@@ -31,12 +31,7 @@ def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
         return key
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return datadir.read_or_create_secret_key(DATA_DIR)
 
 
 SECRET_KEY = _secret_key()
@@ -124,9 +119,9 @@ def _databases() -> dict[str, dict[str, object]]:
                     "CONN_HEALTH_CHECKS": True,
                 }
             }
-        sqlite_path = Path(db.name)
+        sqlite_path = datadir.prepare_sqlite_file(Path(db.name))
     else:
-        sqlite_path = DATA_DIR / "zhaoshang.sqlite3"
+        sqlite_path = datadir.prepare_sqlite_file(DATA_DIR / "zhaoshang.sqlite3")
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

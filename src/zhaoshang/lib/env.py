@@ -19,6 +19,13 @@ class EnvError(RuntimeError):
     """A bad value in an environment variable."""
 
 
+class DataDirError(EnvError):
+    """The data folder (or a file in it) cannot be used: its message is one line for the
+    operator, Chinese then English, naming the path and what to do. It is raised while the
+    settings load, before Django's translations exist, hence the two languages side by side.
+    """
+
+
 def env_str(name: str, default: str = "", environ: dict[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     return env.get(name, default)
@@ -63,12 +70,25 @@ def env_list(name: str, default: list[str], environ: dict[str, str] | None = Non
 
 
 def default_data_dir(environ: dict[str, str] | None = None) -> Path:
-    """`ZHAOSHANG_DATA_DIR`, else `$XDG_DATA_HOME/zhaoshang`, else `~/.local/share/zhaoshang`."""
+    """`ZHAOSHANG_DATA_DIR`, else `$XDG_DATA_HOME/zhaoshang`, else `~/.local/share/zhaoshang`.
+
+    Raises DataDirError when the path cannot be made absolute: no home folder to expand
+    `~` in (a service user without HOME or a passwd entry), or a symlink loop.
+    """
     env = os.environ if environ is None else environ
-    if env.get("ZHAOSHANG_DATA_DIR"):
-        return Path(env["ZHAOSHANG_DATA_DIR"]).expanduser().resolve()
-    base = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
-    return (Path(base) / "zhaoshang").resolve()
+    raw = env.get("ZHAOSHANG_DATA_DIR") or ""
+    try:
+        if raw:
+            return Path(raw).expanduser().resolve()
+        base = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
+        return (Path(base) / "zhaoshang").resolve()
+    except (RuntimeError, OSError) as exc:
+        shown = raw or "~/.local/share/zhaoshang"
+        raise DataDirError(
+            f"数据目录 {shown} 无法确定（{exc}）；请用 --data-dir 或 ZHAOSHANG_DATA_DIR "
+            f"指定一个绝对路径 / data folder {shown} cannot be found ({exc}); "
+            "give an absolute path with --data-dir or ZHAOSHANG_DATA_DIR"
+        ) from None
 
 
 @dataclass(frozen=True)

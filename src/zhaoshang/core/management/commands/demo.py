@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from zhaoshang.core.bulk import refresh_statistics
+from zhaoshang.core.datadir import holding_server_lock
 from zhaoshang.core.server import migrate, serve
 
 
@@ -44,6 +45,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8, help="worker threads")
 
     def handle(self, *args, **options):
+        # The lock (which also creates the data folder, 0700, for demo_users.json) tells
+        # `zhaoshang restore` that this folder's database is in use.
+        with holding_server_lock(settings.DATA_DIR):
+            self._demo(**options)
+
+    def _demo(self, **options):
         from zhaoshang.demo.load import ensure_users, load_facts
         from zhaoshang.demo.synthetic import generate
 

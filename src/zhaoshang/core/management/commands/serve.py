@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from zhaoshang.core.bulk import refresh_statistics
+from zhaoshang.core.datadir import holding_server_lock
 from zhaoshang.core.server import migrate, serve
 
 
@@ -16,7 +18,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not options["no_migrate"]:
-            migrate()
-        refresh_statistics()
-        serve(host=options["host"], port=options["port"], threads=options["threads"])
+        # The lock tells `zhaoshang restore` that this folder's database is in use.
+        with holding_server_lock(settings.DATA_DIR):
+            if not options["no_migrate"]:
+                migrate()
+            refresh_statistics()
+            serve(host=options["host"], port=options["port"], threads=options["threads"])
