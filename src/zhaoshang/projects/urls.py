@@ -9,8 +9,10 @@ urlpatterns = [
     path("projects/new/", views.project_create, name="create"),
     path("projects/quality/", views.quality_list, name="quality"),
     path("projects/parse-amount/", views.parse_amount_preview, name="parse_amount"),
-    path("projects/<str:code>/", views.project_detail, name="detail"),
-    path("projects/<str:code>/edit/", views.project_edit, name="edit"),
-    path("projects/<str:code>/stage/", views.project_stage, name="stage"),
-    path("projects/<str:code>/status/", views.project_status, name="status"),
+    # `path:` so that no stored code breaks a link (a code saved with "/" before codes were
+    # validated still resolves); the longer routes come first because `path:` also matches "/".
+    path("projects/<path:code>/edit/", views.project_edit, name="edit"),
+    path("projects/<path:code>/stage/", views.project_stage, name="stage"),
+    path("projects/<path:code>/status/", views.project_status, name="status"),
+    path("projects/<path:code>/", views.project_detail, name="detail"),
 ]

@@ -1,0 +1,26 @@
+"""#13 item 2: a project code stored with "/" (before codes were validated, or written by a
+path that skipped the rules) must not take down the cockpit, the ledger or its own pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("code", ["JF/1", "a/b/c"])
+def test_a_code_with_a_slash_breaks_no_page_and_its_pages_resolve(client, admin_user, code):
+    ProjectFactory(code=code, name="斜杠项目")
+    client.force_login(admin_user)
+    for url in ("/", "/projects/", "/progress/"):
+        assert client.get(url).status_code == 200, url
+    detail = reverse("projects:detail", args=[code])
+    assert detail == f"/projects/{code}/"
+    page = client.get(detail)
+    assert page.status_code == 200
+    assert "斜杠项目" in page.content.decode()
+    assert client.get(reverse("projects:edit", args=[code])).status_code == 200
+    assert client.get(reverse("progress:project", args=[code])).status_code == 200
