@@ -7,6 +7,7 @@ bad value with the variable's name (see `zhaoshang.lib.env`). The data folder is
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # sign-in throttling: failures per account and per address, admin unlock
     "csp",  # Content-Security-Policy header on every response
     "ninja",  # serves the API docs' Swagger UI from its own static files: works offline
     "zhaoshang.core",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session middleware: a busy database while saving the session is caught too.
+    "zhaoshang.core.middleware.BusyDatabaseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 answer
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
@@ -149,6 +154,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttling (django-axes; our pieces in zhaoshang.core.views). After
+# LOGIN_FAILURE_LIMIT failed sign-ins to one account, or LOGIN_FAILURE_LIMIT_PER_ADDRESS from
+# one address (any accounts), within LOGIN_COOLOFF_MINUTES, sign-ins there are refused for
+# that long (429). A successful sign-in forgets its own account's failures from its address.
+AUTHENTICATION_BACKENDS = [
+    "zhaoshang.core.views.LoginThrottleBackend",  # axes' lockout check, first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "zhaoshang.core.views.LoginAttempts"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=3)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int(
+    "LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20, minimum=AXES_FAILURE_LIMIT
+)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = "zhaoshang.core.views.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "zhaoshang.core.views.client_address"  # X-Forwarded-For: TRUSTED_PROXY
+AXES_LOCKOUT_CALLABLE = "zhaoshang.core.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+# A sign-in tried while locked does not restart the cool-off: the page's "N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successes are not stored (Django keeps last_login)
+AXES_VERBOSE = False  # log lines carry the account, the address and the path only
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # the log names account and address; never passwords
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
@@ -189,7 +218,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 and a busy database are one line each, not a traceback; a 500 keeps its traceback.
+    "filters": {"one_line_refusals": {"()": "zhaoshang.core.middleware.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING").upper()},
 }
 

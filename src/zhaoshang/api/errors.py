@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -19,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from zhaoshang.core.errors import ConflictError, NotAllowed
+from zhaoshang.core.middleware import answer_busy, is_busy_error
 
 # Where ninja says the value came from, and our names for the view parameters holding
 # a whole schema; neither is a field the caller knows.
@@ -86,7 +88,23 @@ class API(NinjaAPI):
         return SchemaValidationError(errors)
 
 
+def install_busy(api: NinjaAPI) -> None:
+    """503 `{"detail"}` with Retry-After when the database is too busy to take the request.
+
+    A lock held past the busy timeout (SQLite) or the lock timeout (PostgreSQL) is not the
+    caller's fault and goes away: try again. Other database errors stay 500s.
+    """
+
+    @api.exception_handler(OperationalError)
+    def busy(request, exc):
+        if not is_busy_error(exc):
+            raise exc
+        return answer_busy(request, exc)
+
+
 def install(api: NinjaAPI) -> None:
+    install_busy(api)
+
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         response = api.create_response(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessFailureLog, AccessLog
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -223,3 +224,13 @@ class ChangeLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --------------------------------------------------------------------------- sign-in throttling
+
+# axes registers three models. Its access attempts stay: each row counts failed sign-ins of
+# one account from one address, and deleting the rows unlocks. The two logs go: we write
+# neither (AXES_DISABLE_ACCESS_LOG, no failure log), and empty pages would only puzzle.
+for _model in (AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
