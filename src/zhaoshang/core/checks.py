@@ -36,8 +36,9 @@ from zhaoshang.core import datadir
 from zhaoshang.lib.env import DataDirError
 
 
-def _sqlite_path() -> Path | None:
-    db = settings.DATABASES["default"]
+def _sqlite_path(db: dict | None = None) -> Path | None:
+    """The SQLite database file, None for PostgreSQL or an in-memory database (tests)."""
+    db = settings.DATABASES["default"] if db is None else db
     if "sqlite" not in db["ENGINE"]:
         return None
     name = str(db["NAME"])
@@ -162,7 +163,7 @@ def check_database(app_configs=None, databases=None, **kwargs):
     connection = connections["default"]
     messages = []
     try:
-        if connection.vendor == "sqlite" and _sqlite_path() is not None:
+        if connection.vendor == "sqlite" and _sqlite_path(connection.settings_dict) is not None:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode")
                 mode = cursor.fetchone()[0]
