@@ -258,6 +258,7 @@ def test_csp_header_on_every_page_and_no_violation_on_our_own_pages(browser, hos
                 _charts_ready(page)
                 page.evaluate(HOVER_ALL)
             if path == "/":
+                assert page.evaluate("() => htmx.config.allowEval") is False
                 with page.expect_response(re.compile(r"/\?")):
                     page.select_option("form.cockpit-filters select[name=unit]", UNIT)
                 page.wait_for_function(
