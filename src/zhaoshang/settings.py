@@ -73,10 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Outside the session middleware: a busy database while saving the session is caught too.
-    "zhaoshang.core.middleware.BusyDatabaseMiddleware",
+    "zhaoshang.core.middleware.BusyDatabaseMiddleware",  # 503 "busy, try again", not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "zhaoshang.core.middleware.SessionMiddleware",  # Django's; busy while saving: 503
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -218,7 +217,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A 403 and a busy database are one line each, not a traceback; a 500 keeps its traceback.
+    # A 403 is one line, not a traceback; a 500 keeps its traceback.
     "filters": {"one_line_refusals": {"()": "zhaoshang.core.middleware.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"filters": ["one_line_refusals"]}},

@@ -4,14 +4,13 @@
   is locked" after the busy timeout, PostgreSQL's lock timeout, serialization failure,
   deadlock or "too many clients". Nothing is wrong with the request: the same request a few
   seconds later succeeds, so the caller hears 503 with `Retry-After`, never a 500.
-- `BusyDatabaseMiddleware` turns such an error into that answer wherever it is raised: in a
-  view (`process_exception`) or in another middleware (the session saved on the way out),
-  which Django would otherwise turn into a 500 page first. The view's own transaction has
-  rolled back by then, so nothing is half-written.
+- `BusyDatabaseMiddleware` turns such an error raised in a view into that answer, and our
+  `SessionMiddleware` does the same for the session saved after the view. The view's own
+  transaction has rolled back by then, so nothing is half-written.
 - `update_last_login`: a login whose `last_login` cannot be written is still a login.
 - `OneLineRefusals`: a logging filter for `django.request` that writes a 403 as one line
-  (method, path, user, reason) instead of a traceback, and a busy database as one line too.
-  Every other error keeps its full traceback.
+  (method, path, user, reason) instead of a traceback. Every other error keeps its full
+  traceback; a busy database is logged as one line where it is answered.
 
 This module is imported by the logging configuration before the apps are loaded: it imports
 no models at module level.
@@ -20,11 +19,11 @@ no models at module level.
 from __future__ import annotations
 
 import logging
-import sys
 import unicodedata
 
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
-from django.core.signals import got_request_exception
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -156,32 +155,27 @@ def install_login_guard() -> None:
     user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
 
 
-def _note_busy_error(sender, request=None, **kwargs) -> None:
-    """Django is about to answer 500 for an error raised outside a view: mark busy ones."""
-    exc = sys.exc_info()[1]
-    if request is not None and exc is not None and is_busy_error(exc):
-        request.zhaoshang_busy_error = exc
+def busy_cause(exc: BaseException) -> BaseException | None:
+    """The busy database error behind `exc`, following what it was raised from or during."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if is_busy_error(current):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class BusyDatabaseMiddleware:
-    """503 "busy, try again" for a database that could not take the request in time.
-
-    Put it near the top of MIDDLEWARE (outside the session middleware), so that an error
-    while saving the session on the way out is caught too.
-    """
+    """503 "busy, try again" for a view that met a database too busy to take its writes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         install_login_guard()
-        got_request_exception.connect(_note_busy_error, dispatch_uid="zhaoshang_busy_error")
 
     def __call__(self, request):
-        response = self.get_response(request)
-        exc = getattr(request, "zhaoshang_busy_error", None)
-        if exc is not None and response.status_code == 500:
-            # Django's request logger wrote the error already, as one line (OneLineRefusals).
-            return mark_logged(busy_response(request))
-        return response
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not is_busy_error(exception):
@@ -189,8 +183,26 @@ class BusyDatabaseMiddleware:
         return answer_busy(request, exception)
 
 
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a busy database while saving the session answers 503.
+
+    The session is saved after the view. Django's middleware reports any database error of
+    that save as SessionInterrupted: a 400 saying the session was deleted by a concurrent
+    sign-out, logged with a traceback.
+    """
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except (SessionInterrupted, DatabaseError) as exc:
+            busy = busy_cause(exc)
+            if busy is None:
+                raise
+            return answer_busy(request, busy)
+
+
 class OneLineRefusals(logging.Filter):
-    """On `django.request`: a 403 and a busy database are one line each, no traceback.
+    """On `django.request`: a 403 is one line, no traceback.
 
     `Forbidden: GET /projects/X/edit/ user=jinfeng reason=只能修改本单位的项目`.
     Other records (a 500's traceback above all) pass unchanged.
@@ -209,15 +221,6 @@ class OneLineRefusals(logging.Filter):
                 user_label(request),
                 one_line(exc) or "-",
             )
-        elif is_busy_error(exc):
-            record.msg = "Database busy, answered 503: %s %s user=%s (%s)"
-            record.args = (
-                request.method,
-                one_line(request.path),
-                user_label(request),
-                one_line(exc, 200),
-            )
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
         else:
             return True
         record.exc_info = None
