@@ -12,7 +12,7 @@ from zhaoshang.core.models import ChangeLog
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.excel import layouts
 from zhaoshang.excel.models import HeaderMapping
-from zhaoshang.excel.services import import_workbook, save_mapping
+from zhaoshang.excel.services import import_workbook, save_mapping, saved_mapping
 from zhaoshang.lib import xlsxwrite as xw
 from zhaoshang.lib.excel import WorkbookError
 from zhaoshang.projects.models import Project
@@ -180,15 +180,48 @@ def test_import_bad_files_get_a_clear_refusal_and_write_nothing(bureau_editor, n
     assert (excinfo.value.code, Project.objects.count()) == (code, 0)
 
 
-def test_import_saved_mapping_is_used_next_time(bureau_editor):
+def test_import_saved_mapping_is_offered_to_its_user_and_applied_when_asked(bureau_editor):
     rows = [["项目名称", "投资额"], ["甲项目", 3]]
     first = import_workbook(user=bureau_editor, data=workbook(rows), filename="a.xlsx")
     column = next(c for c in first.columns() if c["header"] == "投资额")
     assert (column["field"], column["how"]) == ("", "unknown")
     save_mapping(user=bureau_editor, columns={column["key"]: ("投资额", "total_investment@亿元")})
-    import_workbook(user=bureau_editor, data=workbook(rows), filename="a.xlsx", commit=True)
+    # remembered, not applied by itself ...
+    again = import_workbook(user=bureau_editor, data=workbook(rows), filename="a.xlsx")
+    assert next(c for c in again.columns() if c["header"] == "投资额")["how"] == "unknown"
+    # ... applied when its user asks for it
+    mapping = saved_mapping(bureau_editor)
+    import_workbook(
+        user=bureau_editor, data=workbook(rows), filename="a.xlsx", commit=True, mapping=mapping
+    )
     assert Project.objects.get().total_investment_wan == Decimal("30000")
     assert HeaderMapping.objects.get().saved_by == bureau_editor
+
+
+def test_import_one_users_saved_mapping_never_changes_another_users_import(admin_user, town_editor):
+    """#13 item 4: a town editor's mapping (an amount column read in 亿元, a header read as
+    another field) changed everyone's imports: the admin's next dry run of an unchanged
+    ledger reported 102 updates with amounts ×10,000. It must report none."""
+    rows = [
+        ["项目名称", "总投资", "建设地点"],
+        ["甲项目", 3000, "锦丰镇"],
+        ["乙项目", 500, "锦丰镇"],
+    ]
+    import_workbook(user=admin_user, data=workbook(rows), filename="a.xlsx", commit=True)
+    assert Project.objects.count() == 2
+    columns = {
+        c["header"]: c["key"]
+        for c in import_workbook(user=town_editor, data=workbook(rows), filename="a.xlsx").columns()
+    }
+    save_mapping(
+        user=town_editor,
+        columns={
+            columns["总投资"]: ("总投资", "total_investment@亿元"),
+            columns["建设地点"]: ("建设地点", "address"),
+        },
+    )
+    again = import_workbook(user=admin_user, data=workbook(rows), filename="a.xlsx")
+    assert (again.errors, again.counts) == ([], {"created": 0, "updated": 0, "unchanged": 2})
 
 
 def ledger_round_trip(user, layout="ledger"):

@@ -75,7 +75,9 @@ def test_progress_fragment_while_running_shows_the_bar(client, bureau_editor):
     from zhaoshang.excel import jobs
 
     client.force_login(bureau_editor)
-    job = ImportJob.objects.create(user=bureau_editor, filename="x.xlsx", content=b"x")
+    job = ImportJob.objects.create(
+        user=bureau_editor, filename="x.xlsx", content=b"x", worker=jobs.WORKER
+    )
     jobs._set(job.pk, phase="check", done=500, total=1000, percent=80, rate=2500)
     page = client.get(reverse("excel:progress", args=[job.pk])).content.decode()
     assert 'value="80"' in page and "500 / 1000" in page and "2500" in page
@@ -87,27 +89,69 @@ def test_job_of_someone_else_is_refused(client, bureau_editor, town_editor):
     assert client.get(reverse("excel:job", args=[job.pk])).status_code == 403
 
 
-def test_mapping_form_saves_and_checks_again(client, bureau_editor):
-    client.force_login(bureau_editor)
-    data = io.BytesIO()
+def _two_column_workbook() -> bytes:
     from zhaoshang.lib import xlsxwrite as xw
 
+    data = io.BytesIO()
     with xw.Workbook(data) as book:
         sheet = book.add_sheet("台账")
         sheet.row(["项目名称", "投资额"])
         sheet.row(["甲项目", 3])
-    client.post(reverse("excel:import"), {"file": SimpleUploadedFile("a.xlsx", data.getvalue())})
-    job = ImportJob.objects.get()
+    return data.getvalue()
+
+
+MAPPING_FORM = {"key": ["项目名称", "投资额"], "field:项目名称": "name",
+                "field:投资额": "total_investment", "unit:投资额": "亿元", "header:投资额": "投资额"}  # fmt: skip
+
+
+def test_mapping_form_maps_this_job_and_commits_with_it(client, bureau_editor):
+    client.force_login(bureau_editor)
     client.post(
-        reverse("excel:mapping", args=[job.pk]),
-        {"key": ["项目名称", "投资额"], "field:项目名称": "name", "field:投资额": "total_investment",
-         "unit:投资额": "亿元", "header:投资额": "投资额"},
-    )  # fmt: skip
-    assert list(HeaderMapping.objects.values_list("key", "target")) == [
-        ("投资额", "total_investment@亿元")
-    ]
+        reverse("excel:import"), {"file": SimpleUploadedFile("a.xlsx", _two_column_workbook())}
+    )
+    job = ImportJob.objects.get()
+    client.post(reverse("excel:mapping", args=[job.pk]), MAPPING_FORM)
+    job.refresh_from_db()
+    assert (job.mapping, HeaderMapping.objects.count()) == ({"投资额": "total_investment@亿元"}, 0)
     client.post(reverse("excel:commit", args=[job.pk]))
     assert Project.objects.get().total_investment_wan == Decimal("30000")
+
+
+def test_mapping_remembered_is_offered_to_its_user_only_and_applied_on_request(
+    client, bureau_editor, admin_user
+):
+    """#13 item 4: a mapping saved from one import changed every later import of everyone.
+    Remembered now, it is the saving user's suggestion: their next import shows it and
+    applies it only when they press the button; the admin's import never sees it."""
+    client.force_login(bureau_editor)
+    client.post(
+        reverse("excel:import"), {"file": SimpleUploadedFile("a.xlsx", _two_column_workbook())}
+    )
+    first = ImportJob.objects.get()
+    client.post(reverse("excel:mapping", args=[first.pk]), {**MAPPING_FORM, "remember": "on"})
+    assert list(HeaderMapping.objects.values_list("saved_by__username", "key", "target")) == [
+        ("fgw", "投资额", "total_investment@亿元")
+    ]
+    client.post(
+        reverse("excel:import"), {"file": SimpleUploadedFile("b.xlsx", _two_column_workbook())}
+    )
+    second = ImportJob.objects.exclude(pk=first.pk).get()
+    page = client.get(reverse("excel:job", args=[second.pk])).content.decode()
+    assert reverse("excel:suggested", args=[second.pk]) in page
+    assert second.mapping == {}
+    client.post(reverse("excel:suggested", args=[second.pk]))
+    second.refresh_from_db()
+    assert second.mapping == {"投资额": "total_investment@亿元"}
+
+    client.force_login(admin_user)
+    client.post(
+        reverse("excel:import"), {"file": SimpleUploadedFile("c.xlsx", _two_column_workbook())}
+    )
+    theirs = ImportJob.objects.filter(user=admin_user).get()
+    page = client.get(reverse("excel:job", args=[theirs.pk])).content.decode()
+    assert theirs.mapping == {} and reverse("excel:suggested", args=[theirs.pk]) not in page
+    column = next(c for c in theirs.report["columns"] if c["header"] == "投资额")
+    assert column["how"] == "unknown"
 
 
 def test_annotated_workbook_explains_each_row(client, bureau_editor):

@@ -6,13 +6,24 @@ write transaction, so nothing it wrote to a table would be seen before the end. 
 job's outcome is kept in the database. A deployment with several server processes needs
 a shared cache (CACHES pointing at Redis or the database) for the progress bar.
 Tests set ``ZHAOSHANG_EXCEL_INLINE = True`` to run jobs inside the request.
+
+A job names the process running it (`WORKER`: host, process id and the process's start
+time, so that a process id reused after a restart is not taken for the old process). If
+the server dies while a job runs (killed, out of memory, restarted), the job would stay
+"writing… 0%" forever: :func:`fail_interrupted` marks such a job failed when the job
+list or the job is next looked at. Nothing of it was written: a commit is one
+transaction, which the database rolls back when its process dies. The user retries it
+from the job's page (:func:`retry`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +46,92 @@ PHASES = {
 TTL = 24 * 3600
 
 
+def _start_time(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot, from /proc); None when no such
+    process exists or /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    # the command name (field 2) may hold spaces: count fields after its closing bracket
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    return fields[19].decode() if len(fields) > 19 else None
+
+
+_HOST = socket.gethostname()
+WORKER = f"{_HOST}:{os.getpid()}:{_start_time(os.getpid()) or uuid.uuid4().hex}"
+
+
+def worker_alive(worker: str) -> bool:
+    """Whether the process `worker` names still runs. A process on another host cannot be
+    asked: it is taken to be alive (a deployment with several hosts shares no /proc)."""
+    parts = worker.split(":")
+    if len(parts) < 3 or not parts[-2].isdigit():
+        return False  # no process named (a job left by an older version): gone
+    host, pid, started = ":".join(parts[:-2]), int(parts[-2]), parts[-1]
+    if worker == WORKER:
+        return True
+    if host != _HOST:
+        return True
+    now = _start_time(pid)
+    if now is not None:
+        return now == started
+    try:
+        os.kill(pid, 0)  # no /proc (not Linux): is there a process with this id at all
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return not started.isdigit()  # a /proc start time we cannot check any more: gone
+
+
+def fail_interrupted(queryset=None) -> int:
+    """Mark failed every busy job (of `queryset`, else all) whose process is gone; returns
+    how many. Cheap when nothing is busy: one query."""
+    busy = (queryset if queryset is not None else ImportJob.objects.all()).filter(
+        status__in=(JobStatus.CHECKING, JobStatus.WRITING)
+    )
+    failed = 0
+    for job in busy.only("pk", "worker", "status"):
+        if worker_alive(job.worker):
+            continue
+        writing = job.status == JobStatus.WRITING
+        failed += ImportJob.objects.filter(pk=job.pk, status=job.status, worker=job.worker).update(
+            status=JobStatus.FAILED,
+            error=_interrupted_message(writing),
+            finished_at=timezone.now(),
+        )
+    return failed
+
+
+def _interrupted_message(writing: bool) -> str:
+    if writing:
+        return _(
+            "The import was interrupted: the server stopped while it was writing. Nothing "
+            "was written (an import is written all at once or not at all). Retry it, or "
+            "upload the file again."
+        )
+    return _(
+        "The check was interrupted: the server stopped while it was reading the workbook. "
+        "Nothing was written. Retry it, or upload the file again."
+    )
+
+
+def retry(job: ImportJob) -> None:
+    """Check a failed job's workbook again (its dry run; the user commits from there)."""
+    claim(job, JobStatus.CHECKING)
+    start(job, commit=False)
+
+
+def claim(job: ImportJob, status: str) -> None:
+    """Set a job busy in `status`, run by this process, its last outcome cleared."""
+    job.status, job.worker, job.error, job.finished_at = status, WORKER, "", None
+    if status == JobStatus.CHECKING:
+        job.report = {}
+    job.save(update_fields=["status", "worker", "report", "error", "finished_at"])
+
+
 def _key(job_id) -> str:
     return f"zhaoshang-excel-job-{job_id}"
 
@@ -47,17 +144,19 @@ def _set(job_id, **state) -> None:
     cache.set(_key(job_id), state, TTL)
 
 
-def start(job: ImportJob, *, commit: bool, mapping: dict | None = None) -> None:
+def start(job: ImportJob, *, commit: bool) -> None:
+    """Run the job's dry run or commit with the job's own mapping, in a thread. The job
+    was claimed (`claim`) or created by this process."""
     started = time.monotonic()
     _set(job.pk, phase="read", done=0, total=0, percent=0, rate=0, commit=commit, started=started)
     language = translation.get_language()
     if getattr(settings, "ZHAOSHANG_EXCEL_INLINE", False):
-        run(job.pk, commit=commit, mapping=mapping, language=language)
+        run(job.pk, commit=commit, language=language)
         return
     thread = threading.Thread(
         target=_run_in_thread,
         args=(job.pk,),
-        kwargs={"commit": commit, "mapping": mapping, "language": language},
+        kwargs={"commit": commit, "language": language},
         name=f"excel-import-{job.pk}",
         daemon=True,
     )
@@ -72,7 +171,7 @@ def _run_in_thread(job_id, **kwargs) -> None:
         connection.close()
 
 
-def run(job_id, *, commit: bool, mapping: dict | None = None, language: str | None = None) -> None:
+def run(job_id, *, commit: bool, language: str | None = None) -> None:
     job = ImportJob.objects.select_related("user__profile").get(pk=job_id)
     weights = PHASES[commit]
     started = time.monotonic()
@@ -96,7 +195,7 @@ def run(job_id, *, commit: bool, mapping: dict | None = None, language: str | No
                 data=bytes(job.content),
                 filename=job.filename,
                 commit=commit,
-                mapping=mapping,
+                mapping=job.mapping or None,
                 progress=progress,
             )
             job.report = result.report()

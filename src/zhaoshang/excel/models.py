@@ -11,21 +11,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HeaderMapping(models.Model):
-    """A header the importer could not guess (or guessed wrong), as a user mapped it.
+    """A header the importer could not guess (or guessed wrong), as one user mapped it and
+    asked to remember.
 
     `key` is the header as `lib.excel.header_key` writes it (two-row headers as
     ``总投资/完成``); `target` is a field name, ``field@亿元`` for an amount column and its
-    unit, or empty to ignore the column. Used for every later import, by everyone.
+    unit, or empty to ignore the column. It belongs to `saved_by`: that user's later
+    imports offer it as a suggestion, applied only when the user accepts it; nobody
+    else's import ever reads it (a job's own mapping is `ImportJob.mapping`).
     """
 
-    key = models.CharField(_("header"), max_length=300, unique=True)
+    key = models.CharField(_("header"), max_length=300)
     header = models.CharField(_("header as written"), max_length=300)
     target = models.CharField(_("mapped to"), max_length=60, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("saved by"),
     )
@@ -34,7 +35,10 @@ class HeaderMapping(models.Model):
     class Meta:
         verbose_name = _("header mapping")
         verbose_name_plural = _("header mappings")
-        ordering = ["key"]
+        ordering = ["saved_by", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["saved_by", "key"], name="excel_mapping_user_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.header} → {self.target or '—'}"
@@ -53,6 +57,10 @@ class ImportJob(models.Model):
 
     The file is kept in the database so that the commit re-reads exactly what was checked;
     the report is what the preview shows (long lists cut, see `services.REPORT_LIMIT`).
+    `mapping` is this job's own column mapping (header key -> target), used by its dry
+    runs and its commit and by nothing else. `worker` names the process running it
+    (``host:pid:start``): a busy job whose process is gone was interrupted (see
+    `jobs.fail_interrupted`).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -67,6 +75,8 @@ class ImportJob(models.Model):
     )
     report = models.JSONField(_("report"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    worker = models.CharField(_("worker process"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

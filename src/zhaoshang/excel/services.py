@@ -6,7 +6,8 @@
     import_workbook(user=u, data=..., filename=..., commit=True)   # writes when no errors
 
 Reading and cell parsing are `lib.excel`; checking and writing are `excel.bulk`. Here the
-two meet: headers mapped with the users' saved mappings, rows turned into bulk rows,
+two meet: headers mapped with the job's own mapping (never another user's), rows turned
+into bulk rows,
 every problem turned into a message in the reader's language naming sheet, row, field
 and value, and the annotated copy of the workbook.
 """
@@ -34,10 +35,10 @@ from zhaoshang.excel import bulk
 from zhaoshang.excel.models import HeaderMapping
 from zhaoshang.lib import excel as xl
 from zhaoshang.lib import xlsxwrite as xw
+from zhaoshang.lib.uploads import limits
 from zhaoshang.projects import rules
 from zhaoshang.projects.models import Nature, Stage, Status
 
-MAX_BYTES = 64 * 1024 * 1024
 REPORT_LIMIT = 500  # rows of each kind kept in a stored report (the full list is in the CLI)
 STATISTICS_AFTER_ROWS = 1000  # an import this large refreshes the query planner's statistics
 
@@ -128,6 +129,7 @@ def skip_message(code: str, params: dict[str, Any]) -> str:
         "note": _("note, not a project: %(text)s"),
         "header_repeat": _("the header repeated"),
         "column_numbers": _("column numbers under the header"),
+        "blank_rows": _("blank rows %(first)s–%(last)s"),
         "hidden_sheet": _("hidden sheet, not read"),
         "no_header": _("no ledger header in this sheet, not read"),
     }
@@ -141,6 +143,11 @@ def problem_message(problem: xl.Problem) -> str:
         return rules.cell_message(code, value, problem.detail or "", problem.field or "")
     if code == "missing_name":
         return _("a project needs a name")
+    if code == "formula_error":
+        return _(
+            "column “%(header)s”: the cell holds the formula error %(value)s; correct it in "
+            "Excel (a cell in error is never read as empty)"
+        ) % {"header": problem.params.get("header", ""), "value": value}
     if code == "reporting_unit":
         return _(
             "this sheet has no township-unit column: its rows are taken to be in “%(value)s”, "
@@ -171,9 +178,34 @@ def workbook_message(exc: xl.WorkbookError) -> str:
             "This is not a project ledger: no sheet has a header row with a project-name "
             "column (项目名称). The first cells read: %(headers)s"
         ),
-        "too_large": _("The file is larger than %(limit)s MB."),
+        **refusal_messages(),
     }
     return messages[exc.code] % {"detail": "", "headers": "", "limit": "", **exc.params}
+
+
+def refusal_messages() -> dict[str, str]:
+    """The reader's-language messages for a file refused before reading
+    (`lib.uploads.FileRefused` codes); the ledger and the indicator import share them."""
+    return {
+        "too_large": _("The file is larger than %(limit)s MB."),
+        "unpacks_too_large": _(
+            "The workbook unpacks to more than %(limit)s MB; it cannot be read safely."
+        ),
+        "damaged": _("The file is damaged: it is not a valid xlsx or ods file (%(detail)s)."),
+        "sheet_too_large": _(
+            "Sheet “%(sheet)s” spans the cells %(range)s (%(rows)s rows × %(columns)s "
+            "columns), more than can be read (%(max_rows)s rows, %(max_columns)s columns, "
+            "%(max_cells)s cells in all). Usually a stray cell far below or to the right of "
+            "the table: delete the empty rows and columns after the table in Excel, save and "
+            "import again."
+        ),
+        "xlsb": _("Binary workbooks (.xlsb) are not read: save the file as .xlsx in Excel."),
+    }
+
+
+def refusal_message(exc) -> str:
+    """The message for a `FileRefused` (or a `WorkbookError` carrying one of its codes)."""
+    return refusal_messages()[exc.code] % {"detail": "", "limit": "", **exc.params}
 
 
 def export_synonyms() -> tuple[dict[str, str | None], dict[str, dict[str, str]]]:
@@ -196,35 +228,40 @@ def export_synonyms() -> tuple[dict[str, str | None], dict[str, dict[str, str]]]
     return synonyms, choices
 
 
-def saved_mapping() -> dict[str, str]:
-    return dict(HeaderMapping.objects.values_list("key", "target"))
+def saved_mapping(user) -> dict[str, str]:
+    """The mappings `user` asked to remember (header key -> target): offered to that
+    user's later imports as suggestions, never applied without their say."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    return dict(HeaderMapping.objects.filter(saved_by=user).values_list("key", "target"))
 
 
 @transaction.atomic
 def save_mapping(*, user, columns: dict[str, tuple[str, str]]) -> int:
-    """Remember `{key: (header as written, target)}` for later imports; returns how many
-    changed. A target is a field, ``field@亿元`` or "" (ignore the column)."""
+    """Remember `{key: (header as written, target)}` for `user`'s later imports (as
+    suggestions); returns how many changed. A target is a field, ``field@亿元`` or ""
+    (ignore the column)."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Only a signed-in user can save a column mapping."))
     changed = 0
     for key, (header, target) in columns.items():
         name = target.partition("@")[0]
         if name and not known_target(name):
             raise ValueError(f"unknown field {name!r}")
         HeaderMapping.objects.update_or_create(
+            saved_by=user,
             key=key,
-            defaults={
-                "header": header[:300],
-                "target": target,
-                "saved_by": user if getattr(user, "is_authenticated", False) else None,
-                "saved_at": timezone.now(),
-            },
+            defaults={"header": header[:300], "target": target, "saved_at": timezone.now()},
         )
         changed += 1
     return changed
 
 
 def build_mapping(extra: dict[str, str] | None = None) -> xl.Mapping:
+    """The headers as the importer reads them: its synonyms and our own export headers,
+    then `extra` (the job's own mapping). Nobody's saved mapping is applied here."""
     synonyms, choices = export_synonyms()
-    return xl.Mapping({**saved_mapping(), **(extra or {})}, synonyms, choices)
+    return xl.Mapping(dict(extra or {}), synonyms, choices)
 
 
 @dataclass
@@ -397,7 +434,7 @@ _PLANS: dict[str, tuple] = {}
 
 def _plan_key(user, data: bytes, mapping: dict | None) -> str:
     digest = hashlib.sha256(data)
-    digest.update(json.dumps([user.pk, mapping or {}, saved_mapping()], sort_keys=True).encode())
+    digest.update(json.dumps([user.pk, mapping or {}], sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -414,7 +451,6 @@ def _ledger_marker() -> tuple:
         ChangeLog.objects.aggregate(m=Max("pk"))["m"],
         Enterprise.objects.aggregate(m=Max("pk"))["m"],
         StageDate.objects.aggregate(m=Max("pk"))["m"],
-        HeaderMapping.objects.aggregate(m=Max("saved_at"))["m"],
     )
 
 
@@ -485,9 +521,10 @@ def import_workbook(
     `NotAllowed` for a user who may not import. Problems in rows do not raise: they are
     in `result.errors`, and then nothing is written.
     """
-    if len(data) > MAX_BYTES:
-        raise xl.WorkbookError("too_large", limit=MAX_BYTES // (1024 * 1024))
-    bulk.check_may_import(user)
+    bulk.check_may_import(user)  # rights first: the file is not looked at for a refused user
+    most = limits().max_bytes
+    if len(data) > most:
+        raise xl.WorkbookError("too_large", limit=f"{most / (1024 * 1024):g}")
     timings: dict[str, float] = {}
     started = time.perf_counter()
 

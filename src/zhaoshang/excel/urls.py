@@ -10,5 +10,7 @@ urlpatterns = [
     path("import/<uuid:job_id>/progress/", views.import_progress, name="progress"),
     path("import/<uuid:job_id>/mapping/", views.import_mapping, name="mapping"),
     path("import/<uuid:job_id>/commit/", views.import_commit, name="commit"),
+    path("import/<uuid:job_id>/retry/", views.import_retry, name="retry"),
+    path("import/<uuid:job_id>/suggested/", views.import_suggested, name="suggested"),
     path("import/<uuid:job_id>/annotated.xlsx", views.import_annotated, name="annotated"),
 ]

@@ -1,7 +1,8 @@
 """Excel pages: upload a ledger, see the dry run, fix mappings, commit; download exports.
 
 Thin: reading and checking are `services`, the background run is `jobs`, the layouts are
-`layouts`; rights come from `projects.access` and `excel.bulk.check_may_import`.
+`layouts`; rights come from `projects.access` and `excel.bulk.check_may_import`, and for
+the upload they are checked before the request's body is read (`excel.uploads`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhaoshang.core.access import role_of
 from zhaoshang.core.errors import NotAllowed
@@ -25,6 +26,8 @@ from zhaoshang.core.models import Role
 from zhaoshang.excel import jobs, layouts, services
 from zhaoshang.excel.bulk import check_may_import
 from zhaoshang.excel.models import ImportJob, JobStatus
+from zhaoshang.excel.uploads import reason_of, upload_view
+from zhaoshang.lib.uploads import limits
 from zhaoshang.projects.access import projects_visible_to
 from zhaoshang.projects.models import Stage, Status
 from zhaoshang.projects.queries import filter_projects
@@ -36,16 +39,31 @@ def _refuse(request, exc: NotAllowed):
     return render(request, "excel/refused.html", {"reason": str(exc)}, status=403)
 
 
+def _upload_refused(request, message: str, status: int):
+    if status == 403:
+        return render(request, "excel/refused.html", {"reason": message}, status=403)
+    messages.error(request, message)
+    return redirect("excel:import")
+
+
 def _job_for(request, job_id) -> ImportJob:
     job = ImportJob.objects.filter(pk=job_id).select_related("user").first()
     if job is None:
         raise Http404(job_id)
     if job.user_id != request.user.pk and role_of(request.user) != Role.CITY_ADMIN:
         raise PermissionDenied(_("This import belongs to someone else."))
+    if job.busy and jobs.fail_interrupted(ImportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
     return job
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+@upload_view(
+    refusal=reason_of(check_may_import),
+    limit=lambda: limits().max_bytes,
+    refused=_upload_refused,
+)
 def import_start(request):
     try:
         check_may_import(request.user)
@@ -56,20 +74,19 @@ def import_start(request):
         if upload is None:
             messages.error(request, _("Choose a workbook to import."))
             return redirect("excel:import")
-        if upload.size > services.MAX_BYTES:
-            messages.error(
-                request,
-                _("The file is larger than %(limit)s MB.")
-                % {"limit": services.MAX_BYTES // (1024 * 1024)},
-            )
-            return redirect("excel:import")
         content = upload.read()
         job = ImportJob.objects.create(
-            user=request.user, filename=upload.name[:255], content=content, size=len(content)
+            user=request.user,
+            filename=upload.name[:255],
+            content=content,
+            size=len(content),
+            worker=jobs.WORKER,
         )
         jobs.start(job, commit=False)
         return redirect("excel:job", job_id=job.pk)
-    recent = ImportJob.objects.filter(user=request.user).defer("content")[:10]
+    mine = ImportJob.objects.filter(user=request.user)
+    jobs.fail_interrupted(mine)
+    recent = mine.defer("content")[:10]
     return render(request, "excel/import.html", {"recent": recent})
 
 
@@ -97,6 +114,7 @@ def import_job(request, job_id):
     report = job.report or {}
     context.update(
         {
+            "suggestions": _suggestions(request.user, job),
             "report": report,
             "counts": report.get("counts", {}),
             "field_choices": services.field_choices(),
@@ -121,10 +139,45 @@ def import_progress(request, job_id):
     return render(request, "excel/_progress.html", _progress_context(job))
 
 
+def _current_target(column: dict) -> str:
+    unit = f"@{column['unit']}" if column["unit"] and column["is_amount"] else ""
+    return column.get("target", column["field"]) + unit
+
+
+def _suggestions(user, job: ImportJob) -> list[dict]:
+    """The user's own remembered mappings for this job's columns that this job does not
+    use yet: offered, applied only when the user asks (`import_suggested`)."""
+    if job.status != JobStatus.CHECKED:
+        return []
+    saved = services.saved_mapping(user)
+    out = []
+    for column in (job.report or {}).get("columns", []):
+        target = saved.get(column["key"])
+        if target is None or target == _current_target(column):
+            continue
+        name, _sep, unit = target.partition("@")
+        label = services.target_label(name) if name else _("ignore this column")
+        out.append({"header": column["header"], "label": label, "unit": unit})
+    return out
+
+
+def _rerun(job: ImportJob, mapping: dict[str, str]) -> None:
+    job.mapping = mapping
+    job.save(update_fields=["mapping"])
+    jobs.claim(job, JobStatus.CHECKING)
+    jobs.start(job, commit=False)
+
+
 @login_required
 @require_POST
 def import_mapping(request, job_id):
+    """This job's column mapping: applies to this job's dry run and commit only; with
+    "remember", also saved as the user's own suggestion for their later imports."""
     job = _job_for(request, job_id)
+    try:
+        check_may_import(request.user)
+    except NotAllowed as exc:
+        return _refuse(request, exc)
     if job.busy:
         return HttpResponseBadRequest(_("This import is still running."))
     columns: dict[str, tuple[str, str]] = {}
@@ -140,25 +193,36 @@ def import_mapping(request, job_id):
         columns[key] = (header, target)
     current = {c["key"]: c for c in (job.report or {}).get("columns", [])}
     changed = {
-        k: v
-        for k, v in columns.items()
-        if k not in current
-        or v[1]
-        != (
-            current[k].get("target", current[k]["field"])
-            + (f"@{current[k]['unit']}" if current[k]["unit"] and current[k]["is_amount"] else "")
-        )
+        k: v for k, v in columns.items() if k not in current or v[1] != _current_target(current[k])
     }
+    remember = request.POST.get("remember") == "on"
+    if remember and changed:
+        services.save_mapping(user=request.user, columns=changed)
+    _rerun(job, {**job.mapping, **{k: target for k, (_h, target) in changed.items()}})
+    if changed:
+        messages.success(
+            request,
+            _("Mapping saved for this import and remembered for your later imports.")
+            if remember
+            else _("Mapping saved for this import."),
+        )
+    return redirect("excel:job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def import_suggested(request, job_id):
+    """Apply the user's own remembered mappings to this job's columns, as they asked."""
+    job = _job_for(request, job_id)
     try:
         check_may_import(request.user)
     except NotAllowed as exc:
         return _refuse(request, exc)
-    services.save_mapping(user=request.user, columns=changed)
-    job.status, job.report = JobStatus.CHECKING, {}
-    job.save(update_fields=["status", "report"])
-    jobs.start(job, commit=False)
-    if changed:
-        messages.success(request, _("Mapping saved for this and later imports."))
+    if job.busy:
+        return HttpResponseBadRequest(_("This import is still running."))
+    keys = {c["key"] for c in (job.report or {}).get("columns", [])}
+    saved = {k: v for k, v in services.saved_mapping(request.user).items() if k in keys}
+    _rerun(job, {**job.mapping, **saved})
     return redirect("excel:job", job_id=job.pk)
 
 
@@ -173,9 +237,24 @@ def import_commit(request, job_id):
     if job.status != JobStatus.CHECKED or (job.report or {}).get("errors"):
         messages.error(request, _("Only a checked import without problems can be written."))
         return redirect("excel:job", job_id=job.pk)
-    job.status = JobStatus.WRITING
-    job.save(update_fields=["status"])
+    jobs.claim(job, JobStatus.WRITING)
     jobs.start(job, commit=True)
+    return redirect("excel:job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request, job_id):
+    """Check a failed import's workbook again (an interrupted one, typically)."""
+    job = _job_for(request, job_id)
+    try:
+        check_may_import(request.user)
+    except NotAllowed as exc:
+        return _refuse(request, exc)
+    if job.status != JobStatus.FAILED:
+        messages.error(request, _("Only a failed import can be retried."))
+        return redirect("excel:job", job_id=job.pk)
+    jobs.retry(job)
     return redirect("excel:job", job_id=job.pk)
 
 

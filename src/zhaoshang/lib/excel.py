@@ -53,6 +53,7 @@ from zhaoshang.lib.dates import (
 from zhaoshang.lib.money import Amount, AmountError, parse_amount
 from zhaoshang.lib.remarks import facts_in_remark
 from zhaoshang.lib.textnorm import _HALFWIDTH, _ZERO_WIDTH, remove_whitespace, to_halfwidth
+from zhaoshang.lib.uploads import FileRefused, check_sheet_size, inspect_workbook, limits
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -392,7 +393,9 @@ class WorkbookError(Exception):
     """A file that cannot be read as a ledger. `code` says why, `params` give the detail:
 
     ``empty_file``, ``encrypted``, ``unreadable`` (detail), ``empty`` (no cells at all),
-    ``not_a_ledger`` (headers seen), ``no_name_column`` (headers seen), ``too_large``.
+    ``not_a_ledger`` (headers seen), ``no_name_column`` (headers seen), and the codes of
+    :class:`zhaoshang.lib.uploads.FileRefused` for a file refused before it is read
+    (``too_large``, ``unpacks_too_large``, ``damaged``, ``sheet_too_large``, ``xlsb``).
     """
 
     MESSAGES = {
@@ -405,7 +408,7 @@ class WorkbookError(Exception):
         "not_a_ledger": "找不到项目台账的表头（至少要有“项目名称”列）；前几行是：{headers} / "
         "No ledger header found (a ledger needs at least a project-name column); "
         "the first rows hold: {headers}",
-        "too_large": "文件超过 {limit} 行 / The file has more than {limit} rows",
+        **FileRefused.MESSAGES,  # too_large, unpacks_too_large, damaged, sheet_too_large, xlsb
     }
 
     def __init__(self, code: str, **params: Any) -> None:
@@ -421,6 +424,9 @@ class RawSheet:
     rows: list[list[Any]]
     merged: list[tuple[int, int, int, int]] = dc_field(default_factory=list)  # r0, c0, r1, c1
     visible: bool = True
+    # formula errors (#DIV/0!, #N/A …), which python-calamine reads as empty cells:
+    # {row: [(column, "#DIV/0!"), …]}, 0-based like `rows`
+    formula_errors: dict[int, list[tuple[int, str]]] = dc_field(default_factory=dict)
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -429,19 +435,30 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 def read_workbook(data: bytes, filename: str = "") -> list[RawSheet]:
     """The sheets of a workbook given as bytes. The format is told from the content; the
-    file name only helps to tell a CSV file. Raises :class:`WorkbookError`."""
+    file name only helps to tell a CSV file. Raises :class:`WorkbookError`.
+
+    The file is bounded before it is read (:mod:`zhaoshang.lib.uploads`): its size, a
+    zip's unpacked size, each sheet's extent; a sheet past the limits is refused naming
+    its cell range instead of being handed to a reader that would exhaust the memory."""
     if not data:
         raise WorkbookError("empty_file")
     if data[:8] == _OLE and _ENCRYPTED_STREAM in data:
         raise WorkbookError("encrypted")  # an encrypted xlsx is an OLE file with this stream
-    if data[:4] == b"PK\x03\x04" or data[:8] == _OLE:
-        sheets = _read_calamine(data)
-    elif _looks_binary(data):
-        raise WorkbookError("unreadable", detail=_describe(filename))
-    else:
-        sheets = [_read_csv(data, filename)]
+    try:
+        if data[:4] == b"PK\x03\x04" or data[:8] == _OLE:
+            shape = inspect_workbook(data)
+            sheets = _read_calamine(data, shape.errors)
+        elif _looks_binary(data):
+            raise WorkbookError("unreadable", detail=_describe(filename))
+        else:
+            sheets = [_read_csv(data, filename)]
+    except FileRefused as exc:
+        if exc.code == "damaged":  # as calamine would have said, with the zip's own words
+            raise WorkbookError("unreadable", **exc.params) from None
+        raise WorkbookError(exc.code, **exc.params) from None
     if not any(any(v not in ("", None) for v in row) for s in sheets for row in s.rows):
-        raise WorkbookError("empty")
+        if not any(s.formula_errors for s in sheets):
+            raise WorkbookError("empty")
     return sheets
 
 
@@ -454,26 +471,51 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
-def _read_calamine(data: bytes) -> list[RawSheet]:
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine (pyo3's PanicException derives from
+    BaseException, so that ``except Exception`` does not catch it)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _read_calamine(
+    data: bytes, formula_errors: dict[str, dict[tuple[int, int], str]] | None = None
+) -> list[RawSheet]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise WorkbookError("encrypted") from None
     except Exception as exc:  # calamine raises several error types for broken files
         raise WorkbookError("unreadable", detail=str(exc)[:200]) from None
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise WorkbookError("unreadable", detail=str(exc)[:200]) from None
     out = []
+    lim = limits()
     try:
         for index, meta in enumerate(book.sheets_metadata):
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "SheetTypeEnum.MacroSheet"):
                 continue
             sheet = book.get_sheet_by_index(index)
+            # an .xls is bounded by its format only: refuse a large sheet before its cells
+            # become Python values (every other format was bounded before reading)
+            check_sheet_size(meta.name, sheet.height, sheet.width, lim)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             visible = str(meta.visible) == "SheetVisibleEnum.Visible"
-            out.append(RawSheet(meta.name, rows, merged, visible))
+            raw = RawSheet(meta.name, rows, merged, visible)
+            for (r, c), text in sorted((formula_errors or {}).get(meta.name, {}).items()):
+                raw.formula_errors.setdefault(r, []).append((c, text))
+            out.append(raw)
     except python_calamine.PasswordError:
         raise WorkbookError("encrypted") from None
+    except FileRefused:
+        raise
     except Exception as exc:
+        raise WorkbookError("unreadable", detail=str(exc)[:200]) from None
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
         raise WorkbookError("unreadable", detail=str(exc)[:200]) from None
     finally:
         book.close()
@@ -499,12 +541,18 @@ def _decode(data: bytes) -> str:
 
 
 def _read_csv(data: bytes, filename: str) -> RawSheet:
+    lim = limits()
+    if len(data) > lim.max_bytes:
+        raise FileRefused("too_large", limit=f"{lim.max_bytes / (1024 * 1024):g}")
     text = _decode(data)
     sample = text[:8192]
     counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
     delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     name = _describe(filename).rsplit(".", 1)[0] or "csv"
+    lines = text.count("\n") + 1
+    if lines > lim.max_rows:  # 20 MB of line breaks would be 20 million rows
+        check_sheet_size(name, lines, 1, lim)
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     return RawSheet(name, rows)
 
 
@@ -1427,20 +1475,40 @@ def _sheet_rows(
     last_filled = next(
         (r for r in range(len(rows) - 1, -1, -1) if any(not _blank(v) for v in rows[r])), -1
     )
+    formula_errors = sheet.formula_errors
+    column_fields = {c.index: c for c in lay.mapped if c.field and c.field != "serial"}
+    blank_from = -1  # the first of the blank rows met since the last filled one
     for r in range(data_first, len(rows)):
         raw = rows[r]
         if len(raw) > width:
             raw = raw[:width]
-        # the first three filled cells, found without looking at every cell of the row
-        lead_cells: list[tuple[int, Any]] = []
-        for c, v in enumerate(raw):
-            if v != "" and v is not None and (v.__class__ is not str or v.strip()):
-                lead_cells.append((c, v))
-                if len(lead_cells) == 3:
-                    break
-        if not lead_cells:
-            if r < last_filled:
-                skipped.append(Skip(name, r + 1, "blank"))
+        # a row of empty cells, told at C speed (a stray cell far below the table leaves
+        # 10^5 of them: they cost nothing and are reported once)
+        if not raw or (
+            (raw[0] == "" or raw[0] is None) and raw.count("") + raw.count(None) == len(raw)
+        ):
+            lead_cells: list[tuple[int, Any]] = []
+        else:
+            # the first three filled cells, found without looking at every cell of the row
+            lead_cells = []
+            for c, v in enumerate(raw):
+                if v != "" and v is not None and (v.__class__ is not str or v.strip()):
+                    lead_cells.append((c, v))
+                    if len(lead_cells) == 3:
+                        break
+        if not lead_cells and r not in formula_errors:
+            if r < last_filled and blank_from < 0:
+                blank_from = r
+            continue
+        if blank_from >= 0:
+            skipped.append(_blank_skip(name, blank_from, r))
+            blank_from = -1
+        if not lead_cells:  # nothing but formula errors
+            errors = _formula_problems(formula_errors[r], column_fields, name, r)
+            if errors:
+                row = LedgerRow(name, r + 1, {}, errors, category)
+                data.append(row)
+                yield row
             continue
         name_value = raw[name_col] if name_col is not None and name_col < len(raw) else ""
         name_text = "" if _blank(name_value) else _cell_text(name_value).strip()
@@ -1543,7 +1611,9 @@ def _sheet_rows(
             _add_implied(raw, joined, implied_unit, values, errors, name, r + 1)
         if parts:
             _merge_amount_parts(values, errors, parts, units, name, r + 1)
-        if not name_text:
+        if formula_errors and r in formula_errors:
+            errors += _formula_problems(formula_errors[r], column_fields, name, r)
+        if not name_text and not any(e.field == "name" for e in errors):
             errors.append(Problem(name, r + 1, "name", "", "missing_name"))
         row = LedgerRow(name, r + 1, values, errors, category)
         data.append(row)
@@ -1554,6 +1624,25 @@ def _sheet_rows(
     for entry in stated:
         end = len(data) - 1 if entry.last is None else entry.last
         _check_total(entry, data[entry.first : end + 1], warnings, name)
+
+
+def _blank_skip(sheet: str, first: int, end: int) -> Skip:
+    """One notice for the blank rows `first` to `end` - 1 (0-based)."""
+    if end - first == 1:
+        return Skip(sheet, first + 1, "blank")
+    return Skip(sheet, first + 1, "blank_rows", {"first": first + 1, "last": end})
+
+
+def _formula_problems(
+    cells: list[tuple[int, str]], columns: dict[int, Column], sheet: str, r: int
+) -> list[Problem]:
+    """A problem for each formula error (#DIV/0!, #N/A …) in a column read as a field: the
+    cell was read as empty, and an empty cell would silently drop what the sheet meant."""
+    return [
+        Problem(sheet, r + 1, col.field or "", text, "formula_error", params={"header": col.header})
+        for c, text in cells
+        if (col := columns.get(c)) is not None
+    ]
 
 
 # A foreign amount's figure in 万元 is its conversion, perhaps at another date's rate than

@@ -78,7 +78,14 @@ class Command(BaseCommand):
             help="read a column as a field, e.g. --map '进展情况=' (ignore) or --map '投资额=total_investment@亿元'",
         )
         parser.add_argument(
-            "--save-mapping", action="store_true", help="remember the --map choices"
+            "--save-mapping",
+            action="store_true",
+            help="remember the --map choices for this account (see --saved-mapping)",
+        )
+        parser.add_argument(
+            "--saved-mapping",
+            action="store_true",
+            help="also apply the mappings this account remembered (never anyone else's)",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
         parser.add_argument(
@@ -119,6 +126,8 @@ class Command(BaseCommand):
             mapping[header_key(header) if "/" not in header else header] = target.strip()
         if options["save_mapping"] and mapping:
             services.save_mapping(user=user, columns={k: (k, v) for k, v in mapping.items()})
+        if options["saved_mapping"]:
+            mapping = {**services.saved_mapping(user), **mapping}
         bar = ProgressBar(sys.stderr, not options["no_progress"])
         as_json = options["format"] == "json"
         try:
