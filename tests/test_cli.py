@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -127,3 +128,63 @@ def test_cli_token_create_prints_token_alone_on_last_line(admin_user):
     key = out.getvalue().strip().splitlines()[-1]
     assert key.startswith("zs_") and " " not in key
     assert ApiToken.authenticate(key) == admin_user
+
+
+# --- the data folder (#13 item 8) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["migrate"], ["demo", "--no-serve"], ["serve"], ["backup"]],
+    ids=lambda c: c[0],
+)
+def test_cli_data_dir_under_a_file_is_one_line_for_every_command(tmp_path, command):
+    """#13 item 8: `--data-dir /etc/passwd/x` gave a NotADirectoryError traceback."""
+    afile = tmp_path / "passwd"
+    afile.write_text("root:x:0:0")
+    result = _run(["--data-dir", str(afile / "x"), *command], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"zhaoshang: 数据目录 {afile / 'x'} 位于一个文件之下，无法创建（Not a directory）；"
+        "请用 --data-dir 或 ZHAOSHANG_DATA_DIR 指定一个可写的目录 / data folder "
+        f"{afile / 'x'} is under a file and cannot be made (Not a directory); choose a "
+        "writable folder with --data-dir or ZHAOSHANG_DATA_DIR"
+    ]
+
+
+def test_cli_migrate_keeps_the_data_folder_private(tmp_path):
+    """#13 item 8: the database was created 0644 in a 0755 folder, readable by every user
+    of the machine while it holds password hashes and session keys."""
+    old_umask = os.umask(0o022)
+    try:
+        data = tmp_path / "data"
+        assert _run(["--data-dir", str(data), "migrate"], tmp_path).returncode == 0
+        db = data / "zhaoshang.sqlite3"
+        modes = {p.name: oct(p.stat().st_mode & 0o777) for p in (data, db, data / "secret_key")}
+        assert modes == {"data": "0o700", "zhaoshang.sqlite3": "0o600", "secret_key": "0o600"}
+        db.chmod(0o644)  # as an older version left it
+        check = _run(["--data-dir", str(data), "check"], tmp_path)
+        assert check.returncode == 0, check.stderr
+        assert "System check identified no issues" in check.stdout
+        assert oct(db.stat().st_mode & 0o777) == "0o600"
+    finally:
+        os.umask(old_umask)
+
+
+def test_cli_check_reports_an_open_folder_debug_and_a_weak_key(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    env = _env(data)
+    env.update(DEBUG="1", SECRET_KEY="changeme")
+    result = subprocess.run(
+        [sys.executable, "-m", "zhaoshang", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    found = sorted(set(re.findall(r"zhaoshang\.[EW]\d{3}", result.stderr)))
+    assert found == ["zhaoshang.W002", "zhaoshang.W005", "zhaoshang.W006"]
