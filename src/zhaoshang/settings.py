@@ -121,6 +121,11 @@ def _databases() -> dict[str, dict[str, object]]:
                     "PORT": db.port,
                     "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60, minimum=0),
                     "CONN_HEALTH_CHECKS": True,
+                    # A statement waiting this long for a lock gives up (LockNotAvailable),
+                    # and the request answers 503 "busy, try again" instead of hanging.
+                    "OPTIONS": {
+                        "options": f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT', 20, minimum=1)}s"
+                    },
                 }
             }
         sqlite_path = datadir.prepare_sqlite_file(Path(db.name))

@@ -116,6 +116,22 @@ def _postgresql_lock_error() -> OperationalError:
     return caught.value
 
 
+def test_postgresql_waits_for_a_lock_at_most_db_lock_timeout(monkeypatch):
+    """Without a lock timeout PostgreSQL waits for ever: the request hangs, never "busy"."""
+    from zhaoshang import settings as project_settings
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://zs@127.0.0.1:5432/zs")
+    monkeypatch.setenv("DB_LOCK_TIMEOUT", "7")
+
+    options = project_settings._databases()["default"]["OPTIONS"]
+
+    assert options == {"options": "-c lock_timeout=7s"}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone() == ("20s",)
+
+
 class _DriverError(Exception):
     def __init__(self, sqlstate: str):
         super().__init__(sqlstate)
