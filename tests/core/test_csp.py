@@ -204,3 +204,36 @@ def test_csp_every_tooltip_that_builds_html_escapes_with_the_shared_function():
         if markup.search(p.read_text()) and "echarts.format.encodeHTML" not in p.read_text()
     ]
     assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(document.cookie)", " JavaScript:alert(1)", "data:text/html,x"]
+)
+def test_stored_link_that_is_not_http_is_shown_as_text_not_linked(client, leader, url):
+    """An enterprise's website and a source's URL were written into href as stored: a
+    `javascript:` value (from before the edge checked URLs, an import, the admin's raw data)
+    became a link a colleague would click. Only http(s) is linked now."""
+    from zhaoshang.core.models import Source
+    from zhaoshang.enterprises.models import Enterprise
+
+    e = Enterprise.objects.create(name="链接测试有限公司", country="CN", website=url)
+    e.sources.add(Source.objects.create(title="来源标题", url=url))
+    client.force_login(leader)
+    html = client.get(f"/enterprises/{e.pk}/").content.decode()
+    assert "链接测试有限公司" in html and "来源标题" in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert [h for h in hrefs if not h.strip().lower().startswith(("/", "http", "?", "#"))] == []
+
+
+@pytest.mark.django_db
+def test_stored_http_links_are_still_links(client, leader):
+    from zhaoshang.core.models import Source
+    from zhaoshang.enterprises.models import Enterprise
+
+    e = Enterprise.objects.create(name="链接测试有限公司", country="CN", website="https://x.cn/")
+    e.sources.add(Source.objects.create(title="来源标题", url="http://y.cn/a"))
+    client.force_login(leader)
+    html = client.get(f"/enterprises/{e.pk}/").content.decode()
+    assert '<a href="https://x.cn/" rel="noopener noreferrer">https://x.cn/</a>' in html
+    assert '<a href="http://y.cn/a" rel="noopener noreferrer">来源标题</a>' in html
