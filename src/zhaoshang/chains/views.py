@@ -20,6 +20,8 @@ from zhaoshang.chains.queries import local_enterprise_ids
 from zhaoshang.chains.targets import rank_targets
 from zhaoshang.chains.taxonomy import chain_to_yaml
 from zhaoshang.core.errors import InputError, NotAllowed
+from zhaoshang.excel.uploads import upload_view
+from zhaoshang.lib.uploads import limits
 
 COLOURS = {"strong": "#2e7d32", "weak": "#f9a825", "missing": "#c62828"}
 PANEL_TARGETS = 10
@@ -248,8 +250,18 @@ def _back(request, fallback: str):
     return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
 
 
+def _yaml_refused(request, message: str, status: int):
+    messages.error(request, message)
+    return redirect("chains:index")
+
+
 @login_required
 @require_POST
+@upload_view(
+    refusal=access.taxonomy_refusal,  # refused before a byte of the file is read
+    limit=lambda: limits().max_yaml_bytes,
+    refused=_yaml_refused,
+)
 def import_yaml(request):
     upload = request.FILES.get("file")
     try:

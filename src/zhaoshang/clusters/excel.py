@@ -12,8 +12,10 @@ them on a sheet of their own with their formula, and a row of one on the import 
 refused.
 
 Import checks every row first and writes all or nothing (see `services.record_figures`).
-Reading uses python-calamine, writing XlsxWriter; self-contained on purpose (the ledger
-importer is a different, much larger tool).
+Reading uses python-calamine, after the file is bounded (`lib.uploads`: size, unpacked
+size, the first sheet's extent), writing XlsxWriter; self-contained on purpose (the
+ledger importer is a different, much larger tool). A formula error in a cell
+(``#DIV/0!``, ``#N/A``), which the reader would give as an empty cell, is a row error.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.clusters.models import IndicatorDefinition
 from zhaoshang.clusters.queries import derived_values, formula_for_people
-from zhaoshang.clusters.services import ImportResult, record_figures
+from zhaoshang.clusters.services import ImportRefused, ImportResult, record_figures
 from zhaoshang.core.errors import InputError
+from zhaoshang.excel.uploads import refusal_message
 from zhaoshang.lib.textnorm import normalise_text
+from zhaoshang.lib.uploads import FileRefused, check_sheet_size, inspect_workbook, limits
 
 COLUMNS = [
     # key, Chinese header, English header, other names people use
@@ -84,20 +88,52 @@ def _header_map(row: list[Any]) -> dict[int, str]:
     return found
 
 
-def read_rows(file: str | Path | BinaryIO) -> list[tuple[int, dict[str, Any]]]:
-    """(Excel row number, data) for every non-empty row under the header of the first sheet."""
+def _workbook_bytes(file: str | Path | BinaryIO) -> bytes:
+    """The file's bytes, no more than the limit allows (refused before reading more)."""
+    most = limits().max_bytes
+    if isinstance(file, str | Path):
+        path = Path(file)
+        if path.stat().st_size > most:
+            raise FileRefused("too_large", limit=f"{most / (1024 * 1024):g}")
+        return path.read_bytes()
+    data = file.read(most + 1)
+    if len(data) > most:
+        raise FileRefused("too_large", limit=f"{most / (1024 * 1024):g}")
+    return data
+
+
+def _first_sheet(data: bytes) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
+    """The first sheet's cells and its formula errors, the file bounded before reading."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    shape = inspect_workbook(data)
     try:
-        if isinstance(file, str | Path):
-            book = CalamineWorkbook.from_path(str(file))
-        else:
-            book = CalamineWorkbook.from_filelike(file)
-        sheet = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, OSError, ValueError) as exc:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        name = book.sheet_names[0]
+        loaded = book.get_sheet_by_index(0)
+        check_sheet_size(name, loaded.height, loaded.width)
+        sheet = loaded.to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError, IndexError) as exc:
         raise InputError(
             {"file": _("cannot read the workbook: %(error)s") % {"error": exc}}
         ) from None
+    except FileRefused:
+        raise
+    except BaseException as exc:  # a Rust panic in the reader derives from BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise InputError(
+            {"file": _("cannot read the workbook: %(error)s") % {"error": exc}}
+        ) from None
+    return sheet, shape.errors.get(name, {})
+
+
+def read_rows(file: str | Path | BinaryIO) -> list[tuple[int, dict[str, Any]]]:
+    """(Excel row number, data) for every non-empty row under the header of the first sheet."""
+    try:
+        sheet, formula_errors = _first_sheet(_workbook_bytes(file))
+    except FileRefused as exc:
+        raise InputError({"file": refusal_message(exc)}) from None
     header_at, columns = None, {}
     for i, row in enumerate(sheet[:MAX_HEADER_ROW]):
         columns = _header_map(row)
@@ -119,6 +155,7 @@ def read_rows(file: str | Path | BinaryIO) -> list[tuple[int, dict[str, Any]]]:
         raise InputError(
             {"file": _("the header row needs a column 指标代码 (code) or 指标名称 (name)")}
         )
+    _refuse_formula_errors(formula_errors, header_at, columns, sheet[header_at])
     out = []
     for offset, row in enumerate(sheet[header_at + 1 :], start=header_at + 2):
         cells = {key: _cell_text(row[i]) if i < len(row) else "" for i, key in columns.items()}
@@ -138,6 +175,23 @@ def read_rows(file: str | Path | BinaryIO) -> list[tuple[int, dict[str, Any]]]:
                 data[key] = value if isinstance(value, Decimal) else str(value).strip()
         out.append((offset, data))
     return out
+
+
+def _refuse_formula_errors(
+    errors: dict[tuple[int, int], str], header_at: int, columns: dict[int, str], header: list
+) -> None:
+    """Refuse the file, naming each cell under the header holding a formula error in a
+    column that is read (the reader gives such a cell as empty: the figure would be lost)."""
+    found = [
+        (r + 1, str(header[c]).strip(), text)
+        for (r, c), text in sorted(errors.items())
+        if r > header_at and c in columns
+    ]
+    if found:
+        result = ImportResult()
+        message = _("the cell holds the formula error %(value)s; correct it in Excel")
+        result.errors = [(row, head, text, message % {"value": text}) for row, head, text in found]
+        raise ImportRefused(result)
 
 
 def import_workbook(

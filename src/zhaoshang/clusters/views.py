@@ -32,10 +32,12 @@ from zhaoshang.clusters.queries import (
     wan_text,
 )
 from zhaoshang.clusters.services import ImportRefused
-from zhaoshang.core.access import role_of
+from zhaoshang.core.access import role_of, writer_refusal
 from zhaoshang.core.errors import InputError, NotAllowed
 from zhaoshang.core.history import describe, history_for, history_of
 from zhaoshang.core.models import Role
+from zhaoshang.excel.uploads import upload_view
+from zhaoshang.lib.uploads import limits
 
 PIPELINE_PAGE = 50
 YI = Decimal(10000)
@@ -304,8 +306,18 @@ def indicator_export(request):
     return response
 
 
+def _import_refused(request, message: str, status: int):
+    context = {"result": None, "errors": [], "file_errors": [message]}
+    return render(request, "clusters/import.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_view(
+    refusal=writer_refusal,  # leaders read only: refused before the file is read
+    limit=lambda: limits().max_bytes,
+    refused=_import_refused,
+)
 def indicator_import(request):
     """Upload the Excel table: check it (nothing written) or import it, all rows or none."""
     context: dict = {"result": None, "errors": [], "file_errors": []}

@@ -33,6 +33,7 @@ from zhaoshang.core.bulk import refresh_statistics
 from zhaoshang.core.errors import NotAllowed
 from zhaoshang.excel import bulk
 from zhaoshang.excel.models import HeaderMapping
+from zhaoshang.excel.uploads import refusal_messages
 from zhaoshang.lib import excel as xl
 from zhaoshang.lib import xlsxwrite as xw
 from zhaoshang.lib.uploads import limits
@@ -178,34 +179,9 @@ def workbook_message(exc: xl.WorkbookError) -> str:
             "This is not a project ledger: no sheet has a header row with a project-name "
             "column (项目名称). The first cells read: %(headers)s"
         ),
-        **refusal_messages(),
+        **refusal_messages(),  # a file refused before reading (lib.uploads)
     }
     return messages[exc.code] % {"detail": "", "headers": "", "limit": "", **exc.params}
-
-
-def refusal_messages() -> dict[str, str]:
-    """The reader's-language messages for a file refused before reading
-    (`lib.uploads.FileRefused` codes); the ledger and the indicator import share them."""
-    return {
-        "too_large": _("The file is larger than %(limit)s MB."),
-        "unpacks_too_large": _(
-            "The workbook unpacks to more than %(limit)s MB; it cannot be read safely."
-        ),
-        "damaged": _("The file is damaged: it is not a valid xlsx or ods file (%(detail)s)."),
-        "sheet_too_large": _(
-            "Sheet “%(sheet)s” spans the cells %(range)s (%(rows)s rows × %(columns)s "
-            "columns), more than can be read (%(max_rows)s rows, %(max_columns)s columns, "
-            "%(max_cells)s cells in all). Usually a stray cell far below or to the right of "
-            "the table: delete the empty rows and columns after the table in Excel, save and "
-            "import again."
-        ),
-        "xlsb": _("Binary workbooks (.xlsb) are not read: save the file as .xlsx in Excel."),
-    }
-
-
-def refusal_message(exc) -> str:
-    """The message for a `FileRefused` (or a `WorkbookError` carrying one of its codes)."""
-    return refusal_messages()[exc.code] % {"detail": "", "limit": "", **exc.params}
 
 
 def export_synonyms() -> tuple[dict[str, str | None], dict[str, dict[str, str]]]:

@@ -110,3 +110,28 @@ def reason_of(check: Callable[[object], None]) -> Callable[[object], str | None]
         return None
 
     return refusal
+
+
+def refusal_messages() -> dict[str, str]:
+    """The reader's-language messages for a file refused before reading
+    (`lib.uploads.FileRefused` codes); the ledger and the indicator import share them."""
+    return {
+        "too_large": _("The file is larger than %(limit)s MB."),
+        "unpacks_too_large": _(
+            "The workbook unpacks to more than %(limit)s MB; it cannot be read safely."
+        ),
+        "damaged": _("The file is damaged: it is not a valid xlsx or ods file (%(detail)s)."),
+        "sheet_too_large": _(
+            "Sheet “%(sheet)s” spans the cells %(range)s (%(rows)s rows × %(columns)s "
+            "columns), more than can be read (%(max_rows)s rows, %(max_columns)s columns, "
+            "%(max_cells)s cells in all). Usually a stray cell far below or to the right of "
+            "the table: delete the empty rows and columns after the table in Excel, save and "
+            "import again."
+        ),
+        "xlsb": _("Binary workbooks (.xlsb) are not read: save the file as .xlsx in Excel."),
+    }
+
+
+def refusal_message(exc) -> str:
+    """The message for a `FileRefused` (or a `WorkbookError` carrying one of its codes)."""
+    return refusal_messages()[exc.code] % {"detail": "", "limit": "", **exc.params}

@@ -20,10 +20,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.errors import InputError, NotAllowed
+from zhaoshang.excel.uploads import refusal_message, upload_view
 from zhaoshang.intel import services
-from zhaoshang.intel.access import articles_visible_to, can_review, candidates_visible_to
+from zhaoshang.intel.access import (
+    articles_visible_to,
+    can_review,
+    candidates_visible_to,
+    review_refusal,
+)
 from zhaoshang.intel.forms import ArticleForm, DecisionForm
 from zhaoshang.intel.models import Candidate, CandidateKind, CandidateStatus
+from zhaoshang.lib.uploads import FileRefused, check_zip_unpacked, limits
 from zhaoshang.projects.models import Project
 from zhaoshang.regions.models import Level, Region
 
@@ -67,7 +74,21 @@ def article_list(request):
     )
 
 
+def _article_refused(request, message: str, status: int):
+    messages.error(request, message)
+    return redirect("intel:articles" if status == 403 else "intel:new")
+
+
+# a .docx is a zip: what it unpacks to is bounded too, before python-docx opens it
+DOCX_UNPACKED_LIMIT = 64 * 1024 * 1024
+
+
 @login_required
+@upload_view(
+    refusal=review_refusal,  # refused before a byte of the upload is read
+    limit=lambda: limits().max_article_bytes,
+    refused=_article_refused,
+)
 def article_new(request):
     if not can_review(request.user):
         messages.error(request, _("Leaders have read-only access."))
@@ -75,11 +96,18 @@ def article_new(request):
     form = ArticleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
+        data = upload.read() if upload else None
+        try:
+            if data is not None:
+                check_zip_unpacked(data, DOCX_UNPACKED_LIMIT)
+        except FileRefused as exc:
+            form.add_error("file", _refused_file_message(exc))
+            return render(request, "intel/new.html", {"form": form})
         try:
             article, created = services.add_article(
                 user=request.user,
                 text=None if upload else form.cleaned_data["text"],
-                data=upload.read() if upload else None,
+                data=data,
                 file_name=upload.name if upload else "",
                 title=form.cleaned_data["title"],
                 source_url=form.cleaned_data["source_url"],
@@ -103,6 +131,16 @@ def article_new(request):
                 messages.info(request, _("This article was already stored; nothing was added."))
             return redirect("intel:article", pk=article.pk)
     return render(request, "intel/new.html", {"form": form})
+
+
+def _refused_file_message(exc: FileRefused) -> str:
+    if exc.code == "damaged":
+        return _("The file is damaged: it is not a valid .docx file (%(detail)s).") % exc.params
+    if exc.code == "unpacks_too_large":
+        return _("The document unpacks to more than %(limit)s MB; it cannot be read safely.") % (
+            exc.params
+        )
+    return refusal_message(exc)
 
 
 def segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict]:
