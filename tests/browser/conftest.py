@@ -4,7 +4,6 @@ users and facts). Without chromium they skip with the reason, except under CI.""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
@@ -42,10 +41,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_demo(data_dir: Path):
-    """`zhaoshang demo` on the fresh data folder `data_dir` while the block runs; gives
-    (base URL, {user: password}). A test that changes the demo's data starts its own."""
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """`zhaoshang demo` on a fresh data folder; yields (base URL, {user: password}, data folder)."""
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser-demo")
     port = _free_port()
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
@@ -81,24 +81,13 @@ def running_demo(data_dir: Path):
             pytest.fail("demo server did not start:\n" + (data_dir / "server.log").read_text())
         time.sleep(0.3)
     passwords = json.loads((data_dir / "demo_users.json").read_text())
+    yield base, passwords, data_dir
+    server.terminate()
     try:
-        yield base, passwords
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    """`zhaoshang demo` on a fresh data folder; yields (base URL, {user: password}, data folder)."""
-    _require_chromium()
-    data_dir = tmp_path_factory.mktemp("browser-demo")
-    with running_demo(data_dir) as (base, passwords):
-        yield base, passwords, data_dir
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
 
 
 @pytest.fixture(scope="session")

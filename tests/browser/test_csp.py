@@ -1,7 +1,7 @@
 """Stored XSS and the Content-Security-Policy (issue #13, item 3), in Chromium.
 
 Reproduction: a chain named `<img src=x onerror=...>` ran script in the cockpit's chain
-tooltip. Here a demo server of its own gets hostile names for a chain, a chain node, an
+tooltip. Here the demo server gets hostile names for a chain, a chain node, an
 enterprise, a project, a township unit, an industry section and a cluster; each page that
 charts them is opened, every chart element is hovered (the chain bar and the node with the
 mouse, all the others through ECharts' showTip), and the tooltips must show the names as
@@ -16,8 +16,6 @@ import re
 import sqlite3
 
 import pytest
-
-from .conftest import _require_chromium, running_demo
 
 pytestmark = pytest.mark.browser
 
@@ -45,42 +43,63 @@ PAGES = [
 ]
 
 
+# (table, key column, key, name columns) of each row given a hostile name; the names come back
+# when the module ends, so the other browser tests on the shared demo server see the demo.
+TARGETS = [
+    ("chains_chain", "code", CHAIN, {"name": "chain"}),
+    (
+        "chains_node",
+        "id",
+        "SELECT n.id FROM chains_node n JOIN chains_chain c ON c.id = n.chain_id "
+        f"WHERE c.code = '{CHAIN}' AND n.code = '{NODE}'",
+        {"name": "node"},
+    ),
+    (
+        "enterprises_enterprise",
+        "id",
+        "SELECT p.enterprise_id FROM chains_placement p JOIN chains_node n ON n.id = p.node_id "
+        f"JOIN chains_chain c ON c.id = n.chain_id WHERE c.code = '{CHAIN}' AND n.code = '{NODE}' "
+        "ORDER BY p.enterprise_id LIMIT 1",
+        {"name": "ent"},
+    ),
+    (
+        "projects_project",
+        "code",
+        "SELECT code FROM projects_project ORDER BY total_investment_wan DESC, code LIMIT 1",
+        {"name": "proj"},
+    ),
+    ("regions_region", "code", UNIT, {"name": "unit", "short_name": None}),
+    ("industries_industry", "code", "C", {"name": "ind"}),
+    ("clusters_cluster", "id", CLUSTER, {"name": "clu"}),
+]
+
+
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):
-    """A demo server of its own (the shared one stays clean for the other browser tests),
-    its names replaced by markup the way any editor or import could store them."""
-    _require_chromium()
-    data_dir = tmp_path_factory.mktemp("browser-hostile")
-    with running_demo(data_dir) as (base, passwords):
-        with sqlite3.connect(data_dir / "zhaoshang.sqlite3") as db:
-            db.execute("UPDATE chains_chain SET name = ? WHERE code = ?", (HOSTILE["chain"], CHAIN))
-            chain_id = db.execute("SELECT id FROM chains_chain WHERE code = ?", (CHAIN,)).fetchone()
-            db.execute(
-                "UPDATE chains_node SET name = ? WHERE chain_id = ? AND code = ?",
-                (HOSTILE["node"], chain_id[0], NODE),
-            )
-            db.execute(
-                "UPDATE enterprises_enterprise SET name = ? WHERE id = (SELECT p.enterprise_id "
-                "FROM chains_placement p JOIN chains_node n ON n.id = p.node_id "
-                "WHERE n.chain_id = ? AND n.code = ? ORDER BY p.enterprise_id LIMIT 1)",
-                (HOSTILE["ent"], chain_id[0], NODE),
-            )
-            db.execute(
-                "UPDATE projects_project SET name = ? WHERE code = (SELECT code FROM "
-                "projects_project ORDER BY total_investment_wan DESC, code LIMIT 1)",
-                (HOSTILE["proj"],),
-            )
-            db.execute(
-                "UPDATE regions_region SET name = ?, short_name = '' WHERE code = ?",
-                (HOSTILE["unit"], UNIT),
-            )
-            db.execute(
-                "UPDATE industries_industry SET name = ? WHERE code = 'C'", (HOSTILE["ind"],)
-            )
-            db.execute(
-                "UPDATE clusters_cluster SET name = ? WHERE id = ?", (HOSTILE["clu"], CLUSTER)
-            )
+def hostile_server(demo_server):
+    """The demo server with names replaced by markup, the way any editor or import could
+    store them (a short name is emptied so the unit shows its hostile full name)."""
+    base, passwords, data_dir = demo_server
+    saved = []
+    with sqlite3.connect(data_dir / "zhaoshang.sqlite3") as db:
+        for table, column, key, names in TARGETS:
+            if isinstance(key, str) and key.startswith("SELECT"):
+                key = db.execute(key).fetchone()[0]
+            cols = list(names)
+            before = db.execute(
+                f"SELECT {', '.join(cols)} FROM {table} WHERE {column} = ?", (key,)
+            ).fetchone()
+            assert before is not None, (table, key)
+            saved.append((table, column, key, dict(zip(cols, before, strict=True))))
+            values = {c: HOSTILE[tag] if tag else "" for c, tag in names.items()}
+            sets = ", ".join(f"{c} = ?" for c in values)
+            db.execute(f"UPDATE {table} SET {sets} WHERE {column} = ?", (*values.values(), key))
+    try:
         yield base, passwords
+    finally:
+        with sqlite3.connect(data_dir / "zhaoshang.sqlite3") as db:
+            for table, column, key, values in saved:
+                sets = ", ".join(f"{c} = ?" for c in values)
+                db.execute(f"UPDATE {table} SET {sets} WHERE {column} = ?", (*values.values(), key))
 
 
 def _signed_in(browser, server, username, *, bypass_csp: bool):
@@ -238,6 +257,7 @@ CSP_PAGES = [p for p, _w, _e in PAGES] + [
     "/excel/",
     "/admin/",
     "/admin/projects/project/",
+    "/admin/projects/project/1/change/",
     "/admin/chains/chain/",
     "/admin/auth/user/add/",
     "/api/v1/docs",
