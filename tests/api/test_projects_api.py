@@ -339,7 +339,7 @@ def test_projects_history_shows_update_before_and_after(bureau_editor):
     client = session_client(bureau_editor)
     post(client, "/projects", {"code": "P-1", "name": "旧名", "unit": "锦丰镇"})
 
-    patch(client, "/projects/P-1", {"name": "新名", "reason": "按签约文本更正"})
+    patch(client, "/projects/P-1", {"name": "新名", "reason": "按签约文本更正", "version": 1})
     response = client.get(f"{API}/projects/P-1/history")
 
     history = response.json()
@@ -530,7 +530,9 @@ def test_projects_update_town_editor_on_another_unit_is_403(town_editor):
 def test_projects_update_town_editor_on_own_or_merged_unit_is_200(town_editor, unit):
     ProjectFactory(code="P-1", unit_id=unit)
 
-    response = patch(session_client(town_editor), "/projects/P-1", {"total_investment": "约5亿元"})
+    response = patch(
+        session_client(town_editor), "/projects/P-1", {"total_investment": "约5亿元", "version": 1}
+    )
 
     assert response.status_code == 200
     assert (
@@ -547,7 +549,7 @@ def test_projects_update_town_editor_on_own_or_merged_unit_is_200(town_editor, u
 def test_projects_update_town_editor_cannot_move_project_to_another_unit(town_editor):
     ProjectFactory(code="P-1", unit_id=JINFENG)
 
-    response = patch(session_client(town_editor), "/projects/P-1", {"unit": "乐余"})
+    response = patch(session_client(town_editor), "/projects/P-1", {"unit": "乐余", "version": 1})
 
     assert response.status_code == 422
     assert response.json() == {
@@ -590,7 +592,9 @@ def test_projects_update_current_version_is_200(bureau_editor):
 def test_projects_update_null_clears_a_field_and_absent_keys_stay(bureau_editor):
     ProjectFactory(code="P-1", name="保留", total_investment_wan=Decimal(500), capacity="60GWh")
 
-    response = patch(session_client(bureau_editor), "/projects/P-1", {"total_investment": None})
+    response = patch(
+        session_client(bureau_editor), "/projects/P-1", {"total_investment": None, "version": 1}
+    )
 
     project = Project.objects.get(code="P-1")
     assert response.status_code == 200

@@ -68,7 +68,7 @@ def test_api_put_month_creates_then_edits_and_leaders_are_refused(town_editor, l
     )
     assert first.status_code == 200
     assert (first.json()["completed_wan"], first.json()["version"]) == (1200.5, 1)
-    second = put(session_client(town_editor), path, {"completed_wan": "1300"})
+    second = put(session_client(town_editor), path, {"completed_wan": "1300", "version": 1})
     assert (second.json()["completed_wan"], second.json()["version"]) == (1300, 2)
     assert MonthlyProgress.objects.count() == 1
     refused = put(session_client(leader), path, {"completed_wan": "1"})
@@ -134,10 +134,15 @@ def test_api_plan_put_approve_and_rebaseline(bureau_editor):
         "approved",
         [1],
     )
-    no_reason = put(session_client(bureau_editor), path, {"planned_completion": "2024-02"})
+    version = approved.json()["version"]
+    no_reason = put(
+        session_client(bureau_editor), path, {"planned_completion": "2024-02", "version": version}
+    )
     assert no_reason.status_code == 422
     changed = put(
-        session_client(bureau_editor), path, {"planned_completion": "2024-02", "reason": "顺延"}
+        session_client(bureau_editor),
+        path,
+        {"planned_completion": "2024-02", "reason": "顺延", "version": version},
     )
     assert [b["planned_completion"] for b in changed.json()["baselines"]] == [
         "2023-12-01",
@@ -184,13 +189,13 @@ def test_api_problem_create_and_close(town_editor):
     problem_id = created.json()["id"]
     refused = session_client(town_editor).patch(
         f"{API}/progress/problems/{problem_id}",
-        {"status": "solved"},
+        {"status": "solved", "version": 1},
         content_type="application/json",
     )
     assert refused.status_code == 422
     closed = session_client(town_editor).patch(
         f"{API}/progress/problems/{problem_id}",
-        {"status": "cannot_solve", "resolution": "需省级协调"},
+        {"status": "cannot_solve", "resolution": "需省级协调", "version": 1},
         content_type="application/json",
     )
     assert (closed.json()["status"], closed.json()["version"]) == ("cannot_solve", 2)

@@ -82,9 +82,14 @@ def test_approving_keeps_baseline_one_and_a_change_needs_a_reason(bureau_editor)
         data={"planned_investment_wan": "10000", "planned_completion": "2023-10"},
     )
     services.approve_plan(user=bureau_editor, plan=plan)
+    plan.refresh_from_db()
     with pytest.raises(InputError) as caught:
         services.save_plan(
-            user=bureau_editor, project=project, year=2023, data={"planned_completion": "2024-01"}
+            user=bureau_editor,
+            project=project,
+            year=2023,
+            data={"planned_completion": "2024-01"},
+            expected_version=plan.version,
         )
     assert caught.value.fields == {"reason": ["changing an approved plan needs a reason"]}
 
@@ -94,6 +99,7 @@ def test_approving_keeps_baseline_one_and_a_change_needs_a_reason(bureau_editor)
         year=2023,
         data={"planned_completion": "2024-01", "planned_investment_wan": "8000"},
         reason="设备延期到货",
+        expected_version=plan.version,
     )
     plan.refresh_from_db()
     baselines = list(
@@ -139,7 +145,11 @@ def test_save_plan_refuses_a_stale_version(bureau_editor):
     project = ProjectFactory()
     plan = services.save_plan(user=bureau_editor, project=project, year=2023, data={})
     services.save_plan(
-        user=bureau_editor, project=project, year=2023, data={"planned_investment_wan": "1"}
+        user=bureau_editor,
+        project=project,
+        year=2023,
+        data={"planned_investment_wan": "1"},
+        expected_version=plan.version,
     )
     with pytest.raises(ConflictError):
         services.save_plan(
@@ -164,7 +174,10 @@ def test_record_progress_then_a_second_report_is_an_edit_kept_in_history(town_ed
     )
     reported_at = first.reported_at
     second = services.record_progress(
-        user=town_editor, project=project, month="2023-06", data={"completed_wan": "1500"}
+        user=town_editor,
+        project=project,
+        month="2023-06",
+        data={"completed_wan": "1500", "version": first.version},
     )
     assert MonthlyProgress.objects.count() == 1
     assert (second.pk, second.completed_wan, second.version) == (first.pk, Decimal("1500"), 2)
@@ -243,7 +256,7 @@ def test_a_submitted_report_cannot_be_emptied(town_editor):
             user=town_editor,
             project=project,
             month="2023-06",
-            data={"completed_wan": "", "funds_in_place_wan": "", "counted_wan": ""},
+            data={"completed_wan": "", "funds_in_place_wan": "", "counted_wan": "", "version": 1},
         )
     assert list(caught.value.fields) == ["completed_wan"]
     assert MonthlyProgress.objects.get().completed_wan == Decimal("5")
@@ -291,7 +304,10 @@ def test_record_unit_month_saves_all_rows_or_none(town_editor):
         user=town_editor,
         unit_code="320582103",
         month="2023-06",
-        rows={good.code: {"completed_wan": "100"}, bad.code: {"completed_wan": "4"}},
+        rows={
+            good.code: {"completed_wan": "100", "version": 1},
+            bad.code: {"completed_wan": "4", "version": 1},
+        },
     )
     assert counts == {"created": 0, "updated": 1, "unchanged": 1}
 
@@ -344,20 +360,29 @@ def test_problem_lifecycle_close_needs_resolution_reopen_needs_reason(town_edito
         },
     )
     with pytest.raises(InputError) as caught:
-        services.update_problem(user=town_editor, problem=problem, data={"status": "solved"})
+        services.update_problem(
+            user=town_editor, problem=problem, data={"status": "solved"}, expected_version=1
+        )
     assert caught.value.fields == {"resolution": ["closing a problem needs the resolution"]}
     services.update_problem(
         user=town_editor,
         problem=problem,
         data={"status": "solved", "resolution": "已调剂指标", "closed_on": "2023-04-20"},
+        expected_version=1,
     )
     problem.refresh_from_db()
     assert (problem.status, problem.closed_on) == ("solved", datetime.date(2023, 4, 20))
     with pytest.raises(InputError) as caught:
-        services.update_problem(user=town_editor, problem=problem, data={"status": "open"})
+        services.update_problem(
+            user=town_editor, problem=problem, data={"status": "open"}, expected_version=2
+        )
     assert caught.value.fields == {"reason": ["reopening a problem needs a reason"]}
     services.update_problem(
-        user=town_editor, problem=problem, data={"status": "open"}, reason="指标被收回"
+        user=town_editor,
+        problem=problem,
+        data={"status": "open"},
+        reason="指标被收回",
+        expected_version=2,
     )
     problem.refresh_from_db()
     assert (problem.status, problem.closed_on) == ("open", None)
@@ -394,6 +419,7 @@ def test_closing_on_a_future_day_is_refused(town_editor):
             user=town_editor,
             problem=problem,
             data={"status": "solved", "resolution": "好了", "closed_on": later},
+            expected_version=problem.version,
         )
     assert list(caught.value.fields) == ["closed_on"]
 
@@ -447,6 +473,10 @@ def test_thresholds_are_the_city_administrators(admin_user, bureau_editor):
 def test_plan_factory_and_services_agree_on_the_unique_year(bureau_editor):
     plan = PlanFactory()
     services.save_plan(
-        user=bureau_editor, project=plan.project, year=2023, data={"milestones": "封顶"}
+        user=bureau_editor,
+        project=plan.project,
+        year=2023,
+        data={"milestones": "封顶"},
+        expected_version=plan.version,
     )
     assert AnnualPlan.objects.count() == 1

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import BAOSHUI, ProjectFactory
 from tests.progress.factories import PlanFactory, ProblemFactory, ReportFactory, months
-from zhaoshang.progress.models import MonthlyProgress, WarningRule
+from zhaoshang.progress.models import AnnualPlan, MonthlyProgress, WarningRule
 from zhaoshang.projects.models import BatchEvent, ProjectList, ProjectListEntry
 
 pytestmark = pytest.mark.django_db
@@ -158,12 +158,21 @@ def test_plan_page_approve_then_change_with_reason(client, bureau_editor):
         == 302
     )
     assert client.post(url, {"action": "approve"}).status_code == 302
-    refused = client.post(url, {"planned_investment_wan": "6000"}, HTTP_ACCEPT_LANGUAGE="en")
+    version = AnnualPlan.objects.get().version
+    refused = client.post(
+        url, {"planned_investment_wan": "6000", "version": version}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert refused.status_code == 422
     assert "changing an approved plan needs a reason" in refused.content.decode()
     assert (
         client.post(
-            url, {"planned_investment_wan": "6000", "planned_start": "2023-04", "reason": "压减"}
+            url,
+            {
+                "planned_investment_wan": "6000",
+                "planned_start": "2023-04",
+                "reason": "压减",
+                "version": version,
+            },
         ).status_code
         == 302
     )
@@ -199,6 +208,7 @@ def test_problem_page_closes_with_resolution(client, town_editor):
         "deadline": "2023-04-30",
         "status": "solved",
         "resolution": "",
+        "version": problem.version,
     }
     assert client.post(url, fields).status_code == 422
     assert (

@@ -25,6 +25,7 @@ api = errors.API(
     ),
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
+    parser=errors.TextParser(),
 )
 errors.install(api)
 api.add_router("", projects.router)

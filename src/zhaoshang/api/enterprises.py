@@ -12,14 +12,22 @@ from zhaoshang.enterprises.models import EnterpriseAlias
 from zhaoshang.projects.access import projects_visible_to
 from zhaoshang.projects.models import ProjectInvestor
 
-from .schemas import Detail, EnterpriseDetail, EnterprisePage, FieldErrors, code_name
+from .schemas import (
+    PAGE_DESCRIPTION,
+    PAGE_MAX,
+    Detail,
+    EnterpriseDetail,
+    EnterprisePage,
+    FieldErrors,
+    code_name,
+)
 
 router = Router(tags=["enterprises"])
 
 
 class EnterpriseFilters(Schema):
     q: str | None = Field(None, description="Part of the name or of an alias, or a credit code")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=PAGE_MAX, description=PAGE_DESCRIPTION)
     page_size: int = Field(50, ge=1, le=500)
 
 

@@ -2,12 +2,18 @@
 
 - 401 `{"detail": "..."}` not signed in; 403 `{"detail": reason}` not allowed;
 - 404 `{"detail": "..."}`; 409 `{"detail", "current_version"}` someone saved first;
+- 400 `{"detail": "..."}` a body that is not JSON, or JSON holding a lone surrogate
+  (``"\\ud800"``: valid JSON, but no Unicode text), naming where;
 - 422 `{"detail": [{"field", "message"}]}` for the services' `InputError` and for request
-  bodies or query strings that do not fit the schema, in the same shape.
+  bodies or query strings that do not fit the schema, in the same shape;
+- 428 `{"detail": "须提供version ..."}` an update without the `version` it was based on
+  (the services' `VersionMissing`, an `InputError` with `status_code` 428).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,6 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 
 from zhaoshang.core.errors import ConflictError, NotAllowed
 from zhaoshang.core.middleware import answer_busy, is_busy_error
@@ -75,6 +82,42 @@ def schema_message(error: dict[str, Any], field: str) -> str:
     return str(error.get("msg", kind))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class LoneSurrogate(ValueError):
+    """A JSON string with a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair: valid
+    JSON, but not text; no database, encoder or converter can take it."""
+
+    def __init__(self, where: str, char: str):
+        super().__init__(where)
+        self.where = where
+        self.char = char
+
+
+def _refuse_surrogates(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found is not None:
+            raise LoneSurrogate(where or "body", f"U+{ord(found.group()):04X}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_surrogates(key, where)
+            _refuse_surrogates(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_surrogates(item, f"{where}[{index}]")
+
+
+class TextParser(Parser):
+    """ninja's JSON parser, refusing a body whose strings are not all Unicode text."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        _refuse_surrogates(data, "")
+        return data
+
+
 class API(NinjaAPI):
     """ninja drops the rejected value from schema errors; keep it so messages can name it."""
 
@@ -117,7 +160,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        if exc.status_code == 400 and exc.__cause__ is not None:
+        if isinstance(exc.__cause__, LoneSurrogate):
+            message = _(
+                "The request body holds a lone surrogate (%(char)s) in “%(where)s”: it is "
+                "valid JSON but not text; send the character itself or a surrogate pair"
+            ) % {"char": exc.__cause__.char, "where": exc.__cause__.where}
+        elif exc.status_code == 400 and exc.__cause__ is not None:
             # ninja could not parse the body (it chains the parser's exception).
             message = _("The request body is not valid JSON.")
         else:
@@ -147,6 +195,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoValidationError)
     def invalid_input(request, exc):
         # InputError is a ValidationError; a bare one from a model's full_clean too.
+        if getattr(exc, "status_code", 422) == 428:  # VersionMissing: a precondition
+            return api.create_response(
+                request, {"detail": " ".join(str(m) for m in exc.messages)}, status=428
+            )
         if hasattr(exc, "error_dict"):
             items = [
                 {"field": field, "message": str(message)}

@@ -12,11 +12,13 @@ from ninja.errors import HttpError
 from zhaoshang.core.errors import InputError
 from zhaoshang.core.history import history_for
 from zhaoshang.projects import quality, services
-from zhaoshang.projects.access import get_project_for_view, projects_visible_to
+from zhaoshang.projects.access import check_can_edit, get_project_for_view, projects_visible_to
 from zhaoshang.projects.models import STAGE_ORDER, Project, ProjectInvestor, ProjectSource
 from zhaoshang.projects.queries import filter_projects, find_unit_code, ledger_totals
 
 from .schemas import (
+    PAGE_DESCRIPTION,
+    PAGE_MAX,
     Conflict,
     Detail,
     FieldErrors,
@@ -35,6 +37,7 @@ router = Router(tags=["projects"])
 
 READ_ERRORS = {401: Detail, 404: Detail}
 WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
+UPDATE_ERRORS = {**WRITE_ERRORS, 428: Detail}
 
 ORDER_KEYS = ("total_investment_wan", "code", "name", "stage", "status", "updated_at", "created_at")
 OrderValue = Literal[tuple(k for key in ORDER_KEYS for k in (key, f"-{key}"))]  # type: ignore[valid-type]
@@ -52,7 +55,7 @@ class ProjectFilters(Schema):
     )
     is_synthetic: bool | None = None
     order: OrderValue = "-total_investment_wan"
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=PAGE_MAX, description=PAGE_DESCRIPTION)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -155,13 +158,15 @@ def create_project(request, payload: ProjectIn):
     return Status(201, _detail(project.pk))
 
 
-@router.patch("/projects/{code}", response={200: ProjectDetail, **WRITE_ERRORS})
+@router.patch("/projects/{code}", response={200: ProjectDetail, **UPDATE_ERRORS})
 def update_project(request, code: str, payload: ProjectPatch):
-    """Change the fields sent. With `version`, refuse (409) if someone saved since."""
+    """Change the fields sent. `version` (from the GET) is required: without it 428
+    Precondition Required, and 409 Conflict if someone saved since."""
     project = _visible(request, code)
+    check_can_edit(request.auth, project)  # a caller who may not edit hears that first
     data = payload.model_dump(exclude_unset=True)
     reason = data.pop("reason", "")
-    version = data.pop("version", None)
+    version = services.require_version(data.pop("version", None), what=_("project"))
     project = services.update_project(
         user=request.auth, project=project, data=data, expected_version=version, reason=reason
     )
@@ -241,7 +246,7 @@ class QualityFilters(Schema):
     rule: Literal[tuple(quality.Check.values)] | None = Field(  # type: ignore[valid-type]
         None, description="Only the findings of this rule (the counts stay for all rules)"
     )
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=PAGE_MAX, description=PAGE_DESCRIPTION)
     page_size: int = Field(100, ge=1, le=1000)
 
 

@@ -30,6 +30,11 @@ Money = Annotated[
     Decimal | None,
     PlainSerializer(money_number, return_type=float | None, when_used="always"),
 ]
+# The highest page number a list takes: beyond it an offset could pass what the database
+# counts in (a 20-digit page gave a 500); any real list ends long before.
+PAGE_MAX = 1_000_000
+PAGE_DESCRIPTION = f"1 to {PAGE_MAX:,}; a page after the last is empty"
+
 QualifierValue = Literal["exact", "at_least", "approx", "at_most"]
 StageValue = Literal[tuple(Stage.values)]  # type: ignore[valid-type]
 StatusValue = Literal[tuple(Status.values)]  # type: ignore[valid-type]
@@ -319,10 +324,14 @@ ProjectIn = create_model("ProjectIn", __base__=_ProjectInBase, **_amount_and_dat
 ProjectIn.__doc__ = _ProjectInBase.__doc__
 
 
+VERSION_DESCRIPTION = (
+    "Required. The `version` you loaded (from the GET). Missing: 428 Precondition Required "
+    "(须提供version); a newer one on the server: 409 Conflict with `current_version`."
+)
+
+
 class ProjectPatch(ProjectIn):  # type: ignore[misc, valid-type]
-    version: int | None = Field(
-        None, description="The version you loaded; a newer one on the server gives 409"
-    )
+    version: int | None = Field(None, description=VERSION_DESCRIPTION)
 
 
 class StageIn(Schema):

@@ -72,6 +72,7 @@ from zhaoshang.lib.textnorm import normalise_text
 
 __all__ = [
     "CURRENCIES",
+    "MAX_WAN",
     "RATES",
     "RATE_TABLE",
     "Amount",
@@ -85,6 +86,11 @@ __all__ = [
     "read_rate_table",
     "use_rate_table",
 ]
+
+# The largest amount the ledger keeps, exclusive: 10^12 万元 (10^16 yuan) is beyond any
+# project and any budget, and well within the columns (20 digits, 6 after the point, hold
+# up to 10^14). A 21-digit figure is a typing slip, refused with this limit in the message.
+MAX_WAN = Decimal("1E12")
 
 
 class Qualifier(str, enum.Enum):  # noqa: UP042 - str() stays "Qualifier.X" as specified

@@ -13,8 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
-from zhaoshang.api.schemas import Conflict, Detail, FieldErrors, Money
+from zhaoshang.api.schemas import (
+    PAGE_DESCRIPTION,
+    PAGE_MAX,
+    VERSION_DESCRIPTION,
+    Conflict,
+    Detail,
+    FieldErrors,
+    Money,
+)
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress import access, queries, rates, rules, services
 from zhaoshang.progress import facts as facts_mod
@@ -27,6 +36,16 @@ router = Router(tags=["progress"])
 
 READ = {401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
 WRITE = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
+UPDATE = {**WRITE, 428: Detail}  # an update without the version it was based on
+
+
+class WriteSchema(Schema):
+    """A request body: a field the operation does not know is refused (422 naming it),
+    never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 AmountIn = Decimal | str | None
 LevelValue = Literal["red", "amber", "green"]
 RuleValue = Literal[tuple(Rule.values)]  # type: ignore[valid-type]
@@ -84,20 +103,22 @@ class PlanDetail(PlanOut):
     baselines: list[BaselineOut]
 
 
-class PlanIn(Schema):
+class PlanIn(WriteSchema):
     planned_investment_wan: AmountIn = Field(None, description="万元, or text such as 2亿元")
     planned_start: str | None = Field(None, description="month, e.g. 2023-03")
     planned_completion: str | None = Field(None, description="month, e.g. 2023-12")
     milestones: str | None = None
     reason: str = Field("", description="needed to change an approved plan")
-    version: int | None = Field(None, description="refuse (409) if someone saved since")
+    version: int | None = Field(
+        None, description="Required when the plan exists. " + VERSION_DESCRIPTION
+    )
 
 
-class ReasonIn(Schema):
+class ReasonIn(WriteSchema):
     reason: str = ""
 
 
-class ProgressIn(Schema):
+class ProgressIn(WriteSchema):
     completed_wan: AmountIn = Field(None, description="investment completed in the month")
     funds_in_place_wan: AmountIn = None
     counted_wan: AmountIn = Field(None, description="counted in statistics (入统)")
@@ -108,10 +129,12 @@ class ProgressIn(Schema):
     counted_ytd_wan: AmountIn = None
     physical_progress: str | None = None
     problems_raised: str | None = None
-    version: int | None = None
+    version: int | None = Field(
+        None, description="Required when the month's report exists. " + VERSION_DESCRIPTION
+    )
 
 
-class UnitMonthIn(Schema):
+class UnitMonthIn(WriteSchema):
     rows: dict[str, ProgressIn] = Field(..., description="project code → the month's figures")
     reason: str = ""
 
@@ -202,7 +225,7 @@ class ProblemOut(Schema):
         return found if found is not None else obj.days_overdue(timezone.localdate())
 
 
-class ProblemIn(Schema):
+class ProblemIn(WriteSchema):
     title: str
     description: str = ""
     department: str = Field(..., description="name or short name of the department")
@@ -211,7 +234,7 @@ class ProblemIn(Schema):
     deadline: str
 
 
-class ProblemPatch(Schema):
+class ProblemPatch(WriteSchema):
     title: str | None = None
     description: str | None = None
     department: str | None = None
@@ -222,7 +245,7 @@ class ProblemPatch(Schema):
     resolution: str | None = None
     closed_on: str | None = None
     reason: str = ""
-    version: int | None = None
+    version: int | None = Field(None, description=VERSION_DESCRIPTION)
 
 
 class ListOut(Schema):
@@ -298,7 +321,7 @@ def list_plans(
     request,
     year: int,
     unit: str | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=PAGE_MAX, description=PAGE_DESCRIPTION),
     page_size: int = Query(100, ge=1, le=1000),
 ):
     """Plans of a year (optionally one township unit), by project code."""
@@ -331,9 +354,10 @@ def get_plan(request, code: str, year: int):
     return _plan(code, year)
 
 
-@router.put("/progress/plans/{code}/{year}", response={200: PlanDetail, **WRITE})
+@router.put("/progress/plans/{code}/{year}", response={200: PlanDetail, **UPDATE})
 def put_plan(request, code: str, year: int, payload: PlanIn):
-    """Create or change a plan. An approved plan: 发改委 only, with a reason; a new baseline."""
+    """Create or change a plan. An approved plan: 发改委 only, with a reason; a new baseline.
+    Changing a plan that exists needs its `version` (428 without it, 409 when stale)."""
     data = payload.model_dump(exclude_unset=True)
     reason = data.pop("reason", "")
     version = data.pop("version", None)
@@ -395,18 +419,21 @@ def project_months(request, code: str, year: int):
     return [{**m, "month": str(m["month"])} for m in queries.project_months(_project(code), year)]
 
 
-@router.put("/progress/projects/{code}/months/{month}", response={200: ReportOut, **WRITE})
+@router.put("/progress/projects/{code}/months/{month}", response={200: ReportOut, **UPDATE})
 def put_month(request, code: str, month: str, payload: ProgressIn):
-    """Report a month (a second report for the same month edits the first, with history)."""
+    """Report a month (a second report for the same month edits the first, with history,
+    and needs that report's `version`: 428 without it, 422 on `version` when stale)."""
     data = payload.model_dump(exclude_unset=True)
     return services.record_progress(
         user=request.auth, project=_project(code), month=_month(month), data=data
     )
 
 
-@router.post("/progress/units/{unit}/months/{month}", response={200: UnitMonthOut, **WRITE})
+@router.post("/progress/units/{unit}/months/{month}", response={200: UnitMonthOut, **UPDATE})
 def post_unit_month(request, unit: str, month: str, payload: UnitMonthIn):
-    """A township unit's month at once; one bad row writes nothing (errors name the row)."""
+    """A township unit's month at once; one bad row writes nothing (errors name the row).
+    A row editing an existing report needs its `version`: 428 naming the rows without one;
+    a stale row is refused by name (422) and nothing of the save is written."""
     scope = queries.unit_scope(unit)
     rows = {code: row.model_dump(exclude_unset=True) for code, row in payload.rows.items()}
     return services.record_unit_month(
@@ -554,9 +581,10 @@ def create_problem(request, code: str, payload: ProblemIn):
     return Status(201, Problem.objects.select_related("project", "department").get(pk=problem.pk))
 
 
-@router.patch("/progress/problems/{problem_id}", response={200: ProblemOut, **WRITE})
+@router.patch("/progress/problems/{problem_id}", response={200: ProblemOut, **UPDATE})
 def update_problem(request, problem_id: int, payload: ProblemPatch):
-    """Change a problem; closing (solved, cannot_solve) needs the resolution."""
+    """Change a problem; closing (solved, cannot_solve) needs the resolution. `version` is
+    required (428 without it, 409 when stale)."""
     problem = Problem.objects.select_related("project").filter(pk=problem_id).first()
     if problem is None:
         raise HttpError(404, _("Not found."))

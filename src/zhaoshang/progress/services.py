@@ -32,7 +32,12 @@ from zhaoshang.progress.models import (
 )
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, Project, ProjectList, ProjectListEntry
-from zhaoshang.projects.services import parse_date
+from zhaoshang.projects.services import (
+    VersionMissing,
+    parse_date,
+    require_version,
+    version_missing,
+)
 
 TEXT_LIMIT = 4000
 AMOUNTS = ("completed", "funds_in_place", "counted")
@@ -105,14 +110,24 @@ def save_plan(
     `planned_completion` (months: `2023-03`), `milestones` (text). A draft may be changed
     by whoever edits the project. An approved plan may be changed only by the 发改委's side,
     with a reason; the change becomes the next baseline and the earlier ones are kept.
+    Changing a plan that exists needs `expected_version` (`VersionMissing` without it,
+    `ConflictError` when someone saved since); creating one does not.
     """
     access.check_project(user, project)
     year = _year(year)
     plan = AnnualPlan.objects.select_for_update().filter(project=project, year=year).first()
     creating = plan is None
+    approved = not creating and plan.status == PlanStatus.APPROVED
+    if approved:  # who may change it, before whether the change is well made
+        refusal = access.office_refusal(user)
+        if refusal:
+            raise NotAllowed(
+                _("This plan is approved; changing it is for the 发改委. %(why)s")
+                % {"why": refusal}
+            )
     if creating:
         plan = AnnualPlan(project=project, year=year, created_by=_user_or_none(user))
-    elif expected_version is not None and plan.version != expected_version:
+    elif (expected_version := require_version(expected_version, what=_("plan"))) != plan.version:
         raise ConflictError(
             _(
                 "This plan was changed by someone else after you opened it (your version "
@@ -148,14 +163,7 @@ def save_plan(
             "completion": Month.of(plan.planned_completion),
             "start": Month.of(plan.planned_start),
         }
-    approved = plan.status == PlanStatus.APPROVED
     if approved:
-        refusal = access.office_refusal(user)
-        if refusal:
-            raise NotAllowed(
-                _("This plan is approved; changing it is for the 发改委. %(why)s")
-                % {"why": refusal}
-            )
         if not reason.strip():
             errors["reason"] = _("changing an approved plan needs a reason")
     _raise_if(errors)
@@ -225,6 +233,7 @@ class _Row:
         self.data = data
         self.errors: dict[str, str] = {}
         self.values: dict[str, Any] = {}
+        self.version_missing = False
 
 
 def _check_row(
@@ -275,9 +284,14 @@ def _check_row(
             elif text:
                 blank = False
             row.values[key] = text
-    if "version" in data and existing is not None and data["version"] not in (None, ""):
+    if existing is not None and (data.get("version") is None or str(data["version"]).strip() == ""):
+        # editing a report needs the version it was based on: without it a save could
+        # silently replace figures someone else saved meanwhile
+        row.errors["version"] = version_missing(_("monthly report"))
+        row.version_missing = True
+    elif existing is not None:
         try:
-            version = int(data["version"])
+            version = int(str(data["version"]).strip())
         except (TypeError, ValueError):
             version = -1
         if version != existing.version:
@@ -356,7 +370,8 @@ def record_progress(
     """Report one project's month: amounts for the month (`completed_wan`,
     `funds_in_place_wan`, `counted_wan`) or the year's cumulative figures (`completed_ytd_wan`
     …), `physical_progress`, `problems_raised`. A second report for the same month edits the
-    first (kept in the history); with `version`, refuse if someone saved since.
+    first (kept in the history) and needs the `version` it was based on: `VersionMissing`
+    without it, an error on `version` when someone saved since.
     """
     access.check_project(user, project)
     month = _month_of(month)
@@ -367,6 +382,8 @@ def record_progress(
     )
     row = _Row(project, data)
     _check_row(row, month, _sums_before([project.pk], month).get(project.pk, {}), existing)
+    if row.version_missing:
+        raise VersionMissing({"version": row.errors["version"]})
     if not row.errors and not row.values:
         row.errors["completed_wan"] = _("the report is empty")
     _raise_if(row.errors)
@@ -380,6 +397,9 @@ def record_unit_month(
     """Save a township unit's reports for a month at once: `rows` maps project codes to
     the fields of `record_progress`. All rows are checked first; one bad row writes
     nothing, and the errors name row and field (`"320582-2023-0001.completed_wan"`).
+    A row editing a report needs the report's `version`: rows without it are refused first
+    (`VersionMissing`, naming them), and a row someone saved since (a stale version) is
+    refused by name like any other bad row, so a save lands whole or not at all.
     An empty row is skipped. Returns `{"created": n, "updated": n, "unchanged": n}`.
     """
     reason_refused = access.unit_refusal(user, unit_code)
@@ -406,6 +426,7 @@ def record_unit_month(
     }
     before = _sums_before(ids, month)
     checked = []
+    missing: dict[str, str] = {}
     for number, (code, data) in enumerate(rows.items(), start=1):
         project = projects[code]
         row = _Row(project, data)
@@ -416,7 +437,11 @@ def record_unit_month(
                 "name": project.name,
                 "message": message,
             }
+        if row.version_missing:
+            missing[f"{code}.version"] = errors[f"{code}.version"]
         checked.append(row)
+    if missing:
+        raise VersionMissing(missing)
     _raise_if(errors)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for row in checked:
@@ -536,11 +561,14 @@ def update_problem(
     """Change a problem; `status` moves it (open, in_progress, solved, cannot_solve).
 
     Closing (solved, cannot_solve) needs a `resolution` and records `closed_on` (today
-    unless given); reopening needs a reason and clears it.
+    unless given); reopening needs a reason and clears it. `expected_version` (the version
+    the change was based on) is required: `VersionMissing` without it, `ConflictError`
+    when someone saved since.
     """
     access.check_project(user, problem.project)
+    expected_version = require_version(expected_version, what=_("problem"))
     problem = Problem.objects.select_for_update().select_related("project").get(pk=problem.pk)
-    if expected_version is not None and problem.version != expected_version:
+    if problem.version != expected_version:
         raise ConflictError(
             _(
                 "This problem was changed by someone else after you opened it (your version "

@@ -96,9 +96,15 @@ class ProjectAdminForm(TrackedAdminForm):
             code.max_length = None
 
     def clean(self):
-        """The ledger's rules (`projects.rules`) on what the admin's fields hold: amounts as
-        written, the project code, the reason a status needs."""
+        """The ledger's rules (`projects.rules`) on what the admin's fields hold: the texts,
+        amounts as written, the project code, the reason a status needs."""
         data = super().clean()
+        for key in rules.TEXT_FIELDS:  # the text rule: limits, control and bidi characters
+            if key in self.changed_data and data.get(key):
+                try:
+                    data[key] = rules.text(key, data[key])
+                except rules.RuleError as exc:
+                    self.add_error(key, str(exc))
         if "code" in self.changed_data and data.get("code"):
             try:
                 data["code"] = rules.code(data["code"])

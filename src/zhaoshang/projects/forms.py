@@ -5,11 +5,14 @@ value comes back exactly as it was typed."""
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.chains.models import Chain
 from zhaoshang.lib.money import Qualifier, format_wan
 from zhaoshang.projects.models import STAGE_ORDER, Nature, Project, Stage, Status
+from zhaoshang.projects.services import version_missing
 
 AMOUNTS = (
     ("total_investment", _("Total investment")),
@@ -29,13 +32,23 @@ def _text(label, *, required=False, max_length=None, help_text="", **attrs) -> f
     (`projects.rules`) check the length, with the message every other path gives."""
     if max_length is not None:
         attrs["maxlength"] = max_length
-    return forms.CharField(
+    field = forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         strip=True,
         widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
     )
+    return _rules_check_characters(field)
+
+
+def _rules_check_characters(field: forms.CharField) -> forms.CharField:
+    """Leave NUL to the ledger's text rule, which refuses every control character with the
+    message the API and the import give (Django's own says only "null characters")."""
+    field.validators = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+    return field
 
 
 def amount_initial(project: Project, name: str) -> str:
@@ -95,16 +108,20 @@ class ProjectForm(forms.Form):
     category = _text(_("Category"), max_length=100)
     capacity = _text(_("Capacity"), max_length=200, help_text=_("e.g. 60GWh, 月产1000万只"))
     expected_jobs = _text(_("Jobs at full production"))
-    description = forms.CharField(
-        label=_("Construction content and scale"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    description = _rules_check_characters(
+        forms.CharField(
+            label=_("Construction content and scale"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     )
     reason = _text(
         _("Note for the change history"),
         max_length=500,
         help_text=_("Optional: why or from where."),
     )
+    # The version the page was loaded at, required when editing (checked in `clean`, so the
+    # message shows above the form rather than beside a field nobody sees).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, creating: bool, **kwargs):
@@ -119,9 +136,18 @@ class ProjectForm(forms.Form):
         self.fields["chain"].choices = [("", "—")] + [
             (c.code, c.name) for c in Chain.objects.order_by("order", "code")
         ]
-        if not creating:
+        if creating:
+            del self.fields["version"]
+        else:
             for name in ("code", "stage", "stage_date"):
                 del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if not self.creating and data.get("version") is None and "version" not in self.errors:
+            # without it a save would overwrite whatever someone else saved meanwhile
+            self.add_error(None, version_missing(gettext("project")))
+        return data
 
     @classmethod
     def initial_for(cls, project: Project) -> dict:

@@ -40,10 +40,12 @@ from zhaoshang.lib.excel import (
     parse_int_cell,
     to_simplified,
 )
-from zhaoshang.lib.money import AmountError, parse_qualifier
+from zhaoshang.lib.money import MAX_WAN, AmountError, parse_qualifier
+from zhaoshang.lib.textnorm import forbidden_character, strip_invisible
 from zhaoshang.projects.models import (
     STAGE_ORDER,
     Nature,
+    Project,
     Stage,
     Status,
     validate_national_code,
@@ -74,6 +76,10 @@ TEXT_FIELDS = {
     "status_reason": 10_000,
 }
 CHOICE_ENUMS = {"nature": Nature, "stage": Stage, "status": Status}
+# The dates a ledger row may carry: the years the text reader accepts (lib.dates), the same
+# for a date the API sends as an ISO date, so 0001-01-01 and 9999-12-31 are refused everywhere.
+DATE_MIN = datetime.date(1950, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
 # A project code is part of its page's address: letters, digits, Chinese characters and
 # - _ . only (no "/", "?", "#", "%" or spaces), so every code has a page and an API path.
 _CODE = re.compile(r"^[0-9A-Za-z\u3400-\u9fff][0-9A-Za-z\u3400-\u9fff._\-]*$")
@@ -93,6 +99,54 @@ def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def too_long(length: int, limit: int) -> str:
+    """The one message for a text over its limit, with both figures."""
+    return _("%(length)s characters, longer than the limit of %(limit)s") % {
+        "length": length,
+        "limit": limit,
+    }
+
+
+def _label(field: str) -> str:
+    try:
+        return str(Project._meta.get_field(field).verbose_name)
+    except Exception:  # FieldDoesNotExist: a caller's own field (progress texts)
+        return field
+
+
+def characters(field: str, value: Any, label: Any = None, *, lines: bool = False) -> str:
+    """`value` as text that can be stored and shown as it reads.
+
+    Zero-width characters and byte-order marks are dropped (a copy from a web page or a
+    file saved with a BOM leaves them; nobody can see or mean them). A control character
+    (NUL, ESC, DEL, C1; tab and line breaks are fine), a lone surrogate or a bidi
+    embedding/override/isolate (U+202A–U+202E, U+2066–U+2069, which make a name display
+    in another order than it is stored) is refused with its code point. A text of one
+    line (`lines=False`) has its whitespace collapsed first, so the control characters
+    that Python and the Excel reader count as whitespace (line and field separators:
+    U+000B, U+000C, U+001C–U+001F, U+0085) become a space there, as a line break does:
+
+        characters("name", "信义\u200b光能")  -> "信义光能"
+        characters("name", "A\x1bB")          -> RuleError("项目名称含有字符 U+001B …")
+    """
+    result = strip_invisible(str(value))
+    if not lines:
+        result = " ".join(result.split())
+    found = forbidden_character(result)
+    if found is not None:
+        raise RuleError(
+            _(
+                "%(field)s contains the character %(char)s (a control or text-direction "
+                "character), which cannot be stored; remove it"
+            )
+            % {
+                "field": label if label is not None else _label(field),
+                "char": f"U+{ord(found):04X}",
+            }
+        )
+    return result
+
+
 # --------------------------------------------------------------------------- messages
 # A value a reader could not parse: the import's cells and a form's text say the same.
 
@@ -105,6 +159,10 @@ def cell_message(code: str, value: Any, detail: str = "", field: str = "") -> st
             return detail
         return _("“%(value)s” is not an amount") % {"value": value}
     if code == "date":
+        try:  # a real date the reader refuses for its year: say the range, as for the API's
+            return _out_of_range(datetime.date.fromisoformat(str(value).strip()))
+        except ValueError:
+            pass
         return _("“%(value)s” is not a date; write 2023-03-15, 2023年3月 or 2023") % {
             "value": value
         }
@@ -184,6 +242,16 @@ def amount(name: str, value: Any, qualifier: Any = None) -> dict[str, Any]:
         raise RuleError(
             _("%(value)s has more than 6 decimals in 万元 (below 0.01 yuan)") % {"value": shown}
         )
+    for number in (money.value_wan, money.original):
+        if number is not None and number >= MAX_WAN:
+            raise RuleError(
+                _("%(value)s is beyond any project: an amount must be below %(limit)s 万元")
+                % {
+                    "value": money.text
+                    or (value.strip() if isinstance(value, str) else format(number, "f")),
+                    "limit": format(MAX_WAN, ",f"),
+                }
+            )
     if len(money.text) > AMOUNT_TEXT_MAX:
         raise RuleError(
             _("the amount as written is longer than %(limit)s characters: “%(value)s”")
@@ -213,7 +281,10 @@ def cleared_amount(name: str) -> dict[str, Any]:
 
 def text(field: str, value: Any) -> str:
     """A text field as kept: spaces collapsed (a description keeps its lines), within its limit;
-    a name and a category in simplified characters."""
+    a name and a category in simplified characters. Control and bidi characters are refused
+    (`characters`), zero-width ones dropped."""
+    if value is not None:
+        value = characters(field, value, lines=field == "description")
     if field == "name":
         result = normalise_name(_shown(value))
     elif field == "description":
@@ -224,15 +295,15 @@ def text(field: str, value: Any) -> str:
             result = to_simplified(result)
     limit = TEXT_FIELDS[field]
     if len(result) > limit:
-        raise RuleError(_("longer than %(limit)s characters") % {"limit": limit})
+        raise RuleError(too_long(len(result), limit))
     return result
 
 
 def code(value: Any) -> str:
     """Our own project code: at most 32 characters that can stand in a web address."""
-    result = _shown(value)
+    result = _shown(characters("code", value) if value is not None else value)
     if len(result) > CODE_MAX:
-        raise RuleError(_("longer than %(limit)s characters") % {"limit": CODE_MAX})
+        raise RuleError(too_long(len(result), CODE_MAX))
     if not _CODE.match(result):
         raise RuleError(
             _(
@@ -245,7 +316,7 @@ def code(value: Any) -> str:
 
 
 def national_code(value: Any) -> str:
-    result = "" if blank(value) else _shown(value)
+    result = "" if blank(value) else _shown(characters("national_code", value))
     try:
         validate_national_code(result)
     except Exception as exc:  # ValidationError
@@ -302,7 +373,22 @@ def jobs(value: Any) -> int:
 
 def date(value: Any) -> PartialDate:
     """A date with its precision from a date, a reader's ``(date, precision)`` or text
-    (2023-03-15, 2023年3月, 2023.6, 2023)."""
+    (2023-03-15, 2023年3月, 2023.6, 2023), between `DATE_MIN` and `DATE_MAX`."""
+    found = _date(value)
+    if not DATE_MIN <= found.date <= DATE_MAX:
+        raise RuleError(_out_of_range(found.date))
+    return found
+
+
+def _out_of_range(value: datetime.date) -> str:
+    return _("%(value)s is not a date of a project: give a date from %(first)s to %(last)s") % {
+        "value": value.isoformat(),
+        "first": DATE_MIN,
+        "last": DATE_MAX,
+    }
+
+
+def _date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     if isinstance(value, tuple) and len(value) == 2:
@@ -322,9 +408,10 @@ def date(value: Any) -> PartialDate:
 def parse_date_strict(value: Any) -> PartialDate:
     """`date` for a single date given on its own (a stage action)."""
     try:
-        return PartialDate(*parse_date_text(str(value)))
+        found = PartialDate(*parse_date_text(str(value)))
     except DateError as exc:
         raise RuleError(str(exc)) from None
+    return date(found)
 
 
 # --------------------------------------------------------------------------- names
@@ -356,9 +443,14 @@ _LIST_SEPARATORS = str.maketrans({"；": ";", "、": ";", "\n": ";", "，": ";"}
 
 def investors(value: Any, names) -> list[int | str]:
     """Investors by name, credit code or alias, in order; a name the registry lacks stays a
-    name (a new enterprise is registered when the project is saved)."""
+    name (a new enterprise is registered when the project is saved).
+
+    A name given twice, or two names of one enterprise (a name and its alias), is refused
+    naming both: the request says something the person did not mean to say twice.
+    """
     items = value.translate(_LIST_SEPARATORS).split(";") if isinstance(value, str) else value
     out: list[int | str] = []
+    written: dict[int | str, str] = {}  # entry -> how it was written first
     for item in items or []:
         if blank(item):
             continue
@@ -367,7 +459,7 @@ def investors(value: Any, names) -> list[int | str]:
             if found is None:
                 raise RuleError(_("no enterprise with id %(value)s") % {"value": item})
         else:
-            name = normalise_name(_shown(item))
+            name = normalise_name(_shown(characters("investors", item)))
             if len(name) > NAME_MAX:
                 raise RuleError(
                     _("an investor's name is longer than %(limit)s characters: “%(value)s”")
@@ -375,8 +467,20 @@ def investors(value: Any, names) -> list[int | str]:
                 )
             found = names.enterprise(name)
         entry = found if found is not None else name
-        if entry not in out:
-            out.append(entry)
+        shown = _shown(item)
+        if entry in written:
+            first = written[entry]
+            if first == shown:
+                raise RuleError(
+                    _("investor “%(value)s” is given twice; give each investor once")
+                    % {"value": shown}
+                )
+            raise RuleError(
+                _("“%(first)s” and “%(value)s” are the same investor; give each investor once")
+                % {"first": first, "value": shown}
+            )
+        written[entry] = shown
+        out.append(entry)
     return out
 
 
@@ -513,6 +617,7 @@ __all__ = [
     "boolean",
     "cell_message",
     "chain",
+    "characters",
     "check_dates",
     "choice",
     "cleared_amount",
@@ -526,5 +631,6 @@ __all__ = [
     "parse_money",
     "status_reason_missing",
     "text",
+    "too_long",
     "unit",
 ]

@@ -67,6 +67,36 @@ KNOWN_KEYS = (
 _blank = rules.blank
 
 
+class VersionMissing(InputError):
+    """An update that does not say which version it was based on. Without it, a save could
+    overwrite a change someone else saved meanwhile without anyone noticing, so every face
+    refuses it: the API answers 428 Precondition Required (`status_code`), a page shows the
+    message on its form."""
+
+    status_code = 428
+
+
+def version_missing(what: str) -> str:
+    return _(
+        "version is required: send the “version” of the %(what)s you loaded, so that a "
+        "change someone else saved in the meantime is not overwritten"
+    ) % {"what": what}
+
+
+def require_version(version: Any, *, what: str, field: str = "version") -> int:
+    """The `version` an update was based on, as an int; `VersionMissing` when absent."""
+    if version is None or (isinstance(version, str) and not version.strip()):
+        raise VersionMissing({field: version_missing(what)})
+    if isinstance(version, bool):
+        raise InputError({field: _("“%(value)s” is not a version number") % {"value": version}})
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise InputError(
+            {field: _("“%(value)s” is not a version number") % {"value": version}}
+        ) from None
+
+
 def _resolved(rule, model, value: Any, names: Lookup | None):
     """The object the one name resolver finds for `value`; ValueError with its message."""
     try:
@@ -299,7 +329,7 @@ def _link_investors(project: Project, investors: list[Enterprise | str], *, user
     wanted: list[Enterprise] = []
     for item in investors:
         if isinstance(item, str):
-            enterprise = Enterprise.objects.create(name=item[:200])
+            enterprise = Enterprise.objects.create(name=item)  # within NAME_MAX: rules.investors
             save_tracked_create_note = _("registered as a new investor of project %(code)s") % {
                 "code": project.code
             }
@@ -487,6 +517,11 @@ def set_status(
     check_can_edit(user, project)
     if status not in Status.values:
         raise InputError({"status": _("“%(value)s” is not a status") % {"value": status}})
+    if on is not None:
+        try:
+            on = rules.date(on).date
+        except rules.RuleError as exc:
+            raise InputError({"on": str(exc)}) from None
     if status != Status.ON_TRACK and not reason.strip():
         raise InputError(
             {"reason": _("a %(status)s project needs a reason") % {"status": Status(status).label}}

@@ -3,7 +3,6 @@ through `services`; a refusal from `access` becomes a 403 page that says why."""
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from zhaoshang.core.fields import Qualifier as ModelQualifier
 from zhaoshang.core.history import describe, history_for
 from zhaoshang.core.models import Role
 from zhaoshang.industries.models import Industry
+from zhaoshang.lib import csvsafe
 from zhaoshang.lib.money import AmountError, Qualifier, format_wan, parse_amount
 from zhaoshang.projects import quality, services
 from zhaoshang.projects.access import (
@@ -145,10 +145,11 @@ class _Echo:
 @login_required
 def project_csv(request):
     """The filtered ledger, every page, in the list's order and columns (UTF-8 with BOM so
-    Excel reads the Chinese)."""
+    Excel reads the Chinese). Text cells that a spreadsheet would run as a formula (a name
+    written ``=cmd|...``) are neutralised (`lib.csvsafe`); the amount column stays a number."""
     qs, _params = ledger_queryset(projects_visible_to(request.user), request.GET)
     qs = qs.select_related("unit", "industry")
-    writer = csv.writer(_Echo())
+    writer = csvsafe.writer(_Echo(), numeric={3})
     header = [
         _("Code"), _("Project"), _("Township unit"), _("Total investment (10k CNY)"),
         _("Qualifier"), _("Total investment as written"), _("Stage"), _("Status"),
