@@ -20,11 +20,23 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.core.management.base import CommandError
 from django.db.migrations.loader import MigrationLoader
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/zs_datadir"
+from zhaoshang.core.management.commands.backup import pg_env, pg_tool
+from zhaoshang.lib.env import parse_database_url
+
+# CI runs the suite twice, on SQLite and on PostgreSQL (DATABASE_URL). The SQLite round
+# trips below use their own data folders whatever the run; they run in the SQLite run, the
+# PostgreSQL ones in the PostgreSQL run, on a database of their own beside the suite's.
+SUITE_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRESQL = SUITE_URL.split(":", 1)[0].lower() in {"postgres", "postgresql", "pgsql"}
+sqlite_run = pytest.mark.skipif(
+    ON_POSTGRESQL, reason="the SQLite round trips run in the suite's SQLite run"
+)
 
 
 def _env(data_dir: Path, database_url: str = "") -> dict[str, str]:
@@ -97,6 +109,7 @@ def data(demo_folder, tmp_path) -> Path:
     return folder
 
 
+@sqlite_run
 def test_backup_restore_round_trip_sqlite(data, tmp_path):
     db = data / "zhaoshang.sqlite3"
     original = snapshot(db)
@@ -130,6 +143,7 @@ def test_backup_restore_round_trip_sqlite(data, tmp_path):
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+@sqlite_run
 def test_backup_default_name_in_the_current_folder(data, tmp_path):
     out = ok(zs(data, "backup", cwd=tmp_path))
     (made,) = tmp_path.glob("zhaoshang-*.sqlite3")
@@ -137,6 +151,7 @@ def test_backup_default_name_in_the_current_folder(data, tmp_path):
     assert str(made) in out
 
 
+@sqlite_run
 def test_backup_never_overwrites(data, tmp_path):
     target = tmp_path / "b.sqlite3"
     target.write_text("keep me")
@@ -154,6 +169,7 @@ def _chains_leaf_and_parent() -> tuple[str, str]:
     return leaf[1], parents[0].key[1]
 
 
+@sqlite_run
 def test_restore_older_backup_is_migrated(data, tmp_path):
     """A backup taken before the latest chains migration: restored, then migrated."""
     latest, previous = _chains_leaf_and_parent()
@@ -178,6 +194,7 @@ def test_restore_older_backup_is_migrated(data, tmp_path):
     assert "[ ]" not in ok(zs(data, "showmigrations", "chains"))
 
 
+@sqlite_run
 def test_restore_refuses_a_backup_from_a_newer_version(data, tmp_path):
     backup = tmp_path / "new.sqlite3"
     ok(zs(data, "backup", "-o", str(backup)))
@@ -197,6 +214,7 @@ def test_restore_refuses_a_backup_from_a_newer_version(data, tmp_path):
     assert not list(data.glob("*.before-restore-*"))
 
 
+@sqlite_run
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -219,6 +237,7 @@ def test_restore_refuses_what_is_not_a_good_backup(data, tmp_path, content, mess
     assert snapshot(data / "zhaoshang.sqlite3") == before
 
 
+@sqlite_run
 def test_restore_refuses_a_database_without_migrations(data, tmp_path):
     other = tmp_path / "other.sqlite3"
     with sqlite3.connect(other) as conn:
@@ -228,6 +247,7 @@ def test_restore_refuses_a_database_without_migrations(data, tmp_path):
     assert "holds no django_migrations table" in result.stderr
 
 
+@sqlite_run
 def test_restore_asks_unless_yes(data, tmp_path):
     backup = tmp_path / "b.sqlite3"
     ok(zs(data, "backup", "-o", str(backup)))
@@ -242,6 +262,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@sqlite_run
 def test_restore_refused_while_the_server_runs_and_backup_works_meanwhile(data, tmp_path):
     """A running `zhaoshang serve` holds the lock: restore refuses and changes nothing; the
     online backup works while it serves; a server killed outright blocks nothing."""
@@ -288,25 +309,44 @@ def test_restore_refused_while_the_server_runs_and_backup_works_meanwhile(data, 
 # --- PostgreSQL ----------------------------------------------------------------------------
 
 
-def _pg_ready() -> str:
-    """Why the PostgreSQL round trip cannot run here, or '' when it can."""
+def _pg() -> tuple[str, dict[str, str], str]:
+    """(DATABASE_URL for the round trips' own database, libpq environment, why not)."""
+    if not ON_POSTGRESQL:
+        return (
+            "",
+            {},
+            (
+                "the suite runs on SQLite; the PostgreSQL round trip runs in its PostgreSQL run "
+                "(DATABASE_URL=postgresql://…)"
+            ),
+        )
     for tool in ("pg_dump", "pg_restore", "psql"):
         if shutil.which(tool) is None:
-            return f"{tool} is not installed"
-    probe = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", "SELECT 1"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if probe.returncode != 0:
-        return f"PostgreSQL on 127.0.0.1:5432 does not answer: {probe.stderr.strip()}"
-    return ""
+            return "", {}, f"{tool} is not installed (Debian: apt install postgresql-client)"
+    db = parse_database_url(SUITE_URL)
+    name = f"{db.name}_restore"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    for var, value in (
+        ("PGHOST", db.host),
+        ("PGPORT", db.port),
+        ("PGUSER", db.user),
+        ("PGPASSWORD", db.password or os.environ.get("PGPASSWORD", "")),
+    ):
+        if value:
+            env[var] = value
+    credentials = db.user + (f":{quote(db.password, safe='')}" if db.password else "")
+    url = f"postgresql://{credentials}@{db.host}:{db.port or 5432}/{name}"
+    return url, env, ""
 
 
-def psql(sql: str, db: str = "zs_datadir") -> str:
+PG_URL, PG_ENV, PG_SKIP = _pg()
+PG_NAME = PG_URL.rsplit("/", 1)[-1]
+
+
+def psql(sql: str, db: str = "") -> str:
     result = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-At", "-c", sql],
+        ["psql", "-d", db or PG_NAME, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+        env=PG_ENV,
         capture_output=True,
         text=True,
         check=False,
@@ -331,14 +371,14 @@ def pg_snapshot() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def pg_demo(tmp_path_factory):
-    reason = _pg_ready()
-    if reason:
-        pytest.skip(reason)
-    psql("DROP DATABASE IF EXISTS zs_datadir WITH (FORCE)", db="postgres")
-    psql("CREATE DATABASE zs_datadir", db="postgres")
+    if PG_SKIP:
+        pytest.skip(PG_SKIP)
+    psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)", db="postgres")
+    psql(f"CREATE DATABASE {PG_NAME}", db="postgres")
     folder = tmp_path_factory.mktemp("pg") / "data"
     ok(zs(folder, "demo", "--no-serve", database_url=PG_URL))
-    return folder
+    yield folder
+    psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)", db="postgres")
 
 
 def test_backup_restore_round_trip_postgresql(pg_demo, tmp_path):
@@ -356,7 +396,7 @@ def test_backup_restore_round_trip_postgresql(pg_demo, tmp_path):
     out = ok(zs(pg_demo, "restore", str(dump), "--yes", database_url=PG_URL))
 
     assert pg_snapshot() == original
-    (kept,) = pg_demo.glob("zs_datadir.before-restore-*.dump")
+    (kept,) = pg_demo.glob(f"{PG_NAME}.before-restore-*.dump")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
 
 
@@ -386,3 +426,43 @@ def test_restore_refuses_an_sqlite_file_on_postgresql(pg_demo, tmp_path):
     result = zs(pg_demo, "restore", str(other), "--yes", database_url=PG_URL)
     assert result.returncode != 0
     assert "unset DATABASE_URL" in result.stderr
+
+
+# --- the PostgreSQL tools, without a server ------------------------------------------------
+
+
+def _fake_tool(folder: Path, name: str, version_line: str) -> None:
+    tool = folder / name
+    tool.write_text(f"#!/bin/sh\necho '{version_line}'\n")
+    tool.chmod(0o755)
+
+
+def test_backup_pg_tool_missing_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CommandError) as caught:
+        pg_tool("pg_dump", 15)
+    assert "pg_dump was not found" in str(caught.value)
+    assert "postgresql-client" in str(caught.value)
+
+
+def test_backup_pg_tool_older_than_the_server_is_refused(tmp_path, monkeypatch):
+    _fake_tool(tmp_path, "pg_dump", "pg_dump (PostgreSQL) 13.14 (Debian 13.14-0+deb11u1)")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CommandError) as caught:
+        pg_tool("pg_dump", 15)
+    assert "pg_dump is version 13, older than the server (15)" in str(caught.value)
+    assert pg_tool("pg_dump", 13) == str(tmp_path / "pg_dump")
+    assert pg_tool("pg_dump", 12) == str(tmp_path / "pg_dump")
+
+
+def test_backup_pg_password_goes_through_the_environment():
+    env = pg_env(
+        {"NAME": "zs", "USER": "u", "PASSWORD": "s3cret", "HOST": "db.example", "PORT": "5433"}
+    )
+    assert (env["PGPASSWORD"], env["PGUSER"], env["PGHOST"], env["PGPORT"], env["PGDATABASE"]) == (
+        "s3cret",
+        "u",
+        "db.example",
+        "5433",
+        "zs",
+    )
