@@ -224,6 +224,16 @@ def test_behind_a_proxy_that_hides_clients_only_accounts_are_locked(leader, sett
     assert sign_in(browser("127.0.0.1"), "leader", PASSWORD).status_code == 302
 
 
+def test_a_proxy_on_the_same_machine_without_trusted_proxy_locks_only_accounts(leader):
+    """nginx on 127.0.0.1 and TRUSTED_PROXY unset: every sign-in comes from 127.0.0.1."""
+    proxy = browser("127.0.0.1")
+    for i in range(25):
+        sign_in(proxy, f"user{i % 6}", "wrong")
+
+    assert sign_in(browser("127.0.0.1"), "leader", PASSWORD).status_code == 302
+    assert sign_in(browser("::1"), "user0", "wrong").status_code == 429
+
+
 # --- other ways in still work ----------------------------------------------------------------
 
 

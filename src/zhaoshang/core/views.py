@@ -326,16 +326,30 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
-    """Count failures per account and per address — unless the address is only the proxy's.
+    """Count failures per account and per address — unless the address tells no one apart.
 
-    Behind a proxy that does not pass the client's address every sign-in seems to come from
-    the proxy; counting by that address would lock everybody out together.
+    That is a loopback address (a reverse proxy on the same machine whose client addresses
+    do not reach us, or the demo on one's own computer), or the trusted proxy's own address
+    when it sent no X-Forwarded-For: every sign-in seems to come from there, and counting by
+    it would lock everybody out together. Accounts are still counted.
     """
     if isinstance(request_or_attempt, HttpRequest):
         remote = request_or_attempt.META.get("REMOTE_ADDR")
-        if remote and remote in _trusted_proxies() and client_address(request_or_attempt) == remote:
+        address = client_address(request_or_attempt)
+        if (
+            address is None
+            or _is_loopback(address)
+            or (address == remote and remote in _trusted_proxies())
+        ):
             return ["username"]
     return ["username", "ip_address"]
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def locked_out(request, original_response=None, credentials=None):
