@@ -51,7 +51,7 @@ def _sqlite_path(db: dict | None = None) -> Path | None:
 def check_data_folder(app_configs=None, **kwargs):
     folder = Path(settings.DATA_DIR)
     if not folder.exists():
-        if folder.is_symlink() or any(p.is_file() for p in folder.parents):
+        if any(p.is_file() for p in folder.parents):
             return [
                 Error(
                     _("The data folder %(folder)s lies under a file.") % {"folder": folder},

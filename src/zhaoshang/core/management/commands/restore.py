@@ -42,7 +42,6 @@ from zhaoshang.core.management.commands.backup import (
     PG_CUSTOM_HEADER,
     SQLITE_HEADER,
     describe,
-    main_tables,
     pg_applied_migrations,
     pg_check,
     pg_dump,
@@ -135,7 +134,8 @@ class Command(BaseCommand):
 
     def _confirm(self, current: str, path: Path, counts, applied, yes: bool) -> None:
         self.stdout.write(_("Backup: %(file)s") % {"file": path})
-        self.stdout.write("  " + _("Rows: %(counts)s") % {"counts": describe(counts)})
+        if any(n is not None for _label, n in counts):
+            self.stdout.write("  " + _("Rows: %(counts)s") % {"counts": describe(counts)})
         self.stdout.write("  " + _("Schema: %(version)s") % {"version": schema_version(applied)})
         self.stdout.write(_("It replaces the database %(db)s.") % {"db": current})
         if yes:
@@ -250,7 +250,7 @@ class Command(BaseCommand):
             and parts[3:5] == ["TABLE", "public"]
             and not line.startswith(";")
         }
-        counts = [(label, None) for label, _table in main_tables()]
+        counts: list[tuple[str, int | None]] = []  # a dump's rows are not counted before
         db = connection.settings_dict
         self._confirm(f"PostgreSQL {db['HOST']}/{db['NAME']}", path, counts, applied, yes)
 
