@@ -84,3 +84,28 @@ def test_chain_map_and_node_panel_hand_hostile_names_over_intact(client, leader,
     panel = client.get(f"/chains/{chain.code}/nodes/{node.code}/").content.decode()
     _no_markup(panel)
     assert "&lt;svg onload=alert(1)&gt;电芯" in panel
+
+
+def test_chain_imported_from_yaml_with_a_hostile_name_is_text_everywhere(client, admin_user):
+    """The reproduction's own path: the chain YAML import, by an editor, through the web."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = (
+        "code: hostile-yaml\n"
+        f"name: '{CHAIN}'\n"
+        "group: emerging\n"
+        "nodes:\n"
+        "  - code: cell\n"
+        f"    name: '{NODE}'\n"
+        "    position: midstream\n"
+    )
+    client.force_login(admin_user)
+    upload = SimpleUploadedFile("chain.yaml", text.encode(), content_type="application/x-yaml")
+    index = client.post("/chains/import/", {"file": upload}, follow=True).content.decode()
+    assert Chain.objects.get(code="hostile-yaml").name == CHAIN
+    _no_markup(index)
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;链" in index
+    html = client.get("/chains/hostile-yaml/").content.decode()
+    _no_markup(html)
+    tree = _json_script(html, "chain-tree")
+    assert (tree["name"], [c["name"] for c in tree["children"]]) == (CHAIN, [NODE])
