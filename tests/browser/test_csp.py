@@ -107,7 +107,7 @@ def _signed_in(browser, server, username, *, bypass_csp: bool):
     context = browser.new_context(
         locale="en-US", viewport={"width": 1366, "height": 900}, bypass_csp=bypass_csp
     )
-    seen = {"dialogs": [], "refused": [], "violations": []}
+    seen = {"dialogs": [], "refused": []}
     context.on("console", lambda m: "Refused to" in m.text and seen["refused"].append(m.text))
     # Runs before any page script, outside the page's policy: records every violation event.
     context.add_init_script(
@@ -225,6 +225,7 @@ def test_hostile_names_show_as_text_in_every_chart_and_run_nothing(browser, host
             if what == "cockpit":
                 hovered.append(_hover_cockpit_chain_bar(page))
                 assert HOSTILE["chain"] in hovered[0]
+                assert HOSTILE["proj"] in page.locator("#top20").inner_text()
             if what == "chain map":
                 hovered.append(_hover_map_node(page))
                 assert HOSTILE["node"] in hovered[0]
