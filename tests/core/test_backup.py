@@ -119,7 +119,7 @@ def test_backup_restore_round_trip_sqlite(data, tmp_path):
 
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert str(backup) in out
-    assert f"{backup.stat().st_size} bytes" in out
+    assert f"{backup.stat().st_size}" in out
     assert "projects 0" in out  # the schema version line names each app's latest migration
     assert snapshot(backup) == original
     with sqlite3.connect(backup) as conn:
@@ -157,7 +157,7 @@ def test_backup_never_overwrites(data, tmp_path):
     target.write_text("keep me")
     result = zs(data, "backup", "-o", str(target))
     assert result.returncode != 0
-    assert "already exists" in result.stderr
+    assert str(target) in result.stderr
     assert target.read_text() == "keep me"
 
 
@@ -218,9 +218,9 @@ def test_restore_refuses_a_backup_from_a_newer_version(data, tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"name,amount\n", "is not an SQLite database"),
-        (b"PGDMP\x01\x0e\x00", "PostgreSQL dump"),
-        (b"SQLite format 3\x00" + b"\x10\x00\x01\x01" + b"\xff" * 4000, "SQLite database"),
+        (b"name,amount\n", "bad.sqlite3"),
+        (b"PGDMP\x01\x0e\x00", "DATABASE_URL"),  # "a PostgreSQL dump: set DATABASE_URL …"
+        (b"SQLite format 3\x00" + b"\x10\x00\x01\x01" + b"\xff" * 4000, "not a database"),
     ],
     ids=["csv", "pg-dump", "corrupt"],
 )
@@ -244,7 +244,8 @@ def test_restore_refuses_a_database_without_migrations(data, tmp_path):
         conn.execute("CREATE TABLE t (x)")
     result = zs(data, "restore", str(other), "--yes")
     assert result.returncode != 0
-    assert "holds no django_migrations table" in result.stderr
+    assert str(other) in result.stderr
+    assert "django_migrations" in result.stderr
 
 
 @sqlite_run
@@ -291,7 +292,8 @@ def test_restore_refused_while_the_server_runs_and_backup_works_meanwhile(data, 
 
         refused = zs(data, "restore", str(backup), "--yes")
         assert refused.returncode != 0
-        assert f"(pid {server.pid})" in refused.stderr
+        assert str(server.pid) in refused.stderr
+        assert str(data) in refused.stderr
         assert "Traceback" not in refused.stderr
         assert snapshot(data / "zhaoshang.sqlite3") == changed
 
@@ -431,7 +433,7 @@ def test_restore_refuses_an_sqlite_file_on_postgresql(pg_demo, tmp_path):
         conn.execute("CREATE TABLE t (x)")
     result = zs(pg_demo, "restore", str(other), "--yes", database_url=PG_URL)
     assert result.returncode != 0
-    assert "unset DATABASE_URL" in result.stderr
+    assert "DATABASE_URL" in result.stderr
 
 
 # --- the PostgreSQL tools, without a server ------------------------------------------------
@@ -447,8 +449,8 @@ def test_backup_pg_tool_missing_is_named(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(CommandError) as caught:
         pg_tool("pg_dump", 15)
-    assert "pg_dump was not found" in str(caught.value)
-    assert "postgresql-client" in str(caught.value)
+    assert "pg_dump" in str(caught.value)
+    assert "apt install postgresql-client" in str(caught.value)
 
 
 def test_backup_pg_tool_older_than_the_server_is_refused(tmp_path, monkeypatch):
@@ -456,7 +458,8 @@ def test_backup_pg_tool_older_than_the_server_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(CommandError) as caught:
         pg_tool("pg_dump", 15)
-    assert "pg_dump is version 13, older than the server (15)" in str(caught.value)
+    assert "postgresql-client-15" in str(caught.value)
+    assert " 13" in str(caught.value)
     assert pg_tool("pg_dump", 13) == str(tmp_path / "pg_dump")
     assert pg_tool("pg_dump", 12) == str(tmp_path / "pg_dump")
 

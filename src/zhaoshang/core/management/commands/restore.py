@@ -159,13 +159,16 @@ class Command(BaseCommand):
     # -- SQLite ---------------------------------------------------------------------------
 
     def _sqlite(self, connection, path: Path, header: bytes, yes: bool) -> None:
-        if header != SQLITE_HEADER:
-            hint = (
-                _(" It looks like a PostgreSQL dump: set DATABASE_URL to restore it there.")
-                if header.startswith(PG_CUSTOM_HEADER)
-                else ""
+        if header.startswith(PG_CUSTOM_HEADER):
+            raise CommandError(
+                _(
+                    "%(file)s is a PostgreSQL dump, not an SQLite database: set DATABASE_URL "
+                    "to restore it into PostgreSQL."
+                )
+                % {"file": path}
             )
-            raise CommandError(_("%(file)s is not an SQLite database.") % {"file": path} + hint)
+        if header != SQLITE_HEADER:
+            raise CommandError(_("%(file)s is not an SQLite database.") % {"file": path})
         live = Path(connection.settings_dict["NAME"])
         if not live.is_file():
             raise CommandError(
@@ -227,14 +230,17 @@ class Command(BaseCommand):
     # -- PostgreSQL -----------------------------------------------------------------------
 
     def _postgresql(self, connection, path: Path, header: bytes, yes: bool) -> None:
-        if not header.startswith(PG_CUSTOM_HEADER):
-            hint = (
-                _(" It is an SQLite database: unset DATABASE_URL to restore it into SQLite.")
-                if header == SQLITE_HEADER
-                else ""
-            )
+        if header == SQLITE_HEADER:
             raise CommandError(
-                _("%(file)s is not a pg_dump custom-format archive.") % {"file": path} + hint
+                _(
+                    "%(file)s is an SQLite database, not a pg_dump archive: unset "
+                    "DATABASE_URL to restore it into SQLite."
+                )
+                % {"file": path}
+            )
+        if not header.startswith(PG_CUSTOM_HEADER):
+            raise CommandError(
+                _("%(file)s is not a pg_dump custom-format archive.") % {"file": path}
             )
         connection.ensure_connection()
         env = pg_env(connection.settings_dict)
