@@ -100,6 +100,19 @@ def test_datadir_world_readable_files_are_narrowed_at_the_next_start(tmp_path):
         conn.close()
 
 
+def test_datadir_secret_key_on_a_file_system_without_hard_links(tmp_path, monkeypatch, umask_022):
+    """FAT and some network shares refuse link(); the key is then created in place, 0600."""
+
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(datadir.os, "link", no_links)
+    key = datadir.read_or_create_secret_key(tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key
+    assert mode(tmp_path / "secret_key") == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no scratch left
+
+
 def test_datadir_existing_folder_keeps_its_mode(tmp_path):
     """An operator's own folder (even their home) is never chmod-ed; `check` warns instead."""
     tmp_path.chmod(0o750)

@@ -90,8 +90,8 @@ def ensure_folder(folder: Path) -> Path:
 
 
 def _probe_writable(folder: Path) -> None:
-    """Write and remove a scratch file: the only test that sees read-only mounts, ACLs and
-    another owner alike (`os.access` answers yes to root on a folder root may not write)."""
+    """Write and remove a scratch file: it meets read-only mounts, ACLs and another owner
+    alike, and its error says which (`os.access` answers only yes or no)."""
     try:
         fd, name = tempfile.mkstemp(prefix=".write-test-", dir=folder)
     except OSError as exc:
@@ -132,10 +132,23 @@ def create_private_file(path: Path, data: bytes = b"") -> bool:
             os.link(tmp, path)
         except FileExistsError:
             return False
+        except OSError:
+            # no hard links on this file system (FAT, some network shares): create in place
+            return _create_exclusive(path, data)
         return True
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _create_exclusive(path: Path, data: bytes) -> bool:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return True
 
 
 def write_private_text(path: Path, text: str) -> None:
