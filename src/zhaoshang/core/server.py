@@ -12,6 +12,20 @@ def migrate(stdout=None) -> None:
     call_command("migrate", interactive=False, verbosity=0, stdout=stdout)
 
 
+def waitress_options() -> dict[str, object]:
+    """Waitress settings besides address and threads. Behind a reverse proxy
+    (`TRUSTED_PROXY`), waitress believes X-Forwarded-For and X-Forwarded-Proto from that
+    proxy only, and strips them otherwise: sign-in throttling then sees each client's own
+    address, not the proxy's."""
+    from django.conf import settings
+
+    options: dict[str, object] = {"ident": "zhaoshang"}
+    if settings.TRUSTED_PROXY:
+        options["trusted_proxy"] = settings.TRUSTED_PROXY
+        options["trusted_proxy_headers"] = {"x-forwarded-for", "x-forwarded-proto"}
+    return options
+
+
 def serve(*, host: str, port: int, threads: int, banner: str = "") -> None:
     from waitress import create_server
 
@@ -19,7 +33,7 @@ def serve(*, host: str, port: int, threads: int, banner: str = "") -> None:
 
     try:
         server = create_server(
-            application, host=host, port=port, threads=threads, ident="zhaoshang"
+            application, host=host, port=port, threads=threads, **waitress_options()
         )
     except OSError as exc:
         sys.exit(
