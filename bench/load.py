@@ -14,7 +14,9 @@ seconds runs, all at once:
 
 Every user signs in once through /login/ before the clock starts and keeps its session
 (80 sign-ins from 127.0.0.1 in a row would otherwise meet the login throttling). Users
-wait `--think` seconds (mean; exponential) between requests, as people do.
+arrive within the first 2 × `--think` seconds and wait `--think` seconds (mean,
+exponential; 5 s: a person reads the page or types a figure) between requests;
+`--think 0` is a stress test.
 
 Printed: requests/s, p50 and p99 per page, errors by status, and the lost-save check:
 every save the server accepted (2xx) must be in the database at the end, with the last
@@ -331,6 +333,13 @@ async def run_load(bases: list[str], plan: Plan, duration: float, think: float, 
     until = time.perf_counter() + duration
     for u in users.values():
         u.until = until
+
+    async def arrive(user, work):
+        # People do not all click at the same instant: each arrives within the first
+        # 2 × think seconds (think 0: all at once, a stress test).
+        await asyncio.sleep(user.rng.uniform(0, 2 * think))
+        await work
+
     tasks = [
         editor(users[name], own, plan.month, i) for i, (name, _unit, own) in enumerate(plan.editors)
     ]
@@ -349,24 +358,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def baseline(base: str, plan: Plan) -> None:
-    """Each page once, alone, as a clerk (a leader's pages need no more rights): what a
-    request costs before the rush."""
+async def baseline(base: str, plan: Plan) -> None:
+    """Each page alone (median of 3) before the rush, as a clerk (the leaders' pages need
+    no more rights): what a request costs when nothing else runs on the server."""
     import urllib.parse
 
-    import requests
-
-    s = requests.Session()
-    s.get(f"{base}/login/")
-    s.post(
-        f"{base}/login/",
-        data={
-            "username": plan.clerks[0],
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": s.cookies["csrftoken"],
-        },
-        headers={"Referer": base},
-    )
+    user = User(base, plan.clerks[0], Stats(), 0, random.Random(0))
+    await user.login()
     year, month = plan.month
     code = urllib.parse.quote(plan.codes[0])
     pages = [
@@ -380,14 +378,13 @@ def baseline(base: str, plan: Plan) -> None:
         ("editor: entry page", f"/progress/entry/?month={year}-{month:02d}&unit={plan.units[0]}"),
         ("editor: months (API GET)", f"/api/v1/progress/projects/{code}/months?year={year}"),
     ]
-    print("alone (median of 3, before the rush):")
+    print("each page alone (median of 3), before the rush:")
     for label, path in pages:
-        times = []
         for _ in range(3):
-            started = time.perf_counter()
-            s.get(f"{base}{path}").raise_for_status()
-            times.append(time.perf_counter() - started)
-        print(f"  {label:34} {sorted(times)[1] * 1000:6.0f} ms")
+            await user.get(label, path)
+        times = sorted(user.stats.times[label])
+        print(f"  {label:34} {times[1] * 1000:6.0f} ms  {dict(user.stats.errors[label]) or ''}")
+    await user.session.close()
 
 
 # --------------------------------------------------------------------------- results
@@ -488,7 +485,9 @@ def main() -> int:
     parser.add_argument("--clerks", type=int, default=20)
     parser.add_argument("--leaders", type=int, default=10)
     parser.add_argument("--per-editor", type=int, default=20, help="projects per editor")
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause (s) per user")
+    parser.add_argument(
+        "--think", type=float, default=5.0, help="mean pause (s) between a user's requests (5)"
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--data-dir", help="reuse this data folder (kept); default: fresh")
     parser.add_argument("--keep", action="store_true", help="keep the fresh data folder")
@@ -544,7 +543,7 @@ def main() -> int:
             bases.append(f"http://127.0.0.1:{port}")
         for base, server in zip(bases, servers, strict=True):
             wait_until_up(base, server)
-        baseline(bases[0], plan)
+        asyncio.run(baseline(bases[0], plan))
         cpu_before = [cpu_seconds(s.pid) for s in servers]
         load_before = os.getloadavg()[0]
         stats = asyncio.run(run_load(bases, plan, args.duration, args.think, args.seed))
