@@ -22,12 +22,13 @@ from zhaoshang.core.history import save_tracked
 from zhaoshang.core.models import Source
 from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
 from zhaoshang.enterprises.services import create_lead
-from zhaoshang.intel.access import check_can_review
+from zhaoshang.intel.access import check_can_decide, check_can_review
 from zhaoshang.intel.models import Article, Candidate, CandidateKind, CandidateStatus
 from zhaoshang.lib.extract import VERSION, ExtractedAmount, Extraction, Gazetteer, extract
 from zhaoshang.lib.extract.files import FileRefused, read_article
 from zhaoshang.lib.extract.normalise import normalise
 from zhaoshang.lib.money import Qualifier, format_wan
+from zhaoshang.projects import rules
 from zhaoshang.projects.models import BatchEvent, BatchKind, Project, ProjectSource, Stage
 from zhaoshang.projects.services import (
     create_project,
@@ -321,10 +322,32 @@ def _free(taken: set, kind: str, wanted: int) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _pending(candidate: Candidate, kind: str | None = CandidateKind.PROJECT) -> Candidate:
+NOTE_MAX = 300  # Candidate.decision_note
+
+
+def decision_note(note: Any, field: str = "note") -> str:
+    """A decision's note or reason as kept: the ledger's text rule (control and bidi
+    characters refused, zero-width dropped, spaces collapsed) and its length limit, so a
+    long note is refused with both figures rather than cut short."""
+    if rules.blank(note):
+        return ""
+    try:
+        text = rules.characters(field, note, _("The note"))
+    except rules.RuleError as exc:
+        raise InputError({field: str(exc)}) from None
+    if len(text) > NOTE_MAX:
+        raise InputError({field: rules.too_long(len(text), NOTE_MAX)})
+    return text
+
+
+def _pending(candidate: Candidate, kind: str | None = CandidateKind.PROJECT, *, user) -> Candidate:
+    """The candidate locked for the decision, once `user` may decide it and it is pending."""
     locked = (
         Candidate.objects.select_for_update().select_related("article__source").get(pk=candidate.pk)
     )
+    # The unit is read from the locked row: the rights follow what is stored, not what a
+    # caller passed in.
+    check_can_decide(user, locked)
     if locked.status != CandidateStatus.PENDING:
         raise InputError(
             {
@@ -348,7 +371,7 @@ def _decide(candidate: Candidate, *, user, status: str, note: str = "", **links)
     candidate.status = status
     candidate.decided_by = user if getattr(user, "is_authenticated", False) else None
     candidate.decided_at = timezone.now()
-    candidate.decision_note = (note or "")[:300]
+    candidate.decision_note = note
     for key, value in links.items():
         setattr(candidate, key, value)
     save_tracked(candidate, user=user, reason=note)
@@ -374,8 +397,8 @@ def _summary(candidate: Candidate) -> str:
 @transaction.atomic
 def accept_as_lead(*, user, candidate: Candidate, note: str = ""):
     """A new lead (origin: news) with the article as its source."""
-    check_can_review(user)
-    candidate = _pending(candidate)
+    candidate = _pending(candidate, user=user)
+    note = decision_note(note)
     article = candidate.article
     enterprise = resolve_enterprise(candidate.investor) if candidate.investor else None
     lead = create_lead(
@@ -425,20 +448,22 @@ def accept_as_project(*, user, candidate: Candidate, unit: str | None = None, no
 
     Refused when a project of the same name exists (merge into it instead).
     """
-    check_can_review(user)
-    candidate = _pending(candidate)
+    candidate = _pending(candidate, user=user)
+    note = decision_note(note)
+    errors: dict[str, str] = {}
     same = Project.objects.filter(name=candidate.name).first()
     if same is not None:
-        raise InputError(
-            {
-                "name": _(
-                    "A project named “%(name)s” is already in the ledger (%(code)s): merge into it "
-                    "instead."
-                )
-                % {"name": candidate.name, "code": same.code}
-            }
-        )
+        errors["name"] = _(
+            "A project named “%(name)s” is already in the ledger (%(code)s): merge into it instead."
+        ) % {"name": candidate.name, "code": same.code}
     data = project_data(candidate, unit)
+    if "unit" not in data:
+        # The ledger keeps projects without a site, but one taken from the news is placed
+        # by whoever accepts it: a unit-less project belongs to no town and no town's
+        # figures, and no town editor could ever correct it.
+        errors["unit"] = _("Choose the township unit of the new project: the article names none.")
+    if errors:
+        raise InputError(errors)
     project = create_project(
         user=user,
         data=data,
@@ -457,8 +482,8 @@ def accept_as_project(*, user, candidate: Candidate, unit: str | None = None, no
 @transaction.atomic
 def accept_batch(*, user, candidate: Candidate, note: str = ""):
     """A batch event (集中签约, 集中开工 ...) with its published count and total."""
-    check_can_review(user)
-    candidate = _pending(candidate, kind=CandidateKind.BATCH)
+    candidate = _pending(candidate, kind=CandidateKind.BATCH, user=user)
+    note = decision_note(note)
     when = parse_date(candidate.event_date) if candidate.event_date else None
     name = candidate.article.title[:200]
     if BatchEvent.objects.filter(name=name, date=when.date if when else None).exists():
@@ -483,8 +508,8 @@ def accept_batch(*, user, candidate: Candidate, note: str = ""):
 
 @transaction.atomic
 def reject_candidate(*, user, candidate: Candidate, reason: str = ""):
-    check_can_review(user)
-    candidate = _pending(candidate, kind=None)
+    candidate = _pending(candidate, kind=None, user=user)
+    reason = decision_note(reason, "reason")
     return _decide(candidate, user=user, status=CandidateStatus.REJECTED, note=reason)
 
 
@@ -622,12 +647,21 @@ MERGEABLE = {"total_investment", "expected_revenue", "expected_tax", "expected_o
 
 @transaction.atomic
 def merge_into_project(
-    *, user, candidate: Candidate, project: Project, fields: list[str], note: str = ""
+    *,
+    user,
+    candidate: Candidate,
+    project: Project,
+    fields: list[str],
+    note: str = "",
+    expected_version: int | None = None,
 ):
     """Take the chosen fields from the candidate into ``project`` (through `update_project`,
-    so rights, history and validation are the ledger's) and keep the article as a source."""
-    check_can_review(user)
-    candidate = _pending(candidate)
+    so rights, history and validation are the ledger's) and keep the article as a source.
+
+    With `expected_version` (the project's `version` the caller compared against), a
+    project someone saved since is refused with a `ConflictError` instead of overwritten."""
+    candidate = _pending(candidate, user=user)
+    note = decision_note(note)
     unknown = sorted(set(fields) - MERGEABLE)
     if unknown:
         raise InputError({"fields": _("cannot merge “%(value)s”") % {"value": "、".join(unknown)}})
@@ -654,6 +688,7 @@ def merge_into_project(
             user=user,
             project=project,
             data=data,
+            expected_version=expected_version,
             reason=_("Merged from news: %(title)s") % {"title": candidate.article.title},
         )
     elif not Project.objects.filter(pk=project.pk).exists():  # pragma: no cover - deleted meanwhile

@@ -24,6 +24,7 @@ from zhaoshang.excel.uploads import refusal_message, upload_view
 from zhaoshang.intel import services
 from zhaoshang.intel.access import (
     articles_visible_to,
+    can_decide,
     can_review,
     candidates_visible_to,
     review_refusal,
@@ -167,6 +168,10 @@ def article_detail(request, pk: int):
             "unit", "lead", "project", "batch_event", "parent"
         ).order_by("kind", "position")
     )
+    for c in candidates:
+        # Decisions are scoped by the candidate's unit (intel.access): a town editor gets the
+        # decision buttons only on its own unit's candidates; the services refuse the rest.
+        c.can_decide = can_decide(request.user, c)
     spans = []
     for a in article.amounts:
         label = f"{ROLE_LABELS.get(a['role'], a['role'])} · {a['value_wan']} 万元"
