@@ -97,7 +97,10 @@ def populated(admin_user):
 
 
 def _populate_other_apps(admin_user, chain, enterprise, project, source):
-    """One row for each model of the chains, intel, progress and excel apps."""
+    """One row for each model of the chains, intel, progress and excel apps, and axes'
+    access attempts (sign-in throttling)."""
+    from axes.models import AccessAttempt
+
     from zhaoshang.chains.models import (
         ChainLeader,
         EnterpriseProfile,
@@ -116,6 +119,10 @@ def _populate_other_apps(admin_user, chain, enterprise, project, source):
         Problem,
     )
 
+    AccessAttempt.objects.create(
+        username="leader", ip_address="192.0.2.1", user_agent="pytest", get_data="",
+        post_data="", http_accept="*/*", path_info="/login/", failures_since_start=1,
+    )  # fmt: skip
     node = Node.objects.create(chain=chain, code="cells", name="电芯", position="midstream")
     Placement.objects.create(node=node, enterprise=enterprise, confidence=Decimal("0.9"))
     ProjectPlacement.objects.create(node=node, project=project, confidence=Decimal("0.9"))
