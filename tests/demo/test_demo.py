@@ -168,3 +168,22 @@ def test_synthetic_projects_valid_and_dates_in_order(demo):
         assert actual[-1][0] == STAGE_ORDER.index(project.stage)
     stages = {p.stage for p in projects}
     assert stages == set(STAGE_ORDER)
+
+
+def test_demo_logins_file_is_never_readable_by_others(tmp_path, monkeypatch):
+    """#13 item 8: demo_users.json holds clear-text passwords; it is 0600 from its first
+    byte (it used to be written 0644 and narrowed afterwards)."""
+    import os
+    import stat
+
+    seen = []
+    real_replace = os.replace
+
+    def watch(src, dst):
+        seen.append(stat.S_IMODE(os.stat(src).st_mode))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", watch)
+    ensure_users(tmp_path / "data")
+    mode = stat.S_IMODE((tmp_path / "data" / "demo_users.json").stat().st_mode)
+    assert (seen, mode) == ([0o600], 0o600)

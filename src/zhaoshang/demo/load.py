@@ -217,9 +217,12 @@ def ensure_users(data_dir: Path) -> list[tuple[str, str, str]]:
             password = str(_("(changed by the user)"))
         UserProfile.objects.update_or_create(user=user, defaults={"role": role, "unit_id": unit})
         out.append((username, password, label))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(known, indent=2))
-    path.chmod(0o600)
+    from zhaoshang.core.datadir import write_private_text
+
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_private_text(
+        path, json.dumps(known, indent=2)
+    )  # clear-text passwords: 0600 from the start
     return out
 
 
