@@ -241,3 +241,33 @@ def test_parse_ledger_skips_trailing_blank_rows_in_one_notice_and_quickly():
     assert blank == [(12, "blank_rows", {"first": 12, "last": 200_000})]
     assert len(ledger.skipped) < 10 and len(ledger.rows) == 10
     assert elapsed < 5  # 14 s before, on a machine shared with other work
+
+
+class PanicException(BaseException):
+    """What pyo3 raises for a Rust panic (pyo3_runtime.PanicException derives from
+    BaseException, so `except Exception` lets it through and the request dies with it)."""
+
+
+def test_read_workbook_turns_a_reader_panic_into_a_clear_refusal(monkeypatch):
+    """#13: another run of the far-cell file ended the job with the panic "chunk size must
+    be non-zero" instead of a message."""
+
+    def panic(*args, **kwargs):
+        raise PanicException("chunk size must be non-zero")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", panic)
+    with pytest.raises(WorkbookError) as refused:
+        read_workbook(xlsx([(0, 0, "项目名称")]), "panics.xlsx")
+    assert (refused.value.code, refused.value.params) == (
+        "unreadable",
+        {"detail": "chunk size must be non-zero"},
+    )
+
+
+def test_read_workbook_lets_an_interrupt_through(monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        read_workbook(xlsx([(0, 0, "项目名称")]), "a.xlsx")
