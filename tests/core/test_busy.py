@@ -284,3 +284,25 @@ def test_session_save_on_the_way_out_while_locked_answers_503(leader, caplog):
     assert response["Retry-After"] == "5"
     assert "The system is busy" in response.content.decode()
     assert_one_busy_line(caplog, "POST", "/login/")
+
+
+def test_login_guard_is_in_place_before_any_request():
+    """The safe last_login writer replaces Django's when the apps load (core.apps.ready),
+    so a command or a worker that signs users in before any request is covered too.
+    Checked in a fresh process: in this one, earlier requests installed it anyway."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import weakref, django; django.setup()\n"
+        "from django.contrib.auth.signals import user_logged_in\n"
+        "from django.contrib.auth.models import update_last_login as django_own\n"
+        "from zhaoshang.core.middleware import update_last_login as ours\n"
+        "refs = [entry[1] for entry in user_logged_in.receivers]\n"
+        "live = [r() if isinstance(r, weakref.ReferenceType) else r for r in refs]\n"
+        "print(ours in live, django_own in live)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    assert out == ["True", "False"]

@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from zhaoshang.core import checks  # noqa: F401  (registers the installation checks)
+        from zhaoshang.core.middleware import install_login_guard
+
+        # a sign-in never fails because last_login could not be written (busy database);
+        # in place from the start, not from the first request through the middleware
+        install_login_guard()

@@ -220,9 +220,8 @@ def ensure_users(data_dir: Path) -> list[tuple[str, str, str]]:
     from zhaoshang.core.datadir import write_private_text
 
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_private_text(
-        path, json.dumps(known, indent=2)
-    )  # clear-text passwords: 0600 from the start
+    # clear-text passwords: 0600 from the first byte
+    write_private_text(path, json.dumps(known, indent=2))
     return out
 
 
