@@ -35,8 +35,9 @@ _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 _PARAMS = {"payload", "filters"}
 
 
-def field_of(loc: tuple | list) -> str:
-    """`("body", "payload", "investors", 0)` -> `"investors"`; `("body", "payload")` -> `"body"`."""
+def field_of(loc: tuple | list, *, whole: bool = False) -> str:
+    """`("body", "payload", "investors", 0)` -> `"investors"`; `("body", "payload")` -> `"body"`.
+    With `whole`, the dotted path of names (`"rows.P-1.bogus"`), for a key nested deeper."""
     parts = list(loc)
     source = str(parts[0]) if parts and parts[0] in _SOURCES else ""
     if source:
@@ -44,6 +45,8 @@ def field_of(loc: tuple | list) -> str:
     if parts and parts[0] in _PARAMS:
         parts = parts[1:]
     names = [str(p) for p in parts if isinstance(p, str)]
+    if whole and names:
+        return ".".join(names)
     return names[0] if names else (source or "body")
 
 
@@ -55,7 +58,7 @@ def schema_message(error: dict[str, Any], field: str) -> str:
     if kind == "missing":
         return _("This field is required.")
     if kind == "extra_forbidden":
-        return _("unknown field “%(value)s”") % {"value": field}
+        return _("unknown field “%(value)s”") % {"value": field.rsplit(".", 1)[-1]}
     if kind in {"literal_error", "enum"}:
         return _("“%(value)s” is not one of %(choices)s") % {
             "value": value,
@@ -213,6 +216,8 @@ def install(api: NinjaAPI) -> None:
     def invalid_schema(request, exc):
         items = []
         for error in exc.errors:
-            field = field_of(error.get("loc", ()))
+            # an unknown key is named where it was sent (rows.<code>.bogus), not by its parent
+            whole = error.get("type") == "extra_forbidden"
+            field = field_of(error.get("loc", ()), whole=whole)
             items.append({"field": field, "message": schema_message(error, field)})
         return api.create_response(request, {"detail": items}, status=422)
