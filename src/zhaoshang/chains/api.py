@@ -24,8 +24,16 @@ from zhaoshang.chains.taxonomy import chain_to_yaml
 from zhaoshang.core.errors import InputError
 
 router = Router(tags=["chains"])
-READ = {401: Detail, 404: Detail}
-WRITE = {401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
+# What each operation can answer besides its success, in the shapes of `zhaoshang.api.errors`:
+# 400 a body that is not JSON (or not text), 401 not signed in, 403 an account with no role
+# (reads) or not allowed (writes), 404 no such chain, node or row, 422 a path, query or body
+# value refused (field by field). Nothing here takes a `version`: chains are replaced whole
+# by an import, placements are decided (confirmed or removed), not edited.
+READ = {401: Detail, 403: Detail, 404: Detail}  # text path parameters
+READ_QUERY = {**READ, 422: FieldErrors}  # with query parameters or an integer in the path
+LIST = {401: Detail, 403: Detail}  # no parameters
+ADD = {400: Detail, 401: Detail, 403: Detail, 422: FieldErrors}  # a body, no path
+WRITE = {**ADD, 404: Detail}
 ClassValue = Literal["strong", "weak", "missing"]
 
 
@@ -83,7 +91,7 @@ class GapFilters(Schema):
     class_: ClassValue | None = Field(None, alias="class", description="Only nodes of this class")
 
 
-@router.get("/chains", response={200: list[ChainSummary], **READ})
+@router.get("/chains", response={200: list[ChainSummary], **LIST})
 def list_chains(request):
     """The chains with their node counts by class (the rule: see `/gaps`)."""
     _viewer(request)
@@ -101,7 +109,7 @@ def list_chains(request):
     return out
 
 
-@router.get("/gaps", response={200: list[NodeGap], **READ, 422: FieldErrors}, by_alias=True)
+@router.get("/gaps", response={200: list[NodeGap], **READ_QUERY}, by_alias=True)
 def list_gaps(request, filters: Query[GapFilters]):
     """Every node (or those of one chain, or of one class): strong, weak or missing, with
     local enterprises, projects by stage, expected revenue where known, chain leaders."""
@@ -113,12 +121,28 @@ def list_gaps(request, filters: Query[GapFilters]):
     return [s.as_json() for s in stats]
 
 
-@router.get("/chains/{code}/export", response={200: str, **READ})
+YAML_MEDIA_TYPE = "application/yaml"  # RFC 9512
+
+
+@router.get(
+    "/chains/{code}/export",
+    # No response model for 200: the body is not JSON. Its content is declared below, so
+    # the schema says what the operation answers (YAML text, as a download).
+    response={200: None, **READ},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The chain file (a download named <code>.yaml)",
+                "content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
 def export_chain(request, code: str):
     """The chain as YAML (the format `POST /chains/import` reads)."""
     _viewer(request)
     chain = _chain(code)
-    response = HttpResponse(chain_to_yaml(chain), content_type="application/yaml; charset=utf-8")
+    response = HttpResponse(chain_to_yaml(chain), content_type=f"{YAML_MEDIA_TYPE}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chain.code}.yaml"'
     return response
 
@@ -129,7 +153,7 @@ class ImportIn(Schema):
     reason: str = ""
 
 
-@router.post("/chains/import", response={200: ChainSummary, **WRITE})
+@router.post("/chains/import", response={200: ChainSummary, **ADD})
 def import_chain(request, payload: ImportIn):
     chain = services.import_chain(user=request.auth, text=payload.yaml, reason=payload.reason)
     mine = [s for s in gaps.node_stats([chain.pk])]
@@ -231,9 +255,7 @@ class TargetsOut(Schema):
     targets: list[TargetOut]
 
 
-@router.get(
-    "/chains/{code}/nodes/{node_code}/targets", response={200: TargetsOut, **READ, 422: FieldErrors}
-)
+@router.get("/chains/{code}/nodes/{node_code}/targets", response={200: TargetsOut, **READ_QUERY})
 def node_targets(request, code: str, node_code: str, q: Query[WeightsQuery]):
     """Enterprises to attract for the node, best first, each score with its parts
     (fit, size, expansion, relationship, links: value 0–1, weight, why). Weights not given
@@ -351,7 +373,7 @@ class ClassifyIn(Schema):
     min_confidence: float | None = Field(None, ge=0, le=1)
 
 
-@router.post("/chains/classify", response={200: list[dict[str, Any]], **WRITE})
+@router.post("/chains/classify", response={200: list[dict[str, Any]], **ADD})
 def classify(request, payload: ClassifyIn):
     """Place rows without storing them: `[{"name", "nodes": [{"chain", "node", "confidence",
     "evidence"}]}]`, as `zhaoshang chains classify FILE.csv --format json` does."""
@@ -371,7 +393,7 @@ class CadenceOut(Schema):
     projects: list[dict[str, Any]]
 
 
-@router.get("/enterprises/{enterprise_id}/cadence", response={200: CadenceOut, **READ})
+@router.get("/enterprises/{enterprise_id}/cadence", response={200: CadenceOut, **READ_QUERY})
 def cadence(request, enterprise_id: int):
     """Reinvestment cadence: projects here over time and the mean months between them."""
     from zhaoshang.enterprises.models import Enterprise

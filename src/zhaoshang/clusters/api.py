@@ -12,6 +12,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from zhaoshang.api.schemas import Detail, FieldErrors, HistoryEntry
 from zhaoshang.clusters import services
@@ -25,11 +26,20 @@ from zhaoshang.clusters.projection import DEFAULT_WINDOW
 from zhaoshang.clusters.queries import indicator_data, pipeline, status_json, target_statuses
 from zhaoshang.core.history import history_of
 from zhaoshang.core.models import ChangeLog
+from zhaoshang.projects.rules import DATE_MAX, DATE_MIN
 
 router = Router(tags=["clusters and indicators"])
 
-READ_ERRORS = {401: Detail, 404: Detail}
-WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
+# What each operation can answer besides its success, in the shapes of `zhaoshang.api.errors`:
+# 400 a body that is not JSON (or not text), 401 not signed in, 403 not allowed, 404 no such
+# row, 422 a path, query or body value refused (field by field). No operation here takes a
+# `version`: clusters and figures have none (a figure is replaced only with `replace` and a
+# reason, kept in the history).
+LIST_ERRORS = {401: Detail, 422: FieldErrors}  # query parameters
+READ_ERRORS = {401: Detail, 404: Detail, 422: FieldErrors}  # a path parameter (and a query)
+CODE_ERRORS = {401: Detail, 404: Detail}  # a text path parameter, no query
+ADD_ERRORS = {400: Detail, 401: Detail, 403: Detail, 422: FieldErrors}  # a body, no path
+WRITE_ERRORS = {**ADD_ERRORS, 404: Detail}
 Number = int | float
 QualifierValue = Literal["exact", "at_least", "approx", "at_most"]
 
@@ -122,6 +132,8 @@ class PipelineOut(Schema):
 
 
 class ClusterIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = None
     unit: str | None = Field(None, description="township unit or park: code, name or alias")
     description: str | None = None
@@ -159,6 +171,8 @@ class IndicatorOut(DefinitionOut):
 
 
 class DefinitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     code: str
     name: str | None = None
     name_en: str | None = None
@@ -170,6 +184,8 @@ class DefinitionIn(Schema):
 
 
 class FigureIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     code: str = Field(description="indicator code or name")
     period: str | int | None = Field(None, description="2024, 2024-Q2 or 2024-06")
     kind: Literal["actual", "target"] = "actual"
@@ -252,7 +268,7 @@ def _cluster(request, cluster_id: int) -> Cluster:
     return cluster
 
 
-@router.get("/clusters", response={200: list[ClusterOut], 401: Detail})
+@router.get("/clusters", response={200: list[ClusterOut], **LIST_ERRORS})
 def list_clusters(request, filters: Query[StatusFilters]):
     """Every cluster with what it includes and the status of each of its targets."""
     clusters = list(_clusters(request))
@@ -260,9 +276,7 @@ def list_clusters(request, filters: Query[StatusFilters]):
     return [_cluster_data(c, details.get(c.pk, [])) for c in clusters]
 
 
-@router.get(
-    "/clusters/status", response={200: list[TargetStatusOut], 401: Detail, 422: FieldErrors}
-)
+@router.get("/clusters/status", response={200: list[TargetStatusOut], **LIST_ERRORS})
 def clusters_status(request, filters: Query[StatusFilters]):
     """One line per cluster target, as `zhaoshang clusters status --format json` prints it."""
     return status_json(target_statuses(list(_clusters(request)), window=filters.window))
@@ -290,10 +304,17 @@ def get_cluster(request, cluster_id: int, filters: Query[StatusFilters]):
     return data
 
 
-@router.get(
-    "/clusters/{cluster_id}/pipeline", response={200: PipelineOut, **READ_ERRORS, 422: FieldErrors}
-)
-def cluster_pipeline(request, cluster_id: int, year: int | None = None):
+@router.get("/clusters/{cluster_id}/pipeline", response={200: PipelineOut, **READ_ERRORS})
+def cluster_pipeline(
+    request,
+    cluster_id: int,
+    year: int | None = Query(
+        None,
+        ge=DATE_MIN.year,
+        le=DATE_MAX.year,
+        description=f"{DATE_MIN.year} to {DATE_MAX.year}, the years a project's dates may take",
+    ),
+):
     """The cluster's projects not yet producing, and what they add by `year` (default: the
     first target year): on plan, and from those already started."""
     cluster = _cluster(request, cluster_id)
@@ -329,7 +350,7 @@ def cluster_history(request, cluster_id: int):
     return sorted(logs, key=lambda log: (log.at, log.pk), reverse=True)
 
 
-@router.post("/clusters", response={201: ClusterOut, **WRITE_ERRORS})
+@router.post("/clusters", response={201: ClusterOut, **ADD_ERRORS})
 def create_cluster(request, payload: ClusterIn):
     data = payload.model_dump(exclude_unset=True)
     reason = data.pop("reason", "")
@@ -374,7 +395,7 @@ def _definition(request, code: str):
     return definition
 
 
-@router.post("/indicators/figures", response={200: FigureOut, 201: FigureOut, **WRITE_ERRORS})
+@router.post("/indicators/figures", response={200: FigureOut, 201: FigureOut, **ADD_ERRORS})
 def record_figure(request, payload: FigureIn):
     """Record an actual or a target. A second value for the same indicator, scope, period and
     kind is refused (422) unless sent with `replace` and a `reason`; the old one stays in the
@@ -403,14 +424,14 @@ def record_figure(request, payload: FigureIn):
     return Status(201 if status == "new" else 200, out)
 
 
-@router.get("/indicators/{code}", response={200: IndicatorOut, **READ_ERRORS})
+@router.get("/indicators/{code}", response={200: IndicatorOut, **CODE_ERRORS})
 def get_indicator(request, code: str):
     """An indicator's figures by scope and period; for a derived one the values computed
     from its formula, each with the sum behind it (`≥2400 ÷ 41 × 100 = ≥5853.66`)."""
     return indicator_data(_definition(request, code))
 
 
-@router.get("/indicators/{code}/history", response={200: list[HistoryEntry], **READ_ERRORS})
+@router.get("/indicators/{code}/history", response={200: list[HistoryEntry], **CODE_ERRORS})
 def indicator_history(request, code: str):
     """Every change to the indicator's figures, newest first (the value each edit replaced)."""
     definition = _definition(request, code)
@@ -422,7 +443,7 @@ def indicator_history(request, code: str):
     return sorted(_history(Indicator, ids), key=lambda log: (log.at, log.pk), reverse=True)
 
 
-@router.post("/indicators", response={201: DefinitionOut, **WRITE_ERRORS})
+@router.post("/indicators", response={201: DefinitionOut, **ADD_ERRORS})
 def define_indicator(request, payload: DefinitionIn):
     """Define or change an indicator code; give a formula to make it derived."""
     data = payload.model_dump(exclude_unset=True)
