@@ -271,3 +271,20 @@ def test_read_workbook_lets_an_interrupt_through(monkeypatch):
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", interrupt)
     with pytest.raises(KeyboardInterrupt):
         read_workbook(xlsx([(0, 0, "项目名称")]), "a.xlsx")
+
+
+def test_read_workbook_refuses_a_member_that_unpacks_to_more_than_it_declares(
+    calamine_must_not_read,
+):
+    """A zip directory may under-declare a member's size (here the shared strings: 4 MB
+    declared as 100 bytes); the unpacked-size check alone would pass it to the reader."""
+    data = rewrite(
+        xlsx([(0, 0, "项目名称")]), "xl/sharedStrings.xml", lambda xml: xml + b" " * (4 << 20)
+    )
+    lying = bytearray(data)
+    entry = lying.rfind(b"PK\x01\x02", 0, lying.rfind(b"xl/sharedStrings.xml"))
+    lying[entry + 24 : entry + 28] = (100).to_bytes(4, "little")  # its uncompressed size
+    with pytest.raises(WorkbookError) as refused:
+        read_workbook(bytes(lying), "lying.xlsx")
+    assert refused.value.code == "unreadable"
+    assert "CRC" in refused.value.params["detail"]  # zipfile's check, not the reader's

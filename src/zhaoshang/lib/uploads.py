@@ -6,7 +6,8 @@ XFD1048576 asks for 512 GB and takes the server down with it. So before calamine
 workbook, :func:`inspect_workbook` looks at it with the standard library:
 
 * the zip directory: no more than :attr:`Limits.max_unpacked` bytes once unpacked (a
-  zip bomb is refused), and a damaged zip is refused with a message, not a stack trace;
+  zip bomb is refused), every member unpacked once to check that it holds no more than
+  it declares, and a damaged zip is refused with a message, not a stack trace;
 * each worksheet's XML, streamed in bounded chunks: its ``<dimension ref="A1:AD100004"/>``
   near the start is checked against the limits at once, then the rest of the stream is
   searched (one regular-expression pass, no match on an honest file) for a cell beyond
@@ -258,12 +259,17 @@ def inspect_workbook(data: bytes, lim: Limits | None = None) -> WorkbookShape:
             raise FileRefused("xlsb")
         if "content.xml" in names:
             _inspect_ods(book, lim)
-            return WorkbookShape("ods")
-        shape = WorkbookShape("xlsx")
-        for sheet, member in _xlsx_sheets(book, names):
-            errors = _inspect_xlsx_sheet(book, member, sheet, lim)
-            if errors:
-                shape.errors[sheet] = errors
+            shape, walked = WorkbookShape("ods"), {"content.xml"}
+        else:
+            shape, walked = WorkbookShape("xlsx"), set()
+            for sheet, member in _xlsx_sheets(book, names):
+                errors = _inspect_xlsx_sheet(book, member, sheet, lim)
+                walked.add(member)
+                if errors:
+                    shape.errors[sheet] = errors
+        for member in members:
+            if member.filename not in walked:
+                _unpack_all(book, member)
         return shape
     except FileRefused:
         raise
@@ -272,6 +278,16 @@ def inspect_workbook(data: bytes, lim: Limits | None = None) -> WorkbookShape:
         raise FileRefused("damaged", detail=str(exc)[:200]) from None
     except NotImplementedError as exc:  # a compression method zipfile does not know
         raise FileRefused("damaged", detail=str(exc)[:200]) from None
+
+
+def _unpack_all(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Unpack a member to its end, keeping nothing: zipfile stops at the size the zip's
+    directory declares and checks the CRC there, so a member that unpacks to more than
+    it declares (a bomb the size check above cannot see) is refused as damaged before
+    the reader, which may not stop there, unpacks it."""
+    with book.open(member) as stream:
+        while stream.read(CHUNK):
+            pass
 
 
 def _small(book: zipfile.ZipFile, name: str, limit: int = 8 * MB) -> bytes:
