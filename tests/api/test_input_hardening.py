@@ -244,3 +244,23 @@ def test_action_dates_out_of_range_are_422(bureau_editor, path, body, field):
         }
     ]
     assert Project.objects.get(code="P-1").stage == "signed"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/progress/plans",
+        "/progress/slippage",
+        "/progress/projects/P-1/months",
+        "/progress/lists",
+    ],
+)
+@pytest.mark.parametrize("year", ["99999999999999999999", "1"])
+def test_a_year_outside_2000_to_2100_is_422(leader, path, year):
+    """A 20-digit year gave a month "99999999999999999999-01"; years are those of plans."""
+    ProjectFactory(code="P-1")
+
+    response = session_client(leader).get(f"{API}{path}", {"year": year})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "year"

@@ -39,6 +39,11 @@ WRITE = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
 UPDATE = {**WRITE, 428: Detail}  # an update without the version it was based on
 
 
+# A year asked for in a query string: the years a plan can have (services._year).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR = Query(..., ge=YEAR_MIN, le=YEAR_MAX)
+
+
 class WriteSchema(Schema):
     """A request body: a field the operation does not know is refused (422 naming it),
     never silently ignored."""
@@ -319,7 +324,7 @@ def _share(value) -> float | None:
 @router.get("/progress/plans", response={200: list[PlanOut], **READ})
 def list_plans(
     request,
-    year: int,
+    year: int = YEAR,
     unit: str | None = None,
     page: int = Query(1, ge=1, le=PAGE_MAX, description=PAGE_DESCRIPTION),
     page_size: int = Query(100, ge=1, le=1000),
@@ -391,7 +396,7 @@ class SlippageOut(Schema):
 
 
 @router.get("/progress/slippage", response={200: list[SlippageOut], **READ})
-def slippage(request, year: int, unit: str | None = None, moved_only: bool = True):
+def slippage(request, year: int = YEAR, unit: str | None = None, moved_only: bool = True):
     """Approved plans against their first baseline: months moved and amount change."""
     _viewer(request)
     return [
@@ -413,7 +418,7 @@ def slippage(request, year: int, unit: str | None = None, moved_only: bool = Tru
 
 
 @router.get("/progress/projects/{code}/months", response={200: list[MonthOut], **READ})
-def project_months(request, code: str, year: int):
+def project_months(request, code: str, year: int = YEAR):
     """The twelve months of a year: each report with its year-to-date and since-start sums."""
     _viewer(request)
     return [{**m, "month": str(m["month"])} for m in queries.project_months(_project(code), year)]
@@ -614,7 +619,7 @@ def _list_out(plist) -> dict:
 
 
 @router.get("/progress/lists", response={200: list[ListOut], **READ})
-def list_lists(request, year: int | None = None):
+def list_lists(request, year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX)):
     _viewer(request)
     return [_list_out(p) for p in queries.lists_overview(year)]
 

@@ -567,7 +567,7 @@ def problems(request):
         qs = qs.filter(raised_on__lte=on)
     if status in ProblemStatus.values:
         qs = qs.filter(status=status)
-    if department.isdigit():
+    if department.isdigit() and len(department) < 10:  # an id, not a 20-digit overflow
         qs = qs.filter(department_id=int(department))
     if overdue:
         qs = qs.filter(facts_mod.open_filter(on), deadline__lt=on)
