@@ -10,6 +10,7 @@ from zhaoshang.excel.models import HeaderMapping, ImportJob
 @admin.register(HeaderMapping)
 class HeaderMappingAdmin(admin.ModelAdmin):
     list_display = ("header", "target", "key", "saved_by", "saved_at")
+    list_filter = ("saved_by",)
     search_fields = ("header", "target", "key")
 
 
@@ -25,6 +26,8 @@ class ImportJobAdmin(admin.ModelAdmin):
         "size",
         "status",
         "report",
+        "mapping",
+        "worker",
         "error",
         "created_at",
         "finished_at",

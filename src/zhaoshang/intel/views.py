@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.core.errors import InputError, NotAllowed
 from zhaoshang.excel.uploads import refusal_message, upload_view
@@ -85,6 +85,7 @@ DOCX_UNPACKED_LIMIT = 64 * 1024 * 1024
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 @upload_view(
     refusal=review_refusal,  # refused before a byte of the upload is read
     limit=lambda: limits().max_article_bytes,
