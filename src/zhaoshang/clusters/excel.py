@@ -34,7 +34,13 @@ from zhaoshang.clusters.services import ImportRefused, ImportResult, record_figu
 from zhaoshang.core.errors import InputError
 from zhaoshang.excel.uploads import refusal_message
 from zhaoshang.lib.textnorm import normalise_text
-from zhaoshang.lib.uploads import FileRefused, check_sheet_size, inspect_workbook, limits
+from zhaoshang.lib.uploads import (
+    FileRefused,
+    check_sheet_size,
+    check_size,
+    inspect_workbook,
+    limits,
+)
 
 COLUMNS = [
     # key, Chinese header, English header, other names people use
@@ -93,12 +99,10 @@ def _workbook_bytes(file: str | Path | BinaryIO) -> bytes:
     most = limits().max_bytes
     if isinstance(file, str | Path):
         path = Path(file)
-        if path.stat().st_size > most:
-            raise FileRefused("too_large", limit=f"{most / (1024 * 1024):g}")
+        check_size(path.stat().st_size, most)
         return path.read_bytes()
     data = file.read(most + 1)
-    if len(data) > most:
-        raise FileRefused("too_large", limit=f"{most / (1024 * 1024):g}")
+    check_size(len(data), most)
     return data
 
 

@@ -36,7 +36,6 @@ from zhaoshang.excel.models import HeaderMapping
 from zhaoshang.excel.uploads import refusal_messages
 from zhaoshang.lib import excel as xl
 from zhaoshang.lib import xlsxwrite as xw
-from zhaoshang.lib.uploads import limits
 from zhaoshang.projects import rules
 from zhaoshang.projects.models import Nature, Stage, Status
 
@@ -493,14 +492,12 @@ def import_workbook(
 ) -> ImportResult:
     """Read, check and (with `commit`, when nothing is wrong) write a ledger workbook.
 
-    Raises `lib.excel.WorkbookError` for a file that is not a readable ledger and
-    `NotAllowed` for a user who may not import. Problems in rows do not raise: they are
-    in `result.errors`, and then nothing is written.
+    Raises `lib.excel.WorkbookError` for a file that is not a readable ledger (or one
+    past the upload limits, `lib.uploads`) and `NotAllowed` for a user who may not
+    import. Problems in rows do not raise: they are in `result.errors`, and then nothing
+    is written.
     """
     bulk.check_may_import(user)  # rights first: the file is not looked at for a refused user
-    most = limits().max_bytes
-    if len(data) > most:
-        raise xl.WorkbookError("too_large", limit=f"{most / (1024 * 1024):g}")
     timings: dict[str, float] = {}
     started = time.perf_counter()
 

@@ -53,7 +53,13 @@ from zhaoshang.lib.dates import (
 from zhaoshang.lib.money import Amount, AmountError, parse_amount
 from zhaoshang.lib.remarks import facts_in_remark
 from zhaoshang.lib.textnorm import _HALFWIDTH, _ZERO_WIDTH, remove_whitespace, to_halfwidth
-from zhaoshang.lib.uploads import FileRefused, check_sheet_size, inspect_workbook, limits
+from zhaoshang.lib.uploads import (
+    FileRefused,
+    check_sheet_size,
+    check_size,
+    inspect_workbook,
+    limits,
+)
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -542,8 +548,7 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(data: bytes, filename: str) -> RawSheet:
     lim = limits()
-    if len(data) > lim.max_bytes:
-        raise FileRefused("too_large", limit=f"{lim.max_bytes / (1024 * 1024):g}")
+    check_size(len(data), lim.max_bytes)
     text = _decode(data)
     sample = text[:8192]
     counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
