@@ -19,6 +19,7 @@ from zhaoshang.enterprises.models import (
     LeadOrigin,
 )
 from zhaoshang.lib.creditcode import CreditCodeError, validate_credit_code
+from zhaoshang.projects import rules
 
 FIELDS = {
     "name", "credit_code", "country", "parent", "industry", "region", "is_fortune500",
@@ -26,6 +27,20 @@ FIELDS = {
     "note", "aliases",
 }  # fmt: skip
 FLAGS = ("is_fortune500", "is_listed", "is_specialised", "is_high_tech")
+
+
+def _text(key: str, value: Any) -> str:
+    """A text of the registry through the ledger's character rule (no control or bidi
+    characters, zero-width ones dropped) and within its column."""
+    lines = key in ("business_scope", "note")
+    field = EnterpriseAlias._meta.get_field(key) if key == "alias" else None
+    field = field or Enterprise._meta.get_field(key)
+    text = rules.characters(key, "" if value is None else value, field.verbose_name, lines=lines)
+    text = text.strip()
+    limit = field.max_length
+    if limit is not None and len(text) > limit:
+        raise rules.RuleError(f"{field.verbose_name}: {rules.too_long(len(text), limit)}")
+    return text
 
 
 def _apply(enterprise: Enterprise, data: dict[str, Any]) -> tuple[dict[str, str], list | None]:
@@ -36,8 +51,13 @@ def _apply(enterprise: Enterprise, data: dict[str, Any]) -> tuple[dict[str, str]
         errors[key] = _("unknown field “%(value)s”") % {"value": key}
     for key in ("name", "stock_code", "business_scope", "website", "note"):
         if key in data:
-            setattr(enterprise, key, str(data[key] or "").strip())
-    if "name" in data or enterprise.pk is None:
+            try:
+                value = _text(key, data[key])
+            except rules.RuleError as exc:
+                errors[key] = str(exc)
+                continue
+            setattr(enterprise, key, value)
+    if ("name" in data or enterprise.pk is None) and "name" not in errors:
         if not enterprise.name:
             errors["name"] = _("an enterprise needs a name")
         elif Enterprise.objects.filter(name=enterprise.name).exclude(pk=enterprise.pk).exists():
@@ -97,7 +117,10 @@ def _apply(enterprise: Enterprise, data: dict[str, Any]) -> tuple[dict[str, str]
             if kind not in AliasKind.values:
                 errors["aliases"] = _("unknown alias kind “%(value)s”") % {"value": kind}
             elif str(alias).strip():
-                aliases.append((str(alias).strip(), kind))
+                try:
+                    aliases.append((_text("alias", alias), kind))
+                except rules.RuleError as exc:
+                    errors["aliases"] = str(exc)
     if not errors:
         try:
             enterprise.full_clean(exclude=["credit_code", "name"])

@@ -32,6 +32,7 @@ from zhaoshang.progress.models import (
 )
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, Project, ProjectList, ProjectListEntry
+from zhaoshang.projects.rules import RuleError, characters, too_long
 from zhaoshang.projects.services import (
     VersionMissing,
     parse_date,
@@ -57,12 +58,29 @@ def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _text(data: dict, key: str, errors: dict, limit: int = TEXT_LIMIT) -> str | None:
+def _field_label(key: str) -> str:
+    for model in (MonthlyProgress, Problem, AnnualPlan):
+        try:
+            return str(model._meta.get_field(key).verbose_name)
+        except Exception:  # FieldDoesNotExist: another model's field
+            continue
+    return key
+
+
+def _text(
+    data: dict, key: str, errors: dict, limit: int = TEXT_LIMIT, *, lines: bool = True
+) -> str | None:
+    """A text as kept, through the ledger's character rule (`projects.rules.characters`:
+    no control or bidi characters, zero-width ones dropped), within `limit`."""
     if key not in data:
         return None
-    text = str(data[key] or "").strip()
+    try:
+        text = characters(key, str(data[key] or ""), _field_label(key), lines=lines).strip()
+    except RuleError as exc:
+        errors[key] = str(exc)
+        return ""
     if len(text) > limit:
-        errors[key] = _("longer than %(limit)s characters") % {"limit": limit}
+        errors[key] = too_long(len(text), limit)
     return text
 
 
@@ -277,11 +295,9 @@ def _check_row(
             blank = False
             row.values[month_key] = value
     for key in ("physical_progress", "problems_raised"):
-        if key in data:
-            text = str(data[key] or "").strip()
-            if len(text) > TEXT_LIMIT:
-                row.errors[key] = _("longer than %(limit)s characters") % {"limit": TEXT_LIMIT}
-            elif text:
+        text = _text(data, key, row.errors)
+        if text is not None:
+            if text and key not in row.errors:
                 blank = False
             row.values[key] = text
     if existing is not None and (data.get("version") is None or str(data["version"]).strip() == ""):
@@ -491,11 +507,8 @@ def _day(value: Any, key: str, errors: dict) -> datetime.date | None:
 
 def _apply_problem(problem: Problem, data: dict[str, Any], errors: dict[str, str]) -> None:
     for key in ("title", "leader"):
-        if key in data:
-            limit = 200 if key == "title" else 100
-            text = " ".join(str(data[key] or "").split())
-            if len(text) > limit:
-                errors[key] = _("longer than %(limit)s characters") % {"limit": limit}
+        text = _text(data, key, errors, 200 if key == "title" else 100, lines=False)
+        if text is not None:
             setattr(problem, key, text)
     description = _text(data, "description", errors)
     if description is not None:
