@@ -162,6 +162,8 @@ def make_users(n_editors: int, n_clerks: int, n_leaders: int, per_editor: int) -
 @dataclass
 class Stats:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    steady: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    warm_until: float = float("inf")  # requests started after this are "steady"
     errors: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     accepted: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     saves: Counter = field(default_factory=Counter)
@@ -169,6 +171,8 @@ class Stats:
 
     def record(self, page, started, status, body=""):
         self.times[page].append(time.perf_counter() - started)
+        if started >= self.warm_until:
+            self.steady[page].append(time.perf_counter() - started)
         if not 200 <= status < 400:
             self.errors[page][status] += 1
             self.first_error.setdefault(f"{page} {status}", body[:300])
@@ -331,6 +335,9 @@ async def run_load(bases: list[str], plan: Plan, duration: float, think: float, 
     await asyncio.gather(*(login(u) for u in users.values()))
     print(f"  {len(users)} users signed in in {time.perf_counter() - started:.1f} s", flush=True)
     until = time.perf_counter() + duration
+    # Arrivals and cold caches (each server thread's first connection, SQLite's page
+    # cache) come first: "steady" leaves out the first 2 × think + 10 seconds.
+    stats.warm_until = time.perf_counter() + 2 * think + 10
     for u in users.values():
         u.until = until
 
@@ -422,7 +429,6 @@ def pct(values: list[float], q: float) -> float:
 
 def report(stats: Stats, lost: int, examples: list[str], args, setup: dict) -> bool:
     elapsed = stats.elapsed  # type: ignore[attr-defined]
-    total = sum(len(v) for v in stats.times.values())
     errors = sum(sum(c.values()) for c in stats.errors.values())
     print(
         f"\n== {args.db}, {args.processes} × `zhaoshang serve --threads {args.threads}`, "
@@ -431,19 +437,25 @@ def report(stats: Stats, lost: int, examples: list[str], args, setup: dict) -> b
         f"think {args.think} s, {setup['projects']:,} projects"
     )
     print(
-        f"{'page':34} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}  errors"
+        f"{'page':34} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+        f" {'steady p50':>10} {'p99':>6}  errors"
     )
-    for page in sorted(stats.times):
-        t = stats.times[page]
-        errs = ", ".join(f"{s}×{n}" for s, n in sorted(stats.errors[page].items())) or "0"
+
+    def row(name, t, steady, errs):
         print(
-            f"{page:34} {len(t):8} {len(t) / elapsed:6.1f} {pct(t, 0.5) * 1000:7.0f} "
-            f"{pct(t, 0.99) * 1000:7.0f} {max(t) * 1000:7.0f}  {errs}"
+            f"{name:34} {len(t):8} {len(t) / elapsed:6.1f} {pct(t, 0.5) * 1000:7.0f} "
+            f"{pct(t, 0.99) * 1000:7.0f} {max(t) * 1000:7.0f} {pct(steady, 0.5) * 1000:10.0f} "
+            f"{pct(steady, 0.99) * 1000:6.0f}  {errs}"
         )
-    all_times = [x for t in stats.times.values() for x in t]
-    print(
-        f"{'all':34} {total:8} {total / elapsed:6.1f} {pct(all_times, 0.5) * 1000:7.0f} "
-        f"{pct(all_times, 0.99) * 1000:7.0f} {max(all_times) * 1000:7.0f}  {errors}"
+
+    for page in sorted(stats.times):
+        errs = ", ".join(f"{s}×{n}" for s, n in sorted(stats.errors[page].items())) or "0"
+        row(page, stats.times[page], stats.steady[page], errs)
+    row(
+        "all",
+        [x for t in stats.times.values() for x in t],
+        [x for t in stats.steady.values() for x in t],
+        errors,
     )
     print(
         f"saves: {stats.saves['sent']} sent, {stats.saves['accepted']} accepted, "
@@ -459,8 +471,13 @@ def report(stats: Stats, lost: int, examples: list[str], args, setup: dict) -> b
         f"({os.cpu_count()} cores)"
     )
     worst = max(pct(t, 0.99) for t in stats.times.values())
+    worst_steady = max((pct(t, 0.99) for t in stats.steady.values() if t), default=0)
     ok = errors == 0 and lost == 0 and worst < 2.0
-    print(f"goal (0 errors, 0 lost saves, p99 < 2 s on every page): {'met' if ok else 'NOT met'}")
+    print(
+        f"goal (0 errors, 0 lost saves, p99 < 2 s on every page): {'met' if ok else 'NOT met'}"
+        f"; worst page p99 {worst:.1f} s, {worst_steady:.1f} s steady "
+        "(requests started after the first 2 × think + 10 s of arrivals)"
+    )
     return ok
 
 
