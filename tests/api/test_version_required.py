@@ -174,6 +174,25 @@ def test_project_edit_form_without_version_is_an_error_and_writes_nothing(client
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("version", ["", "abc"])
+def test_project_edit_form_with_a_blank_or_garbled_version_says_so_above_the_form(
+    client, bureau_editor, version
+):
+    project = ProjectFactory(name="原名", unit_id=JINFENG)
+    client.force_login(bureau_editor)
+
+    response = client.post(
+        reverse("projects:edit", args=[project.code]),
+        {"name": "新名", "unit": JINFENG, "nature": "new", "version": version},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.context["form"].errors == {"__all__": [MISSING % "project"]}
+    assert MISSING % "project" in response.content.decode()
+    assert Project.objects.get(pk=project.pk).name == "原名"
+
+
+@pytest.mark.django_db
 def test_problem_page_without_version_is_an_error(client, town_editor):
     problem = ProblemFactory()
     client.force_login(town_editor)

@@ -144,8 +144,10 @@ class ProjectForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.creating and data.get("version") is None and "version" not in self.errors:
-            # without it a save would overwrite whatever someone else saved meanwhile
+        if not self.creating and data.get("version") is None:
+            # without it a save would overwrite whatever someone else saved meanwhile; said
+            # above the form, as nobody sees the hidden field (a garbled one included)
+            self.errors.pop("version", None)
             self.add_error(None, version_missing(gettext("project")))
         return data
 
