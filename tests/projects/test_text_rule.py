@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.factories import ProjectFactory
 from tests.progress.factories import DepartmentFactory
@@ -140,3 +142,20 @@ def test_enterprise_name_loses_its_bom(bureau_editor):
     )
 
     assert enterprise.name == "采埃孚有限公司"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t\n\u3000\u200b\ufeff")))
+@pytest.mark.parametrize("lines", [False, True])
+def test_characters_fast_path_decides_as_the_full_rule(lines, value):
+    """The scan that lets plain texts through untouched agrees with the full rule."""
+    from zhaoshang.lib.textnorm import forbidden_character, strip_invisible
+
+    expected = strip_invisible(value)
+    if not lines:
+        expected = " ".join(expected.split())
+    try:
+        got = rules.characters("name", value, lines=lines)
+    except rules.RuleError:
+        assert forbidden_character(expected) is not None
+    else:
+        assert (got, forbidden_character(expected)) == (expected, None)
