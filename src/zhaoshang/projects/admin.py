@@ -58,6 +58,7 @@ from zhaoshang.projects.services import (
     change_stage,
     check_stage_dates,
     next_project_code,
+    version_missing,
 )
 from zhaoshang.regions.models import Region
 
@@ -88,17 +89,45 @@ class ProjectAdminForm(TrackedAdminForm):
             },
         }
 
+    # The version the change page was loaded at: a save checks it, so an edit in the
+    # admin cannot silently overwrite what someone saved meanwhile (#13 item 7).
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         code = self.fields.get("code")
         if code is not None:  # the rules check its length, with the message of every path
             code.validators = [v for v in code.validators if not isinstance(v, MaxLengthValidator)]
             code.max_length = None
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def _check_version(self, data) -> None:
+        loaded = data.get("loaded_version")
+        self.errors.pop("loaded_version", None)  # a garbled one is a missing one
+        if loaded is None:
+            self.add_error(None, version_missing(str(_("project"))))
+            return
+        current = Project.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+        now = current.first()
+        if now is not None and now != loaded:
+            self.add_error(
+                None,
+                str(
+                    _(
+                        "This project was changed by someone else after you opened it "
+                        "(your version %(mine)s, now %(theirs)s). Reload to see their change."
+                    )
+                )
+                % {"mine": loaded, "theirs": now},
+            )
 
     def clean(self):
         """The ledger's rules (`projects.rules`) on what the admin's fields hold: the texts,
         amounts as written, the project code, the reason a status needs."""
         data = super().clean()
+        if self.instance.pk is not None:
+            self._check_version(data)
         for key in rules.TEXT_FIELDS:  # the text rule: limits, control and bidi characters
             if key in self.changed_data and data.get(key):
                 try:
@@ -415,6 +444,8 @@ class ProjectAdmin(SyntheticColumnMixin, TrackedAdmin):
         for name, opts in fieldsets:
             fields = ["stage_and_action" if f == "stage" else f for f in opts.get("fields", ())]
             out.append((name, {**opts, "fields": fields}))
+        name, opts = out[0]  # the hidden version the save is checked against
+        out[0] = (name, {**opts, "fields": [*opts["fields"], "loaded_version"]})
         return out
 
     def get_readonly_fields(self, request, obj=None):
