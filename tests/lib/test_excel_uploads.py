@@ -288,3 +288,29 @@ def test_read_workbook_refuses_a_member_that_unpacks_to_more_than_it_declares(
         read_workbook(bytes(lying), "lying.xlsx")
     assert refused.value.code == "unreadable"
     assert "CRC" in refused.value.params["detail"]  # zipfile's check, not the reader's
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c\tr="XFD1048576"><v>1</v></c>',  # another whitespace before the reference
+        b'<c s="0" r="XFD1048576"><v>1</v></c>',  # another attribute first
+        b'<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'r="XFD1048576"><x:v>1</x:v></x:c>',  # a namespace prefix
+    ],
+    ids=["tab", "attribute order", "prefix"],
+)
+def test_read_workbook_is_not_fooled_by_how_a_far_cell_is_written(calamine_must_not_read, cell):
+    data = rewrite(
+        xlsx([(0, 0, "项目名称"), (1, 0, "甲")]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(
+            b"</row></sheetData>", b'</row><row r="3">' + cell + b"</row></sheetData>"
+        ),
+    )
+    with pytest.raises(WorkbookError) as refused:
+        read_workbook(data, "sly.xlsx")
+    assert (refused.value.code, refused.value.params["range"]) == (
+        "sheet_too_large",
+        "A1:XFD1048576",
+    )

@@ -178,14 +178,18 @@ def _suspects(max_row: int, max_col: int) -> re.Pattern[bytes]:
     col = f"[A-Z]{{{len(letters) + 1}}}|{_greater(letters, 'A-Z')}"
     first = digits[0]
     row = f"\\d{{{len(digits) + 1}}}|[{first}-9]\\d{{{len(digits) - 1}}}"
-    return re.compile(f'<c(?: r="(?:{col}|[A-Z]++(?:{row}))|[>/]|\\s(?!r="))'.encode())
+    return re.compile(f'<c(?:\\sr="(?:{col}|[A-Z]++(?:{row}))|[>/]|\\s(?!r="))'.encode())
 
 
 _REF_AT = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+# a cell element under a namespace prefix (<x:c r="…">): the reader matches local names
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
 
 
 def _beyond(chunk: bytes, suspects: re.Pattern[bytes], max_row: int, max_col: int) -> bool:
     """Whether `chunk` holds a cell past the box or one the fast scan cannot place."""
+    if _PREFIXED_CELL.search(chunk):
+        return True
     for m in suspects.finditer(chunk):
         ref = _REF_AT.match(chunk, m.start())
         if ref is None:
