@@ -36,6 +36,18 @@ def test_export_is_documented_as_the_yaml_it_answers(leader, small_chain):
     )
 
 
+def test_exported_chain_file_matches_the_documented_schema(leader, small_chain):
+    """What a client generated from the schema expects is what the YAML holds (the fuzzing's
+    response check parses the YAML and validates it against this schema)."""
+    import jsonschema  # comes with schemathesis, the API fuzzing's test dependency
+
+    response = token_client(leader).get(f"{API}/chains/test-chain/export")
+    ok = api.get_openapi_schema()["paths"]["/api/v1/chains/{code}/export"]["get"]["responses"][200]
+    document = yaml.safe_load(response.content.decode())
+    jsonschema.validate(document, ok["content"]["application/yaml"]["schema"])
+    assert [n["code"] for n in document["nodes"]] == ["up", "up-a", "up-b", "mid", "down"]
+
+
 def test_export_errors_stay_json(leader, small_chain):
     response = token_client(leader).get(f"{API}/chains/no-such-chain/export")
     assert (response.status_code, response["Content-Type"], response.json()) == (

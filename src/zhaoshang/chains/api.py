@@ -122,6 +122,38 @@ def list_gaps(request, filters: Query[GapFilters]):
 
 
 YAML_MEDIA_TYPE = "application/yaml"  # RFC 9512
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+# The document the YAML holds (`taxonomy.chain_to_yaml`), written out: a schema with
+# references would point into the API's own components.
+CHAIN_FILE_SCHEMA = {
+    "type": "object",
+    "required": ["code", "name", "nodes"],
+    "properties": {
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "name_en": {"type": "string"},
+        "group": {"type": "string"},
+        "description": {"type": "string"},
+        "nodes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "name", "position"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "name_en": {"type": "string"},
+                    "position": {"type": "string"},
+                    "parent": {"type": "string", "description": "The parent node's code"},
+                    "description": {"type": "string"},
+                    "products": _TEXTS,
+                    "keywords": _TEXTS,
+                    "industry_codes": _TEXTS,
+                },
+            },
+        },
+    },
+}
 
 
 @router.get(
@@ -133,7 +165,7 @@ YAML_MEDIA_TYPE = "application/yaml"  # RFC 9512
         "responses": {
             200: {
                 "description": "The chain file (a download named <code>.yaml)",
-                "content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}},
+                "content": {YAML_MEDIA_TYPE: {"schema": CHAIN_FILE_SCHEMA}},
             }
         }
     },
