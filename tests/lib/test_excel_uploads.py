@@ -314,3 +314,40 @@ def test_read_workbook_is_not_fooled_by_how_a_far_cell_is_written(calamine_must_
         "sheet_too_large",
         "A1:XFD1048576",
     )
+
+
+@pytest.mark.parametrize(
+    "ref", ["xfd1048576", "&#88;FD1048576", "XF&#68;1048576", "XFD104857&#54;", " XFD1048576"]
+)
+def test_read_workbook_walks_a_reference_written_any_other_way(calamine_must_not_read, ref):
+    """Lower case, character references, spaces: the reader may read any of them as
+    XFD1048576, so the fast scan vouches only for plain references in the box."""
+    cell = b'<c r="' + ref.encode() + b'"><v>1</v></c>'
+    data = rewrite(
+        xlsx([(0, 0, "项目名称"), (1, 0, "甲")]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(
+            b"</row></sheetData>", b'</row><row r="3">' + cell + b"</row></sheetData>"
+        ),
+    )
+    with pytest.raises(WorkbookError) as refused:
+        read_workbook(data, "sly.xlsx")
+    assert (refused.value.code, refused.value.params["range"]) == (
+        "sheet_too_large",
+        "A1:XFD1048576",
+    )
+
+
+@pytest.mark.parametrize(
+    "box", [(1, 1), (9, 26), (10, 27), (100_004, 30), (199_999, 702), (1_048_576, 16_384)]
+)
+def test_the_in_bounds_pattern_takes_exactly_the_references_in_the_box(box):
+    max_row, max_col = box
+    pattern = uploads._suspects(max_row, max_col)
+    rows = sorted({1, 9, 10, 99, max_row - 1, max_row, max_row + 1, max_row * 10} - {0})
+    cols = sorted({1, 26, 27, 702, 703, max_col - 1, max_col, max_col + 1} - {0})
+    for row in rows:
+        for col in cols:
+            cell = f'<c r="{uploads.column_letters(col)}{row}" t="n">'.encode()
+            inside = row <= max_row and col <= max_col
+            assert (pattern.search(cell) is None) == inside, (row, col)
