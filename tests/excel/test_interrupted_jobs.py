@@ -55,7 +55,7 @@ def test_a_commit_cut_off_midway_writes_nothing(bureau_editor):
 
 
 def test_worker_alive_tells_this_process_from_a_dead_one():
-    assert jobs.worker_alive(jobs.WORKER) is True
+    assert jobs.worker_alive(jobs.worker()) is True
     assert jobs.worker_alive(GONE) is False
     assert jobs.worker_alive("") is False  # a job left by a version that named no process
     assert jobs.worker_alive("another-host:1:1") is True  # cannot be asked: left alone
@@ -73,7 +73,7 @@ def test_interrupted_job_is_failed_when_looked_at_then_retried(client, bureau_ed
 
     client.post(reverse("excel:retry", args=[job.pk]))
     job.refresh_from_db()
-    assert (job.status, job.worker, job.error) == (JobStatus.CHECKED, jobs.WORKER, "")
+    assert (job.status, job.worker, job.error) == (JobStatus.CHECKED, jobs.worker(), "")
     client.post(reverse("excel:commit", args=[job.pk]))
     job.refresh_from_db()
     assert (job.status, Project.objects.count()) == (JobStatus.WRITTEN, 7)
@@ -89,7 +89,7 @@ def test_interrupted_jobs_are_failed_when_the_job_list_is_read(client, bureau_ed
 
 def test_a_job_running_in_a_live_process_is_left_alone(client, bureau_editor):
     job = checked_job(client, bureau_editor)
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.WRITING, worker=jobs.WORKER)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.WRITING, worker=jobs.worker())
     assert jobs.fail_interrupted() == 0
     client.get(reverse("excel:job", args=[job.pk]))
     job.refresh_from_db()

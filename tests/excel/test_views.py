@@ -76,7 +76,7 @@ def test_progress_fragment_while_running_shows_the_bar(client, bureau_editor):
 
     client.force_login(bureau_editor)
     job = ImportJob.objects.create(
-        user=bureau_editor, filename="x.xlsx", content=b"x", worker=jobs.WORKER
+        user=bureau_editor, filename="x.xlsx", content=b"x", worker=jobs.worker()
     )
     jobs._set(job.pk, phase="check", done=500, total=1000, percent=80, rate=2500)
     page = client.get(reverse("excel:progress", args=[job.pk])).content.decode()

@@ -7,7 +7,7 @@ job's outcome is kept in the database. A deployment with several server processe
 a shared cache (CACHES pointing at Redis or the database) for the progress bar.
 Tests set ``ZHAOSHANG_EXCEL_INLINE = True`` to run jobs inside the request.
 
-A job names the process running it (`WORKER`: host, process id and the process's start
+A job names the process running it (`worker()`: host, process id and the process's start
 time, so that a process id reused after a restart is not taken for the old process). If
 the server dies while a job runs (killed, out of memory, restarted), the job would stay
 "writing… 0%" forever: :func:`fail_interrupted` marks such a job failed when the job
@@ -60,17 +60,27 @@ def _start_time(pid: int) -> str | None:
 
 
 _HOST = socket.gethostname()
-WORKER = f"{_HOST}:{os.getpid()}:{_start_time(os.getpid()) or uuid.uuid4().hex}"
+_WORKERS: dict[int, str] = {}
 
 
-def worker_alive(worker: str) -> bool:
-    """Whether the process `worker` names still runs. A process on another host cannot be
-    asked: it is taken to be alive (a deployment with several hosts shares no /proc)."""
-    parts = worker.split(":")
+def worker() -> str:
+    """This process's name for the jobs it runs: ``host:pid:start``. Looked up per
+    process id, so that a server forking its workers after import names each one."""
+    pid = os.getpid()
+    if pid not in _WORKERS:
+        _WORKERS[pid] = f"{_HOST}:{pid}:{_start_time(pid) or uuid.uuid4().hex}"
+    return _WORKERS[pid]
+
+
+def worker_alive(name: str) -> bool:
+    """Whether the process `name` (see `worker`) still runs. A process on another host
+    cannot be asked: it is taken to be alive (a deployment with several hosts shares no
+    /proc)."""
+    parts = name.split(":")
     if len(parts) < 3 or not parts[-2].isdigit():
         return False  # no process named (a job left by an older version): gone
     host, pid, started = ":".join(parts[:-2]), int(parts[-2]), parts[-1]
-    if worker == WORKER:
+    if name == worker():
         return True
     if host != _HOST:
         return True
@@ -126,7 +136,7 @@ def retry(job: ImportJob) -> None:
 
 def claim(job: ImportJob, status: str) -> None:
     """Set a job busy in `status`, run by this process, its last outcome cleared."""
-    job.status, job.worker, job.error, job.finished_at = status, WORKER, "", None
+    job.status, job.worker, job.error, job.finished_at = status, worker(), "", None
     if status == JobStatus.CHECKING:
         job.report = {}
     job.save(update_fields=["status", "worker", "report", "error", "finished_at"])

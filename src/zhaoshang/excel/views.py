@@ -80,7 +80,7 @@ def import_start(request):
             filename=upload.name[:255],
             content=content,
             size=len(content),
-            worker=jobs.WORKER,
+            worker=jobs.worker(),
         )
         jobs.start(job, commit=False)
         return redirect("excel:job", job_id=job.pk)
