@@ -251,6 +251,31 @@ def test_entry_grid_row_without_version_is_refused_by_name(client, town_editor):
 
 
 @pytest.mark.django_db
+def test_entry_grid_row_reported_by_someone_else_since_the_page_opened_is_refused(
+    client, town_editor
+):
+    """The grid sends an empty version for a row that had no report when it was opened;
+    if someone reported that month since, the row is refused by name, not overwritten."""
+    project = ProjectFactory(name="刚被填报")
+    PlanFactory(project=project)
+    ReportFactory(project=project, month=6)
+    client.force_login(town_editor)
+
+    response = client.post(
+        f"{reverse('progress:entry')}?unit={JINFENG}&month=2023-06",
+        _grid({project.code: {"completed_wan": "7", "version": ""}}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 422
+    assert (
+        "row 1 (刚被填报): someone else reported this month after you opened the page "
+        "(now version 1); reload to see their figures"
+    ) in response.content.decode()
+    assert MonthlyProgress.objects.get().completed_wan == 1000
+
+
+@pytest.mark.django_db
 def test_entry_grid_stale_row_is_named_and_nothing_of_the_save_is_written(client, town_editor):
     """The grid saves many rows at once: one stale row refuses the whole save (the user
     sees which row someone else changed, and no half-saved month)."""

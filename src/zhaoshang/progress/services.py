@@ -300,11 +300,17 @@ def _check_row(
             if text and key not in row.errors:
                 blank = False
             row.values[key] = text
-    if existing is not None and (data.get("version") is None or str(data["version"]).strip() == ""):
+    if existing is not None and data.get("version") is None:
         # editing a report needs the version it was based on: without it a save could
         # silently replace figures someone else saved meanwhile
         row.errors["version"] = version_missing(_("monthly report"))
         row.version_missing = True
+    elif existing is not None and str(data["version"]).strip() == "":
+        # the entry grid's empty version: there was no report when the page was opened
+        row.errors["version"] = _(
+            "someone else reported this month after you opened the page (now version "
+            "%(theirs)s); reload to see their figures"
+        ) % {"theirs": existing.version}
     elif existing is not None:
         try:
             version = int(str(data["version"]).strip())

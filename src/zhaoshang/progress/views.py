@@ -241,7 +241,8 @@ def entry(request):
             row["values"] = given
             if not any(str(v).strip() for v in given.values()) and row["report"] is None:
                 continue
-            data[code] = {**given, "version": request.POST.get(f"{code}__version", "")}
+            # None when the row sent no version at all, "" when it had no report to edit
+            data[code] = {**given, "version": request.POST.get(f"{code}__version")}
         try:
             counts = services.record_unit_month(
                 user=request.user, unit_code=unit.code, month=month, rows=data
