@@ -14,6 +14,11 @@ response must:
 - for an accepted write: store nothing `projects.rules` refuses on the projects it touched
   (every rule re-run on the stored row; a refusal that was not there before fails).
 
+This is #13's "API fuzzing in CI"; through every operation at once it covers the kinds of
+items 2 (a project code the code rule refuses, stored through the API) and 6 (500s
+instead of a clear 4xx: huge page numbers, lone surrogates, values out of range; control
+characters and out-of-range dates stored unchecked).
+
 Every example runs inside a savepoint that is rolled back, so examples and operations do
 not depend on each other, and the demo is loaded once per module inside a transaction
 that is rolled back at the end (pytest-django allows such outer transactions).
