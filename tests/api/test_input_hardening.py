@@ -264,3 +264,18 @@ def test_a_year_outside_2000_to_2100_is_422(leader, path, year):
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "year"
+
+
+def test_every_write_operation_documents_the_400_of_a_body_that_is_not_text():
+    from zhaoshang.api import api
+
+    schema = api.get_openapi_schema()
+    writes = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in ("post", "put", "patch")
+        and path.startswith(("/api/v1/projects", "/api/v1/progress"))
+    ]
+    assert len(writes) >= 10
+    assert [(p, m) for p, m, op in writes if 400 not in op["responses"]] == []

@@ -36,7 +36,15 @@ from .schemas import (
 router = Router(tags=["projects"])
 
 READ_ERRORS = {401: Detail, 404: Detail}
-WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
+# 400: a body that is not JSON, or JSON holding a lone surrogate (errors.TextParser)
+WRITE_ERRORS = {
+    400: Detail,
+    401: Detail,
+    403: Detail,
+    404: Detail,
+    409: Conflict,
+    422: FieldErrors,
+}
 UPDATE_ERRORS = {**WRITE_ERRORS, 428: Detail}
 
 ORDER_KEYS = ("total_investment_wan", "code", "name", "stage", "status", "updated_at", "created_at")

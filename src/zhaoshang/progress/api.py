@@ -35,7 +35,8 @@ from zhaoshang.projects.models import BatchEvent, Project
 router = Router(tags=["progress"])
 
 READ = {401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
-WRITE = {401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
+# 400: a body that is not JSON, or JSON holding a lone surrogate (api.errors.TextParser)
+WRITE = {400: Detail, 401: Detail, 403: Detail, 404: Detail, 409: Conflict, 422: FieldErrors}
 UPDATE = {**WRITE, 428: Detail}  # an update without the version it was based on
 
 
