@@ -47,12 +47,25 @@ def test_upload_over_the_size_limit_is_refused(monkeypatch, bureau_editor):
     assert "1 MB" in client.get(response["Location"]).content.decode()
 
 
-def test_docx_that_unpacks_too_far_is_refused_with_a_message(bureau_editor):
+def _docx_bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", b" " * (80 * 1024 * 1024))
     assert len(out.getvalue()) < 200_000
-    response = post_file(browser(bureau_editor), "bomb.docx", out.getvalue())
+    return out.getvalue()
+
+
+def test_docx_that_unpacks_too_far_is_refused_with_a_message(bureau_editor):
+    response = post_file(browser(bureau_editor), "bomb.docx", _docx_bomb())
     assert (response.status_code, Article.objects.count()) == (200, 0)
     assert "64 MB" in response.content.decode()
+
+
+def test_docx_bomb_is_refused_by_the_reader_itself_for_the_cli_and_the_api():
+    """The bound lives in the article reader (lib.extract.files), which the page, the
+    `zhaoshang extract` command and the API all go through."""
+    from zhaoshang.lib.extract.files import FileRefused, read_article
+
+    with pytest.raises(FileRefused, match="64 MB"):
+        read_article(_docx_bomb(), "bomb.docx")

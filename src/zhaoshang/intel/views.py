@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.core.errors import InputError, NotAllowed
-from zhaoshang.excel.uploads import refusal_message, upload_view
+from zhaoshang.excel.uploads import upload_view
 from zhaoshang.intel import services
 from zhaoshang.intel.access import (
     articles_visible_to,
@@ -31,7 +31,7 @@ from zhaoshang.intel.access import (
 )
 from zhaoshang.intel.forms import ArticleForm, DecisionForm
 from zhaoshang.intel.models import Candidate, CandidateKind, CandidateStatus
-from zhaoshang.lib.uploads import FileRefused, check_zip_unpacked, limits
+from zhaoshang.lib.uploads import limits
 from zhaoshang.projects.models import Project
 from zhaoshang.regions.models import Level, Region
 
@@ -80,10 +80,6 @@ def _article_refused(request, message: str, status: int):
     return redirect("intel:articles" if status == 403 else "intel:new")
 
 
-# a .docx is a zip: what it unpacks to is bounded too, before python-docx opens it
-DOCX_UNPACKED_LIMIT = 64 * 1024 * 1024
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @upload_view(
@@ -99,12 +95,6 @@ def article_new(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         data = upload.read() if upload else None
-        try:
-            if data is not None:
-                check_zip_unpacked(data, DOCX_UNPACKED_LIMIT)
-        except FileRefused as exc:
-            form.add_error("file", _refused_file_message(exc))
-            return render(request, "intel/new.html", {"form": form})
         try:
             article, created = services.add_article(
                 user=request.user,
@@ -133,16 +123,6 @@ def article_new(request):
                 messages.info(request, _("This article was already stored; nothing was added."))
             return redirect("intel:article", pk=article.pk)
     return render(request, "intel/new.html", {"form": form})
-
-
-def _refused_file_message(exc: FileRefused) -> str:
-    if exc.code == "damaged":
-        return _("The file is damaged: it is not a valid .docx file (%(detail)s).") % exc.params
-    if exc.code == "unpacks_too_large":
-        return _("The document unpacks to more than %(limit)s MB; it cannot be read safely.") % (
-            exc.params
-        )
-    return refusal_message(exc)
 
 
 def segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict]:
