@@ -88,3 +88,14 @@ def test_an_account_without_a_role_is_a_documented_403(small_chain):
     response = token_client(user).get(f"{API}/chains")
     documented = api.get_openapi_schema()["paths"]["/api/v1/chains"]["get"]["responses"]
     assert (response.status_code, 403 in documented) == (403, True)
+
+
+@pytest.mark.parametrize("text", ["1: a\nb: c", "?", "code: x\nnodes:\n  - 1: a\n    b: c"])
+def test_chain_yaml_with_keys_that_are_not_text_is_a_422_naming_them(bureau_editor, text):
+    """Fuzzing found a 500: YAML keys of mixed types (a number beside a string, or null)
+    could not be sorted into the error list."""
+    response = token_client(bureau_editor).post(
+        f"{API}/chains/import", {"yaml": text}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert all(isinstance(error["field"], str) for error in response.json()["detail"])

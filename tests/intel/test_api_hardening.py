@@ -265,6 +265,10 @@ def test_article_page_marks_which_candidates_the_user_may_decide(town_editor):
         own.pk: True,
         other.pk: False,
     }
+    # and the page shows decision buttons on its own unit's candidate only
+    html = response.content.decode()
+    assert reverse("intel:reject", args=[own.pk]) in html
+    assert reverse("intel:reject", args=[other.pk]) not in html
 
 
 # --------------------------------------------------------------------------- notes and fields

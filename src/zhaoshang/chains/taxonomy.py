@@ -68,8 +68,8 @@ def parse_chain(text: str, *, class_codes: set[str] | None = None) -> tuple[dict
             "where": where, "problem": getattr(exc, "problem", exc)}}  # fmt: skip
     if not isinstance(data, dict):
         return {}, {"yaml": _("the file must be a mapping with code, name, group and nodes")}
-    for key in sorted(set(data) - CHAIN_KEYS):
-        errors[key] = _("unknown field “%(value)s”") % {"value": key}
+    for key in sorted(set(data) - CHAIN_KEYS, key=str):  # YAML keys may be numbers or null
+        errors[str(key)] = _("unknown field “%(value)s”") % {"value": key}
     code = str(data.get("code") or "").strip()
     if not SLUG.match(code):
         errors["code"] = _("“%(value)s” is not a code (lower-case letters, digits, hyphens)") % {
@@ -95,7 +95,7 @@ def parse_chain(text: str, *, class_codes: set[str] | None = None) -> tuple[dict
         if not isinstance(raw, dict):
             errors[where] = _("each node must be a mapping")
             continue
-        for key in sorted(set(raw) - NODE_KEYS):
+        for key in sorted(set(raw) - NODE_KEYS, key=str):
             errors[f"{where}.{key}"] = _("unknown field “%(value)s”") % {"value": key}
         node = {
             "code": str(raw.get("code") or "").strip(),
