@@ -103,3 +103,21 @@ def test_retry_needs_the_right_to_import(client, bureau_editor, leader):
     assert client.post(reverse("excel:retry", args=[job.pk])).status_code == 403
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
+
+
+def test_interrupted_jobs_are_failed_when_a_server_starts(client, bureau_editor, monkeypatch):
+    """`zhaoshang serve` and `demo` fail what a killed server left before serving, so the
+    job shows as failed without waiting for someone to open the import pages."""
+    from zhaoshang.core import server
+
+    job = checked_job(client, bureau_editor)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.WRITING, worker=GONE)
+
+    class NoServer:
+        def run(self):
+            pass
+
+    monkeypatch.setattr("waitress.create_server", lambda *a, **k: NoServer())
+    server.serve(host="127.0.0.1", port=0, threads=1)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED

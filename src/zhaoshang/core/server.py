@@ -29,8 +29,12 @@ def waitress_options() -> dict[str, object]:
 def serve(*, host: str, port: int, threads: int, banner: str = "") -> None:
     from waitress import create_server
 
+    from zhaoshang.excel.jobs import fail_interrupted
     from zhaoshang.wsgi import application
 
+    # An import job a killed server left "writing… 0%" is failed now (nothing of it was
+    # written: an import commits all at once), so its page offers a retry at once.
+    fail_interrupted()
     try:
         server = create_server(
             application, host=host, port=port, threads=threads, **waitress_options()
