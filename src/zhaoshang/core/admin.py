@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from zhaoshang.core.admin_site import EMPTY, render_changes, user_display
 from zhaoshang.core.models import ApiToken, ChangeAction, ChangeLog, Source, UserProfile
+from zhaoshang.core.templatetags.zs import weblink
 
 admin.site.site_header = format_lazy(
     _("{site} — administration"), site=settings.ZHAOSHANG_SITE_NAME
@@ -167,8 +168,8 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("URL"), ordering="url")
     def link(self, obj):
-        if not obj.url:
-            return EMPTY
+        if not weblink(obj.url):  # a javascript: or data: address is shown as text
+            return obj.url or EMPTY
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.url, _("open"))
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.translation import get_language
 
@@ -13,3 +15,16 @@ def wan(value, qualifier="exact"):
         return "—"
     lang = "en" if (get_language() or "").startswith("en") else "zh"
     return format_wan(value, Qualifier(qualifier or "exact"), lang=lang)
+
+
+@register.filter
+def weblink(value) -> str:
+    """`value` if it is an http(s) address a page may link to, else "" (a stored
+    `javascript:` or `data:` address is shown as text, never linked). The one test of a
+    link for every template: `{% with link=url|weblink %}{% if link %}<a href=...>`."""
+    text = str(value or "").strip()
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return ""
+    return text if scheme in ("http", "https") else ""
