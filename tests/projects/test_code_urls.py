@@ -24,3 +24,21 @@ def test_a_code_with_a_slash_breaks_no_page_and_its_pages_resolve(client, admin_
     assert "斜杠项目" in page.content.decode()
     assert client.get(reverse("projects:edit", args=[code])).status_code == 200
     assert client.get(reverse("progress:project", args=[code])).status_code == 200
+
+
+def test_a_code_with_a_slash_is_reachable_and_fixable_through_the_api(admin_user):
+    """#13 item 2: "the project cannot be reached through the API to fix it"."""
+    from tests.api import API, token_client
+
+    ProjectFactory(code="JF/1", name="斜杠项目")
+    api = token_client(admin_user)
+    got = api.get(f"{API}/projects/JF/1")
+    assert (got.status_code, got.json()["code"]) == (200, "JF/1")
+    assert api.get(f"{API}/projects/JF/1/history").status_code == 200
+    fixed = api.patch(
+        f"{API}/projects/JF/1",
+        {"name": "改名项目", "version": got.json()["version"]},
+        content_type="application/json",
+    )
+    assert fixed.status_code == 200, fixed.json()
+    assert fixed.json()["name"] == "改名项目"

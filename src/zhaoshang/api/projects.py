@@ -146,12 +146,7 @@ def list_projects(request, filters: Query[ProjectFilters]):
     }
 
 
-@router.get("/projects/{code}", response={200: ProjectDetail, **READ_ERRORS})
-def get_project(request, code: str):
-    return _detail(_visible(request, code).pk)
-
-
-@router.get("/projects/{code}/history", response={200: list[HistoryEntry], **READ_ERRORS})
+@router.get("/projects/{path:code}/history", response={200: list[HistoryEntry], **READ_ERRORS})
 def project_history(request, code: str):
     """Every change, newest first: who, when, what (field: [before, after]) and why."""
     return list(history_for(_visible(request, code)))
@@ -166,22 +161,7 @@ def create_project(request, payload: ProjectIn):
     return Status(201, _detail(project.pk))
 
 
-@router.patch("/projects/{code}", response={200: ProjectDetail, **UPDATE_ERRORS})
-def update_project(request, code: str, payload: ProjectPatch):
-    """Change the fields sent. `version` (from the GET) is required: without it 428
-    Precondition Required, and 409 Conflict if someone saved since."""
-    project = _visible(request, code)
-    check_can_edit(request.auth, project)  # a caller who may not edit hears that first
-    data = payload.model_dump(exclude_unset=True)
-    reason = data.pop("reason", "")
-    version = services.require_version(data.pop("version", None), what=_("project"))
-    project = services.update_project(
-        user=request.auth, project=project, data=data, expected_version=version, reason=reason
-    )
-    return _detail(project.pk)
-
-
-@router.post("/projects/{code}/stage", response={200: ProjectDetail, **WRITE_ERRORS})
+@router.post("/projects/{path:code}/stage", response={200: ProjectDetail, **WRITE_ERRORS})
 def change_stage(request, code: str, payload: StageIn):
     """Move forward (records the stage's date) or back (needs a reason)."""
     project = services.change_stage(
@@ -194,7 +174,7 @@ def change_stage(request, code: str, payload: StageIn):
     return _detail(project.pk)
 
 
-@router.post("/projects/{code}/status", response={200: ProjectDetail, **WRITE_ERRORS})
+@router.post("/projects/{path:code}/status", response={200: ProjectDetail, **WRITE_ERRORS})
 def set_status(request, code: str, payload: StatusIn):
     """On track, delayed, paused or dropped; all but on track need a reason."""
     project = services.set_status(
@@ -289,7 +269,32 @@ def quality_report(request, filters: Query[QualityFilters]):
     }
 
 
-@router.get("/projects/{code}/quality", response={200: list[QualityFinding], **READ_ERRORS})
+@router.get("/projects/{path:code}/quality", response={200: list[QualityFinding], **READ_ERRORS})
 def project_quality(request, code: str):
     """One project's data-quality findings."""
     return quality.check_project(_visible(request, code))
+
+
+# The routes of one project by its code come last: `{path:code}` also matches "/", so that a
+# code stored with "/" before codes were validated can still be read and fixed, and the
+# longer routes (/history, /stage, ...) must be tried before it.
+
+
+@router.get("/projects/{path:code}", response={200: ProjectDetail, **READ_ERRORS})
+def get_project(request, code: str):
+    return _detail(_visible(request, code).pk)
+
+
+@router.patch("/projects/{path:code}", response={200: ProjectDetail, **UPDATE_ERRORS})
+def update_project(request, code: str, payload: ProjectPatch):
+    """Change the fields sent. `version` (from the GET) is required: without it 428
+    Precondition Required, and 409 Conflict if someone saved since."""
+    project = _visible(request, code)
+    check_can_edit(request.auth, project)  # a caller who may not edit hears that first
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason", "")
+    version = services.require_version(data.pop("version", None), what=_("project"))
+    project = services.update_project(
+        user=request.auth, project=project, data=data, expected_version=version, reason=reason
+    )
+    return _detail(project.pk)
