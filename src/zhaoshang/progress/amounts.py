@@ -14,10 +14,9 @@ from django.db.models import BigIntegerField, F, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext as _
 
-from zhaoshang.lib.money import AmountError, Qualifier, parse_amount
+from zhaoshang.lib.money import MAX_WAN, AmountError, Qualifier, parse_amount
 
 MICRO = 1_000_000
-MAX_WAN = Decimal("1E12")  # 10^12 万元 = 10^16 yuan: beyond any project, within the column
 
 
 def parse_wan(value: object) -> Decimal | None:
