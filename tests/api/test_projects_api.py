@@ -723,6 +723,23 @@ def test_projects_status_dropped_without_reason_is_422(bureau_editor):
 
 
 @pytest.mark.django_db
+def test_projects_status_reason_goes_through_the_text_rule(bureau_editor):
+    """Found by API fuzzing (#13): a reason with a C1 control character was stored; the
+    ledger's one text rule refuses it on every other path."""
+    ProjectFactory(code="P-1")
+
+    response = post(
+        session_client(bureau_editor),
+        "/projects/P-1/status",
+        {"status": "dropped", "reason": "7\x9f撤资"},
+    )
+
+    assert response.status_code == 422
+    assert "U+009F" in response.json()["detail"][0]["message"]
+    assert Project.objects.get(code="P-1").status == "on_track"
+
+
+@pytest.mark.django_db
 def test_projects_list_total_counts_a_phase_once_and_says_so(leader):
     parent = ProjectFactory(code="P-1", total_investment_wan=Decimal(3060000))
     ProjectFactory(code="P-2", parent=parent, total_investment_wan=Decimal(1400000))

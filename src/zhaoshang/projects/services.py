@@ -522,13 +522,17 @@ def set_status(
             on = rules.date(on).date
         except rules.RuleError as exc:
             raise InputError({"on": str(exc)}) from None
-    if status != Status.ON_TRACK and not reason.strip():
+    try:  # the reason is stored on the project: the ledger's one text rule, as on every path
+        reason = rules.text("status_reason", reason)
+    except rules.RuleError as exc:
+        raise InputError({"reason": str(exc)}) from None
+    if status != Status.ON_TRACK and not reason:
         raise InputError(
             {"reason": _("a %(status)s project needs a reason") % {"status": Status(status).label}}
         )
     project = Project.objects.select_for_update().get(pk=project.pk)
     project.status = status
-    project.status_reason = reason.strip()
+    project.status_reason = reason
     project.status_since = on or timezone.localdate()
     save_tracked(project, user=user, reason=reason)
     return project
