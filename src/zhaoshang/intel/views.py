@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhaoshang.core.errors import InputError, NotAllowed
+from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.excel.uploads import upload_view
 from zhaoshang.intel import services
 from zhaoshang.intel.access import (
@@ -27,12 +27,15 @@ from zhaoshang.intel.access import (
     can_decide,
     can_review,
     candidates_visible_to,
+    check_can_decide,
     review_refusal,
 )
 from zhaoshang.intel.forms import ArticleForm, DecisionForm
 from zhaoshang.intel.models import Candidate, CandidateKind, CandidateStatus
 from zhaoshang.lib.uploads import limits
+from zhaoshang.projects.access import check_can_edit
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.services import require_version
 from zhaoshang.regions.models import Level, Region
 
 PAGE_SIZE = 50
@@ -206,7 +209,13 @@ def _candidate(request, pk: int) -> Candidate:
 def _decide(request, pk: int, action):
     candidate = _candidate(request, pk)
     form = DecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # A note or unit the form refuses is not taken as empty: say why, decide nothing.
+        for field, msgs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else None
+            for msg in msgs:
+                messages.error(request, f"{label}: {msg}" if label else msg)
+        return redirect("intel:article", pk=candidate.article_id)
     try:
         action(candidate, form.cleaned_data)
     except (InputError, NotAllowed) as exc:
@@ -275,14 +284,20 @@ def candidate_merge(request, pk: int):
             messages.error(request, _("Choose the project to merge into."))
         else:
             try:
+                # Rights first, as the API does; then the version the differences were
+                # shown at: required, and a project someone saved since is not overwritten.
+                check_can_decide(request.user, candidate)
+                check_can_edit(request.user, project)
+                version = require_version(request.POST.get("version"), what=_("project"))
                 services.merge_into_project(
                     user=request.user,
                     candidate=candidate,
                     project=project,
                     fields=request.POST.getlist("fields"),
                     note=request.POST.get("note", ""),
+                    expected_version=version,
                 )
-            except (InputError, NotAllowed) as exc:
+            except (InputError, NotAllowed, ConflictError) as exc:
                 _errors(request, exc)
             else:
                 messages.success(request, _("Merged into %(code)s.") % {"code": project.code})
