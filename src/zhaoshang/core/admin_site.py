@@ -3,7 +3,9 @@
 Every app's `admin.py` builds on these. A `TrackedAdmin` saves through
 `zhaoshang.core.history.save_tracked` (who, when, before, after, reason), records a
 "delete" entry before deleting, records changes made in its inlines too, and shows the
-object's change history as a read-only table on its change page.
+object's change history as a read-only table on its change page. For a model with a
+`version`, its change page carries the version it was loaded at and a save checks it; every
+recorded change, inline ones included, counts in the version (#13 item 7).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
@@ -21,7 +23,14 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.history import describe, history_for, record, save_tracked, snapshot
+from zhaoshang.core.history import (
+    bump_version,
+    describe,
+    history_for,
+    record,
+    save_tracked,
+    snapshot,
+)
 from zhaoshang.core.models import ChangeAction, ChangeLog
 from zhaoshang.lib.money import Qualifier, format_wan
 
@@ -189,8 +198,22 @@ def diff_states(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list
 # --------------------------------------------------------------------------- tracked admin
 
 
+def has_version(model: type[models.Model]) -> bool:
+    """Whether the model counts its changes in a `version` (optimistic locking)."""
+    return any(f.name == "version" for f in model._meta.concrete_fields)
+
+
+VERSION_FIELD = "loaded_version"
+
+
 class TrackedAdminForm(forms.ModelForm):
-    """A model form with an optional reason, kept with the change in the history."""
+    """A model form with an optional reason, kept with the change in the history.
+
+    For a model with a `version`, the change page also carries the version it was loaded
+    at (`loaded_version`, hidden) and a save checks it: a change someone saved after the
+    page was opened is refused, never silently overwritten (#13 item 7). A missing or
+    garbled version is refused too.
+    """
 
     change_reason = forms.CharField(
         label=_("Reason for this change"),
@@ -199,6 +222,46 @@ class TrackedAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=_("Optional; kept in the change history with who and when."),
     )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_version(self._meta.model):
+            self.fields.pop(VERSION_FIELD, None)
+        elif self.instance.pk is not None:
+            self.fields[VERSION_FIELD].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None and VERSION_FIELD in self.fields:
+            self._check_version(data)
+        return data
+
+    def _check_version(self, data) -> None:
+        from zhaoshang.projects.services import version_missing
+
+        model = self._meta.model
+        what = str(model._meta.verbose_name)
+        loaded = data.get(VERSION_FIELD)
+        self.errors.pop(VERSION_FIELD, None)  # a garbled one is a missing one
+        if loaded is None:
+            self.add_error(None, version_missing(what))
+            return
+        rows = model._default_manager.filter(pk=self.instance.pk)
+        # The admin's change view runs in a transaction: lock the row until the save, so
+        # nobody can save between this check and ours (SQLite takes its write lock at BEGIN).
+        if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+            rows = rows.select_for_update()
+        now = rows.values_list("version", flat=True).first()
+        if now is not None and now != loaded:
+            self.add_error(
+                None,
+                _(
+                    "This %(what)s was changed by someone else after you opened it "
+                    "(your version %(mine)s, now %(theirs)s). Reload to see their change."
+                )
+                % {"what": what, "mine": loaded, "theirs": now},
+            )
 
 
 class TrackedAdmin(admin.ModelAdmin):
@@ -236,10 +299,21 @@ class TrackedAdmin(admin.ModelAdmin):
         # Without declared fieldsets Django puts every field, these included, in one set.
         if not self.fieldsets:
             first_name, first_opts = fieldsets[0]
-            rest = [f for f in first_opts["fields"] if f not in ("change_reason", "change_history")]
+            own = ("change_reason", "change_history", VERSION_FIELD)
+            rest = [f for f in first_opts["fields"] if f not in own]
             fieldsets[0] = (first_name, {**first_opts, "fields": rest})
             named = rest
         may_change = obj is None or self.has_change_permission(request, obj)
+        if (
+            obj is not None
+            and may_change
+            and has_version(self.model)
+            and VERSION_FIELD not in named
+        ):
+            # the hidden version the save is checked against
+            first_name, first_opts = fieldsets[0]
+            fields = [*first_opts.get("fields", ()), VERSION_FIELD]
+            fieldsets[0] = (first_name, {**first_opts, "fields": fields})
         if may_change and "change_reason" not in named:
             fieldsets.append((_("Reason"), {"fields": ["change_reason"]}))
         if obj is not None and "change_history" not in named:
@@ -275,6 +349,10 @@ class TrackedAdmin(admin.ModelAdmin):
                     changes=extra,
                     reason=getattr(obj, "_admin_reason", ""),
                 )
+                if change:
+                    # save_tracked counted changes to the object's own fields; changes made
+                    # only in the inlines count too, so holders of the old version hear of them.
+                    bump_version(obj)
             else:
                 log.changes = {**log.changes, **extra}
                 log.save(update_fields=["changes"])

@@ -35,7 +35,6 @@ from zhaoshang.core.admin_site import (
     money_display,
 )
 from zhaoshang.core.errors import InputError, NotAllowed
-from zhaoshang.core.history import bump_version
 from zhaoshang.lib.money import AmountError
 from zhaoshang.projects import rules
 from zhaoshang.projects.access import can_edit_project
@@ -58,7 +57,6 @@ from zhaoshang.projects.services import (
     change_stage,
     check_stage_dates,
     next_project_code,
-    version_missing,
 )
 from zhaoshang.regions.models import Region
 
@@ -89,45 +87,17 @@ class ProjectAdminForm(TrackedAdminForm):
             },
         }
 
-    # The version the change page was loaded at: a save checks it, so an edit in the
-    # admin cannot silently overwrite what someone saved meanwhile (#13 item 7).
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         code = self.fields.get("code")
         if code is not None:  # the rules check its length, with the message of every path
             code.validators = [v for v in code.validators if not isinstance(v, MaxLengthValidator)]
             code.max_length = None
-        if self.instance.pk is not None:
-            self.fields["loaded_version"].initial = self.instance.version
-
-    def _check_version(self, data) -> None:
-        loaded = data.get("loaded_version")
-        self.errors.pop("loaded_version", None)  # a garbled one is a missing one
-        if loaded is None:
-            self.add_error(None, version_missing(str(_("project"))))
-            return
-        current = Project.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-        now = current.first()
-        if now is not None and now != loaded:
-            self.add_error(
-                None,
-                str(
-                    _(
-                        "This project was changed by someone else after you opened it "
-                        "(your version %(mine)s, now %(theirs)s). Reload to see their change."
-                    )
-                )
-                % {"mine": loaded, "theirs": now},
-            )
 
     def clean(self):
         """The ledger's rules (`projects.rules`) on what the admin's fields hold: the texts,
         amounts as written, the project code, the reason a status needs."""
-        data = super().clean()
-        if self.instance.pk is not None:
-            self._check_version(data)
+        data = super().clean()  # the version check first (`TrackedAdminForm`)
         for key in rules.TEXT_FIELDS:  # the text rule: limits, control and bidi characters
             if key in self.changed_data and data.get(key):
                 try:
@@ -444,8 +414,6 @@ class ProjectAdmin(SyntheticColumnMixin, TrackedAdmin):
         for name, opts in fieldsets:
             fields = ["stage_and_action" if f == "stage" else f for f in opts.get("fields", ())]
             out.append((name, {**opts, "fields": fields}))
-        name, opts = out[0]  # the hidden version the save is checked against
-        out[0] = (name, {**opts, "fields": [*opts["fields"], "loaded_version"]})
         return out
 
     def get_readonly_fields(self, request, obj=None):
@@ -522,12 +490,6 @@ class ProjectAdmin(SyntheticColumnMixin, TrackedAdmin):
                 sd.recorded_at = now if sd.actual_on else None
             sd.save()
         formset.save_m2m()
-
-    def after_tracked_save(self, request, obj, log, change):
-        # Tell API clients holding the old version that the project changed.
-        # save_tracked counts changes to the project's own fields; inline-only changes here.
-        if change and log is not None and getattr(obj, "_admin_log", None) is None:
-            bump_version(obj)
 
     def related_state(self, obj) -> dict[str, Any]:
         state: dict[str, Any] = {
