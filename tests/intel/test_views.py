@@ -124,7 +124,7 @@ def test_merge_page_shows_differences_and_merges(client_for, bureau_editor):
     ).content.decode()
     c.post(
         reverse("intel:merge", args=[candidate.pk]),
-        {"project": project.code, "fields": ["total_investment"]},
+        {"project": project.code, "version": project.version, "fields": ["total_investment"]},
     )
     candidate.refresh_from_db()
     project.refresh_from_db()
