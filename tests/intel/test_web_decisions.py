@@ -109,6 +109,27 @@ def test_merge_into_a_project_saved_since_is_refused_and_writes_nothing(web, mer
     assert '<input type="hidden" name="version" value="2">' in response.content.decode()
 
 
+def test_merge_with_nothing_to_take_into_a_project_saved_since_is_refused_too(
+    web, merge, bureau_editor
+):
+    """A merge that takes no field still records the source and decides the candidate:
+    against a stale version it was accepted (only merges with fields checked it)."""
+    candidate, project, url = merge
+    project_services.update_project(
+        user=bureau_editor, project=project, data={"capacity": "别人改的"}
+    )
+
+    response = web.post(url, {"project": project.code, "version": "1"})
+
+    assert response.status_code == 200
+    assert _unchanged(candidate, project) == (
+        CandidateStatus.PENDING,
+        Decimal("1400000"),
+        2,
+        False,
+    )
+
+
 @pytest.mark.parametrize("version", [None, "", "abc"])
 def test_merge_without_a_version_is_refused_and_writes_nothing(web, merge, version):
     """Reproduction of #13 item 7: the web merge needed no version at all."""

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.errors import InputError, NotAllowed
+from zhaoshang.core.errors import InputError
 from zhaoshang.core.history import save_tracked
 from zhaoshang.core.models import Source
 from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
@@ -32,6 +32,7 @@ from zhaoshang.projects import rules
 from zhaoshang.projects.models import BatchEvent, BatchKind, Project, ProjectSource, Stage
 from zhaoshang.projects.services import (
     create_project,
+    lock_for_edit,
     parse_date,
     resolve_enterprise,
     update_project,
@@ -693,13 +694,8 @@ def merge_into_project(
         )
     elif not Project.objects.filter(pk=project.pk).exists():  # pragma: no cover - deleted meanwhile
         raise InputError({"project": _("The project no longer exists.")})
-    else:
-        from zhaoshang.projects.access import check_can_edit
-
-        try:
-            check_can_edit(user, project)
-        except NotAllowed:
-            raise
+    else:  # nothing to write: still the caller's rights, and the version they merged against
+        project = lock_for_edit(user=user, project=project, expected_version=expected_version)
     ProjectSource.objects.get_or_create(
         project=project,
         source=candidate.article.source,

@@ -396,16 +396,9 @@ def create_project(*, user, data: dict[str, Any], reason: str = "") -> Project:
     return project
 
 
-@transaction.atomic
-def update_project(
-    *,
-    user,
-    project: Project,
-    data: dict[str, Any],
-    expected_version: int | None = None,
-    reason: str = "",
-) -> Project:
-    """Change fields of a project. With `expected_version`, refuse if someone saved since."""
+def lock_for_edit(*, user, project: Project, expected_version: int | None) -> Project:
+    """The project locked for this transaction, once `user` may edit it and, with
+    `expected_version`, nobody has saved it since that version (ConflictError otherwise)."""
     check_can_edit(user, project)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -417,7 +410,20 @@ def update_project(
             % {"mine": expected_version, "theirs": locked.version},
             current_version=locked.version,
         )
-    project = locked
+    return locked
+
+
+@transaction.atomic
+def update_project(
+    *,
+    user,
+    project: Project,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Project:
+    """Change fields of a project. With `expected_version`, refuse if someone saved since."""
+    project = lock_for_edit(user=user, project=project, expected_version=expected_version)
     errors, investors, planned, actual = _apply(project, data, creating=False)
     if "unit" in data and "unit" not in errors:
         try:
