@@ -90,8 +90,11 @@ def demo_server(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Not for the session: Playwright's sync API leaves its
+    event loop set as the thread's running loop until it stops, and Django then refuses
+    database access (SynchronousOnlyOperation) in tests that run after the browser ones."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
