@@ -42,3 +42,15 @@ def test_a_code_with_a_slash_is_reachable_and_fixable_through_the_api(admin_user
     )
     assert fixed.status_code == 200, fixed.json()
     assert fixed.json()["name"] == "改名项目"
+
+
+@pytest.mark.parametrize("code", ["new", "quality", "parse-amount"])
+def test_a_code_that_names_a_ledger_page_is_refused(code):
+    """/projects/new/ is the create page: a project coded "new" could never be opened."""
+    from django.urls import resolve
+
+    from zhaoshang.projects import rules
+
+    assert resolve(f"/projects/{code}/").url_name != "detail"
+    with pytest.raises(rules.RuleError, match=f"“{code}”"):
+        rules.code(code)

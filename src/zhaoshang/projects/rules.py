@@ -83,6 +83,9 @@ DATE_MAX = datetime.date(2100, 12, 31)
 # A project code is part of its page's address: letters, digits, Chinese characters and
 # - _ . only (no "/", "?", "#", "%" or spaces), so every code has a page and an API path.
 _CODE = re.compile(r"^[0-9A-Za-z\u3400-\u9fff][0-9A-Za-z\u3400-\u9fff._\-]*$")
+# The ledger's own pages under /projects/ (projects/urls.py): a project with one of these codes
+# could never be opened.
+RESERVED_CODES = frozenset({"new", "quality", "parse-amount"})
 
 Issue = tuple[str, str, str]  # (field, value as written, message)
 
@@ -319,6 +322,11 @@ def code(value: Any) -> str:
                 "“%(value)s” is not a project code: use letters, digits, Chinese characters "
                 "and - _ . only (no spaces or /)"
             )
+            % {"value": result}
+        )
+    if result in RESERVED_CODES:
+        raise RuleError(
+            _("“%(value)s” is the name of a page of the ledger; choose another project code")
             % {"value": result}
         )
     return result
