@@ -172,7 +172,6 @@ class BusyDatabaseMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        install_login_guard()
 
     def __call__(self, request):
         return self.get_response(request)

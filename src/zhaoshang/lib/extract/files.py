@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
+from zhaoshang.lib.uploads import FileRefused as ZipRefused
+from zhaoshang.lib.uploads import check_zip_unpacked
+
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB: a long notice is 100 kB; anything larger is not an article
 DOCX_UNPACKED_LIMIT = 64 * 1024 * 1024  # a .docx that unpacks to more is refused (zip bomb)
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv", "")
@@ -162,11 +165,15 @@ def read_article(data: bytes, name: str = "") -> ReadArticle:
         )
     suffix = _suffix(name)
     if suffix in DOCX_SUFFIXES or (data[:2] == b"PK" and suffix not in HTML_SUFFIXES):
-        if _unpacked_size(data) > DOCX_UNPACKED_LIMIT:
-            raise FileRefused(
-                f"Word 文件“{label}”解压后超过 64 MB，无法安全读取 / "
-                f'The Word file "{label}" unpacks to more than 64 MB; it cannot be read safely'
-            )
+        try:
+            check_zip_unpacked(data, DOCX_UNPACKED_LIMIT)
+        except ZipRefused as exc:
+            if exc.code == "unpacks_too_large":
+                raise FileRefused(
+                    f"Word 文件“{label}”解压后超过 64 MB，无法安全读取 / "
+                    f'The Word file "{label}" unpacks to more than 64 MB; it cannot be read safely'
+                ) from None
+            # a damaged zip: the Word reader below says it cannot read the file
         try:
             text = docx_to_text(data)
         except Exception as exc:  # a zip that is not a Word document, or a damaged one
@@ -184,15 +191,6 @@ def read_article(data: bytes, name: str = "") -> ReadArticle:
         body, title = html_to_text(text)
         return ReadArticle(body, "html", title or _first_line(body))
     return ReadArticle(text, encoding, _first_line(text))
-
-
-def _unpacked_size(data: bytes) -> int:
-    """The declared size of a zip's members once unpacked (0 if it is not a readable zip:
-    the Word reader then says the file cannot be read)."""
-    try:
-        return sum(m.file_size for m in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        return 0
 
 
 def _first_line(text: str) -> str:
