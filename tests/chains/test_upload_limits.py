@@ -3,23 +3,15 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import multipartparser
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from tests.uploads import TOKEN, browser
 from zhaoshang.chains.access import taxonomy_refusal
 from zhaoshang.chains.models import Chain
 
 pytestmark = pytest.mark.django_db
-TOKEN = "k" * 32
 YAML = "code: test\nname: 测试链\nnodes: []\n"
-
-
-def browser(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    client.cookies["csrftoken"] = TOKEN
-    return client
 
 
 def post_yaml(client, data: bytes):

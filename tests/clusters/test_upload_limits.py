@@ -8,20 +8,12 @@ import python_calamine
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import multipartparser
-from django.test import Client
 from django.urls import reverse
 
+from tests.uploads import TOKEN, browser
 from zhaoshang.clusters.models import Indicator
 
 pytestmark = pytest.mark.django_db
-TOKEN = "k" * 32
-
-
-def browser(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    client.cookies["csrftoken"] = TOKEN
-    return client
 
 
 def post_workbook(client, data: bytes, action: str = "check"):

@@ -12,26 +12,18 @@ import python_calamine
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import multipartparser
-from django.test import Client
 from django.urls import reverse
 
+from tests.uploads import TOKEN, browser
 from zhaoshang.excel.models import ImportJob, JobStatus
 from zhaoshang.projects.models import Project
 
 pytestmark = pytest.mark.django_db
-TOKEN = "k" * 32  # an unmasked CSRF secret, as the cookie and the form field carry it
 
 
 @pytest.fixture(autouse=True)
 def inline_jobs(settings):
     settings.ZHAOSHANG_EXCEL_INLINE = True
-
-
-def browser(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    client.cookies["csrftoken"] = TOKEN
-    return client
 
 
 def post_file(client, url, name, data, **fields):

@@ -7,20 +7,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import multipartparser
-from django.test import Client
 from django.urls import reverse
 
+from tests.uploads import TOKEN, browser
 from zhaoshang.intel.models import Article
 
 pytestmark = pytest.mark.django_db
-TOKEN = "k" * 32
-
-
-def browser(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    client.cookies["csrftoken"] = TOKEN
-    return client
 
 
 def post_file(client, name: str, data: bytes):
