@@ -238,7 +238,7 @@ class TrackedAdminForm(forms.ModelForm):
         return data
 
     def _check_version(self, data) -> None:
-        from zhaoshang.projects.services import version_missing
+        from zhaoshang.projects.services import version_missing, version_stale
 
         model = self._meta.model
         what = str(model._meta.verbose_name)
@@ -254,14 +254,7 @@ class TrackedAdminForm(forms.ModelForm):
             rows = rows.select_for_update()
         now = rows.values_list("version", flat=True).first()
         if now is not None and now != loaded:
-            self.add_error(
-                None,
-                _(
-                    "This %(what)s was changed by someone else after you opened it "
-                    "(your version %(mine)s, now %(theirs)s). Reload to see their change."
-                )
-                % {"what": what, "mine": loaded, "theirs": now},
-            )
+            self.add_error(None, version_stale(what, loaded, now))
 
 
 class TrackedAdmin(admin.ModelAdmin):

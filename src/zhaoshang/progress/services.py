@@ -38,6 +38,7 @@ from zhaoshang.projects.services import (
     parse_date,
     require_version,
     version_missing,
+    version_stale,
 )
 
 TEXT_LIMIT = 4000
@@ -147,11 +148,7 @@ def save_plan(
         plan = AnnualPlan(project=project, year=year, created_by=_user_or_none(user))
     elif (expected_version := require_version(expected_version, what=_("plan"))) != plan.version:
         raise ConflictError(
-            _(
-                "This plan was changed by someone else after you opened it (your version "
-                "%(mine)s, now %(theirs)s). Reload to see their change."
-            )
-            % {"mine": expected_version, "theirs": plan.version},
+            version_stale(_("plan"), expected_version, plan.version),
             current_version=plan.version,
         )
     errors: dict[str, str] = {}
@@ -589,11 +586,7 @@ def update_problem(
     problem = Problem.objects.select_for_update().select_related("project").get(pk=problem.pk)
     if problem.version != expected_version:
         raise ConflictError(
-            _(
-                "This problem was changed by someone else after you opened it (your version "
-                "%(mine)s, now %(theirs)s). Reload to see their change."
-            )
-            % {"mine": expected_version, "theirs": problem.version},
+            version_stale(_("problem"), expected_version, problem.version),
             current_version=problem.version,
         )
     errors: dict[str, str] = {}

@@ -83,6 +83,14 @@ def version_missing(what: str) -> str:
     ) % {"what": what}
 
 
+def version_stale(what: str, mine: int, theirs: int) -> str:
+    """The one message for a save based on a version someone else has saved over."""
+    return _(
+        "This %(what)s was changed by someone else after you opened it "
+        "(your version %(mine)s, now %(theirs)s). Reload to see their change."
+    ) % {"what": what, "mine": mine, "theirs": theirs}
+
+
 def require_version(version: Any, *, what: str, field: str = "version") -> int:
     """The `version` an update was based on, as an int; `VersionMissing` when absent."""
     if version is None or (isinstance(version, str) and not version.strip()):
@@ -403,11 +411,7 @@ def lock_for_edit(*, user, project: Project, expected_version: int | None) -> Pr
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError(
-            _(
-                "This project was changed by someone else after you opened it "
-                "(your version %(mine)s, now %(theirs)s). Reload to see their change."
-            )
-            % {"mine": expected_version, "theirs": locked.version},
+            version_stale(_("project"), expected_version, locked.version),
             current_version=locked.version,
         )
     return locked
