@@ -42,6 +42,7 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from zhaoshang.lib.env import env_int
+from zhaoshang.lib.xlsxwrite import column_letter
 
 MB = 1024 * 1024
 CHUNK = 4 * MB
@@ -138,12 +139,8 @@ def column_number(letters: str) -> int:
 
 
 def column_letters(number: int) -> str:
-    """1 -> ``A``, 30 -> ``AD``."""
-    out = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        out = chr(65 + rest) + out
-    return out or "A"
+    """1 -> ``A``, 30 -> ``AD`` (the writer's `column_letter`, counted from 1)."""
+    return column_letter(max(number, 1) - 1)
 
 
 def _parse_ref(ref: str) -> tuple[int, int] | None:
