@@ -3,16 +3,15 @@
 import io
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 from django.core.management import call_command
 
+from tests.servers import free_port, healthz_status
 from zhaoshang.core.models import ApiToken
 
 
@@ -31,12 +30,6 @@ def _run(args, data_dir, timeout=120):
         timeout=timeout,
         check=False,
     )
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_cli_help_lists_every_command_with_one_line(tmp_path):
@@ -78,7 +71,7 @@ def test_cli_demo_twice_reuses_the_database(tmp_path):
 
 
 def test_cli_demo_serves_and_healthz_answers(tmp_path):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "zhaoshang", "demo", "--port", str(port)],
         env=_env(tmp_path / "data"),
@@ -87,15 +80,7 @@ def test_cli_demo_serves_and_healthz_answers(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        status = None
-        while time.monotonic() < deadline and status != 200:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    status = r.status
-            except OSError:
-                time.sleep(0.2)
-        assert status == 200
+        assert healthz_status(port) == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:
             assert r.status == 200
             assert "登录" in r.read().decode()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -35,18 +36,12 @@ def _require_chromium() -> None:
         pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """`zhaoshang demo` on a fresh data folder; yields (base URL, {user: password}, data folder)."""
     _require_chromium()
     data_dir = tmp_path_factory.mktemp("browser-demo")
-    port = _free_port()
+    port = free_port()
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }

@@ -12,13 +12,10 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import stat
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +23,7 @@ import pytest
 from django.core.management.base import CommandError
 from django.db.migrations.loader import MigrationLoader
 
+from tests.servers import free_port, healthz_status
 from zhaoshang.core.management.commands.backup import pg_env, pg_tool
 from zhaoshang.lib.env import parse_database_url
 
@@ -257,12 +255,6 @@ def test_restore_asks_unless_yes(data, tmp_path):
     assert "--yes" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @sqlite_run
 def test_restore_refused_while_the_server_runs_and_backup_works_meanwhile(data, tmp_path):
     """A running `zhaoshang serve` holds the lock: restore refuses and changes nothing; the
@@ -271,7 +263,7 @@ def test_restore_refused_while_the_server_runs_and_backup_works_meanwhile(data, 
     ok(zs(data, "backup", "-o", str(backup)))
     change_data(data / "zhaoshang.sqlite3")
     changed = snapshot(data / "zhaoshang.sqlite3")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         # --no-migrate: the data stay exactly as snapshotted
         [sys.executable, "-m", "zhaoshang", "serve", "--no-migrate", "--port", str(port)],
@@ -280,15 +272,7 @@ def test_restore_refused_while_the_server_runs_and_backup_works_meanwhile(data, 
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        status = None
-        while time.monotonic() < deadline and status != 200:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    status = r.status
-            except OSError:
-                time.sleep(0.2)
-        assert status == 200
+        assert healthz_status(port) == 200
 
         refused = zs(data, "restore", str(backup), "--yes")
         assert refused.returncode != 0
