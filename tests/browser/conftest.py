@@ -99,6 +99,43 @@ def browser():
         b.close()
 
 
+ARTIFACTS = Path(
+    os.environ.get("ZHAOSHANG_ARTIFACTS") or Path(__file__).resolve().parents[2] / "artifacts"
+)
+SIZES = {"1440": (1440, 900), "390": (390, 844)}
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """The folder the journeys' screenshots go to (CI keeps it as an artifact)."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def shoot(screenshots):
+    """`shoot(page, "cockpit-zh")` writes the page as a person sees it at 1440×900 and at
+    390×844 (a phone), as `cockpit-zh-1440.png` and `cockpit-zh-390.png`, and puts the
+    page back to its own size. Returns the two paths."""
+
+    def _shoot(page, name: str, *, sizes=("1440", "390")) -> list[Path]:
+        before = page.viewport_size
+        paths = []
+        for key in sizes:
+            width, height = SIZES[key]
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(150)  # charts resize on the window's resize event
+            path = screenshots / f"{name}-{key}.png"
+            page.screenshot(path=str(path))
+            paths.append(path)
+        if before:
+            page.set_viewport_size(before)
+        return paths
+
+    return _shoot
+
+
 @pytest.fixture
 def login(browser, demo_server):
     """`login("jinfeng")` → a page signed in as that demo user (English unless told)."""
