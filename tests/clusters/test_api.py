@@ -51,7 +51,7 @@ def test_cluster_detail_with_includes_actuals_and_404(leader, cluster):
             "source": None,
         }
     ]
-    assert data["targets"][0]["verdict"] == "unknown"
+    assert data["targets"][0]["verdict"] == "not_reported"  # 2024 is over, no 2024 actual
     assert client.get(f"{API}/clusters/999").status_code == 404
 
 

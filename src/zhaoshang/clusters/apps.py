@@ -13,7 +13,10 @@ class ClustersConfig(AppConfig):
         register("cockpit", "clusters/_cockpit_strip.html", context=_cockpit_context, order=50)
 
 
-def _cockpit_context(request, **kw):
+def _cockpit_context(request, filters=None, **kw):
+    """The targets judged as in the cockpit's month: a target whose year is over by then
+    shows met or missed with its actual (or not yet reported), never a forecast."""
     from zhaoshang.clusters.queries import cockpit_strip
 
-    return {"rows": cockpit_strip()}
+    month = getattr(filters, "month", None)
+    return {"rows": cockpit_strip(month.year if month is not None else None)}

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -434,6 +435,12 @@ class TargetStatus:
     projection: Projection | None
     pipeline: Pipeline | None  # None when asked for without pipelines (the cockpit strip)
     window: int
+    as_of_year: int | None = None  # the year the status is judged in; None: this year
+
+    @property
+    def year_over(self) -> bool:
+        """The target's year has ended by the year judged in (this year by default)."""
+        return self.target_year < (self.as_of_year or timezone.localdate().year)
 
     @property
     def target_year(self) -> int:
@@ -483,12 +490,19 @@ class TargetStatus:
 
     @property
     def verdict(self) -> str:
-        """met, missed, on_course, at_risk, off_course or unknown."""
-        if self.target_wan is None or self.actual_wan is None:
+        """met, missed, not_reported, on_course, at_risk, off_course or unknown.
+
+        The one rule for every face: met or missed once the target year's actual is known;
+        a target whose year is over is never forecast: without that actual it is
+        `not_reported` (the latest actual and the gap to it still shown); only a target
+        still ahead is judged by the projection."""
+        if self.target_wan is None:
             return "unknown"
-        if self.actual.year >= self.target_year:  # type: ignore[union-attr]
+        if self.actual is not None and self.actual.year >= self.target_year:
             return "met" if self.actual_wan >= self.target_wan else "missed"
-        if self.low_wan is None or self.high_wan is None:
+        if self.year_over:
+            return "not_reported"
+        if self.actual_wan is None or self.low_wan is None or self.high_wan is None:
             return "unknown"
         if self.low_wan >= self.target_wan:
             return "on_course"
@@ -530,6 +544,7 @@ class TargetStatus:
 VERDICTS = {
     "met": gettext_lazy("met"),
     "missed": gettext_lazy("missed"),
+    "not_reported": gettext_lazy("year over; its actual not yet entered"),
     "on_course": gettext_lazy("on course"),
     "at_risk": gettext_lazy("at risk"),
     "off_course": gettext_lazy("off course"),
@@ -546,11 +561,14 @@ def target_statuses(
     *,
     window: int = DEFAULT_WINDOW,
     with_pipelines: bool = True,
+    as_of_year: int | None = None,
 ) -> list[TargetStatus]:
     """One status per cluster target, clusters in their order, targets by year.
 
     `with_pipelines=False` leaves out the projects in the pipeline (a read of every
-    candidate project) for faces that show only targets, actuals and projections."""
+    candidate project) for faces that show only targets, actuals and projections.
+    `as_of_year` judges the targets as in that year (the cockpit's month): actuals of
+    later years are not used, and a target is over when its year is before it."""
     if clusters is None:
         clusters = Cluster.objects.select_related("unit").prefetch_related(
             "chains", "nodes__chain", "industries", "enterprises"
@@ -575,7 +593,9 @@ def target_statuses(
             upto = [
                 a
                 for a in actuals
-                if a.year <= target.year and a.unit_of_measure == target.unit_of_measure
+                if a.year <= target.year
+                and a.unit_of_measure == target.unit_of_measure
+                and (as_of_year is None or a.year <= as_of_year)
             ]
             latest = upto[-1] if upto else None
             projection = (
@@ -592,6 +612,7 @@ def target_statuses(
                     projection=projection,
                     pipeline=pipes.get((cluster.pk, target.year)),
                     window=window,
+                    as_of_year=as_of_year,
                 )
             )
     return out
@@ -632,14 +653,16 @@ def status_json(statuses: list[TargetStatus]) -> list[dict]:
     ]
 
 
-def cockpit_strip() -> list[dict]:
-    """One line per cluster target for the cockpit: name, target, actual, gap, projection.
+def cockpit_strip(as_of_year: int | None = None) -> list[dict]:
+    """One line per cluster target for the cockpit: name, target, actual, gap, projection,
+    judged as in `as_of_year` (the cockpit's month; this year by default).
 
     Texts are formatted for the reader's language; `verdict` is a key for colouring
-    (met, missed, on_course, at_risk, off_course, unknown).
+    (met, missed, not_reported, on_course, at_risk, off_course, unknown). A target whose
+    year is over shows no projection: met or missed with the actual, or not yet reported.
     """
     lines = []
-    for s in target_statuses(with_pipelines=False):  # the strip shows no pipeline
+    for s in target_statuses(with_pipelines=False, as_of_year=as_of_year):
         lines.append(
             {
                 "cluster_id": s.cluster.pk,
@@ -651,9 +674,10 @@ def cockpit_strip() -> list[dict]:
                 "gap": wan_text(s.gap_wan),
                 "projection": (
                     f"{wan_text(s.low_wan)} – {wan_text(s.high_wan)}"
-                    if s.low_wan is not None
+                    if s.low_wan is not None and not s.year_over
                     else "—"
                 ),
+                "year_over": s.year_over,
                 "verdict": s.verdict,
                 "verdict_label": s.verdict_label,
                 "is_synthetic": s.is_synthetic,
