@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhaoshang.cockpit",
     "zhaoshang.excel",
     "zhaoshang.intel",
+    "zhaoshang.dossier",
 ]
 
 MIDDLEWARE = [

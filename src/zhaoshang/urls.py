@@ -13,5 +13,6 @@ urlpatterns = [
     path("chains/", include("zhaoshang.chains.urls")),
     path("excel/", include("zhaoshang.excel.urls")),
     path("intel/", include("zhaoshang.intel.urls")),
+    path("dossier/", include("zhaoshang.dossier.urls")),
     path("", include("zhaoshang.core.urls")),
 ]

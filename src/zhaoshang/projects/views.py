@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from zhaoshang.core.access import role_of, unit_codes_of
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.core.fields import Qualifier as ModelQualifier
-from zhaoshang.core.history import describe, history_for
 from zhaoshang.core.models import Role
+from zhaoshang.dossier import sections as dossier_sections
 from zhaoshang.industries.models import Industry
 from zhaoshang.lib import csvsafe
 from zhaoshang.lib.money import AmountError, Qualifier, format_wan, parse_amount
@@ -197,7 +197,7 @@ def _visible_or_404(user, code: str) -> Project:
         raise Http404(_("No project with code “%(code)s”.") % {"code": code}) from None
 
 
-def _detail_context(request, project: Project, **extra) -> dict:
+def _detail_context(request, project: Project, dossier_forms=None, **extra) -> dict:
     project = (
         Project.objects.select_related("unit", "industry", "chain", "parent", "created_by")
         .prefetch_related(
@@ -271,7 +271,6 @@ def _detail_context(request, project: Project, **extra) -> dict:
         "project": project,
         "timeline": timeline,
         "current_index": STAGE_ORDER.index(project.stage),
-        "history": [(h, describe(h)) for h in history_for(project)[:200]],
         "can_edit": refusal is None,
         "refusal": refusal,
         "investors": investors,
@@ -280,6 +279,9 @@ def _detail_context(request, project: Project, **extra) -> dict:
         "status_form": StatusForm(initial={"status": project.status}),
         "quality": quality.check_project(project),
     }
+    # the project's file (一项目一档): plan, monthly series, warnings, problems, approvals,
+    # people, documents, and the history of all of it
+    context.update(dossier_sections.context(request, project, forms=dossier_forms))
     context.update(extra)
     return context
 
