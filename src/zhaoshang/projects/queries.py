@@ -26,6 +26,18 @@ def find_unit_code(text: str) -> str | None:
     return unit.code if unit else None
 
 
+def find_chain_code(text: str) -> str | None:
+    """An industrial chain's code from its code, Chinese or English name; None if unknown."""
+    from zhaoshang.chains.models import Chain
+
+    text = text.strip()
+    return (
+        Chain.objects.filter(Q(code=text.lower()) | Q(name=text) | Q(name_en__iexact=text))
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
 def search(qs: QuerySet, q: str) -> QuerySet:
     """Projects whose name or code, or whose investors' names or aliases, contain `q`."""
     q = " ".join(q.split())
@@ -53,9 +65,11 @@ def filter_projects(
     unit: str = "",
     industry: str = "",
     is_synthetic: bool | None = None,
+    chain: str = "",
 ) -> QuerySet:
     """Apply the ledger filters. `unit` may be a code, a name or an alias (冶金园);
-    `industry` a section letter (C) or a code prefix (38, 384, 3841)."""
+    `industry` a section letter (C) or a code prefix (38, 384, 3841); `chain` an
+    industrial chain's code (new-energy): the projects placed on that chain."""
     if stage:
         qs = qs.filter(stage=stage)
     if status:
@@ -70,6 +84,8 @@ def filter_projects(
             qs = qs.filter(industry__code__startswith=code)
     if is_synthetic is not None:
         qs = qs.filter(is_synthetic=is_synthetic)
+    if chain:
+        qs = qs.filter(chain__code=chain.strip().lower())
     return search(qs, q)
 
 
@@ -185,6 +201,7 @@ def phase_label(project) -> str:
 #   status       a status value (on_track, delayed, paused, dropped)
 #   unit         township unit: code, name or alias (冶金园)
 #   industry     GB/T 4754-2017 section letter (C) or code prefix (38, 3841)
+#   chain        industrial chain code (new-energy), Chinese or English name
 #   foreign      "foreign" or "domestic"
 #   synthetic    "real" or "synthetic" (empty: both)
 #   amount_min   total investment at least, as written: 10亿, 5000万, 1.5亿美元 (bare: 万元)
@@ -198,8 +215,8 @@ def phase_label(project) -> str:
 # ---------------------------------------------------------------------------------------
 
 LEDGER_PARAM_NAMES = (
-    "q", "stage", "status", "unit", "industry", "foreign", "synthetic", "amount_min",
-    "amount_max", "date_stage", "date_from", "date_to", "sort",
+    "q", "stage", "status", "unit", "industry", "chain", "foreign", "synthetic",
+    "amount_min", "amount_max", "date_stage", "date_from", "date_to", "sort",
 )  # fmt: skip
 LEDGER_SORTS = {
     "code": "code",
@@ -244,6 +261,11 @@ class LedgerParams:
             if not self.unit:
                 self.errors["unit"] = _unknown(v["unit"])
         self.industry = v["industry"]
+        self.chain = ""
+        if v["chain"]:
+            self.chain = find_chain_code(v["chain"]) or ""
+            if not self.chain:
+                self.errors["chain"] = _unknown(v["chain"])
         self.q = v["q"]
         self.is_foreign = {"foreign": True, "domestic": False}.get(v["foreign"])
         self.is_synthetic = {"real": False, "synthetic": True}.get(v["synthetic"])
@@ -313,6 +335,7 @@ def apply_ledger_params(qs: QuerySet, params: LedgerParams) -> QuerySet:
         unit=params.unit,
         industry=params.industry,
         is_synthetic=params.is_synthetic,
+        chain=params.chain,
     )
     if params.is_foreign is not None:
         qs = qs.filter(is_foreign=params.is_foreign)
