@@ -154,6 +154,17 @@ def _databases() -> dict[str, dict[str, object]]:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 first, as Django's docs recommend: memory-hard, and with Django's parameters about
+# a tenth of the CPU time of its PBKDF2 (sign-in → cockpit under 500 ms, bench/pages.py). A
+# password stored with one of the others still signs in, and Django rewrites its hash with
+# Argon2 on that sign-in (tests/core/test_password_hashers.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
