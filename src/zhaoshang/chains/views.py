@@ -12,10 +12,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from zhaoshang.chains import access, gaps, services
-from zhaoshang.chains.models import WEIGHT_KEYS, Chain, Node, Placement, ProjectPlacement
+from zhaoshang.chains.models import (
+    WEIGHT_KEYS,
+    Chain,
+    Node,
+    Placement,
+    Position,
+    ProjectPlacement,
+)
 from zhaoshang.chains.queries import local_enterprise_ids
 from zhaoshang.chains.targets import rank_targets
 from zhaoshang.chains.taxonomy import chain_to_yaml
@@ -64,29 +72,106 @@ def index(request):
     )
 
 
-def _tree(stats: list[gaps.NodeStats], chain: Chain) -> dict:
-    by_parent: dict[int | None, list[gaps.NodeStats]] = {}
-    for s in stats:
-        by_parent.setdefault(s.parent_id, []).append(s)
+COLUMNS = ("upstream", "midstream", "downstream")
+GROUP_GAP = 0.6  # rows of space between two branches in one column
 
-    def item(s: gaps.NodeStats) -> dict:
+
+def position_label(position: str) -> str:
+    """上游/中游/下游 (upstream/midstream/downstream) in the reader's language: the one place
+    the chain pages, the map's JSON and the Excel export translate a node's position."""
+    try:
+        return str(Position(position).label)
+    except ValueError:
+        return position
+
+
+def map_layout(stats: list[gaps.NodeStats], chain: Chain) -> dict:
+    """What the chain map draws: the node tree (`children`, nested as the chain's tree),
+    each node with its class (and colour), its 链主 and its place in the three columns
+    上游 | 中游 | 下游 (`column` 0-2 from its position, `row` counted from the top).
+
+    A branch (a top-level node with the nodes below it) starts in every column it touches
+    on one row, below what is already in those columns, so that a node's children sit on
+    its level in their own columns; inside a column a node comes before its children."""
+    by_parent: dict[int | None, list[gaps.NodeStats]] = {}
+    ids = {s.node_id for s in stats}
+    for s in stats:
+        by_parent.setdefault(s.parent_id if s.parent_id in ids else None, []).append(s)
+    column = {code: i for i, code in enumerate(COLUMNS)}
+    rows: dict[int, float] = {}
+    fill = [0.0] * len(COLUMNS)
+
+    def branch(s: gaps.NodeStats) -> list[gaps.NodeStats]:
+        out = [s]
+        for child in by_parent.get(s.node_id, []):
+            out += branch(child)
+        return out
+
+    for root in by_parent.get(None, []):
+        per_column: dict[int, list[gaps.NodeStats]] = {}
+        for s in branch(root):
+            per_column.setdefault(column.get(s.position, 1), []).append(s)
+        start = max(fill[c] for c in per_column)
+        for c, members in per_column.items():
+            for i, s in enumerate(members):
+                rows[s.node_id] = start + i
+            fill[c] = start + len(members) + GROUP_GAP
+
+    marked = _leader_marks(chain, stats)
+
+    def item(s: gaps.NodeStats, depth: int) -> dict:
         return {
             "name": s.name,
             "code": s.code,
             "klass": s.klass,
             "label": str(gaps.CLASS_LABELS[s.klass]),
+            "colour": COLOURS[s.klass],
+            "position": s.position,
+            "position_label": position_label(s.position),
+            "column": column.get(s.position, 1),
+            "row": rows[s.node_id],
+            "depth": depth,
             "enterprises": s.enterprises,
             "projects": s.projects,
-            "itemStyle": {"color": COLOURS[s.klass], "borderColor": COLOURS[s.klass]},
-            "children": [item(c) for c in by_parent.get(s.node_id, [])],
+            "leaders": marked.get(s.node_id, []),
+            "children": [item(c, depth + 1) for c in by_parent.get(s.node_id, [])],
         }
 
     return {
         "name": chain.name,
-        "code": "",
-        "itemStyle": {"color": "#546e7a"},
-        "children": [item(s) for s in by_parent.get(None, [])],
+        "columns": [position_label(p) for p in COLUMNS],
+        "rows": max(fill) - GROUP_GAP if stats else 0,
+        "labels": {
+            "leader": pgettext("badge on a chain node", "Chain leader"),
+            "enterprises": _("Local enterprises"),
+            "projects": _("Projects here"),
+        },
+        "children": [item(s, 0) for s in by_parent.get(None, [])],
     }
+
+
+def _leader_marks(chain: Chain, stats: list[gaps.NodeStats]) -> dict[int, list[str]]:
+    """Node id -> the 链主 marked on it: on the node recorded with the leader; without one,
+    on the nodes it counts on that have no child it also counts on (a parent counts its
+    children's leaders: the badge goes where the enterprise works, not on every node above)."""
+    rows = chain.leaders.values_list("enterprise_id", "enterprise__name", "node_id")
+    recorded = {eid: node_id for eid, _name, node_id in rows if node_id}
+    names = {eid: name for eid, name, _node in rows}
+    below: dict[int, set[int]] = {}
+    for s in stats:
+        if s.parent_id is not None:
+            below.setdefault(s.parent_id, set()).update(s.leader_ids)
+    marks: dict[int, list[str]] = {}
+    for s in stats:
+        for eid in sorted(s.leader_ids, key=lambda e: names.get(e, "")):
+            here = (
+                recorded[eid] == s.node_id
+                if eid in recorded
+                else eid not in below.get(s.node_id, ())
+            )
+            if here and eid in names:
+                marks.setdefault(s.node_id, []).append(names[eid])
+    return marks
 
 
 @login_required
@@ -100,7 +185,8 @@ def chain_map(request, code: str):
         {
             "chain": chain,
             "stats": stats,
-            "tree": _tree(stats, chain),
+            "tree": map_layout(stats, chain),
+            "columns": [position_label(p) for p in COLUMNS],
             "panel_url": reverse("chains:node", args=[chain.code, "__node__"]),
             "rule": gaps.rule_text(),
             "leaders": chain.leaders.select_related("enterprise", "node"),
@@ -203,7 +289,6 @@ def gap_list(request):
 def _gaps_xlsx(rows: list[gaps.NodeStats]) -> HttpResponse:
     import xlsxwriter
 
-    from zhaoshang.chains.models import Position
     from zhaoshang.projects.models import STAGE_ORDER, Stage
 
     buffer = io.BytesIO()
@@ -219,7 +304,7 @@ def _gaps_xlsx(rows: list[gaps.NodeStats]) -> HttpResponse:
     for i, s in enumerate(rows, start=1):
         sheet.write_row(
             i, 0,
-            [s.chain_name, s.name, str(Position(s.position).label), str(gaps.CLASS_LABELS[s.klass]),
+            [s.chain_name, s.name, position_label(s.position), str(gaps.CLASS_LABELS[s.klass]),
              s.enterprises, s.projects, *[s.by_stage.get(st, 0) for st in STAGE_ORDER],
              float(s.revenue_wan) if s.revenue_known else "", "、".join(s.leaders)],
         )  # fmt: skip
