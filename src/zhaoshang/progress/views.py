@@ -121,7 +121,7 @@ def overview(request):
     unit = _unit(request)
     code = unit.code if unit else None
     figures = headline(month, code)
-    due, reporting, _behind = queries.reporting_status(month, code)
+    due, reporting, _behind = queries.reporting_status(month, code, facts=figures.facts)
     reported = {
         "expected": sum(r.expected for r in reporting),
         "on_time": sum(r.on_time for r in reporting),
@@ -142,7 +142,9 @@ def overview(request):
             panel={
                 "year": month.year,
                 "month": month,
-                "plan_vs_completed": queries.plan_vs_completed_by_month(month.year, code, month),
+                "plan_vs_completed": queries.plan_vs_completed_by_month(
+                    month.year, code, month, facts=figures.facts
+                ),
                 "headline": figures,
             },
             due=due,
@@ -193,6 +195,8 @@ def _entry_rows(unit_code: str, month: Month):
             {
                 "plan": plan,
                 "project": plan.project,
+                # the grid opens on the projects still to report this month
+                "group": "todo" if current is None else "done",
                 "report": current,
                 "previous": last,
                 "ytd_before": sums.get("completed", Decimal(0)),
@@ -267,6 +271,7 @@ def entry(request):
             )
             return redirect(f"{reverse('progress:entry')}?unit={unit.code}&month={month}")
     due = month.due_date(ProgressSettings.current().report_due_day)
+    todo = sum(1 for row in rows if row["group"] == "todo")
     return render(
         request,
         "progress/entry.html",
@@ -278,6 +283,9 @@ def entry(request):
             rows=rows,
             errors=errors,
             refusal=refusal,
+            # another unit's month (or a leader's view) is a table to read, not a form
+            editable=bool(rows) and refusal is None,
+            counts={"todo": todo, "done": len(rows) - todo, "all": len(rows)},
             due=due,
             months=_months_of(month.year),
             without_plan=queries.active_projects_without_plan(month.year, unit.code)[:50],

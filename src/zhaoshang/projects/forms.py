@@ -76,11 +76,11 @@ class ProjectForm(forms.Form):
         max_length=24,
         help_text=_("e.g. 2023-320582-36-03-512345"),
     )
-    unit = _text(
-        _("Township unit"),
-        help_text=_("Type to search: name, short name or code (锦丰镇, 保税区)."),
-        list="unit-options",
-        autocomplete="off",
+    # a picker of the units this user may use (`units=` of the form); the value is still
+    # text that the services read, so a unit written elsewhere (a name, an alias) comes back
+    # as it was typed, with the services' message, instead of vanishing
+    unit = _rules_check_characters(
+        forms.CharField(label=_("Township unit"), required=False, widget=forms.Select)
     )
     address = _text(_("Address"), max_length=300)
     industry = _text(
@@ -124,9 +124,13 @@ class ProjectForm(forms.Form):
     # message shows above the form rather than beside a field nobody sees).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, creating: bool, **kwargs):
+    def __init__(self, *args, creating: bool, units=None, unit_fixed: bool = False, **kwargs):
+        """`units`: the township units the user may put a project in (a town editor: its own
+        unit and its 区镇合一 partner); `unit_fixed`: no "no unit" choice (a town editor's
+        project is always in its unit)."""
         super().__init__(*args, **kwargs)
         self.creating = creating
+        self._set_unit_choices(units or [], unit_fixed)
         for name, label in AMOUNTS:
             self.fields[name] = _text(label, max_length=200, autocomplete="off")
         for stage in PLANNED:
@@ -141,6 +145,21 @@ class ProjectForm(forms.Form):
         else:
             for name in ("code", "stage", "stage_date"):
                 del self.fields[name]
+
+    def _set_unit_choices(self, units, fixed: bool) -> None:
+        choices = [] if fixed else [("", "—")]
+        choices += [(u.code, str(u)) for u in units]
+        current = str(self.data.get("unit", "") if self.is_bound else self.initial.get("unit", ""))
+        if current.strip() and current not in {code for code, _label in choices}:
+            choices.append((current, current))  # as typed/stored; the services judge it
+        field = self.fields["unit"]
+        field.widget.choices = choices
+        if fixed:
+            field.help_text = _("Town editors create and edit projects of their own unit.")
+
+    def unit_label(self, value) -> str:
+        """The unit as the picker shows it (the conflict table names units, not codes)."""
+        return dict(self.fields["unit"].widget.choices).get(value, value)
 
     def clean(self):
         data = super().clean()
@@ -159,7 +178,7 @@ class ProjectForm(forms.Form):
         initial = {
             "name": project.name,
             "national_code": project.national_code,
-            "unit": project.unit.name if project.unit_id else "",
+            "unit": project.unit_id or "",
             "address": project.address,
             "industry": str(project.industry) if project.industry_id else "",
             "chain": project.chain.code if project.chain_id else "",

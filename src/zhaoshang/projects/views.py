@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from zhaoshang.core.access import role_of, unit_codes_of
@@ -120,8 +122,39 @@ def project_list(request):
             "units": home_units(),
             "base_query": params.query_string(),
             "can_create": _create_refusal(request.user) is None,
+            # how many filters narrow the list (the folded form's button says so on a phone)
+            "applied": sum(
+                1 for k, val in params.values.items() if val and k not in LEDGER_NOT_FILTERS
+            ),
+            # an unreadable parameter is named by its label, not by its code name
+            "param_errors": [
+                (_ledger_param_label(key), message) for key, message in params.errors.items()
+            ],
         },
     )
+
+
+LEDGER_NOT_FILTERS = ("sort", "date_stage", "page")
+
+
+def _ledger_param_label(key: str) -> str:
+    labels = {
+        "q": _("Search name, investor or alias"),
+        "stage": _("Stage"),
+        "status": _("Status"),
+        "unit": _("Township unit"),
+        "industry": _("Industry"),
+        "foreign": _("Foreign or domestic"),
+        "amount_min": _("Total investment from"),
+        "amount_max": _("Total investment to"),
+        "date_stage": _("Date of"),
+        "date_from": _("Date from"),
+        "date_to": _("Date to"),
+        "synthetic": _("Data"),
+        "sort": _("Sort order"),
+        "chain": _("Industrial chain"),
+    }
+    return labels.get(key, key)
 
 
 SEARCH_MATERIALISE = 2000
@@ -358,7 +391,6 @@ def _form_context(form: ProjectForm, **extra) -> dict:
         "form": form,
         "amount_names": AMOUNT_NAMES,
         "planned_names": [f"planned_{s}" for s in PLANNED],
-        "units": home_units(),
         "industries": Industry.objects.filter(level=3).only("code", "name").order_by("code"),
         **extra,
     }
@@ -367,6 +399,13 @@ def _form_context(form: ProjectForm, **extra) -> dict:
 def _own_unit(user):
     profile = getattr(user, "profile", None)
     return profile.unit if profile is not None and profile.unit_id else None
+
+
+def _unit_picker(user) -> dict:
+    """The form's unit choices: the home units `user` may put a project in, asked of the
+    same rule that checks the save (`edit_refusal`); a town editor gets no "no unit"."""
+    units = [u for u in home_units() if edit_refusal(user, u.code) is None]
+    return {"units": units, "unit_fixed": role_of(user) == Role.TOWN_EDITOR}
 
 
 def _create_refusal(user) -> str | None:
@@ -385,7 +424,7 @@ def project_create(request):
     if refusal:
         raise PermissionDenied(refusal)
     if request.method == "POST":
-        form = ProjectForm(request.POST, creating=True)
+        form = ProjectForm(request.POST, creating=True, **_unit_picker(request.user))
         if form.is_valid():
             try:
                 project = services.create_project(
@@ -396,11 +435,17 @@ def project_create(request):
             except NotAllowed as exc:
                 form.add_error("unit", str(exc))
             else:
+                messages.success(
+                    request,
+                    _("Project %(code)s “%(name)s” created.")
+                    % {"code": project.code, "name": project.name},
+                )
                 return redirect("projects:detail", code=project.code)
     else:
         form = ProjectForm(
             creating=True,
-            initial={"unit": own_unit.name if own_unit is not None else "", "stage": Stage.LEAD},
+            initial={"unit": own_unit.code if own_unit is not None else "", "stage": Stage.LEAD},
+            **_unit_picker(request.user),
         )
     return render(request, "projects/form.html", _form_context(form, creating=True))
 
@@ -419,7 +464,9 @@ def project_edit(request, code: str):
     initial = ProjectForm.initial_for(project)
     conflict = None
     if request.method == "POST":
-        form = ProjectForm(request.POST, creating=False, initial=initial)
+        form = ProjectForm(
+            request.POST, creating=False, initial=initial, **_unit_picker(request.user)
+        )
         if form.is_valid():
             try:
                 project = services.update_project(
@@ -436,14 +483,32 @@ def project_edit(request, code: str):
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from None
             else:
+                messages.success(request, _saved_message(project, form))
                 return redirect("projects:detail", code=project.code)
     else:
-        form = ProjectForm(creating=False, initial=initial)
+        form = ProjectForm(creating=False, initial=initial, **_unit_picker(request.user))
     return render(
         request,
         "projects/form.html",
         _form_context(form, creating=False, project=project, conflict=conflict),
     )
+
+
+def _saved_message(project: Project, form: ProjectForm) -> str:
+    """The confirmation after an edit, naming what changed (or that nothing did)."""
+    changed = [
+        str(form.fields[n].label) for n in form.changed_data if n not in ("version", "reason")
+    ]
+    if not changed:
+        return _("Nothing changed in %(code)s “%(name)s”.") % {
+            "code": project.code,
+            "name": project.name,
+        }
+    return _("Saved %(code)s “%(name)s”: %(fields)s.") % {
+        "code": project.code,
+        "name": project.name,
+        "fields": pgettext("list separator", ", ").join(changed),
+    }
 
 
 def _conflict(form: ProjectForm, project: Project, message: str) -> dict:
@@ -467,8 +532,10 @@ def _conflict(form: ProjectForm, project: Project, message: str) -> dict:
             rows.append(
                 {
                     "label": form.fields[name].label,
-                    "mine": mine,
-                    "theirs": theirs.get(name, ""),
+                    "mine": form.unit_label(mine) if name == "unit" else mine,
+                    "theirs": form.unit_label(theirs.get(name, ""))
+                    if name == "unit"
+                    else theirs.get(name, ""),
                     "differs": str(mine) != str(theirs.get(name, "")),
                 }
             )
