@@ -504,7 +504,7 @@ def _saved_message(project: Project, form: ProjectForm) -> str:
             "code": project.code,
             "name": project.name,
         }
-    return _("Saved %(code)s “%(name)s”: %(fields)s.") % {
+    return _("Saved %(code)s “%(name)s”; changed: %(fields)s.") % {
         "code": project.code,
         "name": project.name,
         "fields": pgettext("list separator", ", ").join(changed),
