@@ -170,8 +170,10 @@ class Formula:
         )
         return Value(amount, q), shown
 
-    def render(self, namer: Callable[[str], str]) -> str:
-        """The formula for people: `战略性新兴产业产值 ÷ 战略性新兴产业产值占比 × 100`."""
+    def render(self, namer: Callable[[str], str], previous: str = "{}（上年）") -> str:
+        """The formula for people: `战略性新兴产业产值 ÷ 战略性新兴产业产值占比 × 100`;
+        `previous` shows `prev(x)` around the rendered `x` (the caller's language)."""
+        self._previous = previous
         return self._render(self.tree, namer)
 
     def _render(self, node: ast.AST, namer: Callable[[str], str]) -> str:
@@ -181,7 +183,7 @@ class Formula:
             return namer(node.id)
         if isinstance(node, ast.Call):
             inner = self._render(node.args[0], namer)
-            return f"{inner}（上年 / previous year）"
+            return self._previous.format(inner)
         if isinstance(node, ast.UnaryOp):
             return f"−{_wrap(node.operand, self._render(node.operand, namer), 3)}"
         assert isinstance(node, ast.BinOp)

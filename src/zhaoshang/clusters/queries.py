@@ -831,9 +831,16 @@ def formula_for_people(definition: IndicatorDefinition) -> str:
     """`战略性新兴产业产值 ÷ 战略性新兴产业产值占规上工业总产值比重 × 100`."""
     if not definition.formula:
         return ""
-    names = dict(IndicatorDefinition.objects.values_list("code", "name"))
+    english = lang() == "en"
+    names = {
+        code: (name_en if english and name_en else name)
+        for code, name, name_en in IndicatorDefinition.objects.values_list(
+            "code", "name", "name_en"
+        )
+    }
+    previous = _("%(value)s (previous year)") % {"value": "{}"}
     try:
-        return Formula(definition.formula).render(lambda code: names.get(code, code))
+        return Formula(definition.formula).render(lambda code: names.get(code, code), previous)
     except FormulaError:
         return definition.formula
 

@@ -32,6 +32,7 @@ from zhaoshang.clusters.queries import (
     wan_text,
 )
 from zhaoshang.clusters.services import ImportRefused
+from zhaoshang.clusters.templatetags.clusters_tags import unit_label
 from zhaoshang.core.access import role_of, writer_refusal
 from zhaoshang.core.errors import InputError, NotAllowed
 from zhaoshang.core.history import describe, history_for, history_of
@@ -49,7 +50,9 @@ def _yi(value: Decimal | None) -> float | None:
 
 
 def _chart(status) -> dict:
-    """What one bullet chart needs: values in 亿元 and the labels in the reader's language."""
+    """What one bullet chart needs: values in 亿元 and the labels in the reader's language.
+    A target whose year is over has no projected range or trend: it is met or missed."""
+    over = status.year_over
     return {
         "id": f"bullet-{status.target.pk}",
         "name": status.cluster.name,
@@ -57,10 +60,12 @@ def _chart(status) -> dict:
         "target": _yi(status.target_wan),
         "actual": _yi(status.actual_wan),
         "actual_year": status.actual_year,
-        "low": _yi(status.low_wan),
-        "high": _yi(status.high_wan),
-        "central": _yi(status.central_wan),
+        "low": None if over else _yi(status.low_wan),
+        "high": None if over else _yi(status.high_wan),
+        "central": None if over else _yi(status.central_wan),
         "pipeline": _yi(status.pipeline.on_plan_wan),
+        "year_over": over,
+        "verdict": status.verdict_label,
         "labels": {
             "actual": _("Actual %(year)s") % {"year": status.actual_year or "—"},
             "target": _("Target %(year)s") % {"year": status.target_year},
@@ -71,10 +76,26 @@ def _chart(status) -> dict:
     }
 
 
+def _outcome_text(status) -> str:
+    """What a target whose year is over says instead of a projection (verdict from
+    `TargetStatus.verdict`, the one rule the cockpit uses too)."""
+    if status.verdict in ("met", "missed"):
+        return _("The target year %(year)s is over: judged on its actual, %(actual)s.") % {
+            "year": status.target_year,
+            "actual": wan_text(status.actual_wan, status.actual.qualifier),
+        }
+    return _(
+        "The target year %(year)s is over and its actual is not entered yet: no forecast is "
+        "made for a past year. Enter the %(year)s actual to see whether the target was met."
+    ) % {"year": status.target_year}
+
+
 def _row(status) -> dict:
     p = status.pipeline
     return {
         "s": status,
+        "year_over": status.year_over,
+        "outcome": _outcome_text(status) if status.year_over else "",
         "chart": _chart(status),
         "target": wan_text(status.target_wan, status.target.qualifier),
         "actual": wan_text(status.actual_wan, status.actual.qualifier if status.actual else ""),
@@ -128,10 +149,11 @@ def cluster_detail(request, pk: int):
     statuses = target_statuses([cluster])
     rows = [_row(s) for s in statuses]
     years = sorted({s.target_year for s in statuses})
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else 0))
-    except ValueError:
-        year = years[0] if years else datetime.date.today().year
+    ahead = [s.target_year for s in statuses if not s.year_over]
+    default_year = ahead[0] if ahead else (years[-1] if years else 0)
+    asked = request.GET.get("year", "").strip()
+    bad_year = bool(asked) and not (asked.isdigit() and int(asked) in years)
+    year = int(asked) if asked and not bad_year else default_year
     chosen = next((s for s in statuses if s.target_year == year), statuses[0] if statuses else None)
     pipe = chosen.pipeline if chosen else None
     page = None
@@ -159,13 +181,14 @@ def cluster_detail(request, pk: int):
             {
                 "year": s.target_year,
                 "target": float(s.target.value),
-                "low": _yi(s.low_wan),
-                "high": _yi(s.high_wan),
-                "central": _yi(s.central_wan),
+                # no projected range or trend for a year that is over
+                "low": None if s.year_over else _yi(s.low_wan),
+                "high": None if s.year_over else _yi(s.high_wan),
+                "central": None if s.year_over else _yi(s.central_wan),
             }
             for s in statuses
         ],
-        "unit": actuals[0].unit_of_measure if actuals else "亿元",
+        "unit": unit_label(actuals[0].unit_of_measure if actuals else "亿元"),
         "labels": {
             "actual": _("Actual"),
             "target": _("Target"),
@@ -195,6 +218,7 @@ def cluster_detail(request, pk: int):
             "years": years,
             "pipeline": pipe,
             "chosen": _row(chosen) if chosen else None,
+            "bad_year": bad_year,
             "page": page,
             "history": _history(cluster),
             "can_record": figure_refusal(request.user, cluster.unit_id) is None,
@@ -282,7 +306,7 @@ def indicator_detail(request, code: str):
             "chart": {
                 "periods": periods,
                 "series": chart_series,
-                "unit": definition.unit_of_measure,
+                "unit": unit_label(definition.unit_of_measure),
             },
         },
     )

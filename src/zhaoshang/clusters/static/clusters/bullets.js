@@ -19,12 +19,14 @@
       tooltip: {
         trigger: "item",
         formatter: function () {
+          // a target whose year is over: met or missed, no projected range or trend
           return [
             esc(d.labels.actual + ": " + fmt(d.actual)),
             esc(d.labels.target + ": " + fmt(d.target)),
+          ].concat(d.year_over ? [esc(d.verdict)] : [
             esc(d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high)),
             esc(d.labels.trend + ": " + fmt(d.central)),
-          ].join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
+          ]).join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
         },
       },
       xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false } },

@@ -19,9 +19,11 @@
       animation: false,
       grid: { left: 8, right: 24, top: 26, bottom: 22, containLabel: true },
       tooltip: { trigger: "item", formatter: function () {
-        return [esc(d.labels.actual + ": " + fmt(d.actual)), esc(d.labels.target + ": " + fmt(d.target)),
-                esc(d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high)),
-                esc(d.labels.trend + ": " + fmt(d.central))].join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
+        // a target whose year is over: met or missed, no projected range or trend
+        return [esc(d.labels.actual + ": " + fmt(d.actual)), esc(d.labels.target + ": " + fmt(d.target))]
+          .concat(d.year_over ? [esc(d.verdict)] : [
+            esc(d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high)),
+            esc(d.labels.trend + ": " + fmt(d.central))]).join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
       } },
       xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false } },
       yAxis: { type: "category", data: [""], axisTick: { show: false }, axisLine: { show: false } },
