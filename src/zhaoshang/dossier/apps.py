@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class DossierConfig(AppConfig):
     name = "zhaoshang.dossier"
     label = "dossier"
-    verbose_name = _("Project files (一项目一档)")
+    verbose_name = _("Project files")

@@ -44,13 +44,13 @@ class ApprovalItem(models.TextChoices):
     """The approvals and inputs (审批/要素) a major project usually needs, in the order
     they are usually obtained. Issue #17 adds templates per project type."""
 
-    LAND_PREEXAM = "land_preexam", _("Land-use pre-examination (用地预审)")
-    LAND_SUPPLY = "land_supply", _("Land supply (供地)")
-    PLANNING_PERMIT = "planning_permit", _("Planning permit (规划许可)")
-    EIA = "eia", _("Environmental impact approval (环评批复)")
-    ENERGY = "energy", _("Energy-saving review (节能审查)")
-    CONSTRUCTION_PERMIT = "construction_permit", _("Construction permit (施工许可)")
-    UTILITIES = "utilities", _("Water, power and gas connection (水电气接入)")
+    LAND_PREEXAM = "land_preexam", _("Land-use pre-examination")
+    LAND_SUPPLY = "land_supply", _("Land supply")
+    PLANNING_PERMIT = "planning_permit", _("Planning permit")
+    EIA = "eia", _("Environmental impact approval")
+    ENERGY = "energy", _("Energy-saving review")
+    CONSTRUCTION_PERMIT = "construction_permit", _("Construction permit")
+    UTILITIES = "utilities", _("Water, power and gas connection")
     OTHER = "other", pgettext_lazy("approval item", "Other")
 
 
@@ -79,7 +79,7 @@ class Approval(Tracked):
         _("name"),
         max_length=100,
         blank=True,
-        help_text=_("What exactly, when the item alone does not say it (二期施工许可)."),
+        help_text=_("What exactly, when the item alone does not say it."),
     )
     department = models.ForeignKey(
         "progress.Department",
@@ -97,7 +97,7 @@ class Approval(Tracked):
         choices=ApprovalStatus.choices,
         default=ApprovalStatus.NOT_STARTED,
     )
-    reference = models.CharField(_("document number (文号)"), max_length=100, blank=True)
+    reference = models.CharField(_("document number"), max_length=100, blank=True)
     document = models.ForeignKey(
         "dossier.Document",
         on_delete=models.SET_NULL,
@@ -131,10 +131,10 @@ class Approval(Tracked):
 
 
 class PersonRole(models.TextChoices):
-    LEADER = "leader", _("Leader in charge (挂钩领导)")
-    TASK_FORCE = "task_force", _("Task-force member (专班成员)")
-    PROJECT_CONTACT = "project_contact", _("Project contact (项目联系人)")
-    ENTERPRISE_CONTACT = "enterprise_contact", _("Enterprise contact (企业联系人)")
+    LEADER = "leader", _("Leader in charge")
+    TASK_FORCE = "task_force", _("Task-force member")
+    PROJECT_CONTACT = "project_contact", _("Project contact")
+    ENTERPRISE_CONTACT = "enterprise_contact", _("Enterprise contact")
 
 
 ROLE_ORDER = [r.value for r in PersonRole]

@@ -28,6 +28,7 @@ from zhaoshang.dossier.forms import ApprovalForm, DocumentForm, PersonForm
 from zhaoshang.dossier.models import (
     ROLE_ORDER,
     Approval,
+    ApprovalStatus,
     Document,
     DocumentKind,
     PersonRole,
@@ -231,6 +232,13 @@ def context(request, project: Project, forms: dict | None = None) -> dict:
         "upload_limit_mb": files.max_bytes() // MB,
         **plan_section(project, year),
     }
+    open_ = [p for p in out["problems"] if p.is_open]
+    out["open_problems"] = {
+        "open": len(open_),
+        "overdue": sum(1 for p in open_ if p.overdue_days),
+    }
+    out["approvals_done"] = sum(1 for a in out["approvals"] if a.status == ApprovalStatus.DONE)
+    out["approvals_overdue"] = sum(1 for a in out["approvals"] if a.overdue)
     if refusal is None:
         out["person_form"] = forms.get("person") or PersonForm(prefix="person")
         out["approval_form"] = forms.get("approval") or ApprovalForm(

@@ -178,7 +178,8 @@ def add_document(*, user, project: Project, data: bytes, name: str, title: str =
     naming the file otherwise. The bytes are written before the row, and taken away again
     if the row cannot be saved."""
     access.check_edit(user, project)
-    name = (name or "").strip()[:255] or "file"
+    # a name sent with a path (an old browser's C:\照片\a.png): its last part only
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "file"
     try:
         check_size(len(data), files.max_bytes())
         found = files.sniff(data)

@@ -10,14 +10,29 @@
     if (!el || !data || !window.echarts) return;
     var rows = JSON.parse(data.textContent);
     var chart = window.echarts.init(el);
-    var pick = function (key) { return rows.map(function (r) { return num(r[key]); }); };
+    // 万元 in the data; the axis reads 亿元 once the figures pass 1亿 (never 200,000 万元)
+    var most = 0;
+    rows.forEach(function (r) {
+      ["pace", "completed", "funds", "month_completed"].forEach(function (k) {
+        var v = num(r[k]);
+        if (v !== null && v > most) most = v;
+      });
+    });
+    var scale = most >= 10000 ? 10000 : 1;
+    var unit = el.getAttribute(scale === 1 ? "data-unit" : "data-unit-yi");
+    var pick = function (key) {
+      return rows.map(function (r) {
+        var v = num(r[key]);
+        return v === null ? null : Math.round((v / scale) * 100) / 100;
+      });
+    };
     var narrow = el.clientWidth < 600;
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: narrow ? "scroll" : "plain" },
       grid: { left: narrow ? 50 : 80, right: 16, top: narrow ? 56 : 36, bottom: 28 },
       xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
-      yAxis: { type: "value", name: el.getAttribute("data-unit") },
+      yAxis: { type: "value", name: unit },
       series: [
         { name: el.getAttribute("data-pace"), type: "line", data: pick("pace"),
           lineStyle: { type: "dashed" } },
