@@ -14,22 +14,25 @@ class ProgressConfig(AppConfig):
 
 
 def _cockpit_context(request, filters=None, **kw):
-    """The cockpit year's plan pace, and its headline figures as of the end of the year's
-    latest reported month (`queries.default_month`): the same month, and so the same
-    figures, as the progress overview shows by default."""
+    """The plan pace of the cockpit month's year, and its headline figures as of the end
+    of the cockpit's month (`queries.default_month` when none): the same month, and so the
+    same figures, as the cockpit's four rates and the progress overview."""
     from zhaoshang.progress import queries
     from zhaoshang.progress.headline import headline
     from zhaoshang.progress.months import Month
 
-    year = filters.year if filters is not None else queries.default_month().year
+    # the cockpit's as-of month (`CockpitFilters.month`), else the latest reported one
+    month = getattr(filters, "month", None) or queries.default_month()
+    year = month.year
     unit = (filters.unit or None) if filters is not None else None
-    month = queries.default_month(year=year)
     figures = None if month.is_future() else headline(month, unit)
     return {
         "year": year,
         "month": month,
         "future": figures is None,
         "current": Month.current(),
-        "plan_vs_completed": queries.plan_vs_completed_by_month(year, unit, month),
+        "plan_vs_completed": queries.plan_vs_completed_by_month(
+            year, unit, month, facts=figures.facts if figures else None
+        ),
         "headline": figures,
     }

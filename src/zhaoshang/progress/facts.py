@@ -156,9 +156,13 @@ def load(
     scope: Scope | None = None,
     *,
     with_reports: bool = True,
+    reports_only: bool = False,
     today: datetime.date | None = None,
 ) -> dict[int, PlanFacts]:
     """project id -> facts, for every planned (not dropped) project of the scope.
+
+    `reports_only`: the plans and the month's reports, without the year-to-date sums and
+    the start and completion dates (what the no-report rule reads of the month before).
 
     Plain SQL through the cursor: at 10^5 projects the ORM's per-value converters
     (dates, decimals, datetimes) would cost more than the queries themselves.
@@ -172,6 +176,9 @@ def load(
     from_plans = f"FROM {plans} ap JOIN {projects} p ON p.id = ap.project_id WHERE {where}"
     restrict = "" if scope.is_all else f" AND t.project_id IN (SELECT ap.project_id {from_plans})"
     restrict_params = [] if scope.is_all else params
+    # stage dates for the planned projects only, the city's too: at 10^5 projects most
+    # have stage dates but few have a plan for the year
+    planned_only = f" AND t.project_id IN (SELECT ap.project_id {from_plans})"
     to_date = _Dates()
     facts: dict[int, PlanFacts] = {}
     by_plan: dict[int, PlanFacts] = {}
@@ -210,36 +217,8 @@ def load(
         if not facts:
             return facts
 
-        cursor.execute(
-            f"SELECT t.project_id, SUM({_micro('t.completed_wan')}), "
-            f"SUM({_micro('t.funds_in_place_wan')}), SUM({_micro('t.counted_wan')}) "
-            f"FROM {_table(MonthlyProgress)} t WHERE t.year = %s AND t.month <= %s{restrict} "
-            "GROUP BY t.project_id",
-            [year, month.month, *restrict_params],
-        )
-        for project_id, completed, funds, counted in cursor.fetchall():
-            item = facts.get(project_id)
-            if item is not None:
-                item.ytd_completed, item.ytd_funds, item.ytd_counted = (
-                    int(completed or 0),
-                    int(funds or 0),
-                    int(counted or 0),
-                )
-
-        cursor.execute(
-            f"SELECT t.project_id, t.stage, t.actual_on FROM {_table(StageDate)} t "
-            f"WHERE t.stage IN (%s, %s) AND t.actual_on IS NOT NULL{restrict}",
-            [Stage.STARTED, Stage.COMPLETED, *restrict_params],
-        )
-        for project_id, stage, on in cursor.fetchall():
-            item = facts.get(project_id)
-            if item is None:
-                continue
-            if stage == Stage.STARTED:
-                item.started_on = to_date(on)
-            else:
-                item.completed_on = to_date(on)
-
+        if not reports_only:
+            _progress(cursor, facts, year, month, restrict, restrict_params, planned_only, params)
         if with_reports:
             # whether it came by the due date is judged here: converting 10^5 timestamps
             # to local dates in Python costs seconds
@@ -284,6 +263,40 @@ def load(
     if rebaselined:
         _plans_in_force(by_plan, rebaselined, as_of_end)
     return facts
+
+
+def _progress(cursor, facts, year, month, restrict, restrict_params, planned_only, params):
+    """Year-to-date sums, and start and completion dates, into `facts`."""
+    to_date = _Dates()
+    cursor.execute(
+        f"SELECT t.project_id, SUM({_micro('t.completed_wan')}), "
+        f"SUM({_micro('t.funds_in_place_wan')}), SUM({_micro('t.counted_wan')}) "
+        f"FROM {_table(MonthlyProgress)} t WHERE t.year = %s AND t.month <= %s{restrict} "
+        "GROUP BY t.project_id",
+        [year, month.month, *restrict_params],
+    )
+    for project_id, completed, funds, counted in cursor.fetchall():
+        item = facts.get(project_id)
+        if item is not None:
+            item.ytd_completed, item.ytd_funds, item.ytd_counted = (
+                int(completed or 0),
+                int(funds or 0),
+                int(counted or 0),
+            )
+
+    cursor.execute(
+        f"SELECT t.project_id, t.stage, t.actual_on FROM {_table(StageDate)} t "
+        f"WHERE t.stage IN (%s, %s) AND t.actual_on IS NOT NULL{planned_only}",
+        [Stage.STARTED, Stage.COMPLETED, *params],
+    )
+    for project_id, stage, on in cursor.fetchall():
+        item = facts.get(project_id)
+        if item is None:
+            continue
+        if stage == Stage.STARTED:
+            item.started_on = to_date(on)
+        else:
+            item.completed_on = to_date(on)
 
 
 class Report:

@@ -79,14 +79,19 @@ def default_month(today: datetime.date | None = None, year: int | None = None) -
 
 
 def plan_vs_completed_by_month(
-    year: int, unit: str | None = None, month: Month | None = None
+    year: int,
+    unit: str | None = None,
+    month: Month | None = None,
+    *,
+    facts: dict[int, facts_mod.PlanFacts] | None = None,
 ) -> list[dict]:
     """For each month of `year`: the planned pace (annual plan × month / 12, cumulative),
     the investment completed in the month and cumulatively, all in 万元.
 
     The annual plan is the four rates' total for `month` (the plan in force at its end;
     December by default), over the same planned projects, so the cumulative figure of
-    `month` is the completion rate's numerator.
+    `month` is the completion rate's numerator. `facts`: that month's facts of the same
+    unit when the caller has them (`headline(...).facts`), not loaded again.
 
     >>> plan_vs_completed_by_month(2023)[5]
     {'month': '2023-06', 'planned_cumulative_wan': Decimal('110000'), 'completed_wan': ...,
@@ -94,8 +99,9 @@ def plan_vs_completed_by_month(
     """
     scope = unit_scope(unit) or facts_mod.Scope()
     # the annual plan total as the four rates count it (one rule for plan totals)
-    month = month if month is not None and month.year == year else Month(year, 12)
-    _rows, total = rates_mod.compute(month, None, scope)
+    if month is None or month.year != year:
+        month, facts = Month(year, 12), None
+    _rows, total = rates_mod.compute(month, None, scope, facts=facts)
     planned = total.planned
     # only the planned projects' reports, as the completion rate counts them (a phase
     # planned beside its parent is in the parent's figures: `projects.queries.left_out`)
@@ -173,14 +179,22 @@ class ReportingRow:
     missing: int = 0
 
 
-def reporting_status(month: Month, unit: str | None = None, today: datetime.date | None = None):
+def reporting_status(
+    month: Month,
+    unit: str | None = None,
+    today: datetime.date | None = None,
+    *,
+    facts: dict[int, facts_mod.PlanFacts] | None = None,
+):
     """(due date, rows per unit, projects late or missing [(facts, reported date or None)]).
 
     Before the due date has passed, nothing is late yet: reports not in are "missing so far".
+    `facts`: the month's facts of the same unit when the caller has them, not loaded again.
     """
     today = today or timezone.localdate()
     due = month.due_date(ProgressSettings.current().report_due_day)
-    facts = facts_mod.load(month, unit_scope(unit), today=today)
+    if facts is None:
+        facts = facts_mod.load(month, unit_scope(unit), today=today)
     names = {r.code: str(r) for r in Region.objects.filter(level=4)}
     rows: dict[str | None, ReportingRow] = {}
     behind = []

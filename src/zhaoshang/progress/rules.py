@@ -158,7 +158,7 @@ def compute(
     judge_reports = no_report is not None and as_of > due
     reporters: dict[int, facts_mod.PlanFacts] = {}
     if judge_reports:
-        reporters = facts_mod.load(reported_month, scope, today=today)
+        reporters = facts_mod.load(reported_month, scope, today=today, reports_only=True)
     m = month.month
     # Each message translated once, not once per project: gettext is slow at 10^5 calls.
     say_behind = _("completion %(rate)s, elapsed time %(elapsed)s")
