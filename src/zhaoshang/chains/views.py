@@ -88,7 +88,8 @@ def position_label(position: str) -> str:
 def map_layout(stats: list[gaps.NodeStats], chain: Chain) -> dict:
     """What the chain map draws: the node tree (`children`, nested as the chain's tree),
     each node with its class (and colour), its 链主 and its place in the three columns
-    上游 | 中游 | 下游 (`column` 0-2 from its position, `row` counted from the top).
+    上游 | 中游 | 下游 (`column` 0-2 from its position, `row` counted from the top);
+    `rows`: the height in rows (the last row starts at `rows` - 1).
 
     A branch (a top-level node with the nodes below it) starts in every column it touches
     on one row, below what is already in those columns, so that a node's children sit on

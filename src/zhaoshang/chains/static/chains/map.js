@@ -25,7 +25,7 @@
   var selected = null;
   var measure = document.createElement("canvas").getContext("2d");
 
-  el.style.height = Math.ceil((tree.rows + 1) * ROW) + 16 + "px";
+  el.style.height = Math.ceil(tree.rows * ROW) + 16 + "px"; // tree.rows: rows of height
   var chart = echarts.init(el, null, { renderer: "svg" });
 
   function textWidth(text, size) {
@@ -83,7 +83,7 @@
       animation: false,
       grid: { left: 0, right: 0, top: 8, bottom: 8, containLabel: false },
       xAxis: { type: "value", min: 0, max: 3, show: false },
-      yAxis: { type: "value", min: -0.5, max: tree.rows + 0.5, inverse: true, show: false },
+      yAxis: { type: "value", min: -0.5, max: tree.rows - 0.5, inverse: true, show: false },
       tooltip: {
         trigger: "item",
         confine: true,
