@@ -33,7 +33,6 @@ from zhaoshang.progress.models import (
     AnnualPlan,
     Department,
     MonthlyProgress,
-    PlanStatus,
     Problem,
     ProblemStatus,
     ProgressSettings,
@@ -318,7 +317,7 @@ def plans(request):
             years=queries.years_with_plans(),
             counts={
                 "all": len(rows),
-                "approved": sum(1 for r in rows if r["plan"].status == PlanStatus.APPROVED),
+                "approved": rows.approved,
             },
         ),
     )
