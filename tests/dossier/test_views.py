@@ -233,3 +233,17 @@ def test_approval_added_with_a_late_planned_date_shows_overdue(town_editor, proj
 def test_bad_addresses_answer_404_or_405_never_500(town_editor, path):
     response = browser(town_editor).get(path)
     assert response.status_code in (404, 405)
+
+
+def test_a_project_without_a_plan_still_shows_its_reports(leader, project):
+    from decimal import Decimal
+
+    from tests.progress.factories import ReportFactory
+
+    ReportFactory(project=project, month=1, completed_wan=Decimal(300), funds_in_place_wan=0)
+    ReportFactory(project=project, month=3, completed_wan=Decimal(200), funds_in_place_wan=0)
+    html = english(browser(leader)).get(reverse("projects:detail", args=[project.code]))
+    table = html.content.decode().split('id="monthly-table"')[1].split("</table>")[0]
+    march = re.sub(r"<[^>]+>", " ", table.split("2023-03")[1].split("</tr>")[0]).split()
+    # no plan; 200万元 in March, 500万元 from January
+    assert " ".join(march).startswith("— CNY 2.00 million CNY 5.00 million")

@@ -4,7 +4,7 @@ its sections. Every figure comes from the function that computes it everywhere e
 - plan: `progress.AnnualPlan` and its baselines;
 - monthly series: for each month of the year, the project's facts as of the end of that
   month (`progress.facts.load`, the plan in force then), its completion and funds rates
-  (`progress.rates.compute`) and 序时进度 (`Month.elapsed_share`); the reports' table is
+  (`progress.rates.Rates`, as the four rates count them) and 序时进度 (`Month.elapsed_share`); the reports' table is
   `progress.queries.project_months`, as on the progress page;
 - warnings: `progress.rules.compute` for the latest month (the one rule engine);
 - problems: `progress.Problem`, open first;
@@ -37,7 +37,7 @@ from zhaoshang.dossier.models import (
 from zhaoshang.lib.uploads import MB
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress import queries, rates, rules
-from zhaoshang.progress.amounts import from_micro, percent
+from zhaoshang.progress.amounts import percent
 from zhaoshang.progress.models import AnnualPlan, MonthlyProgress, PlanBaseline, Problem
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import Project
@@ -56,21 +56,37 @@ def year_of(project: Project) -> int:
     return year or timezone.localdate().year
 
 
-def monthly_series(project: Project, year: int, today: datetime.date | None = None) -> dict:
+def monthly_series(
+    project: Project, year: int, today: datetime.date | None = None, months: list | None = None
+) -> dict:
     """Month by month of `year` (up to the current month), as of the end of each month:
     the plan in force, 序时进度 and the plan's pace in 万元, completed and funds in place
     from January (and their rates), the month's own completed investment; and the latest
     month's warnings."""
     today = today or timezone.localdate()
     scope = facts_mod.Scope(project_ids={project.pk})
+    # the month's own report and its sums from January (`queries.project_months`, as the
+    # progress page shows them); for a project without a plan they are all there is
+    by_month = {
+        row["month"].month: row
+        for row in (months or queries.project_months(project, year))
+        if row["report"] is not None
+    }
+    reports = {m: row["report"] for m, row in by_month.items()}
+    last = Month(year, 12) if not Month(year, 12).is_future(today) else Month.of(today)
     rows, warnings, latest = [], [], None
     for m in range(1, 13):
         month = Month(year, m)
         if month.is_future(today):
             break
-        facts = facts_mod.load(month, scope, today=today)
+        # the reports' own figures only for the month whose warnings are shown
+        facts = facts_mod.load(month, scope, today=today, with_reports=month == last)
         item = facts.get(project.pk)
-        _rows, total = rates.compute(month, facts=facts, today=today)
+        # the four rates' own counting (`rates.Rates.add`) for this one project: a
+        # project alone is never a phase within a parent of the same set
+        total = rates.Rates(key=project.pk, label="")
+        if item is not None:
+            total.add(item, month.last_day, month.as_of(today))
         planned = total.planned_wan if item is not None and item.planned is not None else None
         share = month.elapsed_share()
         rows.append(
@@ -79,14 +95,16 @@ def monthly_series(project: Project, year: int, today: datetime.date | None = No
                 "planned_wan": planned,
                 "elapsed": percent(share),
                 "pace_wan": None if planned is None else (planned * share).quantize(CENT),
-                "completed_month_wan": from_micro(item.report.completed)
-                if item is not None and item.report is not None
-                else None,
-                "completed_wan": total.completed_wan if item is not None else None,
-                "funds_wan": total.funds_wan if item is not None else None,
+                "completed_month_wan": reports[m].completed_wan if m in reports else None,
+                "completed_wan": total.completed_wan
+                if item is not None
+                else _unplanned(by_month, m, "ytd_completed_wan"),
+                "funds_wan": total.funds_wan
+                if item is not None
+                else _unplanned(by_month, m, "ytd_funds_wan"),
                 "completion_rate": percent(total.completion_rate),
                 "funds_rate": percent(total.funds_rate),
-                "reported": item is not None and item.report is not None,
+                "reported": m in reports,
             }
         )
         latest = (month, facts)
@@ -111,6 +129,13 @@ def monthly_series(project: Project, year: int, today: datetime.date | None = No
         "warnings": warnings,
         "worst": next(iter(rules.worst_by_project(warnings).values()), ""),
     }
+
+
+def _unplanned(by_month: dict, m: int, key: str) -> Decimal | None:
+    """A sum from January for a month of a project without a plan: that of its latest
+    report up to the month; None before its first report."""
+    found = [by_month[k][key] for k in sorted(by_month) if k <= m]
+    return found[-1] if found else None
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -218,12 +243,13 @@ def context(request, project: Project, forms: dict | None = None) -> dict:
     year = year_of(project)
     refusal = access.edit_refusal(request.user, project)
     forms = forms or {}
+    months = queries.project_months(project, year)
     out = {
         "year": year,
         "today": today,
         "can_edit_file": refusal is None,
-        "series": monthly_series(project, year, today),
-        "months": queries.project_months(project, year),
+        "months": months,
+        "series": monthly_series(project, year, today, months),
         "problems": problems_of(project, today),
         "people_by_role": people_of(project),
         "approvals": approvals_of(project, today),
