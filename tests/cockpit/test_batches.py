@@ -111,3 +111,27 @@ def test_four_batches_follow_the_projects_given(ledger):
     result = four_batches(Month(2023, 6), projects=only)
     assert result.get("signed").month_n == 2
     assert result.get("full_production").year_n == 0
+
+
+def test_batches_by_month_agree_with_four_batches(ledger):
+    from zhaoshang.progress.batches import batches_by_month
+
+    series = batches_by_month(Month(2023, 7), 3, stages=("signed", "started"))
+    assert [str(m) for m, _cells in series] == ["2023-05", "2023-06", "2023-07"]
+    assert [cells["signed"] for _m, cells in series] == [
+        (0, Decimal("0")),
+        (2, Decimal("3060000")),
+        (1, Decimal("500000")),
+    ]
+    for m, cells in series:
+        batches = four_batches(m)
+        for stage, (n, wan) in cells.items():
+            assert (batches.get(stage).month_n, batches.get(stage).month_wan) == (n, wan)
+
+
+def test_batches_with_months_is_four_batches_and_the_series(ledger):
+    from zhaoshang.progress.batches import batches_by_month, batches_with_months
+
+    both, series = batches_with_months(Month(2023, 7), 3)
+    assert _figures(both) == _figures(four_batches(Month(2023, 7)))
+    assert series == batches_by_month(Month(2023, 7), 3)

@@ -2,12 +2,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.models import Count
 from django.utils import timezone
 
 from tests.factories import BAOSHUI, JINFENG, ProjectFactory
-from zhaoshang.cockpit.queries import CockpitFilters, cockpit_figures, month_window
+from zhaoshang.cockpit.queries import CockpitFilters, cockpit_figures
+from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import StageDate
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +40,7 @@ def ledger():
 
 
 def test_cockpit_figures_count_phases_once_and_group(leader, ledger):
-    fig = cockpit_figures(leader, CockpitFilters.from_query({}))
+    fig = cockpit_figures(leader, CockpitFilters.from_query({"month": f"{ledger}-01"}))
     s = fig["summary"]
     assert (s["n"], s["total"]) == (4, Decimal("4260000"))
     assert (s["big"], s["huge"], s["foreign_n"], s["synthetic_n"]) == (4, 3, 1, 1)
@@ -49,12 +48,14 @@ def test_cockpit_figures_count_phases_once_and_group(leader, ledger):
         (JINFENG, Decimal("3260000")),
         (BAOSHUI, Decimal("1000000")),
     ]
-    assert [(e["code"], e["n"], e["total"]) for e in fig["year_events"]] == [
-        ("signed", 1, Decimal("3060000")),
-        ("started", 1, Decimal("1000000")),
-        ("completed", 0, Decimal("0")),
+    b = fig["batches"]
+    assert [(x.stage, x.month_n, x.month_wan, x.year_n) for x in b.rows] == [
+        ("signed", 1, Decimal("3060000"), 1),
+        ("started", 1, Decimal("1000000"), 1),
+        ("completed", 0, Decimal("0"), 0),
+        ("full_production", 0, Decimal("0"), 0),
     ]
-    assert [f["n"] for f in s["funnel"]] == [4, 4, 4, 1, 1, 0, 0, 0]
+    assert [st["n"] for st in s["stages"]] == [0, 0, 3, 0, 1, 0, 0, 0]
     assert [(r["key"], r["n"]) for r in fig["industries"]["rows"]] == [("C", 4)]
 
 
@@ -75,30 +76,41 @@ def test_cockpit_filters_apply_to_every_figure(leader, ledger, query, n, total):
     assert sum(u["n"] for u in fig["units"]) == n
 
 
-def test_cockpit_year_moves_the_year_cards(leader, ledger):
-    fig = cockpit_figures(leader, CockpitFilters.from_query({"year": str(ledger - 1)}))
-    assert [(e["code"], e["n"]) for e in fig["year_events"]] == [
-        ("signed", 1),
-        ("started", 0),
-        ("completed", 0),
+def test_cockpit_month_moves_the_batches(leader, ledger):
+    fig = cockpit_figures(leader, CockpitFilters.from_query({"month": f"{ledger - 1}-05"}))
+    assert [(x.stage, x.month_n, x.year_n) for x in fig["batches"].rows][:2] == [
+        ("signed", 1, 1),
+        ("started", 0, 0),
     ]
+    assert fig["monthly"]["months"][-1] == f"{ledger - 1}-05"
+    assert len(fig["monthly"]["months"]) == 24
 
 
-def test_month_window_is_24_months_ending_in_december_of_a_past_year():
-    start, end, months = month_window(2023)
-    assert (start, end, len(months)) == (datetime.date(2022, 1, 1), datetime.date(2023, 12, 31), 24)
+def test_cockpit_opens_on_the_latest_reported_month_and_maps_old_year_links(leader, ledger):
+    from tests.progress.factories import ReportFactory
+
+    ReportFactory(year=2023, month=6)
+    assert CockpitFilters.from_query({}).month == Month(2023, 6)
+    assert CockpitFilters.from_query({"year": "2023"}).month == Month(2023, 6)
+    assert CockpitFilters.from_query({"year": "2021"}).month == Month(2021, 12)
+    assert CockpitFilters.from_query({"month": "2022-03"}).month == Month(2022, 3)
+    f = CockpitFilters.from_query({"month": "2023-06"})
+    assert f.query_string() == ""  # the default month is not repeated in links
 
 
 def test_cockpit_page_shows_figures_and_keeps_filters(client, leader, ledger):
     client.cookies["django_language"] = "en"
     client.force_login(leader)
-    response = client.get("/", {"unit": BAOSHUI, "year": str(ledger)})
+    response = client.get("/", {"unit": BAOSHUI, "month": f"{ledger}-01"})
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="total-n">1<' in page
+    assert 'data-testid="batch-started-month-n">1<' in page
     assert "CNY 10 billion" in page
     assert f'<option value="{BAOSHUI}" selected>' in page
+    assert f'<option value="{ledger}-01" selected>' in page
     assert 'id="cockpit-data"' in page
+    assert f"as of the end of {ledger}-01 ({ledger}-01-31)" in page
 
 
 def test_cockpit_htmx_request_gets_only_the_figures(client, leader, ledger):
@@ -109,12 +121,24 @@ def test_cockpit_htmx_request_gets_only_the_figures(client, leader, ledger):
     assert 'data-testid="total-n">1<' in page
 
 
-def test_cockpit_bad_filter_is_named(client, leader):
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"unit": "火星镇"}, "unknown township unit “火星镇”"),
+        ({"year": "abc"}, "“abc” is not a year"),
+        ({"month": "2023-13"}, "“2023-13” is not a month (write it as 2023-06)"),
+        ({"month": "2199-01"}, "2199-01 is in the future."),
+        ({"chain": "火星链"}, "unknown industrial chain “火星链”"),
+        ({"stage": "<b>x</b>"}, "“&lt;b&gt;x&lt;/b&gt;” is not a stage"),
+    ],
+)
+def test_cockpit_bad_filter_is_named(client, leader, query, message):
     client.cookies["django_language"] = "en"
     client.force_login(leader)
-    page = client.get("/", {"unit": "火星镇", "year": "abc"}).content.decode()
-    assert "unknown township unit “火星镇”" in page
-    assert "“abc” is not a year" in page
+    response = client.get("/", query)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert client.get("/screen/", query).status_code == 200
 
 
 def test_cockpit_requires_login(client):
@@ -126,11 +150,13 @@ def test_cockpit_requires_login(client):
 def test_cockpit_query_count_flat(client, leader, django_assert_num_queries, rows):
     ProjectFactory.create_batch(rows)
     client.force_login(leader)
-    # session, user, profile; the default year (latest reported month); phases; cube; events
-    # by day; unit names; industries + names; chains; top 20; the filter's units and
-    # sections (13); the plans-and-progress panel with its headline figures and the
-    # clusters strip without pipelines (15 more), none of them growing with the rows
-    with django_assert_num_queries(28):
+    # session, user, profile; the default month (latest reported); the month's headline
+    # (plans, rates, warnings, problems); the rankings (the four rates by unit, this month
+    # and the month before); the batch events (by day, phases); top 20; phases; cube; unit
+    # names; industries + names; chains; the filter's units and chains; the
+    # plans-and-progress panel's pace (its headline is the cockpit's) and the clusters
+    # strip without pipelines, none of them growing with the rows
+    with django_assert_num_queries(32):
         client.get("/")
 
 
@@ -144,29 +170,6 @@ def test_cockpit_monthly_series_puts_events_in_their_month(leader, ledger):
     assert sum(signed["n"]) + sum(started["n"]) == 2 + (
         1 if f"{ledger - 1}-05" in m["months"] else 0
     )
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
-def test_statistics_let_the_event_join_read_the_covering_index(leader, ledger):
-    from zhaoshang.cockpit import queries
-    from zhaoshang.core.bulk import refresh_statistics
-
-    for i in range(40):  # enough rows for the statistics to tell the indexes apart
-        _dated(
-            ProjectFactory(total_investment_wan=Decimal(i + 1)),
-            "signed",
-            datetime.date(ledger, 3, 1),
-        )
-    refresh_statistics()
-    qs = queries.projects_for(leader, CockpitFilters(year=ledger))
-    days = queries._events(
-        qs, queries.YEAR_EVENTS, datetime.date(ledger, 1, 1), datetime.date(ledger, 12, 31)
-    )
-    sql, params = days.values("stage_dates__stage").annotate(n=Count("pk")).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "project_by_id_amount_idx" in plan, plan
 
 
 @pytest.mark.parametrize(
@@ -197,16 +200,9 @@ def test_foreign_share_is_taken_over_projects_with_a_known_amount(
     assert s["foreign_share_n"] == Decimal(len(foreign)) * 100 / n
 
 
-def test_cockpit_of_a_future_year_has_nothing_to_judge(client, leader):
+def test_cockpit_of_a_future_month_falls_back_and_says_so(client, leader):
     client.force_login(leader)
-    year = timezone.localdate().year + 1
-    response = client.get("/", {"year": str(year)}, HTTP_ACCEPT_LANGUAGE="en")
-    panel = next(
-        p["context"] for p in response.context["panels"] if p["template"].startswith("progress/")
-    )
-    assert (response.status_code, panel["headline"], panel["month"]) == (
-        200,
-        None,
-        (year, 1),
-    )
-    assert f"{year}-01 has not begun: nothing to judge yet." in response.content.decode()
+    month = Month.current().next()
+    response = client.get("/", {"month": str(month)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["f"].month == Month.current()
+    assert f"{month} is in the future." in response.content.decode()

@@ -15,20 +15,29 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhaoshang.chains.models import Chain
 from zhaoshang.industries.models import Industry
+from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress import rates as rates_mod
+from zhaoshang.progress import rules
+from zhaoshang.progress.batches import batches_with_months
+from zhaoshang.progress.facts import Scope
+from zhaoshang.progress.headline import headline
+from zhaoshang.progress.months import Month
+from zhaoshang.progress.rates import Rates
 from zhaoshang.projects.access import projects_visible_to
 from zhaoshang.projects.models import STAGE_ORDER, Project, Stage
-from zhaoshang.projects.queries import filter_projects, find_unit_code, left_out
+from zhaoshang.projects.queries import filter_projects, find_chain_code, find_unit_code, left_out
 from zhaoshang.regions.models import Region
 
 BIG = Decimal(100_000)  # 10亿元 in 万元
 HUGE = Decimal(500_000)  # 50亿元
-YEAR_EVENTS = ("signed", "started", "completed")
 MONTHLY_EVENTS = ("signed", "started")
 MONTHS = 24
 TOP = 20
@@ -37,40 +46,72 @@ ZERO = Decimal(0)
 
 @dataclass
 class CockpitFilters:
-    """year, unit, stage, industry, synthetic — read from a query string.
+    """month, unit, chain, stage, industry, synthetic — read from a query string.
 
-    `year` is the reporting year: it sets the year of the signed/started/completed cards and
-    the last month of the 24-month series; the stock figures (by stage, unit, industry,
-    chain, top 20) show the filtered ledger as it stands. Without one it is the year of
-    the latest reported month, the month the progress pages show by default, so the
-    cockpit and /progress/ open on the same month.
+    `month` is the as-of month (`?month=2023-06`): the four rates, the four batches, the
+    warnings, the rankings and the 24-month series are as of its end. Without one it is
+    the latest month with progress reports (`progress.queries.default_month`), the month
+    the progress pages open on. An old `?year=2023` link opens that year's latest
+    reported month (its December when none). The stock figures (by stage, unit,
+    industry, chain, the largest projects) show the filtered ledger as it stands.
+
+    `unit` is a township unit's code; a town editor with no `unit` in the query opens on
+    its own unit (`cockpit.access.home_unit`); `unit=all` asks for the whole city.
+    `chain` is an industrial chain's code (`new-energy`).
     """
 
-    year: int
+    month: Month
     unit: str = ""
     stage: str = ""
     industry: str = ""
     synthetic: str = ""
+    chain: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)
-    default: int | None = None  # the year shown when none is asked for
+    default: Month | None = None  # the month shown when none is asked for
+    home: str = ""  # the unit the user lands on (a town editor's own), "" for the city
+    chain_obj: Chain | None = None
+    headline: object = None  # progress.headline.Headline once computed for the month
+
+    @property
+    def year(self) -> int:
+        return self.month.year
 
     @classmethod
-    def from_query(cls, data) -> CockpitFilters:
+    def from_query(cls, data, user=None) -> CockpitFilters:
+        from zhaoshang.cockpit.access import home_unit
+
         raw = {k: " ".join(str(data.get(k, "") or "").split()) for k in cls.names()}
-        this_year = timezone.localdate().year
         errors: dict[str, str] = {}
-        default = year = default_year()
-        if raw["year"]:
-            if raw["year"].isdigit() and 2000 <= int(raw["year"]) <= this_year + 5:
-                year = int(raw["year"])
+        default = month = default_month()
+        current = Month.current()
+        if raw["month"]:
+            try:
+                asked = Month.parse(raw["month"])
+            except ValueError as exc:
+                errors["month"] = str(exc)
+            else:
+                if asked > current:
+                    errors["month"] = _("%(month)s is in the future.") % {"month": asked}
+                elif asked.year < MIN_YEAR:
+                    errors["month"] = _("“%(value)s” is not a month") % {"value": raw["month"]}
+                else:
+                    month = asked
+        elif raw["year"]:
+            if raw["year"].isdigit() and MIN_YEAR <= int(raw["year"]) <= current.year:
+                month = default_month(year=int(raw["year"]))
             else:
                 errors["year"] = _("“%(value)s” is not a year") % {"value": raw["year"]}
+        home = home_unit(user) or ""
         unit = ""
-        if raw["unit"]:
+        if raw["unit"].lower() in ("all", "city"):
+            unit = ""
+        elif raw["unit"]:
             unit = find_unit_code(raw["unit"]) or ""
             if not unit:
                 errors["unit"] = _("unknown township unit “%(value)s”") % {"value": raw["unit"]}
+        else:
+            unit = home
         stage = raw["stage"] if raw["stage"] in Stage.values else ""
         if raw["stage"] and not stage:
             errors["stage"] = _("“%(value)s” is not a stage") % {"value": raw["stage"]}
@@ -84,19 +125,39 @@ class CockpitFilters:
             }
             industry = ""
         synthetic = raw["synthetic"] if raw["synthetic"] in ("real", "synthetic") else ""
-        return cls(year, unit, stage, industry, synthetic, errors, raw, default)
+        chain_obj = None
+        if raw["chain"]:
+            chain_obj = find_chain(raw["chain"])
+            if chain_obj is None:
+                errors["chain"] = _("unknown industrial chain “%(value)s”") % {
+                    "value": raw["chain"]
+                }
+        return cls(
+            month, unit, stage, industry, synthetic, chain_obj.code if chain_obj else "",
+            errors, raw, default, home, chain_obj,
+        )  # fmt: skip
 
     @staticmethod
     def names() -> tuple[str, ...]:
-        return ("year", "unit", "stage", "industry", "synthetic")
+        return ("month", "year", "unit", "chain", "stage", "industry", "synthetic")
 
-    def query_string(self) -> str:
+    @property
+    def unit_param(self) -> str:
+        """`unit` as a link carries it: the code, `all` for the whole city when the user
+        would otherwise land on its own unit, "" for the user's landing unit."""
+        if self.unit == self.home:
+            return ""
+        return self.unit or "all"
+
+    def query_string(self, **overrides) -> str:
         values = {
-            "year": "" if self.year == (self.default or default_year()) else str(self.year),
-            "unit": self.unit,
+            "month": "" if self.month == self.default else str(self.month),
+            "unit": self.unit_param,
+            "chain": self.chain,
             "stage": self.stage,
             "industry": self.industry,
             "synthetic": self.synthetic,
+            **overrides,
         }
         return urlencode({k: v for k, v in values.items() if v})
 
@@ -104,6 +165,7 @@ class CockpitFilters:
         """The same selection as ledger-list parameters, for links into the ledger."""
         values = {
             "unit": self.unit,
+            "chain": self.chain,
             "stage": self.stage,
             "industry": self.industry,
             "synthetic": self.synthetic,
@@ -111,14 +173,49 @@ class CockpitFilters:
         }
         return urlencode({k: v for k, v in values.items() if v})
 
+    def ledger_url(self, **extra) -> str:
+        query = self.ledger_query(**extra)
+        return reverse("projects:list") + (f"?{query}" if query else "")
 
-def default_year() -> int:
-    """The year of the latest month with progress reports (never a future one), else
-    this year."""
+    @property
+    def scope(self) -> Scope | None:
+        """The unit and chain as the plans' scope (four rates, warnings); None: the city."""
+        if not self.unit and self.chain_obj is None:
+            return None
+        return Scope(
+            units={self.unit} if self.unit else None,
+            chain_id=self.chain_obj.pk if self.chain_obj else None,
+        )
+
+
+MIN_YEAR = 2000
+
+
+def find_chain(text: str) -> Chain | None:
+    """A chain by its code (`new-energy`), Chinese or English name, as the ledger reads
+    its `chain` parameter (`projects.queries.find_chain_code`); None if unknown."""
+    code = find_chain_code(text)
+    return None if code is None else Chain.objects.filter(code=code).first()
+
+
+def chain_name(chain: Chain) -> str:
+    """A chain's name in the reader's language (its English name on English pages)."""
+    if (get_language() or "").startswith("en") and chain.name_en:
+        return chain.name_en
+    return chain.name
+
+
+def default_month(year: int | None = None) -> Month:
+    """The latest month with progress reports (never a future one), else this month;
+    given `year`, that year's latest reported month (its December when none)."""
     # imported here: the progress app plugs into the cockpit as a panel and imports
     # cockpit.panels; a module-level import back would make the two load each other
-    from zhaoshang.progress.queries import default_month
+    from zhaoshang.progress.queries import default_month as progress_default
 
+    return progress_default(year=year)
+
+
+def default_year() -> int:
     return default_month().year
 
 
@@ -128,6 +225,7 @@ def projects_for(user, f: CockpitFilters) -> QuerySet:
         stage=f.stage,
         unit=f.unit,
         industry=f.industry,
+        chain=f.chain,
         is_synthetic={"real": False, "synthetic": True}.get(f.synthetic),
     ).order_by()
 
@@ -244,87 +342,89 @@ def foreign_share(rows: list[dict]) -> dict:
     }
 
 
-def _events(qs: QuerySet, stages, start: datetime.date, end: datetime.date) -> QuerySet:
-    """The filtered projects joined to their stage dates in the window (a join, not an
-    IN-subquery, so the database can start from the dates' index)."""
-    return qs.filter(
-        stage_dates__stage__in=stages,
-        stage_dates__actual_on__gte=start,
-        stage_dates__actual_on__lte=end,
-    )
-
-
-def event_days(qs: QuerySet, excluded: list[int], year: int) -> list[dict]:
-    """Signings, starts and completions per stage and day, from the first month of the
-    24-month series to the end of `year`: one read of the dates' index serves both the
-    year's cards and the monthly series (grouped by day, so nothing is sorted)."""
-    start, end, _months = month_window(year)
-    end = max(end, datetime.date(year, 12, 31))
-    return list(
-        _events(qs, YEAR_EVENTS, min(start, datetime.date(year, 1, 1)), end)
-        .values(event=F("stage_dates__stage"), on=F("stage_dates__actual_on"))
-        .annotate(n=Count("pk"), total=_amount(excluded))
-        .order_by()
-    )
-
-
-def year_events(days: list[dict], year: int) -> list[dict]:
-    """Projects signed, started and completed in `year`, with their total investment."""
-    found: dict = defaultdict(lambda: {"n": 0, "total": ZERO})
-    for row in days:
-        if row["on"].year == year:
-            found[row["event"]]["n"] += row["n"]
-            found[row["event"]]["total"] += row["total"] or ZERO
-    return [
-        {
-            "code": code,
-            "label": Stage(code).label,
-            "n": found[code]["n"],
-            "total": found[code]["total"],
-        }
-        for code in YEAR_EVENTS
-    ]
-
-
-def month_window(year: int) -> tuple[datetime.date, datetime.date, list[tuple[int, int]]]:
-    """The 24 months up to December of `year`, or up to this month for the current year."""
-    today = timezone.localdate()
-    last = (today.year, today.month) if year >= today.year else (year, 12)
-    months = []
-    y, m = last
-    for _i in range(MONTHS):
-        months.append((y, m))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    months.reverse()
-    start = datetime.date(*months[0], 1)
-    ly, lm = months[-1]
-    end = datetime.date(ly + (lm == 12), lm % 12 + 1, 1) - datetime.timedelta(days=1)
-    return start, end, months
-
-
-def monthly(days: list[dict], year: int) -> dict:
-    """Signings and starts per month over 24 months: counts and total investment."""
-    start, end, months = month_window(year)
-    found: dict = defaultdict(lambda: {"n": 0, "total": ZERO})
-    for row in days:
-        if row["event"] in MONTHLY_EVENTS and start <= row["on"] <= end:
-            cell = found[(row["event"], f"{row['on']:%Y-%m}")]
-            cell["n"] += row["n"]
-            cell["total"] += row["total"] or ZERO
-    labels = [f"{y}-{m:02d}" for y, m in months]
+def monthly(series_rows) -> dict:
+    """Signings and starts per month over the 24 months up to the cockpit's month: counts
+    and total investment, each month counted as its four batches are
+    (`progress.batches.batches_with_months`)."""
+    labels = [str(m) for m, _cells in series_rows]
     series = [
         {
             "code": code,
             "label": Stage(code).label,
-            "n": [found[(code, lab)]["n"] if (code, lab) in found else 0 for lab in labels],
-            "total": [
-                found[(code, lab)]["total"] if (code, lab) in found else ZERO for lab in labels
-            ],
+            "n": [cells[code][0] for _m, cells in series_rows],
+            "total": [cells[code][1] for _m, cells in series_rows],
         }
         for code in MONTHLY_EVENTS
     ]
     rows = [(label, [(x["n"][i], x["total"][i]) for x in series]) for i, label in enumerate(labels)]
     return {"months": labels, "series": series, "rows": rows}
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+@dataclass
+class RankRow:
+    """A township unit's place in the month's ranking (红黑榜)."""
+
+    unit: str
+    label: str
+    rank: int | None  # None: no planned investment, so no completion rate to rank by
+    rates: Rates
+    previous: int | None = None  # its rank the month before; None: not ranked then
+
+    @property
+    def change(self) -> int | None:
+        """Places gained since the month before (+2 up, -1 down); None when new."""
+        if self.rank is None or self.previous is None:
+            return None
+        return self.previous - self.rank
+
+    @property
+    def is_new(self) -> bool:
+        return self.rank is not None and self.previous is None
+
+
+RANKING_RULE = _lazy(
+    "Ranked by investment completion rate (投资完成率), ties by start rate (开工率); "
+    "units with no planned investment are not ranked."
+)
+
+
+def _ranked(rows: list[Rates]) -> dict[str, int]:
+    ranked = [r for r in rows if r.key and r.completion_rate is not None]
+    ranked.sort(
+        key=lambda r: (
+            -r.completion_rate,
+            -(r.start_rate if r.start_rate is not None else -1),
+            str(r.key),
+        )
+    )
+    return {r.key: i for i, r in enumerate(ranked, start=1)}
+
+
+def town_rankings(
+    month: Month, *, chain_id: int | None = None, today: datetime.date | None = None
+) -> list[RankRow]:
+    """The township units ranked for `month` (`RANKING_RULE`), with their rank the month
+    before, from the four rates by unit (`progress.rates.compute`: two grouped queries).
+    Ranked units first, best first; then the unranked."""
+    scope = Scope(chain_id=chain_id) if chain_id else None
+    rows, _total = rates_mod.compute(month, "unit", scope, today=today)
+    before_rows, _t = rates_mod.compute(month.previous(), "unit", scope, today=today)
+    now, before = _ranked(rows), _ranked(before_rows)
+    out = [RankRow(r.key, r.label, now.get(r.key), r, before.get(r.key)) for r in rows if r.key]
+    out.sort(key=lambda x: (x.rank is None, x.rank or 0, x.unit))
+    return out
+
+
+def red_black(rankings: list[RankRow], n: int = 5) -> tuple[list[RankRow], list[RankRow]]:
+    """The top `n` (红榜) and the bottom `n` (黑榜, worst first) of the ranked units,
+    never the same unit on both when fewer than 2n are ranked."""
+    ranked = [r for r in rankings if r.rank is not None]
+    top = ranked[: min(n, (len(ranked) + 1) // 2)]
+    rest = ranked[len(top) :]
+    return top, list(reversed(rest[-n:]))
 
 
 def by_unit(rows: list[dict]) -> list[dict]:
@@ -385,7 +485,7 @@ def by_chain(rows: list[dict]) -> list[dict]:
     found = _rollup([r for r in rows if r["chain_id"] is not None], "chain_id")
     chains = {c.pk: c for c in Chain.objects.filter(pk__in=list(found))} if found else {}
     out = [
-        {"key": chains[pk].code, "label": chains[pk].name, **values}
+        {"key": chains[pk].code, "label": chain_name(chains[pk]), **values}
         for pk, values in found.items()
         if pk in chains
     ]
@@ -400,18 +500,73 @@ def top_projects(qs: QuerySet, n: int = TOP) -> list[Project]:
     )
 
 
-def cockpit_figures(user, f: CockpitFilters) -> dict:
-    """Everything the cockpit shows for these filters."""
+@dataclass
+class Progress:
+    """The month's four rates and warning lights over the planned projects of the unit
+    and chain (`progress.rates.compute`, `progress.rules`: the functions /progress/ and
+    the monthly report use). None for a month not begun."""
+
+    month: Month
+    as_of: datetime.date
+    rates: Rates
+    tally: rules.Tally
+
+    @property
+    def elapsed(self) -> Decimal:
+        return self.month.elapsed_share()
+
+    @property
+    def running(self) -> bool:
+        return self.as_of < self.month.last_day
+
+    @property
+    def completion_vs_elapsed(self) -> Decimal | None:
+        """Completion rate minus 序时进度, in shares (negative: behind the pace)."""
+        rate = self.rates.completion_rate
+        return None if rate is None else rate - self.elapsed
+
+
+def month_progress(f: CockpitFilters) -> Progress | None:
+    """The month's four rates and lights: for the city or a unit the headline figures
+    (`progress.headline.headline`, kept on `f.headline` for the progress panel, so they
+    are counted once); with a chain the same functions over the chain's plans."""
+    month = f.month
+    if month.is_future():
+        return None
+    if f.chain_obj is None:
+        h = headline(month, f.unit or None)
+        f.headline = h
+        return Progress(month, h.as_of, h.rates, h.warnings)
+    scope = f.scope
+    facts = facts_mod.load(month, scope)
+    _rows, total = rates_mod.compute(month, None, scope, facts=facts)
+    tally = rules.tally(rules.compute(month, scope, facts=facts), facts.keys())
+    return Progress(month, month.as_of(), total, tally)
+
+
+def cockpit_figures(user, f: CockpitFilters, *, stock: bool = True) -> dict:
+    """Everything the cockpit shows for these filters; `stock=False` leaves out the
+    ledger's stock figures (by stage, unit, industry, chain), as the 大屏 does."""
     qs = projects_for(user, f)
-    excluded = phases_counted_in_parent(qs)
-    rows = cube(qs, excluded)
-    days = event_days(qs, excluded, f.year)
-    return {
-        "summary": by_stage(rows),
-        "year_events": year_events(days, f.year),
-        "monthly": monthly(days, f.year),
-        "units": by_unit(rows),
-        "industries": by_industry(qs, excluded, f.industry),
-        "chains": by_chain(rows),
-        "top": top_projects(qs),
+    rankings = town_rankings(f.month, chain_id=f.chain_obj.pk if f.chain_obj else None)
+    top, bottom = red_black(rankings)
+    batches, series = batches_with_months(f.month, MONTHS, stages=MONTHLY_EVENTS, projects=qs)
+    out = {
+        "progress": month_progress(f),
+        "batches": batches,
+        "rankings": rankings,
+        "red_list": top,
+        "black_list": bottom,
+        "monthly": monthly(series),
+        "top": top_projects(qs, TOP if stock else 10),
     }
+    if stock:
+        excluded = phases_counted_in_parent(qs)
+        rows = cube(qs, excluded)
+        out.update(
+            summary=by_stage(rows),
+            units=by_unit(rows),
+            industries=by_industry(qs, excluded, f.industry),
+            chains=by_chain(rows),
+        )
+    return out

@@ -25,7 +25,10 @@ def _cockpit_context(request, filters=None, **kw):
     month = getattr(filters, "month", None) or queries.default_month()
     year = month.year
     unit = (filters.unit or None) if filters is not None else None
-    figures = None if month.is_future() else headline(month, unit)
+    # the cockpit has counted the month's headline figures already (`month_progress`)
+    figures = getattr(filters, "headline", None)
+    if figures is None or figures.month != month or figures.unit != unit:
+        figures = None if month.is_future() else headline(month, unit)
     return {
         "year": year,
         "month": month,
@@ -35,4 +38,6 @@ def _cockpit_context(request, filters=None, **kw):
             year, unit, month, facts=figures.facts if figures else None
         ),
         "headline": figures,
+        # on the cockpit its four rates and lights are at the top: the panel leaves them out
+        "compact": filters is not None,
     }

@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from zhaoshang.progress.facts import Scope
 from zhaoshang.progress.months import Month
@@ -79,6 +79,81 @@ def scoped(qs: QuerySet, scope: Scope | None) -> QuerySet:
     return qs
 
 
+class _Events:
+    """The batch events of a set of projects between two days, read once (three queries
+    whatever the number of projects), then counted over any window inside them."""
+
+    def __init__(self, qs: QuerySet, stages, start: datetime.date, end: datetime.date):
+        window = Q(
+            stage_dates__stage__in=stages,
+            stage_dates__actual_on__gte=start,
+            stage_dates__actual_on__lte=end,
+        )
+        # projects that are not phases, grouped by stage and day (nothing to sort)
+        self.days = list(
+            qs.filter(window)
+            .values_list("stage_dates__stage", "stage_dates__actual_on")
+            .annotate(
+                n=Count("pk"),
+                total=Sum("total_investment_wan", filter=Q(parent_id__isnull=True)),
+            )
+            .order_by()
+        )
+        # phases one by one: in full unless their parent is in the same batch
+        self.phases = list(
+            qs.filter(window, parent_id__isnull=False)
+            .values_list(
+                "pk",
+                "parent_id",
+                "stage_dates__stage",
+                "stage_dates__actual_on",
+                "total_investment_wan",
+            )
+            .order_by()
+        )
+        self.parents: dict = defaultdict(dict)  # parent id -> stage -> actual date
+        if self.phases:
+            for pk, stage, on in (
+                qs.filter(window, pk__in={p[1] for p in self.phases})
+                .values_list("pk", "stage_dates__stage", "stage_dates__actual_on")
+                .order_by()
+            ):
+                self.parents[pk][stage] = on
+
+    def count(self, stage: str, since: datetime.date, until: datetime.date) -> tuple[int, Decimal]:
+        """(projects, total investment in 万元) of `stage`'s batch from `since` to `until`,
+        each investment once (`left_out` over the batch)."""
+        n, total = 0, ZERO
+        for event, on, rows, amount in self.days:
+            if event == stage and since <= on <= until:
+                n += rows
+                total += amount or ZERO
+        if not self.phases:
+            return n, total
+        members: dict[int, int | None] = {}
+        for pk, parent, event, on, _amount in self.phases:
+            if event == stage and since <= on <= until:
+                members[pk] = parent
+        for parent_pk, dates in self.parents.items():
+            on = dates.get(stage)
+            if on is not None and since <= on <= until:
+                members.setdefault(parent_pk, None)
+        inside = left_out(members)
+        for pk, _parent, event, on, amount in self.phases:
+            if event == stage and since <= on <= until and pk not in inside:
+                total += amount or ZERO
+        return n, total
+
+
+def _projects(projects, user, scope) -> QuerySet:
+    from zhaoshang.projects.access import projects_visible_to
+
+    qs = projects if projects is not None else Project.objects.all()
+    if user is not None:
+        qs = qs & projects_visible_to(user)
+    return scoped(qs, scope).order_by()
+
+
 def four_batches(
     month: Month | str,
     *,
@@ -95,73 +170,81 @@ def four_batches(
     whatever the number of projects: batch counts and amounts of the projects that are not
     phases, grouped by stage and day; the phases' dates; their parents' dates.
     """
-    from zhaoshang.projects.access import projects_visible_to
-
     month = Month.parse(month)
     as_of = month.as_of(today)
     first, start = month.first_day, datetime.date(month.year, 1, 1)
-    qs = projects if projects is not None else Project.objects.all()
-    if user is not None:
-        qs = qs & projects_visible_to(user)
-    qs = scoped(qs, scope).order_by()
     result = FourBatches(month, as_of, [Batch(s, str(Stage(s).label)) for s in BATCH_STAGES])
     if as_of < start:
         return result
-    window = Q(
-        stage_dates__stage__in=BATCH_STAGES,
-        stage_dates__actual_on__gte=start,
-        stage_dates__actual_on__lte=as_of,
-    )
-    rows = (
-        qs.filter(window)
-        .values(event=F("stage_dates__stage"), on=F("stage_dates__actual_on"))
-        .annotate(
-            n=Count("pk"),
-            total=Sum("total_investment_wan", filter=Q(parent_id__isnull=True)),
-        )
-        .order_by()
-    )
-    by_stage = {b.stage: b for b in result.rows}
-    for row in rows:
-        batch = by_stage[row["event"]]
-        total = row["total"] or ZERO
-        batch.year_n += row["n"]
-        batch.year_wan += total
-        if row["on"] >= first:
-            batch.month_n += row["n"]
-            batch.month_wan += total
-    # phases: in full unless their parent is in the same batch (same stage, same window)
-    phases = list(
-        qs.filter(window, parent_id__isnull=False).values_list(
-            "pk",
-            "parent_id",
-            "stage_dates__stage",
-            "stage_dates__actual_on",
-            "total_investment_wan",
-        )
-    )
-    if not phases:
-        return result
-    parents: dict = defaultdict(dict)  # parent id -> stage -> actual date
-    for pk, stage, on in (
-        qs.filter(window, pk__in={p[1] for p in phases})
-        .values_list("pk", "stage_dates__stage", "stage_dates__actual_on")
-        .order_by()
-    ):
-        parents[pk][stage] = on
-    for scope_name, since in (("month", first), ("year", start)):
-        for stage in BATCH_STAGES:
-            members: dict[int, int | None] = {}
-            for pk, parent, event, on, _total in phases:
-                if event == stage and on >= since:
-                    members[pk] = parent
-            for parent_pk, dates in parents.items():
-                if dates.get(stage) is not None and dates[stage] >= since:
-                    members.setdefault(parent_pk, None)
-            inside = left_out(members)
-            for pk, _parent, event, on, total in phases:
-                if event == stage and on >= since and pk not in inside:
-                    batch = by_stage[stage]
-                    name = f"{scope_name}_wan"
-                    setattr(batch, name, getattr(batch, name) + (total or ZERO))
+    events = _Events(_projects(projects, user, scope), BATCH_STAGES, start, as_of)
+    for batch in result.rows:
+        batch.month_n, batch.month_wan = events.count(batch.stage, first, as_of)
+        batch.year_n, batch.year_wan = events.count(batch.stage, start, as_of)
     return result
+
+
+def batches_with_months(
+    month: Month | str,
+    months: int = 24,
+    *,
+    stages=BATCH_STAGES,
+    scope: Scope | None = None,
+    user=None,
+    projects: QuerySet | None = None,
+    today: datetime.date | None = None,
+) -> tuple[FourBatches, list[tuple[Month, dict[str, tuple[int, Decimal]]]]]:
+    """`four_batches(month)` and `batches_by_month(month, months)` from one read of the
+    events (the months reach back past January, so the year to date is inside them)."""
+    month = Month.parse(month)
+    first = month
+    for _i in range(months - 1):
+        first = first.previous()
+    as_of = month.as_of(today)
+    start = min(first.first_day, datetime.date(month.year, 1, 1))
+    result = FourBatches(month, as_of, [Batch(s, str(Stage(s).label)) for s in BATCH_STAGES])
+    series: list[tuple[Month, dict[str, tuple[int, Decimal]]]] = []
+    m = first
+    if as_of < start:
+        while m <= month:
+            series.append((m, {s: (0, ZERO) for s in stages}))
+            m = m.next()
+        return result, series
+    events = _Events(_projects(projects, user, scope), BATCH_STAGES, start, as_of)
+    year_start = datetime.date(month.year, 1, 1)
+    for batch in result.rows:
+        batch.month_n, batch.month_wan = events.count(batch.stage, month.first_day, as_of)
+        batch.year_n, batch.year_wan = events.count(batch.stage, year_start, as_of)
+    while m <= month:
+        until = min(m.last_day, as_of)
+        series.append((m, {s: events.count(s, m.first_day, until) for s in stages}))
+        m = m.next()
+    return result, series
+
+
+def batches_by_month(
+    last: Month | str,
+    months: int = 24,
+    *,
+    stages=BATCH_STAGES,
+    scope: Scope | None = None,
+    user=None,
+    projects: QuerySet | None = None,
+    today: datetime.date | None = None,
+) -> list[tuple[Month, dict[str, tuple[int, Decimal]]]]:
+    """Each month's batches for the `months` months up to `last`: [(month, {stage: (n,
+    万元)})], oldest first; every month counted as `four_batches` counts its month (the
+    cockpit's monthly chart and its cards agree). The same three queries."""
+    last = Month.parse(last)
+    series = [last]
+    while len(series) < months:
+        series.append(series[-1].previous())
+    series.reverse()
+    as_of = last.as_of(today)
+    out: list[tuple[Month, dict[str, tuple[int, Decimal]]]] = []
+    if as_of < series[0].first_day:
+        return [(m, {s: (0, ZERO) for s in stages}) for m in series]
+    events = _Events(_projects(projects, user, scope), stages, series[0].first_day, as_of)
+    for m in series:
+        until = min(m.last_day, as_of)
+        out.append((m, {s: events.count(s, m.first_day, until) for s in stages}))
+    return out

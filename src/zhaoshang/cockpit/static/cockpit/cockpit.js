@@ -12,8 +12,10 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
+  // 亿元 with at most two decimals (axis labels and tooltips); the exact figures are in
+  // the tables beside each chart.
   function fmt(v) {
-    return (Math.round(v * 100) / 100).toLocaleString();
+    return (Math.round(v * 100) / 100).toLocaleString(undefined, { maximumFractionDigits: 2 });
   }
 
   // ECharts renders a tooltip formatter's string as HTML: names of units, industries and
@@ -25,7 +27,7 @@
 
   function bars(d, text, horizontal) {
     var cat = { type: "category", data: d.labels, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
-    var val = { type: "value", name: text.yi, nameLocation: "middle", nameGap: horizontal ? 24 : 40, axisLabel: { formatter: fmt } };
+    var val = { type: "value", name: text.yi_short, nameLocation: "middle", nameGap: horizontal ? 24 : 40, axisLabel: { formatter: fmt } };
     return {
       color: PALETTE,
       grid: { left: horizontal ? 120 : 50, right: 24, top: 10, bottom: horizontal ? 40 : 70, containLabel: false },
@@ -34,12 +36,12 @@
         formatter: function (ps) {
           var p = ps[0];
           return esc(p.name) + "<br>" + esc(text.investment) + ": " + esc(fmt(p.value)) + " " +
-            esc(text.yi) + "<br>" + esc(text.count) + ": " + esc(d.counts[p.dataIndex]);
+            esc(text.yi_short) + "<br>" + esc(text.count) + ": " + esc(d.counts[p.dataIndex]);
         }
       },
       xAxis: horizontal ? val : Object.assign(cat, { axisLabel: { rotate: 35, interval: 0, width: 90, overflow: "truncate" } }),
       yAxis: horizontal ? Object.assign(cat, { inverse: true }) : val,
-      series: [{ type: "bar", data: d.values, barMaxWidth: 28 }]
+      series: [{ type: "bar", data: d.values, barMaxWidth: 28, cursor: "pointer" }]
     };
   }
 
@@ -48,41 +50,60 @@
     if (name === "unit") return bars(all.unit, text, true);
     if (name === "industry") return bars(all.industry, text, true);
     if (name === "chain") return bars(all.chain, text, true);
-    if (name === "funnel") {
-      var f = all.funnel;
+    if (name === "stage") {
+      var st = all.stage;
       return {
         color: PALETTE,
-        tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + ": " + esc(p.value); } },
-        series: [{
-          type: "funnel", sort: "none", left: "10%", width: "80%", top: 10, bottom: 10, minSize: "28%",
-          label: { show: true, position: "inside", formatter: "{b} {c}" },
-          data: f.labels.map(function (l, i) { return { name: l, value: f.values[i] }; })
-        }]
+        grid: { left: 40, right: 16, top: 10, bottom: 30 },
+        tooltip: {
+          trigger: "axis",
+          formatter: function (ps) {
+            var p = ps[0];
+            return esc(p.name) + "<br>" + esc(text.count) + ": " + esc(p.value) + "<br>" +
+              esc(text.investment) + ": " + esc(fmt(st.totals[p.dataIndex])) + " " + esc(text.yi_short);
+          }
+        },
+        xAxis: { type: "category", data: st.labels, axisLabel: { interval: 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "bar", data: st.values, barMaxWidth: 32, cursor: "pointer", itemStyle: { color: PALETTE[1] } }]
       };
     }
     if (name === "monthly") {
       var m = all.monthly;
       var series = [];
       m.series.forEach(function (s) {
-        series.push({ name: s.name, type: "bar", data: s.counts, barMaxWidth: 14 });
+        series.push({ name: s.name, type: "bar", data: s.counts, barMaxWidth: 14, cursor: "pointer" });
       });
       m.series.forEach(function (s) {
-        series.push({ name: s.name + " (" + text.yi + ")", type: "line", yAxisIndex: 1, data: s.values, smooth: true, symbolSize: 4 });
+        series.push({ name: s.name + " (" + text.yi_short + ")", type: "line", yAxisIndex: 1, data: s.values, smooth: true, symbolSize: 4 });
       });
       return {
         color: PALETTE,
         legend: { top: 0, type: "scroll" },
-        grid: { left: 45, right: 55, top: 40, bottom: 40 },
-        tooltip: { trigger: "axis" },
+        grid: { left: 45, right: 60, top: 40, bottom: 50 },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(v); } },
         xAxis: { type: "category", data: m.labels, axisLabel: { rotate: 45 } },
         yAxis: [
           { type: "value", name: text.count, minInterval: 1 },
-          { type: "value", name: text.yi, axisLabel: { formatter: fmt } }
+          { type: "value", name: text.yi_short, axisLabel: { formatter: fmt } }
         ],
         series: series
       };
     }
     return null;
+  }
+
+  // A click on a bar or point opens the ledger filtered to what was clicked: the page
+  // hands the address of each one (`urls`, built by the server); nothing is built here.
+  function drill(all, name, p) {
+    var url = null;
+    if (name === "monthly") {
+      var s = all.monthly.series[p.seriesIndex % all.monthly.series.length];
+      url = s && s.urls[p.dataIndex];
+    } else if (all[name] && all[name].urls) {
+      url = all[name].urls[p.dataIndex];
+    }
+    if (url && url.charAt(0) === "/") window.location.assign(url);
   }
 
   function draw() {
@@ -94,6 +115,7 @@
       if (old) old.dispose();
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(options(name, all));
+      chart.on("click", function (p) { drill(all, name, p); });
       charts[name] = chart;
     });
     document.body.classList.add("charts-drawn");
@@ -126,7 +148,12 @@
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (k) { charts[k].resize(); });
   });
-  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("DOMContentLoaded", function () {
+    // on a phone the filters start folded: the figures come first
+    var box = document.querySelector(".cockpit-filter-box");
+    if (box && window.matchMedia("(max-width: 700px)").matches) box.removeAttribute("open");
+    draw();
+  });
   document.addEventListener("htmx:afterSettle", function (ev) {
     if (ev.target && ev.target.id === "cockpit-body") draw();
   });
