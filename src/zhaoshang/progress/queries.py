@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Q, Subquery
 from django.utils import timezone
 
 from zhaoshang.core.errors import InputError
@@ -107,7 +107,7 @@ def plan_vs_completed_by_month(
     planned = total.planned
     # only the planned projects' reports, as the completion rate counts them (a phase
     # planned beside its parent is in the parent's figures: `projects.queries.left_out`)
-    plans = scope.plans(year)
+    plans = scope.plans(year).order_by()
     by_month = dict(
         MonthlyProgress.objects.filter(
             year=year, project_id__in=Subquery(plans.values("project_id"))
@@ -118,9 +118,12 @@ def plan_vs_completed_by_month(
             ).values("project_id")
         )
         .order_by()
-        .values("month")
+        # grouped by `month + 0`, not the column: SQLite then reads the covering index
+        # (year, project, month, amounts) instead of the table in (year, month) order
+        .annotate(m=ExpressionWrapper(F("month") + 0, output_field=IntegerField()))
+        .values("m")
         .annotate(c=micro_sum("completed_wan"))
-        .values_list("month", "c")
+        .values_list("m", "c")
     )
     out, running = [], 0
     for m in range(1, 13):
