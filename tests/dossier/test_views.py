@@ -247,3 +247,42 @@ def test_a_project_without_a_plan_still_shows_its_reports(leader, project):
     march = re.sub(r"<[^>]+>", " ", table.split("2023-03")[1].split("</tr>")[0]).split()
     # no plan; 200万元 in March, 500万元 from January
     assert " ".join(march).startswith("— CNY 2.00 million CNY 5.00 million")
+
+
+@pytest.mark.parametrize("who", ["leader", "other_town"])
+def test_edit_pages_are_refused_to_those_who_may_not_edit(leader, town_editor, who):
+    elsewhere = ProjectFactory(unit_id="320582403")
+    person = ProjectPerson.objects.create(project=elsewhere, role="leader", name="甲")
+    user = leader if who == "leader" else town_editor
+    client = browser(user)
+    assert client.get(reverse("dossier:person_edit", args=[person.pk])).status_code == 403
+    removed = client.post(
+        reverse("dossier:person_remove", args=[person.pk]),
+        {"csrfmiddlewaretoken": TOKEN, "version": "1"},
+    )
+    assert removed.status_code == 403
+    person.refresh_from_db()
+    assert person.removed_at is None
+
+
+def test_removing_a_person_shows_in_the_projects_history(town_editor, project):
+    person = ProjectPerson.objects.create(project=project, role="task_force", name="孙浩")
+    client = english(browser(town_editor))
+    stale = client.post(
+        reverse("dossier:person_remove", args=[person.pk]),
+        {"csrfmiddlewaretoken": TOKEN, "version": "7"},
+    )
+    assert stale.status_code == 302
+    person.refresh_from_db()
+    assert person.removed_at is None  # a stale version removes nothing
+    client.post(
+        reverse("dossier:person_remove", args=[person.pk]),
+        {"csrfmiddlewaretoken": TOKEN, "version": "1"},
+    )
+    html = client.get(reverse("projects:detail", args=[project.code])).content.decode()
+    people = html.split('id="people"')[1].split("</section>")[0]
+    assert "孙浩" not in people
+    history = html.split('id="history"')[1].split("</section>")[0]
+    row = next(r for r in history.split("<tr>") if "孙浩" in r)
+    assert "project person: Task-force member: 孙浩" in row and "deleted" in row
+    assert "jinfeng" in row
