@@ -18,6 +18,7 @@
       grid: { left: 8, right: 24, top: 26, bottom: 22, containLabel: true },
       tooltip: {
         trigger: "item",
+        confine: true,
         formatter: function () {
           // a target whose year is over: met or missed, no projected range or trend
           return [

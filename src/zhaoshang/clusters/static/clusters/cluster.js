@@ -18,7 +18,7 @@
     init(el).setOption({
       animation: false,
       grid: { left: 8, right: 24, top: 26, bottom: 22, containLabel: true },
-      tooltip: { trigger: "item", formatter: function () {
+      tooltip: { trigger: "item", confine: true, formatter: function () {
         // a target whose year is over: met or missed, no projected range or trend
         return [esc(d.labels.actual + ": " + fmt(d.actual)), esc(d.labels.target + ": " + fmt(d.target))]
           .concat(d.year_over ? [esc(d.verdict)] : [
@@ -58,7 +58,7 @@
     });
     init(trendEl).setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", confine: true },
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 32, bottom: 24, containLabel: true },
       xAxis: { type: "category", data: years.map(at) },
@@ -91,7 +91,7 @@
       init(pipeEl).setOption({
         animation: false,
         title: { text: pipe.label, textStyle: { fontSize: 12, fontWeight: "normal" } },
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", confine: true },
         grid: { left: 8, right: 16, top: 36, bottom: 24, containLabel: true },
         xAxis: { type: "category", data: pipe.years.map(String) },
         yAxis: { type: "value" },
