@@ -54,5 +54,8 @@ def test_target_year_over_with_its_actual_is_met_or_missed(cluster, actual, verd
 def test_cockpit_shows_the_strip_of_its_month(client, leader, cluster):  # noqa: F811
     add_actuals(cluster, {**YEARS, 2024: "190"})
     client.force_login(leader)
-    page = client.get("/", {"month": "2025-03"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "未完成" in page or "missed" in page
+    before = client.get("/", {"month": "2023-06"}).content.decode()
+    assert 'class="verdict verdict-at_risk"' in before
+    after = client.get("/", {"month": "2025-03"}).content.decode()
+    assert 'class="verdict verdict-missed"' in after
+    assert "verdict-at_risk" not in after

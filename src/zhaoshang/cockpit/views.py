@@ -19,11 +19,13 @@ from zhaoshang.cockpit.panels import panels_for
 from zhaoshang.cockpit.queries import (
     RANKING_RULE,
     CockpitFilters,
+    RankRow,
     chain_name,
     cockpit_figures,
 )
 from zhaoshang.industries.models import Industry
 from zhaoshang.progress.months import Month
+from zhaoshang.progress.rates import Rates
 from zhaoshang.projects.models import Stage
 from zhaoshang.projects.views import home_units
 
@@ -157,7 +159,9 @@ def screen(request):
     f = CockpitFilters.from_query(request.GET, request.user)
     figures = cockpit_figures(request.user, f, stock=False)
     context = _context(request, f, figures)
-    context.update(refresh=SCREEN_REFRESH_SECONDS, tiles=_tiles(figures["rankings"], f))
+    context.update(
+        refresh=SCREEN_REFRESH_SECONDS, tiles=_tiles(figures["rankings"], f, context["units"])
+    )
     template = "cockpit/_screen_body.html" if request.GET.get("fragment") else "cockpit/screen.html"
     return render(request, template, context)
 
@@ -184,13 +188,20 @@ TILE_GRID = {
 GRID_COLUMNS = 6
 
 
-def _tiles(rankings, f: CockpitFilters) -> list[dict]:
-    """One tile per ranked or listed township unit, coloured by its investment completion
-    rate against 序时进度; placed on the schematic grid (units not on it follow)."""
+def _tiles(rankings, f: CockpitFilters, units) -> list[dict]:
+    """One tile per township unit of the city, coloured by its investment completion rate
+    against 序时进度 (grey without a planned investment); placed on the schematic grid
+    (units not on it follow in a row of their own)."""
     elapsed = f.month.elapsed_share()
-    free_row, free_col = 4, 1  # units off the schematic: a row of their own below
+    free_row, free_col = 4, 1
+    listed = {r.unit for r in rankings}
+    rows = list(rankings) + [
+        RankRow(u.code, str(u), None, Rates(key=u.code, label=str(u)))
+        for u in units
+        if u.code not in listed
+    ]
     tiles = []
-    for row in rankings:
+    for row in rows:
         rate = row.rates.completion_rate
         if rate is None:
             level = "none"
