@@ -418,7 +418,7 @@ def test_projects_create_with_number_amount(bureau_editor):
         (
             {"total_investment": "abc"},
             "total_investment",
-            '无法识别的金额：“abc” / Unrecognised amount: "abc"',
+            'Unrecognised amount: "abc"',  # one language, as the API's other messages
         ),
         ({"unit": "火星镇"}, "unit", "unknown township unit “火星镇”"),
         ({"industry": "9999"}, "industry", "unknown GB/T 4754-2017 industry code “9999”"),

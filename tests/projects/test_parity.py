@@ -69,8 +69,14 @@ CASES = [
     ("total_investment", "≥10亿元", ALL, OK),
     ("total_investment", "10余亿元", ALL, OK),
     ("total_investment", "1亿美元", ALL, OK),
-    ("total_investment", "30", ALL, OK),
-    ("total_investment", "35,000", ALL, OK),
+    # a bare number typed where no unit is fixed is asked about (30万元 or 30亿元?), not saved;
+    # a workbook's amount column is in 万元, so there it is 30万元
+    ("total_investment", "30", (CREATE, UPDATE, API, FORM, ADMIN), ERROR),
+    ("total_investment", "30", (EXCEL,), OK),
+    ("total_investment", "35,000", (CREATE, UPDATE, API, FORM, ADMIN), ERROR),
+    ("total_investment", "35,000", (EXCEL,), OK),
+    ("total_investment", "35,000万元", ALL, OK),
+    ("total_investment", "0", ALL, OK),  # zero in any unit
     ("total_investment", "叁亿元", ALL, OK),
     ("total_investment", "三亿五千万元", ALL, OK),
     ("total_investment", "abc", ALL, ERROR),
@@ -157,7 +163,7 @@ CASES = [
     ("investors", "长" * 240, TEXT_PATHS, ERROR),  # longer than the registry keeps
     ("investors", "A\u202eB公司", TEXT_PATHS, ERROR),
     ("total_investment", "1" * 21, ALL, ERROR),  # 21 digits: a 500 on the form
-    ("total_investment", "999999999999", ALL, OK),  # just below the bound
+    ("total_investment", "999999999999万元", ALL, OK),  # just below the bound
     ("planned_started", "0001-01-01", (CREATE, UPDATE, API, FORM, EXCEL), ERROR),
     ("planned_started", "9999-12-31", (CREATE, UPDATE, API, FORM, EXCEL), ERROR),
     ("planned_started", "2100-12-31", (CREATE, UPDATE, API, FORM, EXCEL), OK),
@@ -177,6 +183,8 @@ MESSAGE_NAMES = {
     ("investors", "长" * 240): ("200",),
     ("investors", "A\u202eB公司"): ("U+202E",),
     ("total_investment", "1" * 21): ("1" * 21, "1,000,000,000,000"),
+    ("total_investment", "30"): ("总投资", "“30”", "30万元", "30亿元"),
+    ("total_investment", "35,000"): ("总投资", "“35,000”", "3.5亿元", "35000亿元"),
     ("planned_started", "0001-01-01"): ("0001-01-01", "1950-01-01", "2100-12-31"),
     ("planned_started", "9999-12-31"): ("9999-12-31", "2100-12-31"),
 }

@@ -15,8 +15,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
@@ -32,6 +32,7 @@ from zhaoshang.intel.access import (
 )
 from zhaoshang.intel.forms import ArticleForm, DecisionForm
 from zhaoshang.intel.models import Candidate, CandidateKind, CandidateStatus
+from zhaoshang.lib.money import Qualifier, format_wan
 from zhaoshang.lib.uploads import limits
 from zhaoshang.projects.access import check_can_edit
 from zhaoshang.projects.models import Project
@@ -144,6 +145,10 @@ def segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict]:
     return out
 
 
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
 @login_required
 def article_detail(request, pk: int):
     article = get_object_or_404(articles_visible_to(request.user).select_related("source"), pk=pk)
@@ -158,7 +163,10 @@ def article_detail(request, pk: int):
         c.can_decide = can_decide(request.user, c)
     spans = []
     for a in article.amounts:
-        label = f"{ROLE_LABELS.get(a['role'], a['role'])} · {a['value_wan']} 万元"
+        amount = format_wan(
+            Decimal(a["value_wan"]), Qualifier(a.get("qualifier") or "exact"), lang=_language()
+        )
+        label = f"{ROLE_LABELS.get(a['role'], a['role'])} · {amount}"
         spans.append((a["start"], a["end"], f"role-{a['role']}", label))
     for c in candidates:
         for start, end, field in c.spans:

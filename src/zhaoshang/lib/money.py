@@ -79,8 +79,11 @@ __all__ = [
     "AmountError",
     "Qualifier",
     "Rate",
+    "bare_number_choices",
     "convert_to_cny_wan",
     "format_wan",
+    "format_wan_rounded",
+    "in_language",
     "parse_amount",
     "rate_for",
     "read_rate_table",
@@ -119,18 +122,57 @@ class Amount:
     rate: Decimal | None
     rate_date: datetime.date | None
     text: str
+    #: False for a bare number (``30``, ``约5000``, ``五千``): no unit of 万 or more, no scale
+    #: word of a million or more and no currency, so its size came from ``default_unit``.
+    #: A person typing into a form is asked which unit they meant (:func:`bare_number_choices`).
+    unit_given: bool = True
 
 
 class AmountError(ValueError):
     """An amount that cannot be read, or a refused one (negative, unknown currency).
 
     The message names the value, Chinese first then English, e.g.
-    ``无法识别的金额：“abc” / Unrecognised amount: "abc"``. ``text`` holds the value.
+    ``无法识别的金额：“abc” / Unrecognised amount: "abc"``. ``text`` holds the value. A page
+    shows one language only: ``exc.in_language("en")``, or :func:`in_language` for a message
+    already kept as text (an import's problem list).
     """
 
     def __init__(self, message: str, *, text: str | None = None) -> None:
         super().__init__(message)
         self.text = text
+
+    def in_language(self, lang: str) -> str:
+        return in_language(str(self), lang)
+
+
+# The English halves of the messages of this module (after " / "): how a kept message is cut.
+_EN_STARTS = (
+    "Unrecognised amount: ",
+    "Amount must not be negative: ",
+    "Amount must be finite: ",
+    "Amount has too many digits: ",
+    "Unsupported currency: ",
+    "Unsupported default unit: ",
+)
+_SPLIT = re.compile(" / (?=" + "|".join(re.escape(s) for s in _EN_STARTS) + ")")
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
+def in_language(message: str, lang: str) -> str:
+    """One language of a bilingual message of this module (``"zh"``, or ``"en"`` for any
+    English locale); any other message comes back as it is.
+
+    >>> in_language('无法识别的金额：“abc” / Unrecognised amount: "abc"', "en")
+    'Unrecognised amount: "abc"'
+    """
+    for found in _SPLIT.finditer(message):
+        zh = message[: found.start()]
+        # the Chinese half quotes the value in “”: a cut inside the value leaves one open
+        if _CJK_CHAR.search(zh) and zh.count("“") == zh.count("”"):
+            return message[found.end() :] if lang.lower().startswith("en") else zh
+    return message
 
 
 # --------------------------------------------------------------------------------------------
@@ -836,9 +878,13 @@ def parse_amount(text: str, *, default_unit: str = "万元") -> Amount:
     if parsed.negative or original < 0:
         raise _negative(stripped)
     if parsed.currency == "CNY":
-        return Amount(original, parsed.qualifier, "CNY", original, None, None, stripped)
+        return Amount(
+            original, parsed.qualifier, "CNY", original, None, None, stripped, parsed.literal
+        )
     value, rate, rate_date = convert_to_cny_wan(original, parsed.currency)
-    return Amount(value, parsed.qualifier, parsed.currency, original, rate, rate_date, stripped)
+    return Amount(
+        value, parsed.qualifier, parsed.currency, original, rate, rate_date, stripped, True
+    )
 
 
 def _negative(text: str) -> AmountError:
@@ -896,3 +942,56 @@ def format_wan(
                 body = _plain(yuan, grouping=True)
             return f"{_EN_PREFIX[q]}CNY {body}"
     raise ValueError(f'lang must be "zh" or "en", not {lang!r}')
+
+
+# The precision a bureau reports at: 亿元 to 2 decimals, 万元 whole (English: billions and
+# millions to 2 decimals, whole 万 below), rounded half up as its tables are.
+_CENT = Decimal("0.01")
+
+
+def format_wan_rounded(
+    value_wan: Decimal, qualifier: Qualifier | str = Qualifier.EXACT, *, lang: str = "zh"
+) -> str:
+    """An amount at bureau precision, for pages: ``3191.42亿元`` (exactly 3191.4158亿元),
+    ``8.57亿元``, ``306.00亿元``, ``5000万元``, ``超100.00亿元``; ``CNY 319.14 billion``,
+    ``CNY 50.00 million``, ``CNY 120,000``. A non-zero amount below 1万元 (0.5万元) reads
+    ``不足1万元`` / ``under CNY 10,000``, never 0. Pages show the exact figure
+    (:func:`format_wan`) beside it on hover; exports and the API keep exact values.
+    """
+    value = _as_decimal(value_wan, "value_wan")
+    if value < 0:
+        raise _negative(str(value_wan))
+    value = abs(value)
+    q = Qualifier(qualifier)
+    up = decimal.ROUND_HALF_UP
+    if lang not in ("zh", "en"):
+        raise ValueError(f'lang must be "zh" or "en", not {lang!r}')
+    if 0 < value < Decimal("0.5"):
+        return "不足1万元" if lang == "zh" else "under CNY 10,000"
+    wan = value.quantize(Decimal(1), rounding=up)
+    if lang == "zh":
+        if wan >= 10000:
+            return f"{_ZH_PREFIX[q]}{value.scaleb(-4).quantize(_CENT, rounding=up):f}亿元"
+        return f"{_ZH_PREFIX[q]}{wan:f}万元"
+    millions = value.scaleb(-2).quantize(_CENT, rounding=up)
+    if millions >= 1000:
+        body = f"{value.scaleb(-5).quantize(_CENT, rounding=up):,f} billion"
+    elif millions >= 1:
+        body = f"{millions:f} million"
+    else:
+        body = f"{wan.scaleb(4):,f}"
+    return f"{_EN_PREFIX[q]}CNY {body}"
+
+
+def bare_number_choices(amount: Amount, *, lang: str = "zh") -> tuple[str, str] | None:
+    """For a bare number (``30``: no unit, see :attr:`Amount.unit_given`), the two readings a
+    person most likely meant, as text that :func:`parse_amount` reads back: ``("30万元",
+    "30亿元")`` (``lang="en"``: ``("CNY 300,000", "CNY 3 billion")``); ``None`` when a unit
+    was given. The number is taken as written, so ``30`` read in 万元 offers 30万 and 30亿."""
+    if amount.unit_given:
+        return None
+    wan = amount.value_wan
+    return (
+        format_wan(wan, amount.qualifier, lang=lang),
+        format_wan(wan.scaleb(4), amount.qualifier, lang=lang),
+    )

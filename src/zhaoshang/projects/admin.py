@@ -117,7 +117,7 @@ class ProjectAdminForm(TrackedAdminForm):
             if wan_key in self.changed_data and data.get(wan_key) is not None:
                 continue  # the clerk typed the number too: keep it
             try:
-                columns = rules.amount(name, text)
+                columns = rules.amount(name, text, typed=True)
             except (rules.RuleError, AmountError) as exc:
                 self.add_error(text_key, str(exc))
                 continue

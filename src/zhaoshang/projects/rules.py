@@ -26,6 +26,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from zhaoshang.lib.dates import PRECISION_RANK, DateError, PartialDate, parse_date_text
@@ -40,7 +41,14 @@ from zhaoshang.lib.excel import (
     parse_int_cell,
     to_simplified,
 )
-from zhaoshang.lib.money import MAX_WAN, AmountError, parse_qualifier
+from zhaoshang.lib.money import (
+    MAX_WAN,
+    AmountError,
+    bare_number_choices,
+    in_language,
+    parse_amount,
+    parse_qualifier,
+)
 from zhaoshang.lib.textnorm import forbidden_character, strip_invisible
 from zhaoshang.projects.models import (
     STAGE_ORDER,
@@ -167,8 +175,8 @@ def cell_message(code: str, value: Any, detail: str = "", field: str = "") -> st
     if code == "amount":
         if detail == "negative":
             return _("An amount cannot be negative: %(value)s") % {"value": value}
-        if detail:  # the amount reader's own message, which names the value
-            return detail
+        if detail:  # the amount reader's own message, which names the value, in one language
+            return in_language(detail, _language())
         return _("“%(value)s” is not an amount") % {"value": value}
     if code == "date":
         try:  # a real date the reader refuses for its year: say the range, as for the API's
@@ -228,12 +236,54 @@ def _too_fine(value: Decimal) -> bool:
     return point >= 0 and len(text) - point - 1 > 6
 
 
-def amount(name: str, value: Any, qualifier: Any = None) -> dict[str, Any]:
+# The amounts' names as the project form labels them, for messages that name the field.
+AMOUNT_LABELS = {
+    "total_investment": gettext_lazy("Total investment"),
+    "signed_amount": gettext_lazy("Signed amount"),
+    "registered_capital": gettext_lazy("Registered capital"),
+    "foreign_investment": gettext_lazy("Foreign investment"),
+    "expected_revenue": gettext_lazy("Expected yearly revenue"),
+    "expected_tax": gettext_lazy("Expected yearly tax"),
+    "expected_output": gettext_lazy("Expected yearly output value"),
+}
+
+
+def _language() -> str:
+    return "en" if (get_language() or "").lower().startswith("en") else "zh"
+
+
+def bare_amount(name: str, text: str) -> RuleError | None:
+    """The question for a bare number typed where the unit is not fixed (a form's or the API's
+    text amount): ``30`` could be 30万元 or 30亿元 (a 重大项目 of 30万元 is almost certainly a
+    slip), so it is refused with both readings until the unit is written. Zero is zero in any
+    unit. Where the unit is fixed (the API's ``*_wan`` numbers, an Excel column headed 万元)
+    this rule is not asked."""
+    try:
+        parsed = parse_amount(text.strip())
+    except AmountError:
+        return None
+    choices = bare_number_choices(parsed, lang=_language())
+    if choices is None or parsed.value_wan == 0:
+        return None
+    return RuleError(
+        _("%(field)s “%(value)s” has no unit: %(first)s or %(second)s? Write the unit.")
+        % {
+            "field": AMOUNT_LABELS.get(name, name),
+            "value": text.strip(),
+            "first": choices[0],
+            "second": choices[1],
+        }
+    )
+
+
+def amount(name: str, value: Any, qualifier: Any = None, *, typed: bool = False) -> dict[str, Any]:
     """The columns of amount `name` from text or a number in 万元 (with a qualifier).
 
     A foreign amount (registered capital, foreign investment) keeps its currency, the
     original and the rate; any other amount written in a foreign currency is converted
-    at the rate table's rate and keeps its text as written (``1亿美元``).
+    at the rate table's rate and keeps its text as written (``1亿美元``). ``typed``: the text
+    was typed where no unit is fixed (a form, the API's text amount, the admin), so a bare
+    number is refused with the question of `bare_amount`.
     """
     money = parse_money(value)
     if qualifier not in (None, ""):
@@ -269,6 +319,10 @@ def amount(name: str, value: Any, qualifier: Any = None) -> dict[str, Any]:
             _("the amount as written is longer than %(limit)s characters: “%(value)s”")
             % {"limit": AMOUNT_TEXT_MAX, "value": money.text[:50] + "…"}
         )
+    if typed and isinstance(value, str):
+        question = bare_amount(name, value)
+        if question is not None:
+            raise question
     out = {
         f"{name}_wan": money.value_wan,
         f"{name}_qualifier": money.qualifier,

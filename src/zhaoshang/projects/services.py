@@ -151,7 +151,7 @@ def _apply_amount(project: Project, name: str, data: dict[str, Any]) -> None:
     if name in data and _blank(raw_text) and (raw_wan is None or f"{name}_wan" not in data):
         columns = rules.cleared_amount(name)
     elif not _blank(raw_text):
-        columns = rules.amount(name, raw_text, qualifier)
+        columns = rules.amount(name, raw_text, qualifier, typed=True)
     elif raw_wan is not None:
         columns = rules.amount(name, rules.amount_number(raw_wan), qualifier)
     elif not _blank(qualifier):

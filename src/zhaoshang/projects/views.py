@@ -26,7 +26,13 @@ from zhaoshang.core.models import Role
 from zhaoshang.dossier import sections as dossier_sections
 from zhaoshang.industries.models import Industry
 from zhaoshang.lib import csvsafe
-from zhaoshang.lib.money import AmountError, Qualifier, format_wan, parse_amount
+from zhaoshang.lib.money import (
+    AmountError,
+    Qualifier,
+    bare_number_choices,
+    format_wan,
+    parse_amount,
+)
 from zhaoshang.projects import quality, services
 from zhaoshang.projects.access import (
     edit_refusal,
@@ -548,20 +554,26 @@ def _conflict(form: ProjectForm, project: Project, message: str) -> dict:
 @require_GET
 @login_required
 def parse_amount_preview(request):
-    """htmx: the amount typed so far, read the way the services will read it."""
+    """htmx: the amount typed so far, read the way the services will read it. A bare number
+    (``30``) gets no tick: the save refuses it (`rules.bare_amount`), so the preview asks
+    万元 or 亿元 and offers both readings to click."""
     field = request.GET.get("field", "")
     text = request.GET.get(field, "") if field in AMOUNT_NAMES else ""
-    context: dict = {"text": text.strip()}
+    context: dict = {"text": text.strip(), "field": field}
     if text.strip():
         try:
             amount = parse_amount(text)
         except AmountError as exc:
-            context["error"] = str(exc)
+            context["error"] = exc.in_language(_lang())
         else:
-            context["amount"] = amount
-            context["shown"] = format_wan(amount.value_wan, amount.qualifier, lang=_lang())
-            context["exact"] = _plain(amount.value_wan)
-            context["qualifier"] = dict(ModelQualifier.choices).get(amount.qualifier.value)
+            choices = bare_number_choices(amount, lang=_lang())
+            if choices is not None and amount.value_wan != 0:
+                context["choices"] = choices
+            else:
+                context["amount"] = amount
+                context["shown"] = format_wan(amount.value_wan, amount.qualifier, lang=_lang())
+                context["exact"] = _plain(amount.value_wan)
+                context["qualifier"] = dict(ModelQualifier.choices).get(amount.qualifier.value)
     return render(request, "projects/_parsed_amount.html", context)
 
 
