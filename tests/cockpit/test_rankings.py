@@ -131,7 +131,9 @@ def test_charts_carry_the_ledger_address_of_what_is_clicked(client, leader, town
 def test_the_ledger_reads_a_chain_and_names_an_unknown_one(client, leader, towns):
     client.force_login(leader)
     ProjectFactory(unit_id=LEYU)  # no chain
-    assert client.get("/projects/", {"chain": "new-energy"}).context["count"] == 1
+    response = client.get("/projects/", {"chain": "new-energy"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["count"] == 1
+    assert '<option value="new-energy" selected>New energy</option>' in response.content.decode()
     assert client.get("/projects/", {"chain": "New energy"}).context["count"] == 1
     assert client.get("/projects/", {"chain": "新能源"}).context["count"] == 1
     response = client.get("/projects/", {"chain": "火星链"}, HTTP_ACCEPT_LANGUAGE="en")

@@ -13,7 +13,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.chains.models import Chain
 from zhaoshang.cockpit.access import view_refusal
 from zhaoshang.cockpit.panels import panels_for
 from zhaoshang.cockpit.queries import (
@@ -127,7 +126,6 @@ def _context(request, f: CockpitFilters, figures: dict) -> dict:
         "ranking_rule": RANKING_RULE,
         "scope_label": _scope_label(f, units),
         "units": units,
-        "chains": [(c.code, chain_name(c)) for c in Chain.objects.order_by("order", "code")],
         "months": _month_choices(f),
     }
 
