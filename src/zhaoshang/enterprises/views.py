@@ -156,7 +156,12 @@ def enterprise_detail(request, pk: int):
     group_ids = [e.pk for e in group]
     links = list(
         ProjectInvestor.objects.filter(
-            enterprise_id__in=group_ids, project__in=projects_visible_to(request.user)
+            enterprise_id__in=group_ids,
+            # the visible projects among the group's own: a subquery over all 10^5
+            # projects would make SQLite start from the projects
+            project__in=projects_visible_to(request.user).filter(
+                investor_links__enterprise_id__in=group_ids
+            ),
         )
         .select_related("project__unit", "project__industry", "enterprise")
         .order_by("project__code")
