@@ -95,9 +95,7 @@ def test_town_editor_works_the_file_of_an_own_project(login, shoot, locale, tmp_
     page.wait_for_url(re.compile(r"#files$"))
     thumb = page.locator(".dossier-photos img").first
     thumb.wait_for()
-    assert page.evaluate(
-        "img => img.complete && img.naturalWidth === 64", thumb.element_handle()
-    )
+    assert page.evaluate("img => img.complete && img.naturalWidth === 64", thumb.element_handle())
 
     # an .exe named .pdf is refused, naming the file
     fake = tmp_path / "批复.pdf"
@@ -130,12 +128,14 @@ def test_leader_reads_a_seed_projects_file_with_no_form(login, shoot, locale):
     assert warnings.locator(".light").count() >= 1
     approvals = page.locator("#approvals-table tbody tr")
     assert approvals.count() == 7
-    assert page.locator("#people").get_by_text(
-        "挂钩领导" if zh else "Leader in charge"
-    ).count() >= 1
+    assert (
+        page.locator("#people").get_by_text("挂钩领导" if zh else "Leader in charge").count() >= 1
+    )
     for form in ("#person-form", "#approval-form", "#upload-form"):
         assert page.locator(form).count() == 0
-    assert page.locator("#approvals").get_by_role("link", name="编辑" if zh else "Edit").count() == 0
+    assert (
+        page.locator("#approvals").get_by_role("link", name="编辑" if zh else "Edit").count() == 0
+    )
     shoot(page, f"project-leader-{'zh' if zh else 'en'}")
     page.set_viewport_size({"width": 390, "height": 844})
     assert no_sideways_scroll(page)

@@ -3,6 +3,7 @@ editor read in each section, figures from the functions every other page uses.""
 
 import datetime
 import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -124,3 +125,16 @@ def test_demo_has_late_approvals_marked_synthetic(client):
     ]
     assert late
     assert all(p.name.startswith("（合成）") for p in ProjectPerson.objects.all())
+
+
+def test_at_a_glance_reads_the_plan_the_years_completion_and_the_light(client):
+    project = Project.objects.get(code=SEED)
+    month = Month(2023, 12)
+    facts = facts_mod.load(month, facts_mod.Scope(project_ids={project.pk}))
+    _rows, total = rates.compute(month, facts=facts)
+    html = page(client)
+    glance = text(html.split('id="glance"')[1].split("</ul>")[0])
+    assert "Planned investment 2023 CNY 2.00 billion" in glance
+    assert f"{_percent(total.completion_rate)} of the plan, elapsed 100%" in glance
+    assert "Light · 2023-12" in glance and "red" in glance
+    assert "Approvals obtained 7 / 7" in glance

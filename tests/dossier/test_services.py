@@ -58,9 +58,7 @@ def test_update_person_with_a_stale_version_is_refused(town_editor, bureau_edito
     assert conflict.value.current_version == 2
     assert ProjectPerson.objects.get().phone == "0512-2"
     changed = [row for log in history_for(person) for row in describe(log)]
-    assert [after for _label, _before, after in changed if after.startswith("0512")] == [
-        "0512-2"
-    ]
+    assert [after for _label, _before, after in changed if after.startswith("0512")] == ["0512-2"]
 
 
 def test_update_without_a_version_is_refused(town_editor, project):
@@ -77,9 +75,7 @@ def test_another_towns_editor_and_the_leader_may_not_change_the_file(town_editor
     elsewhere = ProjectFactory(unit_id=BAOSHUI)
     for user in (town_editor, leader):
         with pytest.raises(NotAllowed):
-            services.add_person(
-                user=user, project=elsewhere, data={"role": "leader", "name": "甲"}
-            )
+            services.add_person(user=user, project=elsewhere, data={"role": "leader", "name": "甲"})
         with pytest.raises(NotAllowed):
             services.add_document(user=user, project=elsewhere, data=PNG, name="a.png")
     assert ProjectPerson.objects.count() == Document.objects.count() == 0

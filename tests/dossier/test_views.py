@@ -78,9 +78,10 @@ def test_a_document_downloads_as_an_attachment_with_its_contents_extension(
     response = browser(leader).get(reverse("dossier:download", args=[document.pk]) + "?inline=1")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
-    assert "filename*=utf-8''%E7%8E%AF%E8%AF%84%E6%89%B9%E5%A4%8D.pdf" in response[
-        "Content-Disposition"
-    ]
+    assert (
+        "filename*=utf-8''%E7%8E%AF%E8%AF%84%E6%89%B9%E5%A4%8D.pdf"
+        in response["Content-Disposition"]
+    )
 
 
 def test_an_exe_renamed_pdf_is_refused_with_the_files_name(town_editor, project):
