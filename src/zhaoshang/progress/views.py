@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -167,15 +168,31 @@ FIELDS = ("completed_wan", "funds_in_place_wan", "counted_wan")
 TEXTS = ("physical_progress", "problems_raised")
 
 
-def _entry_rows(unit_code: str, month: Month):
-    """Each planned project of the unit with this month's report, last month's, and the
-    sums of January to the month before."""
+ENTRY_PAGE_SIZE = 20
+ENTRY_GROUPS = ("todo", "done", "all")
+
+
+def _entry_plans(unit_code: str, month: Month) -> tuple[list, set]:
+    """The unit's planned projects for the month's year (code order, dropped ones left out)
+    and the ids of those that reported this month: two light queries, whatever the size of
+    the unit; the grid then builds full rows for one page only."""
     plans = list(
         AnnualPlan.objects.filter(year=month.year, project__unit_id=unit_code)
         .exclude(project__status="dropped")
         .select_related("project")
         .order_by("project__code")
     )
+    reported = set(
+        MonthlyProgress.objects.filter(
+            project__unit_id=unit_code, year=month.year, month=month.month
+        ).values_list("project_id", flat=True)
+    )
+    return plans, reported
+
+
+def _entry_rows(plans: list, month: Month):
+    """Each of `plans` (a page of the unit's) with this month's report, last month's, and
+    the sums of January to the month before."""
     ids = [p.project_id for p in plans]
     previous = month.previous()
     reports = {
@@ -194,8 +211,6 @@ def _entry_rows(unit_code: str, month: Month):
             {
                 "plan": plan,
                 "project": plan.project,
-                # the grid opens on the projects still to report this month
-                "group": "todo" if current is None else "done",
                 "report": current,
                 "previous": last,
                 "ytd_before": sums.get("completed", Decimal(0)),
@@ -231,12 +246,43 @@ def entry(request):
             _base(request, unit=None, month=month, rows=[], months=_months_of(month.year)),
         )
     refusal = access.unit_refusal(request.user, unit.code)
-    rows = _entry_rows(unit.code, month)
+    plans, reported = _entry_plans(unit.code, month)
+    todo = sum(1 for plan in plans if plan.project_id not in reported)
+    counts = {"todo": todo, "done": len(plans) - todo, "all": len(plans)}
+    # which rows: a group (still to report / reported / all), a text to find, a page of 20
+    group = request.GET.get("group", "").strip()
+    if group not in ENTRY_GROUPS:
+        if group:
+            messages.error(request, _("unknown group “%(value)s”") % {"value": group})
+        group = "todo" if todo else "all"
+    find = " ".join(request.GET.get("q", "").split())
+    chosen = [
+        plan
+        for plan in plans
+        # a search looks through every project of the month, whatever the group
+        if (find or group == "all" or (plan.project_id in reported) == (group == "done"))
+        and (
+            not find
+            or find.lower() in plan.project.name.lower()
+            or find.lower() in plan.project.code.lower()
+        )
+    ]
+    page = Paginator(chosen, ENTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {
+        "unit": unit.code,
+        "month": str(month),
+        "group": group,
+        **({"q": find} if find else {}),
+    }
     status = 200
     errors: dict[str, str] = {}
     if request.method == "POST":
         if refusal:
             return _refused(request, refusal)
+        # a save takes the rows its page sent, all of them or none (other pages keep theirs)
+        keys = (*FIELDS, *TEXTS, "version")
+        sent = [p for p in plans if any(f"{p.project.code}__{k}" in request.POST for k in keys)]
+        rows = _entry_rows(sent, month)
         data = {}
         for row in rows:
             code = row["project"].code
@@ -247,7 +293,7 @@ def entry(request):
             # None when the row sent no version at all, "" when it had no report to edit
             data[code] = {**given, "version": request.POST.get(f"{code}__version")}
         try:
-            counts = services.record_unit_month(
+            saved = services.record_unit_month(
                 user=request.user, unit_code=unit.code, month=month, rows=data
             )
         except InputError as exc:
@@ -266,11 +312,17 @@ def entry(request):
                 _(
                     "Saved %(month)s for %(unit)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged."
                 )
-                % {"month": month, "unit": unit, **counts},
+                % {"month": month, "unit": unit, **saved},
             )
-            return redirect(f"{reverse('progress:entry')}?unit={unit.code}&month={month}")
+            # back to the same page of the same group: in "to report" the rows just saved
+            # have left it, so the page now holds the next ones
+            again = {**query, **({"page": page.number} if page.number > 1 else {})}
+            return redirect(f"{reverse('progress:entry')}?{urlencode(again)}")
+    else:
+        rows = _entry_rows(list(page.object_list), month)
+    for row in rows:
+        row["group"] = "done" if row["project"].pk in reported else "todo"
     due = month.due_date(ProgressSettings.current().report_due_day)
-    todo = sum(1 for row in rows if row["group"] == "todo")
     return render(
         request,
         "progress/entry.html",
@@ -283,8 +335,13 @@ def entry(request):
             errors=errors,
             refusal=refusal,
             # another unit's month (or a leader's view) is a table to read, not a form
-            editable=bool(rows) and refusal is None,
-            counts={"todo": todo, "done": len(rows) - todo, "all": len(rows)},
+            editable=bool(plans) and refusal is None,
+            counts=counts,
+            group=group,
+            find=find,
+            page=page,
+            page_query=urlencode(query),
+            group_query=urlencode({"unit": unit.code, "month": str(month)}),
             due=due,
             months=_months_of(month.year),
             without_plan=queries.active_projects_without_plan(month.year, unit.code)[:50],
