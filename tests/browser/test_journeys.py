@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhaoshang.lib.money import format_wan
+from zhaoshang.lib.money import format_wan_rounded
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_town_editor_creates_advances_and_finds_project_in_cockpit(login):
     page = login("jinfeng")
     year = str(datetime.date.today().year)
     page.goto(page.base + f"/?unit={JINFENG}&year={year}")
-    started_before = _cockpit_number(page, "year-started-n")
+    started_before = _cockpit_number(page, "batch-started-year-n")
     total_before = _cockpit_number(page, "total-n")
 
     page.goto(page.base + "/projects/new/")
@@ -51,7 +51,7 @@ def test_town_editor_creates_advances_and_finds_project_in_cockpit(login):
     page.click("button:has-text('Create project')")
     page.wait_for_url(re.compile(r"/projects/320582-\d{4}-\d{4}/$"))
     assert page.locator("h1").inner_text() == "锦丰浏览器测试新材料项目"
-    assert page.locator("table.amounts").get_by_text("over CNY 10 billion").count() == 1
+    assert page.locator("table.amounts").get_by_text("over CNY 10.00 billion").count() == 1
 
     page.select_option("#stage-form select[name=to]", "started")
     page.fill("#stage-form input[name=on]", datetime.date.today().isoformat())
@@ -61,7 +61,7 @@ def test_town_editor_creates_advances_and_finds_project_in_cockpit(login):
     assert "jinfeng" in page.locator("ol.timeline li.current").inner_text()
 
     page.goto(page.base + f"/?unit={JINFENG}&year={year}")
-    assert _cockpit_number(page, "year-started-n") == started_before + 1
+    assert _cockpit_number(page, "batch-started-year-n") == started_before + 1
     assert _cockpit_number(page, "total-n") == total_before + 1
     assert "锦丰浏览器测试新材料项目" in page.locator("#top20").inner_text()
 
@@ -104,21 +104,21 @@ def _truth(db, unit: str, year: int) -> dict:
             "WHERE p.unit_id = ? AND s.stage = 'signed' AND s.actual_on BETWEEN ? AND ?",
             (unit, f"{year}-01-01", f"{year}-12-31"),
         ).fetchone()[0]
-    return {"n": n, "total": format_wan(sum(amounts, Decimal(0)), lang="en"), "signed": signed}
+    return {"n": n, "total": format_wan_rounded(sum(amounts, Decimal(0)), lang="en"), "signed": signed}
 
 
 def test_leader_filters_cockpit_by_unit_and_year(login):
     page = login("leader")
     page.goto(page.base + "/")
     city_total = _cockpit_number(page, "total-n")
-    _filter_cockpit(page, unit=BAOSHUI, year="2023")
-    assert f"unit={BAOSHUI}" in page.url and "year=2023" in page.url
+    _filter_cockpit(page, unit=BAOSHUI, month="2023-12")
+    assert f"unit={BAOSHUI}" in page.url and "month=2023-12" in page.url
     truth = _truth(page.db, BAOSHUI, 2023)
     assert _cockpit_number(page, "total-n") == truth["n"]
     assert truth["n"] < city_total
     assert page.locator("[data-testid=total-amount]").inner_text() == truth["total"]
-    assert _cockpit_number(page, "year-signed-n") == truth["signed"]
-    assert "Signed in 2023" in page.locator("#card-signed").inner_text()
+    # 四个一批: signed from January to December 2023
+    assert _cockpit_number(page, "batch-signed-year-n") == truth["signed"]
     assert "大族激光华东区域总部基地项目" in page.locator("#top20").inner_text()
     # the URL is the view: opening it again shows the same figures
     page.goto(page.url)

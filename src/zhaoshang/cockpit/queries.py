@@ -386,8 +386,8 @@ class RankRow:
 
 
 RANKING_RULE = _lazy(
-    "Ranked by investment completion rate (投资完成率), ties by start rate (开工率); "
-    "units with no planned investment are not ranked."
+    "Ranked by investment completion rate, ties by start rate; units with no planned "
+    "investment are not ranked."
 )
 
 
