@@ -177,3 +177,12 @@ def test_gap_list_shows_positions_in_chinese(client, leader, chain):
     )
     assert rows[:3] == [("硅料", "上游"), ("硅片", "上游"), ("电站", "下游")]
     assert "upstream" not in html.split("<table", 1)[1]
+
+
+def test_a_bad_weight_is_named_by_its_label_not_its_code(client, leader, chain):
+    client.force_login(leader)
+    url = "/chains/map-chain/nodes/cell/targets/?fit=abc&size=300"
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    error = re.search(r'<span class="error">(.*?)</span>', html).group(1)
+    assert error.startswith("与环节匹配度: ") and "规模: " in error, error
+    assert not re.search(r"\b(fit|size)\b", error)

@@ -42,7 +42,21 @@ def _viewer(request):
 
 
 def _errors(exc: InputError) -> str:
-    return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.fields.items())
+    """The messages of a refused input for a person: a weight named by its label, a place in
+    an imported YAML file by its own keys (`nodes[3].position`), no form field's code name."""
+    from zhaoshang.chains.models import TargetWeights
+
+    labels = {k: str(TargetWeights._meta.get_field(k).verbose_name) for k in WEIGHT_KEYS}
+    parts = []
+    for field, msgs in exc.fields.items():
+        text = " ".join(str(m) for m in msgs)
+        if field in labels:
+            parts.append(f"{labels[field]}: {text}")
+        elif field in ("enterprise", "project", "file", "name", "nodes", "note", "__all__"):
+            parts.append(text)
+        else:
+            parts.append(f"{field}: {text}")
+    return "; ".join(parts)
 
 
 @login_required
