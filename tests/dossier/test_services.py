@@ -143,7 +143,14 @@ def test_add_document_keeps_the_bytes_0600_under_a_random_name(town_editor, proj
     assert document.stored_name.endswith(".png") and "/" not in document.stored_name
     assert document.original_name == "现场照片.pdf"
     assert services.download_name(document) == "现场照片.png"  # the content's extension
-    assert history_for(document).get().action == ChangeAction.CREATE
+    log = history_for(document).get()
+    assert log.action == ChangeAction.CREATE
+    assert log.changes == {
+        "title": [None, "现场照片"],
+        "original_name": [None, "现场照片.pdf"],
+        "kind": [None, "photo"],
+        "size": [None, len(PNG)],
+    }
 
 
 def test_an_exe_renamed_pdf_is_refused_naming_the_file(town_editor, project, data_dir):

@@ -200,7 +200,17 @@ def add_document(*, user, project: Project, data: bytes, name: str, title: str =
                 stored_name=stored,
                 created_by=_user(user),
             )
-            save_tracked(document, user=user)
+            document.save()
+            # what a reader of the history needs; the stored name and checksum are bookkeeping
+            record(
+                document,
+                user=user,
+                action=ChangeAction.CREATE,
+                changes={
+                    key: [None, getattr(document, key)]
+                    for key in ("title", "original_name", "kind", "size")
+                },
+            )
     except BaseException:
         files.discard(stored)
         raise
