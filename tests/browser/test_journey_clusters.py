@@ -103,6 +103,12 @@ def test_leader_reads_past_targets_as_met_or_not_entered_never_forecast(login, s
     actuals = page.locator("table.figures-table tbody tr").all_inner_texts()
     assert actuals[-1].split("\t")[:2] == ["2023", "163 亿元"]
     assert "2024年已过" in page.locator("#pipeline").inner_text()
+    # the yearly chart: actuals and the target, no trend or projected range for a past year
+    series = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('trend-chart'))"
+        ".getOption().series.map((s) => s.name)"
+    )
+    assert series == ["实际", "目标"]
     assert "cluster_output" not in page.locator("main").inner_text()
     shoot(page, "cluster-detail-zh")
     _no_sideways_scroll(page)

@@ -15,7 +15,7 @@
       ? [[{ xAxis: d.low, name: d.labels.range }, { xAxis: d.high }]] : [];
     chart.setOption({
       animation: false,
-      grid: { left: 8, right: 24, top: 26, bottom: 22, containLabel: true },
+      grid: { left: 8, right: 56, top: 26, bottom: 22, containLabel: true },
       tooltip: {
         trigger: "item",
         confine: true,

@@ -17,7 +17,7 @@
     var top = Math.max(d.target || 0, d.high || 0, d.actual || 0) * 1.08 || 1;
     init(el).setOption({
       animation: false,
-      grid: { left: 8, right: 24, top: 26, bottom: 22, containLabel: true },
+      grid: { left: 8, right: 56, top: 26, bottom: 22, containLabel: true },
       tooltip: { trigger: "item", confine: true, formatter: function () {
         // a target whose year is over: met or missed, no projected range or trend
         return [esc(d.labels.actual + ": " + fmt(d.actual)), esc(d.labels.target + ": " + fmt(d.target))]
@@ -63,13 +63,16 @@
       grid: { left: 8, right: 16, top: 32, bottom: 24, containLabel: true },
       xAxis: { type: "category", data: years.map(at) },
       yAxis: { type: "value", name: trend.unit, scale: true },
+      // a trend or a projected range only for targets still ahead (none for a year that is over)
       series: [
         { name: trend.labels.actual, type: "line", data: actual, connectNulls: true, symbolSize: 7,
           itemStyle: { color: "#334e68" } },
         { name: trend.labels.target, type: "scatter", data: target, symbol: "rect", symbolSize: 14,
           itemStyle: { color: "#b3261e" } },
+      ].concat(central.some(function (v) { return v != null; }) ? [
         { name: trend.labels.trend, type: "scatter", data: central, symbol: "diamond", symbolSize: 11,
           itemStyle: { color: "#9f580a" } },
+      ] : []).concat(range.length ? [
         { name: trend.labels.range, type: "custom", data: range, itemStyle: { color: "#9f580a" },
           renderItem: function (params, api) {
             var x = api.value(0), lo = api.coord([x, api.value(1)]), hi = api.coord([x, api.value(2)]);
@@ -79,7 +82,7 @@
               { type: "line", shape: { x1: hi[0] - 6, y1: hi[1], x2: hi[0] + 6, y2: hi[1] }, style: { stroke: "#9f580a", lineWidth: 2 } },
             ] };
           } },
-      ],
+      ] : []),
     });
   }
 
