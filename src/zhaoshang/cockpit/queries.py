@@ -94,7 +94,9 @@ class CockpitFilters:
                 if asked > current:
                     errors["month"] = _("%(month)s is in the future.") % {"month": asked}
                 elif asked.year < MIN_YEAR:
-                    errors["month"] = _("“%(value)s” is not a month") % {"value": raw["month"]}
+                    errors["month"] = _("“%(value)s” is not a month (write it as 2023-06)") % {
+                        "value": raw["month"]
+                    }
                 else:
                     month = asked
         elif raw["year"]:

@@ -71,7 +71,6 @@ def _charts(f: CockpitFilters, figures: dict) -> dict:
             "projects": _("projects"),
             "investment": _("Total investment"),
             "count": _("Number of projects"),
-            "open": _("Click to open these projects in the ledger"),
         },
     }
     if "summary" in figures:
