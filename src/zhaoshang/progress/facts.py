@@ -243,9 +243,13 @@ def load(
                     if not on_time:
                         late[report_id] = item.report
             if late:
-                for report_id, reported_at in MonthlyProgress.objects.filter(
-                    year=year, month=month.month, reported_at__gt=due_end
-                ).values_list("id", "reported_at"):
+                for report_id, reported_at in (
+                    MonthlyProgress.objects.filter(
+                        year=year, month=month.month, reported_at__gt=due_end
+                    )
+                    .order_by()  # not by project code: no join, no sort
+                    .values_list("id", "reported_at")
+                ):
                     if report_id in late:
                         late[report_id].reported_on = timezone.localdate(reported_at)
 
@@ -257,7 +261,9 @@ def load(
         pk
         for pk in AnnualPlan.objects.filter(
             year=year, baseline_count__gt=1, approved_at__gt=as_of_end
-        ).values_list("pk", flat=True)
+        )
+        .order_by()
+        .values_list("pk", flat=True)
         if pk in by_plan
     ]
     if rebaselined:

@@ -250,7 +250,9 @@ def compute(
     changed = dict(
         AnnualPlan.objects.filter(
             year=month.year, baseline_count__gt=1, approved_at__gt=facts_mod._end_of(as_of)
-        ).values_list("pk", "project_id")
+        )
+        .order_by()
+        .values_list("pk", "project_id")
     )
     groups = {row.key: row for row in _grouped(month, by, scope, as_of, exclude=list(changed))}
     if by is None or by == "list":
