@@ -83,7 +83,7 @@ def test_town_editor_works_the_file_of_an_own_project(login, shoot, locale, tmp_
     page.click("#person-form button[type=submit]")
     page.wait_for_url(re.compile(r"#people$"))
     people = page.locator("#people")
-    assert people.get_by_text(contact).count() == 1
+    assert people.locator(".dossier-person b", has_text=contact).count() == 1
     assert people.locator('a[href="tel:0512-55508888"]').count() >= 1
 
     # upload a photo and see its thumbnail
