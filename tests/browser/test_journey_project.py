@@ -96,6 +96,8 @@ def test_town_editor_works_the_file_of_an_own_project(login, shoot, locale, tmp_
     thumb = page.locator(".dossier-photos img").first
     thumb.wait_for()
     assert page.evaluate("img => img.complete && img.naturalWidth === 64", thumb.element_handle())
+    page.evaluate("document.getElementById('people').scrollIntoView()")
+    shoot(page, f"project-editor-people-files-{'zh' if zh else 'en'}", sizes=("1440",))
 
     # an .exe named .pdf is refused, naming the file
     fake = tmp_path / "批复.pdf"
@@ -137,6 +139,8 @@ def test_leader_reads_a_seed_projects_file_with_no_form(login, shoot, locale):
         page.locator("#approvals").get_by_role("link", name="编辑" if zh else "Edit").count() == 0
     )
     shoot(page, f"project-leader-{'zh' if zh else 'en'}")
+    page.evaluate("document.getElementById('monthly').scrollIntoView()")
+    shoot(page, f"project-leader-monthly-{'zh' if zh else 'en'}", sizes=("1440",))
     page.set_viewport_size({"width": 390, "height": 844})
     assert no_sideways_scroll(page)
     page.locator("#approvals").scroll_into_view_if_needed()
