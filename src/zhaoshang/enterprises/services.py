@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.errors import InputError
@@ -204,8 +205,8 @@ def create_lead(
     if estimated_investment and str(estimated_investment).strip():
         try:
             value = parse_amount(str(estimated_investment)).value_wan
-        except AmountError as exc:
-            errors["estimated_investment"] = str(exc)
+        except AmountError as exc:  # in the page's language only
+            errors["estimated_investment"] = exc.in_language(get_language() or "zh")
     follow_up = None
     if next_follow_up:
         try:

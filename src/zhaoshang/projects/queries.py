@@ -275,7 +275,7 @@ class LedgerParams:
                 try:
                     setattr(self, key, parse_amount(v[key]).value_wan)
                 except AmountError as exc:
-                    self.errors[key] = str(exc)
+                    self.errors[key] = exc.in_language(_amount_language())
         self.date_stage = v["date_stage"] if v["date_stage"] in Stage.values else "signed"
         self.date_from = self.date_to = None
         for key in ("date_from", "date_to"):
