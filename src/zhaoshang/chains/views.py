@@ -222,20 +222,26 @@ def _weights_from(request) -> tuple[dict[str, int], str]:
     return weights, ""
 
 
-def _node_context(request, chain_code: str, node_code: str, limit: int) -> dict:
+def _node_context(
+    request, chain_code: str, node_code: str, limit: int, *, with_placements: bool = True
+) -> dict:
+    """`with_placements=False`: without the node's placements (thousands of enterprises on a
+    busy node at 10^5 projects), which the targets page does not show."""
     node = get_object_or_404(
         Node.objects.select_related("chain"), chain__code=chain_code, code=node_code
     )
     stats = {s.node_id: s for s in gaps.node_stats([node.chain_id])}
     weights, weight_error = _weights_from(request)
-    placements = list(
-        Placement.objects.filter(node=node)
-        .select_related("enterprise", "decided_by")
-        .order_by("-is_active", "-confidence", "enterprise__name")
-    )
-    local = local_enterprise_ids([p.enterprise_id for p in placements])
-    for p in placements:
-        p.is_local = p.enterprise_id in local
+    placements = []
+    if with_placements:
+        placements = list(
+            Placement.objects.filter(node=node)
+            .select_related("enterprise", "decided_by")
+            .order_by("-is_active", "-confidence", "enterprise__name")
+        )
+        local = local_enterprise_ids([p.enterprise_id for p in placements])
+        for p in placements:
+            p.is_local = p.enterprise_id in local
     return {
         "node": node,
         "chain": node.chain,
@@ -268,7 +274,8 @@ def node_panel(request, code: str, node: str):
 @login_required
 def node_targets(request, code: str, node: str):
     _viewer(request)
-    return render(request, "chains/targets.html", _node_context(request, code, node, PAGE_TARGETS))
+    context = _node_context(request, code, node, PAGE_TARGETS, with_placements=False)
+    return render(request, "chains/targets.html", context)
 
 
 @login_required
