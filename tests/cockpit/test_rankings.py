@@ -140,3 +140,13 @@ def test_the_ledger_reads_a_chain_and_names_an_unknown_one(client, leader, towns
     assert response.status_code == 200
     assert response.context["count"] == 5
     assert "unknown value “火星链”; this filter is ignored" in response.content.decode()
+
+
+def test_rankings_from_the_loaded_facts_are_the_rankings_from_the_database(towns):
+    from zhaoshang.progress import facts as facts_mod
+
+    month, today = Month(2023, 6), D(2024, 1, 15)
+    loaded = facts_mod.load(month, None, today=today)
+    assert _table(town_rankings(month, today=today, facts=loaded)) == _table(
+        town_rankings(month, today=today)
+    )

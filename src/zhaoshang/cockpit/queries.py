@@ -406,13 +406,18 @@ def _ranked(rows: list[Rates]) -> dict[str, int]:
 
 
 def town_rankings(
-    month: Month, *, chain_id: int | None = None, today: datetime.date | None = None
+    month: Month,
+    *,
+    chain_id: int | None = None,
+    today: datetime.date | None = None,
+    facts: dict | None = None,
 ) -> list[RankRow]:
     """The township units ranked for `month` (`RANKING_RULE`), with their rank the month
-    before, from the four rates by unit (`progress.rates.compute`: two grouped queries).
-    Ranked units first, best first; then the unranked."""
+    before, from the four rates by unit (`progress.rates.compute`: two grouped queries;
+    one when the month's city-wide `facts` are loaded already). Ranked units first, best
+    first; then the unranked."""
     scope = Scope(chain_id=chain_id) if chain_id else None
-    rows, _total = rates_mod.compute(month, "unit", scope, today=today)
+    rows, _total = rates_mod.compute(month, "unit", scope, today=today, facts=facts)
     before_rows, _t = rates_mod.compute(month.previous(), "unit", scope, today=today)
     now, before = _ranked(rows), _ranked(before_rows)
     out = [RankRow(r.key, r.label, now.get(r.key), r, before.get(r.key)) for r in rows if r.key]
@@ -550,11 +555,16 @@ def cockpit_figures(user, f: CockpitFilters, *, stock: bool = True) -> dict:
     """Everything the cockpit shows for these filters; `stock=False` leaves out the
     ledger's stock figures (by stage, unit, industry, chain), as the 大屏 does."""
     qs = projects_for(user, f)
-    rankings = town_rankings(f.month, chain_id=f.chain_obj.pk if f.chain_obj else None)
+    progress = month_progress(f)
+    # the city's headline facts serve this month's ranking too (one load, one truth)
+    city_facts = f.headline.facts if f.headline is not None and not f.unit else None
+    rankings = town_rankings(
+        f.month, chain_id=f.chain_obj.pk if f.chain_obj else None, facts=city_facts
+    )
     top, bottom = red_black(rankings)
     batches, series = batches_with_months(f.month, MONTHS, stages=MONTHLY_EVENTS, projects=qs)
     out = {
-        "progress": month_progress(f),
+        "progress": progress,
         "batches": batches,
         "rankings": rankings,
         "red_list": top,

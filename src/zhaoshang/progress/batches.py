@@ -30,7 +30,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from zhaoshang.progress.facts import Scope
 from zhaoshang.progress.months import Month
-from zhaoshang.projects.models import Project, Stage
+from zhaoshang.projects.models import Project, Stage, StageDate
 from zhaoshang.projects.queries import left_out
 
 BATCH_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMPLETED, Stage.FULL_PRODUCTION)
@@ -80,8 +80,12 @@ def scoped(qs: QuerySet, scope: Scope | None) -> QuerySet:
 
 
 class _Events:
-    """The batch events of a set of projects between two days, read once (three queries
-    whatever the number of projects), then counted over any window inside them."""
+    """The batch events of a set of projects between two days, read once, then counted
+    over any window inside them. Three queries whatever the number of projects: the
+    events grouped by stage and day (from the dates' index and the projects' covering
+    index: every project's amount, phases too), the set's phases (few) with their dates,
+    and their parents' dates; a phase's amount is then taken back out of a batch that
+    holds its parent (`left_out`)."""
 
     def __init__(self, qs: QuerySet, stages, start: datetime.date, end: datetime.date):
         window = Q(
@@ -89,36 +93,34 @@ class _Events:
             stage_dates__actual_on__gte=start,
             stage_dates__actual_on__lte=end,
         )
-        # projects that are not phases, grouped by stage and day (nothing to sort)
         self.days = list(
             qs.filter(window)
             .values_list("stage_dates__stage", "stage_dates__actual_on")
-            .annotate(
-                n=Count("pk"),
-                total=Sum("total_investment_wan", filter=Q(parent_id__isnull=True)),
-            )
+            .annotate(n=Count("pk"), total=Sum("total_investment_wan"))
             .order_by()
         )
-        # phases one by one: in full unless their parent is in the same batch
-        self.phases = list(
-            qs.filter(window, parent_id__isnull=False)
-            .values_list(
-                "pk",
-                "parent_id",
-                "stage_dates__stage",
-                "stage_dates__actual_on",
-                "total_investment_wan",
-            )
-            .order_by()
-        )
+        phases = dict(qs.filter(parent_id__isnull=False).order_by().values_list("pk", "parent_id"))
+        self.phases: list = []
         self.parents: dict = defaultdict(dict)  # parent id -> stage -> actual date
-        if self.phases:
-            for pk, stage, on in (
-                qs.filter(window, pk__in={p[1] for p in self.phases})
-                .values_list("pk", "stage_dates__stage", "stage_dates__actual_on")
-                .order_by()
-            ):
-                self.parents[pk][stage] = on
+        if not phases:
+            return
+        dated = StageDate.objects.filter(
+            stage__in=stages, actual_on__gte=start, actual_on__lte=end
+        ).order_by()
+        amounts = dict(
+            Project.objects.filter(pk__in=list(phases)).values_list("pk", "total_investment_wan")
+        )
+        self.phases = [
+            (pk, phases[pk], stage, on, amounts.get(pk))
+            for pk, stage, on in dated.filter(project_id__in=list(phases)).values_list(
+                "project_id", "stage", "actual_on"
+            )
+        ]
+        in_set = set(qs.filter(pk__in=set(phases.values())).values_list("pk", flat=True))
+        for pk, stage, on in dated.filter(project_id__in=in_set).values_list(
+            "project_id", "stage", "actual_on"
+        ):
+            self.parents[pk][stage] = on
 
     def count(self, stage: str, since: datetime.date, until: datetime.date) -> tuple[int, Decimal]:
         """(projects, total investment in 万元) of `stage`'s batch from `since` to `until`,
@@ -140,8 +142,8 @@ class _Events:
                 members.setdefault(parent_pk, None)
         inside = left_out(members)
         for pk, _parent, event, on, amount in self.phases:
-            if event == stage and since <= on <= until and pk not in inside:
-                total += amount or ZERO
+            if event == stage and since <= on <= until and pk in inside:
+                total -= amount or ZERO  # counted within its parent's amount
         return n, total
 
 
