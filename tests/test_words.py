@@ -139,7 +139,8 @@ def _without_data(text: str, data: list[str]) -> str:
     long_texts = _LONG.get(id(data))
     if long_texts is None:
         long_texts = _LONG[id(data)] = [" ".join(v.split()) for v in data if len(v) > 200]
-    if CJK.search(text) and any(text in value for value in long_texts):
+    piece = text.strip().rstrip("…").rstrip(".").strip()  # an excerpt cut short with …
+    if CJK.search(piece) and any(piece in value for value in long_texts):
         return ""  # a piece of a long text of the data (an article shown with its highlights)
     for value in data:
         if value in text:
