@@ -46,7 +46,12 @@ PAGES = [
 # (table, key column, key, name columns) of each row given a hostile name; the names come back
 # when the module ends, so the other browser tests on the shared demo server see the demo.
 TARGETS = [
-    ("chains_chain", "code", CHAIN, {"name": "chain"}),
+    (
+        "chains_chain",
+        "code",
+        CHAIN,
+        {"name": "chain", "name_en": "chain"},
+    ),  # English pages show name_en
     (
         "chains_node",
         "id",
