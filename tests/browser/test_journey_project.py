@@ -122,6 +122,8 @@ def test_town_editor_works_the_file_of_an_own_project(login, shoot, locale, tmp_
 def test_leader_reads_a_seed_projects_file_with_no_form(login, shoot, locale):
     zh = locale == "zh-CN"
     page = login("leader", locale=locale, viewport=(1440, 900))
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     page.goto(page.base + f"/projects/{SEED}/")
     assert page.locator("#plan-amount").inner_text() == ("20.00亿元" if zh else "CNY 2.00 billion")
     assert chart_drawn(page)
@@ -138,6 +140,7 @@ def test_leader_reads_a_seed_projects_file_with_no_form(login, shoot, locale):
     assert (
         page.locator("#approvals").get_by_role("link", name="编辑" if zh else "Edit").count() == 0
     )
+    assert refused == []  # chart, scripts and styles within the CSP
     shoot(page, f"project-leader-{'zh' if zh else 'en'}")
     page.evaluate("document.getElementById('monthly').scrollIntoView()")
     shoot(page, f"project-leader-monthly-{'zh' if zh else 'en'}", sizes=("1440",))
