@@ -66,7 +66,7 @@ def test_clerk_fills_a_page_saves_it_and_the_next_with_the_confirmation_in_view(
         field.press("Control+a")
         field.press_sequentially(value)
     dirty = page.locator("#entry-dirty")
-    assert dirty.inner_text() == "已改 3 处，尚未保存。"
+    assert dirty.inner_text() == "3 个字段已修改，尚未保存。"
 
     # turning the page with unsaved figures asks first; staying keeps them
     asked = []
