@@ -256,6 +256,7 @@ def context(request, project: Project, forms: dict | None = None) -> dict:
         "documents": documents_of(project),
         "history": history(project),
         "upload_limit_mb": files.max_bytes() // MB,
+        "upload_types": files.EXTENSIONS,
         **plan_section(project, year),
     }
     open_ = [p for p in out["problems"] if p.is_open]

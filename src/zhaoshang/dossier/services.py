@@ -167,9 +167,8 @@ def refusal_text(name: str, exc: Exception) -> str:
     if isinstance(exc, FileRefused):
         return _("“%(name)s” is damaged and cannot be read.") % {"name": name}
     return _(
-        "“%(name)s” is not a file type kept here. Accepted: PDF, Word, Excel and PowerPoint "
-        "(%(extensions)s), and photos as JPEG, PNG or WebP; the type is judged by the "
-        "content, not the name."
+        "“%(name)s” is not a file type kept here. Accepted: %(extensions)s (PDF; Word, Excel "
+        "and PowerPoint documents; photos). The type is judged by the content, not the name."
     ) % {"name": name, "extensions": files.EXTENSIONS}
 
 
