@@ -85,8 +85,8 @@ def _outcome_text(status) -> str:
             "actual": wan_text(status.actual_wan, status.actual.qualifier),
         }
     return _(
-        "The target year %(year)s is over and its actual is not entered yet: no forecast is "
-        "made for a past year. Enter the %(year)s actual to see whether the target was met."
+        "The target year %(year)s is over and its actual is not entered yet. Enter the "
+        "%(year)s actual to see whether the target was met."
     ) % {"year": status.target_year}
 
 
