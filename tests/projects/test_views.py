@@ -122,11 +122,12 @@ def test_ledger_page_paginates_and_keeps_filters_in_links(client, leader):
 def test_ledger_page_query_count_flat(client, leader, django_assert_num_queries, rows):
     client.force_login(leader)
     ProjectFactory.create_batch(rows)
-    # session, user, profile, totals, counts by stage, the page's rows, the units
-    with django_assert_num_queries(7):
+    # session, user, profile, the set's phases, totals, counts by stage, the page's rows,
+    # the units, the chains
+    with django_assert_num_queries(9):
         client.get(LIST, {"stage": "signed", "amount_min": "1亿"})
-    # a text search runs once, then the three queries select its ids
-    with django_assert_num_queries(8):
+    # a text search runs once, then the four queries select its ids
+    with django_assert_num_queries(10):
         client.get(LIST, {"q": "测试", "amount_min": "1亿"})
 
 
