@@ -46,7 +46,7 @@ def test_clerk_checks_a_workbook_with_mistakes_and_reads_the_problems(login, sho
     _check(page, DATA / "errors.xlsx")
     counts = _counts(page)
     assert counts["errors"] == 5  # 很多钱, 2023-02-30, 火星镇, no name, 飞天
-    heading = page.locator("table.problems").locator("xpath=preceding-sibling::h2[1]")
+    heading = page.locator("table.problems").locator("xpath=../preceding-sibling::h2[1]")
     assert heading.inner_text() == ("问题" if zh else "Problems")
     assert page.locator("table.problems thead th").all_inner_texts() == (
         ["工作表", "行", "字段", "读到的值", "问题"]
