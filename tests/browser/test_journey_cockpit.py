@@ -68,7 +68,7 @@ def _assert_rates(page, figures: dict) -> None:
 
 def test_leader_reads_the_cockpit_and_drills_down(login, shoot):
     page = login("leader", locale="zh-CN", viewport=(1440, 900))
-    assert "截至2023-12末（2023-12-31）" in _text(page, "as-of")
+    assert "截至 2023-12 末（2023-12-31）" in _text(page, "as-of")
     assert _text(page, "scope-label") == "全市"
     figures = _api(page)
     _assert_rates(page, figures)
@@ -143,6 +143,13 @@ def test_leader_reads_it_in_english_and_on_a_phone(login, shoot):
     assert phone.locator("form.cockpit-filters").is_hidden()
     top = phone.locator("#rate-completion").bounding_box()
     assert top is not None and top["y"] + top["height"] < 844
+    # a short stack: rates, batches, lights, the largest projects, the rankings; the
+    # ledger's charts folded below (the cockpit was 7,000 px tall on a phone)
+    assert phone.locator(".cockpit-stock").get_attribute("open") is None
+    assert phone.evaluate("() => document.documentElement.scrollHeight") < 3500
+    phone.click(".cockpit-stock > summary")
+    phone.locator("#chart-unit canvas").wait_for()
+    assert phone.locator("#chart-unit").bounding_box()["width"] > 300
 
 
 @pytest.mark.parametrize(

@@ -167,4 +167,4 @@ def test_cockpit_fits_a_phone(login):
     page = login("leader", viewport=(390, 844))
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390
-    assert page.locator("[data-testid=total-n]").is_visible()
+    assert page.locator("[data-testid=rate-completion]").is_visible()

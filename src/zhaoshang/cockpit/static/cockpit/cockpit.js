@@ -150,10 +150,20 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     // on a phone the filters start folded: the figures come first
-    var box = document.querySelector(".cockpit-filter-box");
-    if (box && window.matchMedia("(max-width: 700px)").matches) box.removeAttribute("open");
+    if (window.matchMedia("(max-width: 700px)").matches) {
+      document.querySelectorAll(".cockpit-filter-box, .cockpit-stock").forEach(function (el) {
+        el.removeAttribute("open");
+      });
+    }
     draw();
   });
+  // charts drawn while folded have no size: fit them when the section is opened
+  document.addEventListener("toggle", function (ev) {
+    if (ev.target.classList && ev.target.classList.contains("cockpit-stock") && ev.target.open) {
+      Object.keys(charts).forEach(function (k) { charts[k].resize(); });
+      window.dispatchEvent(new Event("resize"));
+    }
+  }, true);
   document.addEventListener("htmx:afterSettle", function (ev) {
     if (ev.target && ev.target.id === "cockpit-body") draw();
   });
