@@ -107,3 +107,32 @@ def test_clerk_writes_a_checked_workbook(login, shoot, locale, tmp_path):
     # 31914.158万元: 3.19亿元 at bureau precision, every digit on hover
     assert amount.inner_text() == ("3.19亿元" if zh else "CNY 319.14 million")
     assert amount.get_attribute("title") == ("3.1914158亿元" if zh else "CNY 319.14158 million")
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_clerk_typing_a_bare_amount_is_asked_which_unit(login, shoot, locale):
+    """The project form beside the import: "30" gets no tick but the question 万元 or 亿元,
+    and a click on a reading writes it into the field, which is then read with its unit."""
+    zh = LANGUAGES[locale] == "zh"
+    page = login("fgw", locale=locale)
+    page.goto(page.base + "/projects/new/")
+    page.fill("#id_total_investment", "30")
+    parsed = page.locator("#id_total_investment-parsed")
+    parsed.locator(".parse-ask").wait_for()
+    assert parsed.locator(".parse-ok").count() == 0
+    assert (
+        parsed.locator(".parse-ask")
+        .inner_text()
+        .startswith(
+            "30 — 万元还是亿元？请写明单位：" if zh else "30 — which unit? Please write it:"
+        )
+    )
+    choices = parsed.locator("button.amount-choice")
+    assert choices.all_inner_texts() == (
+        ["30万元", "30亿元"] if zh else ["CNY 300,000", "CNY 3 billion"]
+    )
+    shoot(page, f"excel-bare-amount-{LANGUAGES[locale]}")
+    choices.nth(1).click()
+    assert page.input_value("#id_total_investment") == ("30亿元" if zh else "CNY 3 billion")
+    parsed.locator(".parse-ok").wait_for()
+    assert "300000" in parsed.inner_text()
