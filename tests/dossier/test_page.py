@@ -145,3 +145,13 @@ def test_at_a_glance_reads_the_plan_the_years_completion_and_the_light(client):
     assert f"{_percent(total.completion_rate)} of the plan, elapsed 100%" in glance
     assert "Light · 2023-12" in glance and "red" in glance
     assert "Approvals obtained 7 / 7" in glance
+
+
+def test_progress_page_heads_the_months_investment_as_such_not_as_completion(client):
+    response = client_for(client, "leader", "zh-hans").get(
+        reverse("progress:project", args=[SEED]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = response.content.decode()
+    head = html.split("2023年月度报告</h2>")[1].split("</thead>")[0]
+    assert "当月完成投资" in head
+    assert "竣工" not in head
