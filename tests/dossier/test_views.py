@@ -287,3 +287,27 @@ def test_removing_a_person_shows_in_the_projects_history(town_editor, project):
     row = next(r for r in history.split("<tr>") if "孙浩" in r)
     assert "project person: Task-force member: 孙浩" in row and "deleted" in row
     assert "jinfeng" in row
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({"version": "abc"}, 422),
+        ({"version": ""}, 422),
+        ({"version": "1", "planned_on": "2023-13-45"}, 422),
+        ({"version": "1", "department": "999999"}, 422),
+        ({"version": "1", "item": "bribe"}, 422),
+        ({"version": "1", "status": "done", "done_on": ""}, 422),
+    ],
+    ids=["bad-version", "no-version", "bad-date", "no-such-department", "bad-item", "no-date"],
+)
+def test_bad_approval_edits_answer_with_a_message_never_500(town_editor, project, fields, status):
+    from zhaoshang.dossier.models import Approval
+
+    approval = Approval.objects.create(project=project, item="eia", status="in_progress")
+    form = {"csrfmiddlewaretoken": TOKEN, "item": "eia", "status": "in_progress", **fields}
+    response = browser(town_editor).post(reverse("dossier:approval_edit", args=[approval.pk]), form)
+    assert response.status_code == status
+    assert 'role="alert"' in response.content.decode()
+    approval.refresh_from_db()
+    assert (approval.version, approval.status) == (1, "in_progress")
