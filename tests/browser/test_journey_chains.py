@@ -152,3 +152,36 @@ def test_english_chain_pages_read_in_english(login, shoot):
     page.mouse.move(5, 5)
     shoot(page, "chain-map-en")
     _no_sideways_scroll(page)
+
+
+def test_every_chain_map_draws_every_node(login):
+    """Each chain of the demo, two 链主 on one chain (装备) included: the map draws every node
+    of the table under it, a badge per node a leader works on, and no script error."""
+    page = login("leader", locale="zh-CN", viewport=(1440, 900))
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page.base + "/chains/")
+    codes = [
+        href.strip("/").split("/")[-1]
+        for href in page.locator("table.chains td.card-title a").evaluate_all(
+            "(links) => links.map((a) => a.getAttribute('href'))"
+        )
+    ]
+    assert len(codes) == 12
+    for code in codes:
+        page.goto(page.base + f"/chains/{code}/")
+        _map_drawn(page)
+        drawn = page.evaluate(
+            """() => {
+              const chart = echarts.getInstanceByDom(document.querySelector('#chain-map'));
+              const data = chart.getOption().series[0].data;
+              return [data.filter((d) => !d.badge).length,
+                      data.filter((d) => d.badge).map((d) => d.node.name)];
+            }"""
+        )
+        rows = page.locator("table.nodes tbody tr").count()
+        assert drawn[0] == rows, code
+        assert page.locator("#chain-map svg text").count() >= rows, code
+        if code == "equipment":
+            assert sorted(drawn[1]) == ["激光加工设备", "风电装备"]
+    assert errors == []

@@ -46,6 +46,7 @@
       var g = geometry[i];
       var on = n.code === selected;
       items.push({
+        id: "node-" + i, // graph items need unique ids: two nodes or badges may share a name
         name: n.name,
         value: [g.x, n.row],
         code: n.code,
@@ -68,6 +69,7 @@
       var g = geometry[i];
       var right = g.x + (g.w / 2 - badgeW / 2 - 2) / colW;
       items.push({
+        id: "badge-" + i,
         name: badge,
         value: [right, n.row - g.h / 2 / ROW],
         code: n.code,
