@@ -30,7 +30,7 @@
           ]).join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
         },
       },
-      xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false } },
+      xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false }, axisLabel: { showMaxLabel: false } },
       yAxis: { type: "category", data: [""], axisTick: { show: false }, axisLine: { show: false } },
       series: [
         {

@@ -25,7 +25,7 @@
             esc(d.labels.range + ": " + fmt(d.low) + " – " + fmt(d.high)),
             esc(d.labels.trend + ": " + fmt(d.central))]).join("<br>") + "<br>" + esc("(" + d.labels.unit + ")");
       } },
-      xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false } },
+      xAxis: { type: "value", max: Math.ceil(top), splitLine: { show: false }, axisLabel: { showMaxLabel: false } },
       yAxis: { type: "category", data: [""], axisTick: { show: false }, axisLine: { show: false } },
       series: [
         { type: "bar", data: [d.actual], barWidth: 14, itemStyle: { color: "#334e68" },
