@@ -38,3 +38,11 @@ def test_screen_fragment_is_the_figures_without_the_page(client, town_editor, to
 def test_screen_needs_a_sign_in(client):
     response = client.get("/screen/")
     assert (response.status_code, response["Location"]) == (302, "/login/?next=/screen/")
+
+
+def test_the_cockpit_links_to_the_screen_with_its_filters(client, leader, towns):  # noqa: F811
+    client.force_login(leader)
+    page = client.get("/", {"month": "2023-05", "unit": BAOSHUI}, HTTP_HX_REQUEST="true")
+    assert f'href="/screen/?month=2023-05&amp;unit={BAOSHUI}" data-testid="screen-link"' in (
+        page.content.decode()
+    )
