@@ -151,3 +151,19 @@ def test_leader_sees_no_indicator_import_form_but_the_reason(en, leader):
 def test_editor_sees_the_indicator_import_form(en, town_editor):
     en.force_login(town_editor)
     assert 'type="file"' in en.get(reverse("clusters:indicator_import")).content.decode()
+
+
+def test_a_conflict_names_units_not_codes(en, bureau_editor, admin_user):
+    from zhaoshang.projects.services import update_project
+
+    project = ProjectFactory(unit_id=JINFENG, name="两人同改项目")
+    en.force_login(bureau_editor)
+    loaded = _as_loaded(project, unit=LEYU)
+    # someone else moves it to 保税区 meanwhile
+    update_project(user=admin_user, project=project, data={"unit": BAOSHUI})
+    response = en.post(reverse("projects:edit", args=[project.code]), loaded)
+    conflict = response.context["conflict"]
+    unit_row = next(row for row in conflict["rows"] if row["label"] == "Township unit")
+    assert (unit_row["mine"], unit_row["theirs"]) == ("乐余镇", "保税区")
+    project.refresh_from_db()
+    assert project.unit_id == BAOSHUI  # nothing overwritten
