@@ -218,7 +218,9 @@ def load(
             return facts
 
         if not reports_only:
-            _progress(cursor, facts, year, month, restrict, restrict_params, planned_only, params)
+            _progress(
+                cursor, facts, year, month, restrict, restrict_params, planned_only, params, where
+            )
         if with_reports:
             # whether it came by the due date is judged here: converting 10^5 timestamps
             # to local dates in Python costs seconds
@@ -271,7 +273,7 @@ def load(
     return facts
 
 
-def _progress(cursor, facts, year, month, restrict, restrict_params, planned_only, params):
+def _progress(cursor, facts, year, month, restrict, restrict_params, planned_only, params, where):
     """Year-to-date sums, and start and completion dates, into `facts`."""
     to_date = _Dates()
     cursor.execute(
@@ -290,11 +292,23 @@ def _progress(cursor, facts, year, month, restrict, restrict_params, planned_onl
                 int(counted or 0),
             )
 
-    cursor.execute(
-        f"SELECT t.project_id, t.stage, t.actual_on FROM {_table(StageDate)} t "
-        f"WHERE t.stage IN (%s, %s) AND t.actual_on IS NOT NULL{planned_only}",
-        [Stage.STARTED, Stage.COMPLETED, *params],
-    )
+    if connection.vendor == "postgresql":
+        # joined from the plans: PostgreSQL merges it by project (50 ms at 10^5 projects),
+        # where the IN form made it scan every stage date (240 ms); SQLite is the other
+        # way round (8 ms with IN, 117 ms joined)
+        cursor.execute(
+            f"SELECT t.project_id, t.stage, t.actual_on FROM {_table(AnnualPlan)} ap "
+            f"JOIN {_table(Project)} p ON p.id = ap.project_id "
+            f"JOIN {_table(StageDate)} t ON t.project_id = ap.project_id "
+            f"WHERE {where} AND t.stage IN (%s, %s) AND t.actual_on IS NOT NULL",
+            [*params, Stage.STARTED, Stage.COMPLETED],
+        )
+    else:
+        cursor.execute(
+            f"SELECT t.project_id, t.stage, t.actual_on FROM {_table(StageDate)} t "
+            f"WHERE t.stage IN (%s, %s) AND t.actual_on IS NOT NULL{planned_only}",
+            [Stage.STARTED, Stage.COMPLETED, *params],
+        )
     for project_id, stage, on in cursor.fetchall():
         item = facts.get(project_id)
         if item is None:
