@@ -51,12 +51,15 @@ CODE_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 # Names a Chinese page uses as they are: file formats, standards, units, products.
 ALLOWED_WORDS = {
     "API", "CSV", "Excel", "GB", "T", "PNG", "PDF", "JSON", "OpenAPI", "XLSX", "xlsx", "docx",
-    "txt", "csv", "ID", "URL", "GWh", "MW", "GW", "kWh", "CNY", "USD", "HKD", "EUR", "JPY",
+    "txt", "csv", "xls", "ods", "html", "nnnn", "ID", "URL", "GWh", "MW", "GW", "kWh", "CNY", "USD", "HKD", "EUR", "JPY",
     "GBP", "KRW", "SGD", "TWD", "RMB", "SEI", "PBoC", "CFETS", "ISO", "htmx", "ECharts",
-    "Argon", "e", "g", "vs", "YAML", "Playwright", "ZF",
+    "Argon", "e", "g", "vs", "YAML", "Playwright", "ZF", "UTF", "GBK", "MB", "KB",
+    "Ctrl", "Alt", "Shift", "Enter", "Tab", "Esc",  # keys, as printed on them
     *"ABCDEFGHIJKLMNOPQRST",  # GB/T 4754 sections (C 制造业) and the T of GB/T
 }  # fmt: skip
 # "e.g. 50亿": an example of what to type, in the language it is typed in.
+# "如 CN、DE、US": examples of codes to type, on a Chinese page.
+CODE_EXAMPLE = re.compile(r"(?:例如|如)\s*[A-Za-z0-9][A-Za-z0-9、,，/\s-]*")
 EXAMPLE = re.compile(r"\b(?:e\.g\.|such as)[^()（）;]*")
 # An English term followed by its Chinese name or Chinese examples in brackets.
 GLOSS = re.compile(r"[(（][^()（）]*[\u3400-\u9fff][^()（）]*[)）]")
@@ -259,7 +262,7 @@ def _chinese_page_problems(text: str, english: set[str], data: list[str]) -> lis
         return [f"untranslated: {shown!r}"]
     if not re.search("[A-Za-z]", shown):
         return []
-    rest = _without_data(shown, data)
+    rest = CODE_EXAMPLE.sub(" ", _without_data(shown, data))
     problems = [f"code name {m!r} in {shown!r}" for m in CODE_NAME.findall(rest)]
     words = [w for w in WORD.findall(rest) if w not in ALLOWED_WORDS]
     if words and not problems:

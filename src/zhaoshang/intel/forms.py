@@ -1,7 +1,16 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.lib.extract.files import MAX_BYTES
+
+
+def _file_help() -> str:
+    # in the reader's language when shown: `_(...) % {...}` here would fix it at import
+    return gettext(".txt (UTF-8 or GBK), .docx or .html, at most %(mb)d MB") % {
+        "mb": MAX_BYTES // (1024 * 1024)
+    }
 
 
 class ArticleForm(forms.Form):
@@ -13,8 +22,7 @@ class ArticleForm(forms.Form):
     file = forms.FileField(
         label=_("or upload a file"),
         required=False,
-        help_text=_(".txt (UTF-8 or GBK), .docx or .html, at most %(mb)d MB")
-        % {"mb": MAX_BYTES // (1024 * 1024)},
+        help_text=lazy(_file_help, str)(),
     )
     title = forms.CharField(label=_("Title"), required=False, max_length=300)
     source_url = forms.CharField(
