@@ -66,7 +66,12 @@ def get_enterprise(request, enterprise_id: int):
         raise HttpError(404, _("No enterprise with id %(id)s.") % {"id": enterprise_id})
     links = (
         ProjectInvestor.objects.filter(
-            enterprise=enterprise, project__in=projects_visible_to(request.auth)
+            # the visible projects among this enterprise's own: a subquery over all visible
+            # projects made SQLite walk every project (as the enterprise page did)
+            enterprise=enterprise,
+            project__in=projects_visible_to(request.auth).filter(
+                investor_links__enterprise=enterprise
+            ),
         )
         .select_related("project__unit", "project__industry", "project__chain")
         .prefetch_related(
