@@ -17,9 +17,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from zhaoshang.chains.models import Chain
 from zhaoshang.industries.models import Industry
@@ -387,7 +386,7 @@ class RankRow:
         return self.rank is not None and self.previous is None
 
 
-RANKING_RULE = _lazy(
+RANKING_RULE = gettext_lazy(  # spelt out: makemessages looks for gettext_lazy, not an alias
     "Ranked by investment completion rate, ties by start rate; units with no planned "
     "investment are not ranked."
 )
