@@ -150,6 +150,17 @@ def _populate_other_apps(admin_user, chain, enterprise, project, source):
         code="output", defaults={"name": "产值", "unit_of_measure": "亿元"}
     )
     ImportJob.objects.create(user=admin_user, filename="台账.xlsx", content=b"")
+    from zhaoshang.dossier.models import Approval, Document, ProjectPerson
+
+    document = Document.objects.create(
+        project=project, kind="document", title="环评批复", original_name="环评批复.pdf",
+        content_type="application/pdf", size=9, sha256="0" * 64, stored_name="0" * 32 + ".pdf",
+    )  # fmt: skip
+    Approval.objects.create(
+        project=project, item="eia", department=department, status="done",
+        done_on=datetime.date(2023, 4, 18), document=document,
+    )  # fmt: skip
+    ProjectPerson.objects.create(project=project, role="leader", name="王副市长")
 
 
 def _post_data(response) -> dict:
