@@ -46,6 +46,27 @@ def test_admin_creates_town_editor_with_unit(client, admin_user):
     assert history_for(user).get().changes["role"] == [None, "town_editor"]
 
 
+def test_admin_reads_the_list_of_users(client, admin_user, leader):
+    """/users/ lists every user with their role and unit (it answered 500 before: its
+    template was missing)."""
+    client.force_login(admin_user)
+    client.post(
+        reverse("user_create"),
+        {
+            "username": "leyu",
+            "role": "town_editor",
+            "unit": "320582104",
+            "is_active": "on",
+            "password": "Leyu-Editor-2024!",
+        },
+    )
+    response = client.get(reverse("users"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("user_edit", args=[leader.pk]) in page
+    assert "leyu" in page and "乐余镇" in page and "镇（区）编辑" in page
+
+
 def test_town_editor_needs_a_unit(client, admin_user):
     client.force_login(admin_user)
     response = client.post(
