@@ -104,7 +104,11 @@ def _truth(db, unit: str, year: int) -> dict:
             "WHERE p.unit_id = ? AND s.stage = 'signed' AND s.actual_on BETWEEN ? AND ?",
             (unit, f"{year}-01-01", f"{year}-12-31"),
         ).fetchone()[0]
-    return {"n": n, "total": format_wan_rounded(sum(amounts, Decimal(0)), lang="en"), "signed": signed}
+    return {
+        "n": n,
+        "total": format_wan_rounded(sum(amounts, Decimal(0)), lang="en"),
+        "signed": signed,
+    }
 
 
 def test_leader_filters_cockpit_by_unit_and_year(login):
