@@ -34,6 +34,21 @@ def test_enterprise_list_searches_alias_and_counts_projects(client, leader, zf_g
     assert [stats["n"] for _e, stats, _a in response.context["items"]] == [1, 2]
 
 
+@pytest.mark.parametrize(
+    ("lang", "germany", "china"), [("zh-hans", "德国", "中国"), ("en", "Germany", "China")]
+)
+def test_enterprise_pages_name_the_country(client, leader, zf_group, lang, germany, china):
+    """The registry keeps ISO codes; the pages name the country in the reader's language."""
+    _zf, local = zf_group
+    client.force_login(leader)
+    listing = client.get(reverse("enterprises:list"), {"q": "采埃孚"}, HTTP_ACCEPT_LANGUAGE=lang)
+    cells = listing.content.decode()
+    assert f"<td>{germany}</td>" in cells and f"<td>{china}</td>" in cells
+    assert "<td>DE</td>" not in cells
+    page = client.get(reverse("enterprises:detail", args=[local.pk]), HTTP_ACCEPT_LANGUAGE=lang)
+    assert f"({germany})" in page.content.decode()  # its ultimate parent's country
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_enterprise_list_query_count_flat(client, leader, django_assert_num_queries, rows):
     EnterpriseFactory.create_batch(rows)

@@ -159,3 +159,19 @@ def test_characters_fast_path_decides_as_the_full_rule(lines, value):
         assert forbidden_character(expected) is not None
     else:
         assert (got, forbidden_character(expected)) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh-hans", "“x”不在可选值之列：线索、洽谈、签约、注册、开工、竣工、投产、达产"),
+        ("en", "“x” is not one of Lead, Negotiating, Signed, Registered, Started"),
+    ],
+)
+def test_a_refused_choice_lists_the_choices_in_the_readers_language(lang, expected):
+    from django.utils import translation
+
+    from zhaoshang.projects.rules import cell_message
+
+    with translation.override(lang):
+        assert cell_message("choice", "x", field="stage").startswith(expected)

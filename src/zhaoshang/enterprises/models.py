@@ -20,6 +20,57 @@ def validate_credit_code_field(value: str) -> None:
         raise ValidationError(str(exc), code="credit_code") from None
 
 
+# Names of the countries and regions investors here come from, for pages (the registry keeps
+# the ISO 3166 code). A code not listed is shown as it is.
+COUNTRY_NAMES = {
+    "CN": _("China"),
+    "HK": _("Hong Kong, China"),
+    "MO": _("Macao, China"),
+    "TW": _("Taiwan, China"),
+    "US": _("United States"),
+    "CA": _("Canada"),
+    "MX": _("Mexico"),
+    "BR": _("Brazil"),
+    "JP": _("Japan"),
+    "KR": _("South Korea"),
+    "SG": _("Singapore"),
+    "MY": _("Malaysia"),
+    "TH": _("Thailand"),
+    "ID": _("Indonesia"),
+    "VN": _("Vietnam"),
+    "IN": _("India"),
+    "IL": _("Israel"),
+    "SA": _("Saudi Arabia"),
+    "AE": _("United Arab Emirates"),
+    "AU": _("Australia"),
+    "NZ": _("New Zealand"),
+    "DE": _("Germany"),
+    "FR": _("France"),
+    "GB": _("United Kingdom"),
+    "NL": _("Netherlands"),
+    "BE": _("Belgium"),
+    "LU": _("Luxembourg"),
+    "CH": _("Switzerland"),
+    "AT": _("Austria"),
+    "IT": _("Italy"),
+    "ES": _("Spain"),
+    "SE": _("Sweden"),
+    "DK": _("Denmark"),
+    "FI": _("Finland"),
+    "NO": _("Norway"),
+    "IE": _("Ireland"),
+    "VG": _("British Virgin Islands"),
+    "KY": _("Cayman Islands"),
+    "BM": _("Bermuda"),
+}
+
+
+def country_name(code: str) -> str:
+    """The name of an ISO 3166 code in the reader's language; the code itself if unknown."""
+    name = COUNTRY_NAMES.get((code or "").upper())
+    return str(name) if name is not None else (code or "")
+
+
 class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     credit_code = models.CharField(
@@ -110,6 +161,10 @@ class Enterprise(models.Model):
             node = node.parent
             seen.add(node.pk)
         return node
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
 
     @property
     def is_foreign(self) -> bool:

@@ -62,7 +62,7 @@ DEFINITIONS = [
         _("Investment completion rate (投资完成率)"),
         _(
             "Investment completed from January to the month, over the annual planned "
-            "investment; compare it with 序时进度 (months elapsed / 12)."
+            "investment; compare it with the elapsed time (序时进度), months elapsed / 12."
         ),
     ),
     (

@@ -26,7 +26,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from zhaoshang.lib.dates import PRECISION_RANK, DateError, PartialDate, parse_date_text
@@ -194,7 +194,10 @@ def cell_message(code: str, value: Any, detail: str = "", field: str = "") -> st
         enum = CHOICE_ENUMS[field]
         return _("“%(value)s” is not one of %(choices)s") % {
             "value": value,
-            "choices": "、".join(str(label) for _v, label in enum.choices),
+            # 、 between Chinese labels, a comma between English ones
+            "choices": pgettext("between the items of a list", ", ").join(
+                str(label) for _v, label in enum.choices
+            ),
         }
     return code
 
