@@ -174,3 +174,25 @@ def test_the_big_screen_fits_one_1920_screen(login, screenshots, locale, title):
     truth = _batches_truth(page.db)
     assert _text(page, "batch-completed-year-n") == str(truth["completed"][1])
     page.screenshot(path=str(screenshots / f"screen-{locale[:2]}-1920.png"))
+
+
+def test_the_big_screen_refreshes_its_figures_in_place(login):
+    """Five minutes on, the 大屏 fetches its figures again and puts them in place (parsed,
+    not written as markup), without reloading the page or breaking the CSP."""
+    page = login("leader", locale="zh-CN", viewport=(1920, 1080))
+    refusals = []
+    page.on("console", lambda m: refusals.append(m.text) if m.type == "error" else None)
+    page.clock.install()
+    page.goto(page.base + "/screen/")
+    page.wait_for_function("() => document.body.classList.contains('charts-drawn')")
+    completion = _text(page, "rate-completion")
+    page.evaluate(
+        "() => { window.notReloaded = true; document.querySelector('#screen-body > section').dataset.old = '1'; }"
+    )
+    with page.expect_response(lambda r: "fragment=1" in r.url and r.status == 200):
+        page.clock.fast_forward("05:01")
+    page.wait_for_function("() => !document.querySelector('#screen-body > section[data-old]')")
+    assert page.evaluate("() => window.notReloaded") is True
+    assert _text(page, "rate-completion") == completion
+    assert page.locator("[data-testid=tile-map] .tile").count() == 15
+    assert refusals == []

@@ -50,7 +50,11 @@
         return r.text();
       })
       .then(function (html) {
-        document.getElementById("screen-body").innerHTML = html;
+        // parsed, not written as markup: scripts in it never run (the figures come escaped)
+        var fresh = new DOMParser().parseFromString(html, "text/html").body;
+        document.getElementById("screen-body").replaceChildren.apply(
+          document.getElementById("screen-body"), Array.prototype.slice.call(fresh.childNodes)
+        );
         draw();
       })
       .catch(function () { /* keep the figures shown; try again next time */ });
