@@ -19,6 +19,7 @@ from tests.core.test_admin import _post_data
 from tests.factories import EnterpriseFactory, ProjectFactory
 from zhaoshang.core.admin_site import TrackedAdmin, has_version
 from zhaoshang.core.history import history_for
+from zhaoshang.dossier.models import Approval, Document, ProjectPerson
 from zhaoshang.progress import services as progress_services
 from zhaoshang.progress.models import AnnualPlan, Department, MonthlyProgress, Problem
 from zhaoshang.projects.models import Project, ProjectInvestor
@@ -44,6 +45,13 @@ def _problem() -> Problem:
     )
 
 
+def _document() -> Document:
+    return Document.objects.create(
+        project=ProjectFactory(), kind="document", title="环评批复", original_name="环评批复.pdf",
+        content_type="application/pdf", size=9, sha256="0" * 64, stored_name="0" * 32 + ".pdf",
+    )  # fmt: skip
+
+
 MAKERS = {
     Project: lambda: ProjectFactory(),
     AnnualPlan: lambda: AnnualPlan.objects.create(project=ProjectFactory(), year=2026),
@@ -51,6 +59,12 @@ MAKERS = {
         project=ProjectFactory(), year=2026, month=3
     ),
     Problem: _problem,
+    # the project file's records change on the project page only; the admin reads them
+    Approval: lambda: Approval.objects.create(project=ProjectFactory(), item="eia"),
+    ProjectPerson: lambda: ProjectPerson.objects.create(
+        project=ProjectFactory(), role="leader", name="王副市长"
+    ),
+    Document: _document,
 }
 VERSIONED = sorted((m for m in admin.site._registry if has_version(m)), key=lambda m: m._meta.label)
 
