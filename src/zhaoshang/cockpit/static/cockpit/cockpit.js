@@ -114,7 +114,10 @@
       var old = echarts.getInstanceByDom(el);
       if (old) old.dispose();
       var chart = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(options(name, all));
+      var option = options(name, all);
+      // drawn at once, not grown: a bar is where it is shown (and clickable) from the start
+      option.animation = false;
+      chart.setOption(option);
       chart.on("click", function (p) { drill(all, name, p); });
       charts[name] = chart;
     });
