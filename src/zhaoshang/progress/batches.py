@@ -66,17 +66,7 @@ class FourBatches:
 
 def scoped(qs: QuerySet, scope: Scope | None) -> QuerySet:
     """`qs` (projects) narrowed to a scope's units, chain, list or projects."""
-    if scope is None:
-        return qs
-    if scope.units is not None:
-        qs = qs.filter(unit_id__in=scope.units)
-    if scope.chain_id is not None:
-        qs = qs.filter(chain_id=scope.chain_id)
-    if scope.list_id is not None:
-        qs = qs.filter(projectlistentry__project_list_id=scope.list_id)
-    if scope.project_ids is not None:
-        qs = qs.filter(pk__in=scope.project_ids)
-    return qs
+    return qs if scope is None else scope.narrow(qs)
 
 
 class _Events:

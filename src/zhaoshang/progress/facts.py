@@ -76,17 +76,23 @@ class Scope:
     list_id: int | None = None
     project_ids: set[int] | None = None
 
+    def narrow(self, qs: QuerySet, project: str = "") -> QuerySet:
+        """`qs` narrowed to the scope: rows of projects (`project=""`) or rows that point
+        at a project through the field `project` (e.g. "project" for plans)."""
+        path = f"{project}__" if project else ""
+        if self.units is not None:
+            qs = qs.filter(**{f"{path}unit_id__in": self.units})
+        if self.chain_id is not None:
+            qs = qs.filter(**{f"{path}chain_id": self.chain_id})
+        if self.list_id is not None:
+            qs = qs.filter(**{f"{path}projectlistentry__project_list_id": self.list_id})
+        if self.project_ids is not None:
+            qs = qs.filter(**{f"{project}_id__in" if project else "pk__in": self.project_ids})
+        return qs
+
     def plans(self, year: int) -> QuerySet:
         qs = AnnualPlan.objects.filter(year=year).exclude(project__status=Status.DROPPED)
-        if self.units is not None:
-            qs = qs.filter(project__unit_id__in=self.units)
-        if self.chain_id is not None:
-            qs = qs.filter(project__chain_id=self.chain_id)
-        if self.list_id is not None:
-            qs = qs.filter(project__projectlistentry__project_list_id=self.list_id)
-        if self.project_ids is not None:
-            qs = qs.filter(project_id__in=self.project_ids)
-        return qs
+        return self.narrow(qs, "project")
 
     @property
     def is_all(self) -> bool:
