@@ -72,7 +72,7 @@ def test_normalise_maps_spans_back_to_the_original():
             "5个项目赫然在列，年度计划投资22亿元",
             [("22亿元", Decimal("220000"), "annual_plan_investment")],
         ),
-        ("注册资本4000万元", [("4000万元", Decimal("4000"), "other")]),
+        ("注册资本4000万元", [("4000万元", Decimal("4000"), "registered_capital")]),
         ("今年以来累计签约项目47个，协议总投资580亿元", [("580亿元", Decimal("5800000"), "other")]),
         (
             "建成产值超2000亿元的冶金玻璃新材料产业集群",

@@ -1,10 +1,20 @@
 """Money amounts in normalised text, and the role each one plays.
 
 Roles (see ``ROLES``): ``total_investment`` (one project or one phase),
-``batch_total_investment`` (a group of projects, sub-groups included),
-``annual_revenue``, ``annual_output_value``, ``annual_tax``, ``annual_plan_investment`` and
-``other`` (registered capital, cumulative and completed figures, statistics, cluster
-targets, thresholds such as ``10亿元以上项目``, funds, subsidies, profits ...).
+``batch_total_investment`` (a group of projects: an event's or a list's total and each
+sub-group's subtotal, ``其中工业项目N个，总投资X亿元``), ``annual_revenue``,
+``annual_output_value``, ``annual_tax``, ``annual_plan_investment``, ``registered_capital``
+(``注册资本``), ``additional_investment`` (``追加投资``, ``增加投资``, ``加码投资``: added to a
+project, not its total) and ``other`` (cumulative and completed figures, statistics, trade and
+macro figures such as ``进出口总额`` or ``对华投资``, cluster targets, programme-level
+pledges, increments such as ``比上年增加X亿元``, thresholds such as ``10亿元以上项目``, funds,
+subsidies, profits ...). A conversion in parentheses right after an amount
+(``X亿元人民币（约合Y亿欧元）``) is not a second amount: it is dropped from the list and kept
+on the amount it converts (``Amount.conversion``).
+
+Amounts with a bare ``元`` are in the text's own currency: New Taiwan dollars in a text that
+names ``新台币`` or Taiwan's investment programmes, Hong Kong dollars in one that names
+``港币``/``港元`` or the Hong Kong government's bodies (``document_currency``).
 
 The role comes from the nearest keyword before the amount in its sentence (``年营收``,
 ``总投资``, ``注册资本``), then from what surrounds it: a count of projects nearby makes an
@@ -55,6 +65,8 @@ ROLES = (
     "annual_output_value",
     "annual_tax",
     "annual_plan_investment",
+    "registered_capital",
+    "additional_investment",
     "other",
 )
 
@@ -62,8 +74,8 @@ _CN = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖�
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _NUMBER = rf"(?:{_AR}[十百千]?|[{_CN}]+(?:点[{_CN}]+)?)"
 _UNIT = r"(?:万亿|千万|百万|亿|万|千)"
-_CUR_AFTER = r"(?:元人民币|美元|美金|欧元|港元|港币|日元|英镑|韩元|新加坡元|新台币|台币|元)"
-_CUR_BEFORE = r"(?:人民币|RMB|CNY|USD|US\$|HK\$|\$|¥)"
+_CUR_AFTER = r"(?:元新台币|元台币|元港币|元人民币|美元|美金|欧元|港元|港币|日元|英镑|韩元|新加坡元|新台币|台币|元)"
+_CUR_BEFORE = r"(?:人民币|新台币|台币|港币|RMB|CNY|USD|US\$|HK\$|NT\$|\$|¥)"
 _PRE_Q = (
     r"(?:不超过|不少于|不低于|不高于|不足|不到|超过|超出|约合|约为|大约|将近|接近|至少|最高|"
     r"最多|超|逾|约|近)"
@@ -72,7 +84,7 @@ _SUF_Q = r"(?:以上|左右|上下|以内|以下|有余)"
 
 AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     rf"""
-    (?=[超不约大将接至最逾近人RCU$¥\d{_CN}])  # most positions fail here, cheaply
+    (?=[超不约大将接至最逾近人新台港RCUHN$¥\d{_CN}])  # most positions fail here, cheaply
     (?P<pre>{_PRE_Q})?
     (?P<cur1>{_CUR_BEFORE})?\ ?
     (?:(?P<lo>{_NUMBER}{_UNIT}?)(?:至|到|-|~|—|－))?
@@ -100,31 +112,39 @@ _NOT_MONEY_AFTER = set(
 # Keywords, most specific first; each group name is a keyword class.
 _NOT_A_YEAR = r"(?<![\d去今明前上本当全近往历])"
 _KEYWORDS = re.compile(
-    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估\d])(?:"
+    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估认增加招引贸对在绿直研科斥耗砸盈\d])(?:"
     + "|".join(
         [
             r"(?P<plan>(?:年度|今年|本年度?|年内|当年|全年|\d{4}年度?)(?:计划|预计)(?:完成)?投资(?:额)?"
-            r"|年度投资计划|年度计划(?:投资)?|(?<!\d)年计划投资)",
+            r"|年度投资计划|年度计划(?:投资)?|(?<!\d)年计划投资|(?<![\d今去明])年预计投资|年度投资(?!额|总))",
+            r"(?P<capital>注册资本金?|注册资金|认缴出资(?:额)?)",
+            r"(?P<additional>追加投资|增加投资|加码投资|追加投入|增资)",
             r"(?P<other_invest>(?:累计|已完成|实际完成|已|新增)?(?:完成(?:固定资产|工业)?投资|投资完成|"
-            r"固定资产投资|工业投资|技改投资|设备投资|基础设施投资|民间投资|注册资本|注册资金|到位资金|"
-            r"自有资金|资金|实际使用外资|实际利用外资|利用外资|注册外资|到账外资|外资到位|合同外资))",
+            r"固定资产投资|工业投资|技改投资|设备投资|基础设施投资|民间投资|到位资金|"
+            r"自有资金|资金|实际使用外资|实际利用外资|利用外资|注册外资|到账外资|外资到位|合同外资|"
+            r"(?:招商)?引资总额|引进外资))",
             rf"(?P<revenue>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:开票|应税)?(?:销售收入|营业收入|"
             r"主营业务收入|营收|销售额|营业额|开票销售|销售|收入|开票))",
-            rf"(?P<output>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:工业)?总?产值)",
+            rf"(?P<output>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:工业)?(?:总?产值|产量))",
             rf"(?P<tax>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:缴纳|上缴|入库|实缴)?(?:纳税|税收|利税|缴税|税金))",
             r"(?P<invest>计划总投资|项目总投资|总投资额?|投资总额|协议总投资|协议投资额?|签约总额|签约额|"
-            r"签约金额|合同金额|计划投资|新增投资|追加投资|拟投资|投资额|投资|总额)",
+            r"签约金额|协议金额|合同金额|签约(?=\d|超|逾|约|近)|计划投资|新增投资|拟投资|投资额|投资|总额|斥资|耗资|砸下|"
+            r"(?<!研发)(?<!科技)投入)",
             r"(?P<revenue_weak>开票销售|应税销售|销售收入|营业收入|主营业务收入|营收|销售额|营业额|开票|收入)",
             r"(?P<output_weak>总产值|产值)",
             r"(?P<tax_weak>缴纳税收|入库税收|纳税|税收|利税|税金|缴税)",
             r"(?P<other>利润总额|净利润|利润|基金|补贴|补助|奖励|资助|贷款|融资|存款|余额|预算|财政|"
-            r"生产总值|GDP|进出口|出口|进口|外贸|市值|估值)",
+            r"生产总值|GDP|进出口总额|进出口额|进出口|出口总额|出口额|出口|进口|外贸|贸易额|市值|估值|"
+            r"对华投资|在华投资|对外投资|绿地投资|直接投资|外商投资|研发投入|科技投入|"
+            r"投资收入|投资收益|资产总额|总资产|营运利润|盈利|收益)",
         ]
     )
     + ")"
 )
 _STRONG = {
     "plan": "annual_plan_investment",
+    "capital": "registered_capital",
+    "additional": "additional_investment",
     "revenue": "annual_revenue",
     "output": "annual_output_value",
     "tax": "annual_tax",
@@ -139,20 +159,39 @@ _PRODUCTION_CONTEXT = re.compile(
     r"达产|达效|投产后|建成后|投产以后|满产|全部建成|全面建成|建成投产"
 )
 _CUMULATIVE = re.compile(
-    r"累计|累积|先后|历年|以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|"
+    r"累计|累积|先后|历年|以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
     r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月"
 )
 _STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
 _GROWTH_AFTER = re.compile(r"^[,，]?(?:同比|比上年|较上年|增长|下降|增速)")
+# an increment: 比上年增加X亿元, 较去年同期增长X亿元
+_INCREMENT_BEFORE = re.compile(
+    r"(?:比|较|同比)[^,，。;；]{0,8}?(?:增加|增长|减少|下降|多|少|提高)了?(?:约|近|超)?$"
+)
+# a programme-level pledge: 计划于2025年前在华新增投资至少X亿元, 未来五年将投资X亿元
+_PLEDGE_BEFORE = re.compile(
+    r"(?:\d{4}年(?:前|以前|之前|底前)|未来[一二三四五六七八九十\d]+年(?:内|里)?)[^。;；]{0,16}?"
+    r"(?:在华|在中国|在华新增|新增)[^。;；]{0,8}?投资"
+)
+# ``N个和X亿元`` after 分别为/分别达到: a group of N and its amount
+_COUNT_AND = re.compile(r"(?P<n>\d+|[两二三四五六七八九十百]+)(?:个|项)和$")
+_RATIO_CLAUSE = re.compile(r"(?:占比|比重|占)[^,，。;；]{0,8}%[,，]")
+_TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|任务|门槛|大关)|^的有\d+个|^的项目有")
+_MACRO_BEFORE = re.compile(r"(?:为|给)[^,，。;；]{0,6}经济带来[^,，。;；]{0,4}$")
+_TRADE_BEFORE = re.compile(r"贸易(?:额|成交|合同|总额)|外贸|进出口")
+_EVENT_SIGNING = re.compile(r"大会|会上|活动|仪式|洽谈会|博览会|推介会|说明会|经贸周")
 _THRESHOLD_AFTER = re.compile(
     r"^(?:及以上|以上|以下)?的?(?:重大|重点|产业|工业|制造业|服务业|外资|内资|新|科技型|签约|在建){0,2}"
     r"(?:项目|企业)"
 )
 _COUNT = r"(?:\d+|[两二三四五六七八九十百]+)"
 _GROUP = starting_with(
-    r"\d两二三四五六七八九十百项一",
-    rf"(?P<n1>{_COUNT})(?:个|项|大)(?!月|百分点|小时|工作日)[^,，。;；]{{0,14}}?项目"
-    rf"|项目(?:共|共计|合计|总计|有)?(?P<n2>{_COUNT})(?:个|项)"
+    r"\d两二三四五六七八九十百项一工通",
+    rf"(?P<n1>{_COUNT})(?:个|项|大)(?!月|百分点|小时|工作日)[^,，。;；]{{0,14}}?(?:项目|工程)"
+    rf"|(?:项目|工程)(?:共|共计|合计|总计|有)?(?:近|约|超|逾)?(?P<n2>{_COUNT})(?:个|项)"
+    rf"|(?P<n3>{_COUNT})(?:件|家)[^,，。;；]{{0,12}}?(?:投资)?(?:申请)?案"
+    rf"|通过(?P<n4>{_COUNT})案"
+    rf"|(?P<n5>{_COUNT})家[^,，。;；]{{0,6}}?(?:业者|企业|厂商|公司)(?=将|拟|计划|共|合计)"
     r"|一批[^,，。;；]{0,8}项目",
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；:：、()（）]")
@@ -184,6 +223,7 @@ class Amount:
     table_total: bool = False
     table_row: list[str] = field(default_factory=list)
     table_header: list[str] = field(default_factory=list)
+    conversion: Amount | None = None  # ``（约合Y亿美元）`` right after it, not an amount
 
 
 def cn_count(text: str) -> int | None:
@@ -364,10 +404,23 @@ def _parse_plain(match: re.Match[str]) -> tuple[Decimal, str, Decimal, str]:
     return read_amount(text)
 
 
+def _amount_matches(text: str):
+    """``AMOUNT_RE.finditer(text)``, except that a leading 约 belonging to the word before it
+    (``签约80亿元``, ``节约``) is not a qualifier: the amount is matched again after it."""
+    for m in AMOUNT_RE.finditer(text):
+        pre, start = m.group("pre"), m.start()
+        if pre and pre[0] == "约" and start > 0 and text[start - 1] in _WORDS_BEFORE_YUE:
+            again = AMOUNT_RE.match(text, start + 1)
+            if again is not None and again.group("pre") is None:
+                yield again
+            continue
+        yield m
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount in the normalised ``text``, in order, roles not yet set."""
     found: list[Amount] = []
-    for m in AMOUNT_RE.finditer(text):
+    for m in _amount_matches(text):
         pre, cur1, _lo, num, _inf, unit, _inf2, eng, cur, _suf = m.groups()  # one call
         unit = unit or ""
         has_currency = bool(cur or cur1)
@@ -378,11 +431,13 @@ def find_amounts(text: str) -> list[Amount]:
         start, end = m.span()
         before = text[start - 1] if start > 0 else ""
         after = text[end] if end < len(text) else ""
-        if (before and before in "数几上第") or (before.isdigit() and not pre):
+        if (before and before in "数几第") or (before.isdigit() and not pre):
+            continue
+        if before == "上" and not pre and not cur1 and not num[0].isdigit():  # 上百亿元
             continue
         if after == "级" or text.startswith("元级", end):
             continue
-        if not cur:
+        if not cur and not cur1:
             if after in _NOT_MONEY_AFTER:
                 continue
             clause = text[_clause_start(text, max(0, start - 25), start) : start]
@@ -397,7 +452,64 @@ def find_amounts(text: str) -> list[Amount]:
         found.append(Amount(start, end, m.group(), value, currency, original, qualifier))
     found.extend(_table_amounts(text, found))
     found.sort(key=lambda a: a.start)
+    found = pair_conversions(text, found)
+    apply_document_currency(text, found)
     return found
+
+
+_WORDS_BEFORE_YUE = set("签契公条节制规预合简")
+_CONVERSION_GAP = re.compile(r"^[(（](?:约合|折合|合|约|相当于|即)?$")
+# currencies a bare 元 stands for, from what the text names
+_TWD_CUES = re.compile(r"新台币|台币|NT\$|投资台湾|台商回台|根留台湾|投资台湾事务所")
+_HKD_CUES = re.compile(r"港币|港元|HK\$|港投公司|投资推广署|特区政府|香港交易所|港交所")
+_CNY_CUES = re.compile(r"人民币|RMB|CNY")
+
+
+def document_currency(text: str) -> str:
+    """The currency a bare ``元`` (or ``亿`` with no currency) means in this normalised text:
+    TWD where it names the New Taiwan dollar or Taiwan's investment programmes, HKD where it
+    names the Hong Kong dollar or Hong Kong's government bodies, CNY otherwise (and always
+    when it also names 人民币)."""
+    if _CNY_CUES.search(text):
+        return "CNY"
+    if _TWD_CUES.search(text):
+        return "TWD"
+    if _HKD_CUES.search(text):
+        return "HKD"
+    return "CNY"
+
+
+_EXPLICIT_CNY = re.compile(r"人民币|RMB|CNY|¥")
+
+
+def apply_document_currency(text: str, amounts: list[Amount]) -> None:
+    """Amounts read as CNY only because no currency was written take the text's currency."""
+    currency = document_currency(text)
+    if currency == "CNY":
+        return
+    for a in amounts:
+        if a.currency == "CNY" and not _EXPLICIT_CNY.search(a.text):
+            a.currency = currency
+            a.value_wan = convert_to_cny_wan(a.original_wan, currency)[0]
+
+
+def pair_conversions(text: str, amounts: list[Amount]) -> list[Amount]:
+    """Drop each amount that converts the one before it in parentheses
+    (``847.6亿元人民币（约合122.6亿美元）``), keeping it as that amount's ``conversion``."""
+    out: list[Amount] = []
+    for a in amounts:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not a.in_table
+            and a.currency != prev.currency
+            and _CONVERSION_GAP.match(text[prev.end : a.start])
+            and text[a.end : a.end + 1] in (")", "）")
+        ):
+            prev.conversion = a
+            continue
+        out.append(a)
+    return out
 
 
 def _table_amounts(text: str, found: list[Amount]) -> list[Amount]:
@@ -487,7 +599,9 @@ def _keywords(text: str, lo: int, hi: int) -> list[re.Match[str]]:
 
 def _group_count(segment: str) -> int | None:
     for m in _GROUP.finditer(segment):
-        raw = m.group("n1") or m.group("n2")
+        if segment.startswith("中", m.end()):
+            continue  # 五家回台投资案中: one among them
+        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
         if raw is None:
             return 0  # 一批: a group, size unknown
         n = cn_count(raw)
@@ -549,9 +663,27 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 if after:
                     kind, word = after[0].lastgroup or "", after[0].group()
         amount.keyword = word
+        count_and = _COUNT_AND.search(left)
+        if count_and and kind in ("", "invest"):
+            kind = "invest"
         role = _base_role(kind, left)
-        if role != "annual_plan_investment" and role != "other":
-            if _CUMULATIVE.search(left) or _GROWTH_AFTER.match(right):
+        # a cumulative marker counts from the previous amount of the sentence on: what an
+        # earlier amount's clause says of itself does not carry over to the next project
+        own = left
+        if previous is not None and s_lo <= previous.end <= amount.start:
+            own = text[previous.end : amount.start]
+        if role != "other" and (
+            _INCREMENT_BEFORE.search(left)
+            or _PLEDGE_BEFORE.search(text, s_lo, amount.start)
+            or _MACRO_BEFORE.search(left)
+            or _TARGET_AFTER.match(right)
+            or (role == "investment" and _TRADE_BEFORE.search(own))
+        ):
+            role = "other"
+        if role in ("registered_capital", "additional_investment"):
+            pass
+        elif role != "annual_plan_investment" and role != "other":
+            if _CUMULATIVE.search(own) or _GROWTH_AFTER.match(right):
                 role = "other"
             elif _STATISTIC_CONTEXT.search(text, c_lo, c_hi):
                 role = "other"
@@ -564,9 +696,19 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             prev_clause_lo = _clause_start(text, s_lo, max(s_lo, c_lo - 1))
             window = text[prev_clause_lo:c_hi]
             count = _group_count(window)
+            if count is None and _RATIO_CLAUSE.match(text, prev_clause_lo, c_lo):
+                # 集群项目近400项，占比近90%，总投资超9500亿元: the ratio clause between the
+                # group and its amount does not end the group
+                before = _clause_start(text, s_lo, max(s_lo, prev_clause_lo - 1))
+                count = _group_count(text[before:c_hi])
             respectively = "分别" in text[c_lo : amount.start]
             named = _NAMED_AFTER.match(right)
-            if (
+            if count_and:
+                role = "batch_total_investment"
+                amount.count = cn_count(count_and.group("n"))
+            elif word == "签约" and _EVENT_SIGNING.search(left):
+                role = "batch_total_investment"  # 大会签约X亿元: the event's total
+            elif (
                 count is not None
                 and not respectively
                 and not (
