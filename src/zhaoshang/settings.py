@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhaoshang.excel",
     "zhaoshang.intel",
     "zhaoshang.dossier",
+    "zhaoshang.leads",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("excel/", include("zhaoshang.excel.urls")),
     path("intel/", include("zhaoshang.intel.urls")),
     path("dossier/", include("zhaoshang.dossier.urls")),
+    path("leads/", include("zhaoshang.leads.urls")),
     path("", include("zhaoshang.core.urls")),
 ]

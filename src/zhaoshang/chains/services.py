@@ -427,16 +427,18 @@ def make_lead(*, user, node: Node, enterprise, owner=None, next_follow_up=None,
     """One click: the target enterprise for `node` becomes a lead with an owner and a
     follow-up date (default: in a week). Refused when an open lead for the same enterprise
     and node already exists."""
+    from django.db.models import Q
+
     from zhaoshang.enterprises.models import Lead, LeadOrigin, LeadStatus
     from zhaoshang.enterprises.services import create_lead
 
     access.check_can_place(user)
     origin_note = f"{node.chain.name} / {node.name}"
     open_lead = Lead.objects.filter(
+        Q(node=node) | Q(origin_note=origin_note),
         enterprise=enterprise,
         origin=LeadOrigin.CHAIN_TARGET,
-        origin_note=origin_note,
-        status__in=[LeadStatus.NEW, LeadStatus.FOLLOWING],
+        status__in=[LeadStatus.ACTIVE, LeadStatus.PAUSED],
     ).first()
     if open_lead is not None:
         raise InputError(
@@ -461,6 +463,7 @@ def make_lead(*, user, node: Node, enterprise, owner=None, next_follow_up=None,
         origin=LeadOrigin.CHAIN_TARGET,
         origin_note=origin_note,
         chain=node.chain,
+        node=node,
         description=description,
         owner=owner or (user if getattr(user, "is_authenticated", False) else None),
         next_follow_up=next_follow_up,

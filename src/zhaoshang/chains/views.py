@@ -475,4 +475,5 @@ def make_lead(request, code: str, node: str):
             _("Lead %(id)s created: %(title)s, follow up by %(date)s.")
             % {"id": lead.pk, "title": lead.title, "date": lead.next_follow_up},
         )
+        return redirect("leads:detail", lead.pk)  # the new lead's page, to work it
     return _back(request, fallback)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhaoshang.lib.creditcode import CreditCodeError, validate_credit_code
 
@@ -216,12 +217,26 @@ class Contact(models.Model):
         return f"{self.name} ({self.enterprise})"
 
 
+class LeadStage(models.TextChoices):
+    """Where a lead is in the pipeline (线索→接洽→在谈→签约→落地), kept apart from its status."""
+
+    LEAD = "lead", _("Lead")
+    CONTACT = "contact", _("In contact")
+    NEGOTIATING = "negotiating", pgettext_lazy("lead stage", "Negotiating")
+    SIGNED = "signed", pgettext_lazy("lead stage", "Signed")
+    LANDED = "landed", _("Landed")
+
+
+LEAD_STAGE_ORDER = list(LeadStage.values)
+
+
 class LeadStatus(models.TextChoices):
-    NEW = "new", _("New")
-    FOLLOWING = "following", _("Following up")
-    CONVERTED = "converted", _("Became a project")
-    DORMANT = "dormant", _("Dormant")
-    CLOSED = "closed", _("Closed")
+    """How a lead is doing, whatever its stage (Data Hub keeps the two apart too)."""
+
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", pgettext_lazy("lead status", "Paused")
+    LOST = "lost", _("Lost")
+    WON = "won", _("Won")
 
 
 class LeadOrigin(models.TextChoices):
@@ -230,13 +245,17 @@ class LeadOrigin(models.TextChoices):
     NEWS = "news", _("News or notice")
     REFERRAL = "referral", _("Referral")
     VISIT = "visit", _("Visit or fair")
+    EVENT = "event", _("Investment event")
+    WALK_IN = "walk_in", _("Walk-in")
 
 
 class Lead(models.Model):
     """A possible investment (招商线索) before it is a project: who, what, who follows it up.
 
-    Large leads follow the rule in the brief: respond in 1 day, assess in 3, feed back
-    in a week, report every two weeks; `next_follow_up` carries the next deadline.
+    `stage` moves 线索→接洽→在谈→签约→落地 through `leads.services.advance_lead`, which
+    asks `leads.rules.missing_to_advance` first; `status` (active, paused, lost, won) is
+    apart from it. `due_on` is the earliest service-level deadline (`leads.sla`), kept on
+    the row so "overdue" is one indexed comparison on a list of 50,000 leads.
     """
 
     title = models.CharField(_("title"), max_length=300)
@@ -249,8 +268,20 @@ class Lead(models.Model):
         verbose_name=_("enterprise"),
     )
     description = models.TextField(_("description"), blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=LeadStage.choices, default=LeadStage.LEAD
+    )
+    stage_since = models.DateField(_("in this stage since"), default=timezone.localdate)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.ACTIVE
+    )
+    status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
+    status_since = models.DateField(_("status since"), default=timezone.localdate)
     estimated_investment_wan = models.DecimalField(
         _("estimated investment (10k CNY)"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    estimated_investment_qualifier = models.CharField(
+        _("estimated investment qualifier"), max_length=10, default="exact"
     )
     estimated_investment_text = models.CharField(
         _("estimated investment as written"), max_length=200, blank=True
@@ -262,17 +293,39 @@ class Lead(models.Model):
         blank=True,
         verbose_name=_("industrial chain"),
     )
+    node = models.ForeignKey(
+        "chains.Node",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("chain node"),
+    )
+    unit = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("intended location"),
+        help_text=_("The township unit or park where the investment would land."),
+    )
     origin = models.CharField(
         _("origin"), max_length=16, choices=LeadOrigin.choices, default=LeadOrigin.MANUAL
     )
     origin_note = models.CharField(
         _("origin detail"), max_length=300, blank=True, help_text=_("e.g. the chain node, article")
     )
+    origin_event = models.ForeignKey(
+        "projects.BatchEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("event it came from"),
+    )
     source = models.ForeignKey(
         "core.Source", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("source")
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.NEW
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -282,7 +335,20 @@ class Lead(models.Model):
         related_name="leads",
         verbose_name=_("owner"),
     )
-    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    team = models.ForeignKey(
+        "leads.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("team"),
+    )
+    next_action = models.CharField(_("next action"), max_length=300, blank=True)
+    next_follow_up = models.DateField(_("next action date"), null=True, blank=True)
+    expected_signing_on = models.DateField(_("expected signing date"), null=True, blank=True)
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    due_on = models.DateField(_("due by"), null=True, blank=True, db_index=True)
+    due_kind = models.CharField(_("what is due"), max_length=20, blank=True)
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.SET_NULL,
@@ -299,16 +365,34 @@ class Lead(models.Model):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["next_follow_up", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "stage"], name="lead_status_stage"),
+            models.Index(fields=["owner", "status"], name="lead_owner_status"),
+            models.Index(fields=["team", "status"], name="lead_team_status"),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
 
+class InteractionKind(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Phone call")
+    MESSAGE = "message", _("Message or e-mail")
+
+
 class Visit(models.Model):
-    """A visit to or from an enterprise (走访, 接待), with what came of it."""
+    """An interaction with an enterprise (走访, 接待, 洽谈会, a call or a message), with what
+    came of it. The lead's page and the enterprise's page show them as one timeline."""
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="visits", verbose_name=_("enterprise")
+        Enterprise,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("enterprise"),
     )
     lead = models.ForeignKey(
         Lead,
@@ -318,21 +402,32 @@ class Visit(models.Model):
         related_name="visits",
         verbose_name=_("lead"),
     )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=InteractionKind.choices, default=InteractionKind.VISIT
+    )
     visited_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    our_participants = models.CharField(_("our participants"), max_length=300, blank=True)
+    their_participants = models.CharField(_("their participants"), max_length=300, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("visited by"),
+        verbose_name=_("recorded by"),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("notes"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("visit")
-        verbose_name_plural = _("visits")
-        ordering = ["-visited_on"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["lead", "-visited_on"], name="visit_lead_date")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.visited_on}"
+        return f"{self.enterprise or self.lead} {self.visited_on}"

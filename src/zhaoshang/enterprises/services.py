@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.errors import InputError
@@ -17,7 +16,6 @@ from zhaoshang.enterprises.models import (
     Enterprise,
     EnterpriseAlias,
     Lead,
-    LeadOrigin,
 )
 from zhaoshang.lib.creditcode import CreditCodeError, validate_credit_code
 from zhaoshang.projects import rules
@@ -167,67 +165,11 @@ def update_enterprise(
     return enterprise
 
 
-@transaction.atomic
-def create_lead(
-    *,
-    user,
-    title: str,
-    enterprise: Enterprise | None = None,
-    origin: str = "manual",
-    origin_note: str = "",
-    chain=None,
-    estimated_investment: str = "",
-    description: str = "",
-    owner=None,
-    next_follow_up=None,
-    source=None,
-    is_synthetic: bool = False,
-) -> Lead:
-    """Record a lead (招商线索). `estimated_investment` is text as written (约5亿元).
+def create_lead(*, user, title: str, enterprise: Enterprise | None = None, origin: str = "manual",
+                **fields: Any) -> Lead:  # fmt: skip
+    """Record a lead (招商线索): `leads.services.create_lead`, kept here for the callers that
+    make leads from chain targets and news candidates. `estimated_investment` is text as
+    written (约5亿元), read by the ledger's amount rule."""
+    from zhaoshang.leads.services import create_lead as create
 
-    Refused, with nothing written, when the title is empty, the amount unreadable or
-    the origin unknown. The change history keeps who created it.
-    """
-    from zhaoshang.lib.money import AmountError, parse_amount
-    from zhaoshang.projects.services import parse_date
-
-    check_can_edit_enterprises(user)
-    errors: dict[str, str] = {}
-    title = " ".join((title or "").split())
-    if not title:
-        errors["title"] = _("a lead needs a title")
-    if origin not in LeadOrigin.values:
-        errors["origin"] = _("“%(value)s” is not one of %(choices)s") % {
-            "value": origin,
-            "choices": ", ".join(LeadOrigin.values),
-        }
-    value = None
-    if estimated_investment and str(estimated_investment).strip():
-        try:
-            value = parse_amount(str(estimated_investment)).value_wan
-        except AmountError as exc:  # in the page's language only
-            errors["estimated_investment"] = exc.in_language(get_language() or "zh")
-    follow_up = None
-    if next_follow_up:
-        try:
-            follow_up = parse_date(next_follow_up).date
-        except ValueError as exc:
-            errors["next_follow_up"] = str(exc)
-    if errors:
-        raise InputError(errors)
-    lead = Lead(
-        title=title[:300],
-        enterprise=enterprise,
-        origin=origin,
-        origin_note=origin_note[:300],
-        chain=chain,
-        estimated_investment_wan=value,
-        estimated_investment_text=str(estimated_investment or "").strip(),
-        description=description,
-        owner=owner,
-        next_follow_up=follow_up,
-        source=source,
-        is_synthetic=is_synthetic,
-    )
-    save_tracked(lead, user=user)
-    return lead
+    return create(user=user, title=title, enterprise=enterprise, origin=origin, **fields)
