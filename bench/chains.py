@@ -43,21 +43,12 @@ def build_scopes(n: int, seed: int = 1) -> tuple[list[str], list[str]]:
 
 
 def classifier_from_files():
-    from zhaoshang.chains.taxonomy import bundled_files, parse_chain
-    from zhaoshang.lib.chainmatch import Classifier, NodeSpec
+    """The classifier `chains place` uses (node keywords and the placement vocabulary), built
+    from the bundled chain maps."""
+    from zhaoshang.chains.placement import classifier_from_files as build
 
-    specs = []
-    for path in bundled_files():
-        data, _errors = parse_chain(path.read_text(encoding="utf-8"))
-        for node in data["nodes"]:
-            specs.append(
-                NodeSpec(
-                    f"{data['code']}/{node['code']}",
-                    tuple(node["keywords"]),
-                    tuple(node["industry_codes"]),
-                )
-            )
-    return Classifier(specs), len(specs)
+    classifier = build()
+    return classifier, len(classifier.nodes)
 
 
 def bench_placement(n: int, sample: int) -> None:

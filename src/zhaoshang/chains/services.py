@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.chains import access, taxonomy
+from zhaoshang.chains import access, placement, taxonomy
 from zhaoshang.chains.models import (
     WEIGHT_KEYS,
     Chain,
@@ -140,11 +140,21 @@ def import_bundled(*, user=None) -> list[Chain]:
 
 
 def build_classifier(nodes: Iterable[Node] | None = None) -> Classifier:
-    """A classifier over every node (or the ones given); a node's key is its id as text."""
+    """A classifier over every node (or the ones given) with the placement vocabulary
+    (`chains/data/placement/vocabulary.yaml`); a node's key is its id as text."""
     if nodes is None:
-        nodes = Node.objects.only("pk", "keywords", "industry_codes")
-    return Classifier(
-        NodeSpec(str(n.pk), tuple(n.keywords), tuple(n.industry_codes)) for n in nodes
+        nodes = Node.objects.select_related("chain").only(
+            "pk", "code", "keywords", "industry_codes", "chain__code"
+        )
+    return placement.classifier_for(
+        NodeSpec(
+            str(n.pk),
+            tuple(n.keywords),
+            tuple(n.industry_codes),
+            chain=n.chain.code,
+            code=n.code,
+        )
+        for n in nodes
     )
 
 

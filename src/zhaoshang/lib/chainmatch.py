@@ -23,6 +23,23 @@ How a placement is decided (the rules a person can check against the evidence):
   is not placed unless the threshold is lowered. Industry codes of wholesale and retail
   (divisions 51 and 52) are not evidence of making anything.
 
+With a `Vocabulary` (the placement vocabulary beside the chain maps), the main business
+decides:
+
+* The first ``HEAD_ITEMS`` activities of each section of a scope (一般项目, 许可项目) and every
+  licensed activity are its head; a keyword further down the tail weighs ``TAIL_FACTOR`` as
+  much, so a long list of incidental activities does not place a firm on five chains.
+* Generic words (软件开发, 技术服务, 电子元器件, 模具 …) weigh at most ``W_GENERIC`` and never
+  place a firm alone: a node whose evidence is only generic words is capped like a trader's.
+* Service verbs (施工, 安装, 咨询, 投资 …) make a clause a service, weighed like selling.
+* A firm whose name says it is a shop, trader, consultancy, investor or builder, whose industry
+  code is in such a division, or whose head lists only selling and services is not a maker:
+  a node is kept only where a non-generic keyword is made (``evidence()["not_maker"]`` says why).
+* Masks (富氢水, 航天模型 …) are found first and hide the keywords inside them.
+* A chain that narrows another (第三代半导体 narrows 特色半导体) drops its parent unless the
+  firm has words of the parent that the child does not share; dependent nodes (a wide-bandgap
+  chain's applications) count only beside another node of their chain.
+
 Example::
 
     >>> c = Classifier([NodeSpec("pv-glass", ("光伏玻璃",), ("3042",))])
@@ -32,6 +49,7 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +62,7 @@ __all__ = [
     "Hit",
     "Match",
     "NodeSpec",
+    "Vocabulary",
 ]
 
 DEFAULT_MIN_CONFIDENCE = 0.35
@@ -58,6 +77,9 @@ W_CODE = 0.5
 W_CODE_AMBIGUOUS = 0.3
 AMBIGUOUS_CODE_NODES = 1
 TRADE_DIVISIONS = ("51", "52")
+W_GENERIC = 0.2
+HEAD_ITEMS = 3
+TAIL_FACTOR = 0.5
 
 MAKE_VERBS = (
     "制造", "生产", "加工", "制作", "制备", "组装", "装配", "冶炼", "轧制", "铸造", "锻造",
@@ -81,7 +103,9 @@ def _b(text: str) -> str:
 
 
 # What else the automaton reports besides keywords, found in the same pass.
-SENTENCE, CLAUSE, OPEN, CLOSE, MAKE, TRADE, NEGATE, EXCEPT, CHU, WAI = range(10)
+SENTENCE, CLAUSE, OPEN, CLOSE, MAKE, TRADE, NEGATE, EXCEPT, CHU, WAI, SECTION, LICENSED, MASK = (
+    range(13)
+)
 KEYWORD = 100
 CUES: list[tuple[str, int]] = [
     *((c, SENTENCE) for c in "；;。\n"),
@@ -94,6 +118,10 @@ CUES: list[tuple[str, int]] = [
     ("除外", EXCEPT),
     ("除", CHU),
     ("外", WAI),
+    ("一般项目", SECTION),
+    ("一般经营项目", SECTION),
+    ("许可项目", LICENSED),
+    ("许可经营项目", LICENSED),
 ]
 # 除尘, 除湿, 除锈 … are products and 去除, 消除 … verbs: neither opens a 除……外
 _CHU_NOT_AFTER = frozenset(_b(c) for c in "去消排清剔删摘")
@@ -102,21 +130,44 @@ _CHU_NOT_BEFORE = frozenset(_b(c) for c in "尘湿锈草菌臭垢霜雾冰油渣
 
 @dataclass(frozen=True)
 class NodeSpec:
-    """A node as the classifier sees it: an id, its keywords and its GB/T 4754 class codes."""
+    """A node as the classifier sees it: an id, its keywords and its GB/T 4754 class codes;
+    `chain` and `code` (the chain's and the node's codes) for the vocabulary's chain rules."""
 
     node: str
     keywords: tuple[str, ...] = ()
     industry_codes: tuple[str, ...] = ()
+    chain: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The placement vocabulary (see the module's docstring); empty: the plain keyword rules."""
+
+    generic: frozenset[str] = frozenset()
+    masks: tuple[str, ...] = ()
+    service_verbs: tuple[str, ...] = ()
+    non_maker_names: tuple[str, ...] = ()
+    non_maker_divisions: frozenset[str] = frozenset()
+    narrows: tuple[tuple[str, str], ...] = ()  # (child chain, parent chain)
+    dependent_nodes: frozenset[str] = frozenset()  # "chain/node"
+
+    @property
+    def main_business(self) -> bool:
+        return bool(self.generic or self.non_maker_names or self.service_verbs)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One keyword found: where (name, scope, products), in which role, with what weight."""
+    """One keyword found: where (name, scope, products), in which role, with what weight;
+    `tail` when it sits after the head of its scope section, `generic` for a generic word."""
 
     keyword: str
     where: str
     role: str
     weight: float
+    tail: bool = False
+    generic: bool = False
 
 
 @dataclass
@@ -127,23 +178,30 @@ class Match:
     codes: list[str] = field(default_factory=list)
     negated: list[str] = field(default_factory=list)
     trader_only: bool = False
+    not_maker: str = ""
 
     def evidence(self) -> dict[str, Any]:
         """JSON-friendly evidence: keywords with where and role, codes, ignored keywords."""
-        out: dict[str, Any] = {
-            "keywords": [
-                {"keyword": h.keyword, "where": h.where, "role": h.role} for h in self.hits
-            ],
-            "codes": list(self.codes),
-        }
+        keywords = []
+        for h in self.hits:
+            item: dict[str, Any] = {"keyword": h.keyword, "where": h.where, "role": h.role}
+            if h.tail:
+                item["tail"] = True
+            if h.generic:
+                item["generic"] = True
+            keywords.append(item)
+        out: dict[str, Any] = {"keywords": keywords, "codes": list(self.codes)}
         if self.negated:
             out["negated"] = list(self.negated)
         if self.trader_only:
             out["trader_only"] = True
+        if self.not_maker:
+            out["not_maker"] = self.not_maker
         return out
 
 
 _SCOPE_WEIGHTS = {"make": W_MAKE, "neutral": W_NEUTRAL, "trade": W_TRADE}
+_ROLE_NAMES = {MAKE: "make", TRADE: "trade"}
 
 
 class Classifier:
@@ -154,9 +212,14 @@ class Classifier:
     """
 
     def __init__(
-        self, nodes: Iterable[NodeSpec], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+        self,
+        nodes: Iterable[NodeSpec],
+        *,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.min_confidence = min_confidence
+        self.vocabulary = vocab = vocabulary or Vocabulary()
         self.nodes: list[NodeSpec] = list(nodes)
         owners: dict[str, list[int]] = {}
         by_code: dict[str, list[int]] = {}
@@ -168,16 +231,31 @@ class Classifier:
             for code in spec.industry_codes:
                 if index not in by_code.setdefault(code, []):
                     by_code[code].append(index)
+        for phrase in vocab.generic:
+            # a generic phrase (人工智能应用软件开发) belongs where the longest keyword in it does
+            if phrase not in owners:
+                inner = [kw for kw in owners if kw in phrase]
+                if inner:
+                    owners[phrase] = owners[max(inner, key=len)]
         self.keywords: list[tuple[str, tuple[int, ...]]] = [
             (k, tuple(v)) for k, v in sorted(owners.items())
         ]
+        self.generic = [kw in vocab.generic for kw, _nodes in self.keywords]
         self.by_code = {code: tuple(v) for code, v in by_code.items()}
+        self.chain_of = [spec.chain for spec in self.nodes]
+        self.dependent = [f"{s.chain}/{s.code}" in vocab.dependent_nodes for s in self.nodes]
+        self.narrows = dict(vocab.narrows)
         k = len(self.keywords)
         # every word the automaton knows: keywords first (index < k), then the cues
         words = [kw for kw, _nodes in self.keywords]
         self.kinds: list[int] = [KEYWORD] * k
         position = {w: i for i, w in enumerate(words)}
-        for cue, kind in CUES:
+        cues = [
+            *CUES,
+            *((v, TRADE) for v in vocab.service_verbs),
+            *((m.lower(), MASK) for m in vocab.masks),
+        ]
+        for cue, kind in cues:
             if cue in position:
                 if kind in (MAKE, TRADE) and position[cue] < k:
                     self.kinds[position[cue]] = KEYWORD + kind  # a keyword that is a verb too
@@ -220,12 +298,16 @@ class Classifier:
 
     # --- reading one text ---------------------------------------------------------------
 
-    def _read(self, t: str, engine: str) -> list[tuple[int, bool, str]]:
-        """(keyword index, negated, role) for each keyword in the byte form `t`.
+    def _read(
+        self, t: str, engine: str, *, scope: bool = False
+    ) -> tuple[list[tuple[int, bool, str, bool]], bool]:
+        """(keyword index, negated, role, in the tail) for each keyword in the byte form `t`,
+        and whether the head of the text lists only selling and services.
 
         One pass over what the automaton found numbers the clauses (ending at ，,；;。),
         sentences (ending at ；;。) and parentheses, and notes per clause and parenthesis
-        the verbs and the negations; each keyword is then judged by its clause.
+        the verbs and the negations; each keyword is then judged by its clause. A sentence
+        is an activity; its place in its section (一般项目, 许可项目) decides head or tail.
         """
         kinds, lengths = self.kinds, self.lengths
         clause = sentence = 0
@@ -241,6 +323,7 @@ class Classifier:
         paren_neg: set[int] = set()
         paren_chu: dict[int, int] = {}
         paren_wai: dict[int, int] = {}
+        sections: list[tuple[int, bool]] = [(0, False)]  # (first sentence, licensed)
         # kinds: a cue's kind; KEYWORD for a keyword; KEYWORD + MAKE/TRADE for one that is
         # also a verb (铸造, 合成). Most frequent first.
         c_role = s_role = 0  # verbs of the current clause and sentence
@@ -258,6 +341,8 @@ class Classifier:
                     continue
                 kind -= KEYWORD
             if kind == MAKE or kind == TRADE:
+                if paren >= 0:
+                    continue  # a verb inside a parenthesis (不含许可类…经营) says nothing
                 if c_role != MAKE:
                     c_role = kind
                 if s_role != MAKE:
@@ -271,6 +356,19 @@ class Classifier:
                     s_role = 0
                 clause += 1
                 sentence += 1
+            elif kind == SECTION or kind == LICENSED:
+                if paren >= 0:
+                    continue
+                # a new section starts its own head
+                if c_role:
+                    clause_role[clause] = c_role
+                    c_role = 0
+                if s_role:
+                    sentence_role[sentence] = s_role
+                    s_role = 0
+                clause += 1
+                sentence += 1
+                sections.append((sentence, kind == LICENSED))
             elif kind == OPEN:
                 groups += 1
                 paren = groups
@@ -301,12 +399,16 @@ class Classifier:
                     paren_wai[paren] = start
                 else:
                     wai[clause] = start
-        if not keywords:
-            return []
         if c_role:
             clause_role[clause] = c_role
         if s_role:
             sentence_role[sentence] = s_role
+        if not keywords:
+            return [], False
+        main_business = scope and self.vocabulary.main_business
+        tail_sentences = (
+            self._tail(keywords, sections, sentence_role, sentence) if main_business else set()
+        )
         out = []
         for index, start, c, s, p in keywords:
             if p >= 0:
@@ -318,16 +420,51 @@ class Classifier:
                     or chu.get(c, start) < start < wai.get(c, -1)
                 )
             role = clause_role.get(c) or sentence_role.get(s) or 0
-            out.append(
-                (
-                    index,
-                    negated,
-                    "make" if role == MAKE else "trade" if role == TRADE else "neutral",
-                )
-            )
-        return out
+            out.append((index, negated, _ROLE_NAMES.get(role, "neutral"), s in tail_sentences))
+        # the head sells and serves only: some head sentence has a selling or service verb and
+        # none a making verb nor a keyword with no verb at all (研发 …, an unnamed activity)
+        if not main_business:
+            return out, False
+        head_roles = {
+            sentence_role.get(s, 0) for s in range(sentence + 1) if s not in tail_sentences
+        }
+        neutral_head_keyword = any(
+            r == "neutral" and not tail and not self.generic[i] for i, n, r, tail in out if not n
+        )
+        sells_only = TRADE in head_roles and MAKE not in head_roles and not neutral_head_keyword
+        return out, sells_only
+
+    def _tail(self, keywords, sections, sentence_role, last: int) -> set[int]:
+        """Sentences after the head of their section: the head is a section's first
+        HEAD_ITEMS activities that name a non-generic keyword or a making verb (activities
+        naming neither, such as 发电 or 道路运输, are skipped); a licensed section is all head."""
+        generic = self.generic
+        named = {s for index, _start, _c, s, _p in keywords if not generic[index]}
+        named |= {s for s, role in sentence_role.items() if role == MAKE}
+        tail: set[int] = set()
+        bounds = [*sections, (last + 1, False)]
+        for (first, licensed), (nxt, _l) in itertools.pairwise(bounds):
+            if licensed:
+                continue
+            seen = 0
+            for s in range(first, nxt):
+                if seen >= HEAD_ITEMS:
+                    tail.add(s)
+                elif s in named:
+                    seen += 1
+        return tail
 
     # --- classifying --------------------------------------------------------------------
+
+    def _not_maker(self, name: str, industry_codes: Iterable[str]) -> str:
+        vocab = self.vocabulary
+        for word in vocab.non_maker_names:
+            if word in name:
+                return f"name: {word}"
+        for code in industry_codes:
+            if code and code[:2] in vocab.non_maker_divisions:
+                return f"code: {code}"
+        return ""
 
     def classify(
         self,
@@ -346,10 +483,13 @@ class Classifier:
         names and descriptions of its projects; `industry_codes` GB/T 4754-2017 class codes.
         """
         threshold = self.min_confidence if min_confidence is None else min_confidence
-        # node -> (keyword, where) -> (weight, role); a keyword counts once, at its best
-        best: dict[int, dict[tuple[str, str], tuple[float, str]]] = {}
+        industry_codes = list(industry_codes)
+        vocab_on = self.vocabulary.main_business
+        # node -> (keyword, where) -> (weight, role, tail, generic); a keyword counts once, at its best
+        best: dict[int, dict[tuple[str, str], tuple[float, str, bool, bool]]] = {}
         negated: dict[int, list[str]] = {}
-        keywords = self.keywords
+        keywords, generic = self.keywords, self.generic
+        sells_only = False
         for where, text in (
             ("name", name),
             ("products", products),
@@ -358,26 +498,35 @@ class Classifier:
         ):
             if not text:
                 continue
-            for index, is_negated, role in self._read(_b(text.lower()), engine):
+            found, head_sells = self._read(_b(text.lower()), engine, scope=where == "scope")
+            if where == "scope":
+                sells_only = head_sells
+            for index, is_negated, role, tail in found:
                 keyword, owners = keywords[index]
                 if is_negated:
                     for node in owners:
                         negated.setdefault(node, []).append(keyword)
                     continue
+                is_generic = generic[index]
                 if where == "scope":
                     weight = _SCOPE_WEIGHTS[role]
+                    if vocab_on and tail and role != "trade":
+                        weight *= TAIL_FACTOR
                 else:
-                    role = "neutral"
+                    role, tail = "neutral", False
                     weight = W_NAME if where == "name" else W_PRODUCTS
+                if is_generic:
+                    weight = min(weight, W_GENERIC)
                 key = (keyword, where)
+                value = (weight, role, tail and vocab_on, is_generic)
                 for node in owners:
-                    found = best.get(node)
-                    if found is None:
-                        best[node] = {key: (weight, role)}
+                    found_node = best.get(node)
+                    if found_node is None:
+                        best[node] = {key: value}
                     else:
-                        old = found.get(key)
+                        old = found_node.get(key)
                         if old is None or old[0] < weight:
-                            found[key] = (weight, role)
+                            found_node[key] = value
         codes: dict[int, list[str]] = {}
         if industry_codes:
             for code in dict.fromkeys(c.strip() for c in industry_codes if c):
@@ -385,34 +534,111 @@ class Classifier:
                     continue
                 for node in self.by_code.get(code, ()):
                     codes.setdefault(node, []).append(code)
-        matches = []
+        not_maker = ""
+        if vocab_on:
+            not_maker = self._not_maker(name, industry_codes) or (
+                "scope: sells and serves only" if sells_only else ""
+            )
+        scored: dict[int, tuple[float, bool, str]] = {}
         for node in best.keys() | codes.keys() if codes else best:
             node_hits = best.get(node, {})
             node_codes = codes.get(node, []) if codes else []
             missing = 1.0
             trader = not node_codes
-            for weight, role in node_hits.values():
+            only_generic = True
+            makes = False
+            for (_k, where), (weight, role, _tail, is_generic) in node_hits.items():
                 missing *= 1.0 - weight
                 if role != "trade":
                     trader = False
+                if not is_generic:
+                    only_generic = False
+                    if role == "make" and where == "scope":
+                        makes = True
             for code in node_codes:
                 ambiguous = len(self.by_code[code]) > AMBIGUOUS_CODE_NODES
                 missing *= 1.0 - (W_CODE_AMBIGUOUS if ambiguous else W_CODE)
             confidence = 1.0 - missing
-            if trader:
+            reason = ""
+            if trader or (vocab_on and only_generic and not node_codes):
                 confidence = min(confidence, TRADER_CAP)
-            confidence = round(min(confidence, 0.99), 3)
+            elif not_maker and not makes:
+                confidence = min(confidence, TRADER_CAP)
+                reason = not_maker
+            scored[node] = (round(min(confidence, 0.99), 3), trader, reason)
+        if vocab_on:
+            self._chain_rules(scored, best, threshold)
+        matches = []
+        for node, (confidence, trader, reason) in scored.items():
             if confidence < threshold:
                 continue
+            node_hits = best.get(node, {})
             matches.append(
                 Match(
                     node=self.nodes[node].node,
                     confidence=confidence,
-                    hits=[Hit(k, w, role, weight) for (k, w), (weight, role) in node_hits.items()],
-                    codes=node_codes,
+                    hits=[
+                        Hit(k, w, role, weight, tail, is_generic)
+                        for (k, w), (weight, role, tail, is_generic) in node_hits.items()
+                    ],
+                    codes=codes.get(node, []) if codes else [],
                     negated=sorted(set(negated.get(node, []))),
                     trader_only=trader,
+                    not_maker=reason,
                 )
             )
         matches.sort(key=lambda m: (-m.confidence, m.node))
         return matches
+
+    def _chain_rules(self, scored: dict, best: dict, threshold: float) -> None:
+        """Dependent nodes need a placed sibling of their chain; a narrowing (child) chain
+        drops its parent unless the parent has placed nodes on words the child lacks."""
+        chain_of = self.chain_of
+        placed = {n for n, (c, _t, _r) in scored.items() if c >= threshold}
+        if len({chain_of[n] for n in placed}) < 2 and not any(self.dependent[n] for n in placed):
+            return  # one chain, nothing dependent: the common case, nothing to decide
+        independent = {chain_of[n] for n in placed if not self.dependent[n]}
+        for n in placed:
+            if self.dependent[n] and chain_of[n] not in independent:
+                scored[n] = (min(scored[n][0], TRADER_CAP), scored[n][1], scored[n][2])
+        placed = {n for n, (c, _t, _r) in scored.items() if c >= threshold}
+        chains = {chain_of[n] for n in placed}
+        for child, parent in self.narrows.items():
+            if child not in chains or parent not in chains:
+                continue
+            words = {
+                chain: {k for n in placed if chain_of[n] == chain for (k, _w) in best.get(n, {})}
+                for chain in (child, parent)
+            }
+
+            def own(chain: str, other: str, words: dict = words) -> float:
+                missing = 1.0
+                for n in placed:
+                    if chain_of[n] != chain:
+                        continue
+                    for (k, _w), (weight, _r, _t, is_generic) in best.get(n, {}).items():
+                        if k not in words[other] and not is_generic:
+                            missing *= 1.0 - weight
+                return 1.0 - missing
+
+            own_child, own_parent = own(child, parent), own(parent, child)
+            if own_child < threshold:
+                drop, why = child, f"words shared with {parent}"  # the general chain covers it
+            elif own_parent < threshold or own_parent < own_child:
+                drop, why = parent, f"narrowed by {child}"
+            else:
+                continue
+            for n in placed:
+                if chain_of[n] == drop:
+                    scored[n] = (min(scored[n][0], TRADER_CAP), scored[n][1], why)
+
+    def chains_of(self, **kwargs: Any) -> set[str]:
+        """The chains (codes of `NodeSpec.chain`) any placed node belongs to."""
+        return {self.nodes_by_id[m.node].chain for m in self.classify(**kwargs)}
+
+    @property
+    def nodes_by_id(self) -> dict[str, NodeSpec]:
+        cached = self.__dict__.get("_nodes_by_id")
+        if cached is None:
+            cached = self.__dict__["_nodes_by_id"] = {s.node: s for s in self.nodes}
+        return cached

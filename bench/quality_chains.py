@@ -1,0 +1,107 @@
+"""Chain placement quality on the labelled business scopes in tests/data/scopes/.
+
+Each row has a firm's name, its business scope and the chains a person placed it on (none for
+the hard negatives: retailers, online shops, consultancies, investment and construction firms,
+traders). The classifier is built from the bundled chain maps and the placement vocabulary, as
+`zhaoshang chains place` builds it; a firm counts as placed on a chain when any node of that
+chain is placed at the default threshold. Precision, recall and F1 are per chain (micro over
+rows) and overall.
+
+    python bench/quality_chains.py            # dev and test
+    python bench/quality_chains.py --errors dev   # also list each wrong row of dev
+
+`placement_report(split)` returns the figures as a dict for bench/quality.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "scopes"
+SPLITS = ("dev", "test")
+
+
+def load_rows(split: str) -> list[dict]:
+    with (DATA / f"{split}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _classifier():
+    sys.path.insert(0, str(ROOT / "src"))
+    from zhaoshang.chains.placement import classifier_from_files
+
+    return classifier_from_files()
+
+
+def _score(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+            "tp": tp, "fp": fp, "fn": fn}  # fmt: skip
+
+
+def placement_report(split: str, *, classifier=None) -> dict:
+    """{"split", "rows", "overall": {precision, recall, f1, tp, fp, fn}, "chains": {code: {...}},
+    "errors": [{"id", "name", "expected", "placed"}]} at the default threshold."""
+    classifier = classifier or _classifier()
+    rows = load_rows(split)
+    counts: dict[str, list[int]] = {}
+    errors = []
+    for row in rows:
+        placed = classifier.chains_of(name=row["name"], scope=row["scope"])
+        expected = set(row["chains"])
+        for chain in expected | placed:
+            c = counts.setdefault(chain, [0, 0, 0])
+            if chain in expected and chain in placed:
+                c[0] += 1
+            elif chain in placed:
+                c[1] += 1
+            else:
+                c[2] += 1
+        if placed != expected:
+            errors.append({"id": row["id"], "name": row["name"],
+                           "expected": sorted(expected), "placed": sorted(placed)})  # fmt: skip
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {
+        "split": split,
+        "rows": len(rows),
+        "overall": _score(*total),
+        "chains": {chain: _score(*c) for chain, c in sorted(counts.items())},
+        "errors": errors,
+    }
+
+
+def print_report(report: dict, *, errors: bool = False) -> None:
+    o = report["overall"]
+    print(f"\n{report['split']}: {report['rows']} rows — precision {o['precision']:.3f}  "
+          f"recall {o['recall']:.3f}  F1 {o['f1']:.3f}  (tp {o['tp']}, fp {o['fp']}, fn {o['fn']})")  # fmt: skip
+    print(f"  {'chain':<28}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
+    for chain, s in report["chains"].items():
+        print(f"  {chain:<28}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}"
+              f"{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}")  # fmt: skip
+    if errors:
+        for e in report["errors"]:
+            print(f"  ✗ {e['id']} {e['name']}: expected {e['expected']}, placed {e['placed']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--errors", choices=SPLITS, help="list the wrong rows of this split")
+    parser.add_argument("--split", choices=SPLITS, action="append")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
+    classifier = _classifier()
+    for split in args.split or SPLITS:
+        print_report(placement_report(split, classifier=classifier), errors=args.errors == split)
+
+
+if __name__ == "__main__":
+    main()
