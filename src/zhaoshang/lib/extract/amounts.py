@@ -102,7 +102,7 @@ AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
 # A bare 亿/万 is money only after one of these (within the clause) ...
 _MONEY_WORDS = re.compile(
     r"投资|资金|资本|销售|营收|收入|产值|税|利润|金额|总额|额|基金|预算|补贴|补助|奖励|融资|"
-    r"生产总值|GDP|开票|出口|进口|资产|市值|估值|贷款|存款|余额|投入|外资"
+    r"生产总值|GDP|开票|出口|进口|资产|市值|估值|贷款|存款|余额|投入|外资|揽资|引资"
 )
 # ... and not before a counter (万吨, 亿颗, 万只) or a size word (百亿级).
 _NOT_MONEY_AFTER = set(
@@ -112,7 +112,7 @@ _NOT_MONEY_AFTER = set(
 # Keywords, most specific first; each group name is a keyword class.
 _NOT_A_YEAR = r"(?<![\d去今明前上本当全近往历])"
 _KEYWORDS = re.compile(
-    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估认增加招引贸对在绿直研科斥耗砸盈\d])(?:"
+    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估认增加招引贸对在绿直研科斥耗砸盈建土流揽成费亩\d])(?:"
     + "|".join(
         [
             r"(?P<plan>(?:年度|今年|本年度?|年内|当年|全年|\d{4}年度?)(?:计划|预计)(?:完成)?投资(?:额)?"
@@ -122,21 +122,24 @@ _KEYWORDS = re.compile(
             r"(?P<other_invest>(?:累计|已完成|实际完成|已|新增)?(?:完成(?:固定资产|工业)?投资|投资完成|"
             r"固定资产投资|工业投资|技改投资|设备投资|基础设施投资|民间投资|到位资金|"
             r"自有资金|资金|实际使用外资|实际利用外资|利用外资|注册外资|到账外资|外资到位|合同外资|"
-            r"(?:招商)?引资总额|引进外资))",
+            r"(?:招商)?引资总额|引进外资|协议注册外资|协议外资|外资到账|(?:增加|新增)注册资本|"
+            r"建设投资|土建投资|建安投资|流动资金|(?:新兴)?产业投资(?!项目|基金)))",
             rf"(?P<revenue>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:开票|应税)?(?:销售收入|营业收入|"
-            r"主营业务收入|营收|销售额|营业额|开票销售|销售|收入|开票))",
+            r"主营业务收入|营收|销售额|营业额|开票销售|销售|收入|开票)(?:总额)?)",
             rf"(?P<output>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:工业)?(?:总?产值|产量))",
-            rf"(?P<tax>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:缴纳|上缴|入库|实缴)?(?:纳税|税收|利税|缴税|税金))",
+            rf"(?P<tax>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:缴纳|上缴|入库|实缴)?(?:纳税|税收|利税|缴税|税金|创税)"
+            r"(?:总额)?)",
             r"(?P<invest>计划总投资|项目总投资|总投资额?|投资总额|协议总投资|协议投资额?|签约总额|签约额|"
-            r"签约金额|协议金额|合同金额|签约(?=\d|超|逾|约|近)|计划投资|新增投资|拟投资|投资额|投资|总额|斥资|耗资|砸下|"
+            r"签约金额|协议金额|合同金额|签约(?=\d|超|逾|约|近)|协议引资|揽资|计划投资|新增投资|拟投资|投资额|投资|总额|斥资|耗资|砸下|"
             r"(?<!研发)(?<!科技)投入)",
             r"(?P<revenue_weak>开票销售|应税销售|销售收入|营业收入|主营业务收入|营收|销售额|营业额|开票|收入)",
             r"(?P<output_weak>总产值|产值)",
-            r"(?P<tax_weak>缴纳税收|入库税收|纳税|税收|利税|税金|缴税)",
+            r"(?P<tax_weak>(?:缴纳税收|入库税收|纳税|税收|利税|税金(?!及附加)|缴税)(?:总额)?)",
             r"(?P<other>利润总额|净利润|利润|基金|补贴|补助|奖励|资助|贷款|融资|存款|余额|预算|财政|"
             r"生产总值|GDP|进出口总额|进出口额|进出口|出口总额|出口额|出口|进口|外贸|贸易额|市值|估值|"
-            r"对华投资|在华投资|对外投资|绿地投资|直接投资|外商投资|研发投入|科技投入|"
-            r"投资收入|投资收益|资产总额|总资产|营运利润|盈利|收益)",
+            r"对华投资|在华投资|对外投资|绿地投资|直接投资|外商投资(?!项目|企业)|研发投入|科技投入|"
+            r"投资收入|投资收益|资产总额|总资产|营运利润|盈利|收益|总成本费用|成本|费用|税金及附加|"
+            r"增购|亩均\w{0,2})",
         ]
     )
     + ")"
@@ -158,8 +161,21 @@ _WEAK = {
 _PRODUCTION_CONTEXT = re.compile(
     r"达产|达效|投产后|建成后|投产以后|满产|全部建成|全面建成|建成投产"
 )
+# a period the whole sentence reports on (今年1—6月，……): carries past the sentence's amounts
+_PERIOD = re.compile(
+    r"(?<!有史)以来|截至|截止|上半年|前三季度|前\d+个月|前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月"
+)
+_AVERAGE = re.compile(r"平均|均投资|户均|人均")
+_SCOPE_GROUP = re.compile(
+    r"(?:全省|全市|全区|全县|全国|各地|我省|我市|我区|我县|省级|市级|县级)[^,，。;；的]{0,12}?项目"
+    r"|(?:内资|外资|民资)项目"
+)
+_TOTAL_WORD = re.compile(r"(?:合计|共计|总计)$")
+_BARE_TOTAL = re.compile(r"(?:计划|协议|项目)?(?:总投资额?|投资总额)(?:达|为|约为|约|共|合计)?")
+_SUBSIDIARY_CAPITAL = re.compile(r"子公司")
 _CUMULATIVE = re.compile(
-    r"累计|累积|先后|历年|以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
+    r"累计|累积|先后|历年|(?<!有史)以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
+    r"已(?:通过|吸引|带动|核准|审核通过|引进)|"
     r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月"
 )
 _STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
@@ -176,7 +192,9 @@ _PLEDGE_BEFORE = re.compile(
 # ``N个和X亿元`` after 分别为/分别达到: a group of N and its amount
 _COUNT_AND = re.compile(r"(?P<n>\d+|[两二三四五六七八九十百]+)(?:个|项)和$")
 _RATIO_CLAUSE = re.compile(r"(?:占比|比重|占)[^,，。;；]{0,8}%[,，]")
-_TARGET_AFTER = re.compile(r"^(?:的)?(?:年度|全年)?(?:目标|任务|门槛|大关)|^的有\d+个|^的项目有")
+_TARGET_AFTER = re.compile(
+    r"^(?:的)?(?:年度|全年)?(?:目标|任务|门槛|大关)|^的有\d+个|^的项目有|^及以上"
+)
 _MACRO_BEFORE = re.compile(r"(?:为|给)[^,，。;；]{0,6}经济带来[^,，。;；]{0,4}$")
 _TRADE_BEFORE = re.compile(r"贸易(?:额|成交|合同|总额)|外贸|进出口")
 _EVENT_SIGNING = re.compile(r"大会|会上|活动|仪式|洽谈会|博览会|推介会|说明会|经贸周")
@@ -188,10 +206,11 @@ _COUNT = r"(?:\d+|[两二三四五六七八九十百]+)"
 _GROUP = starting_with(
     r"\d两二三四五六七八九十百项一工通",
     rf"(?P<n1>{_COUNT})(?:个|项|大)(?!月|百分点|小时|工作日)[^,，。;；]{{0,14}}?(?:项目|工程)"
-    rf"|(?:项目|工程)(?:共|共计|合计|总计|有)?(?:近|约|超|逾)?(?P<n2>{_COUNT})(?:个|项)"
+    rf"|(?:项目|工程)(?:共有|共|共计|合计|总计|有)?(?:近|约|超|逾)?(?P<n2>{_COUNT})(?:个|项)"
     rf"|(?P<n3>{_COUNT})(?:件|家)[^,，。;；]{{0,12}}?(?:投资)?(?:申请)?案"
     rf"|通过(?P<n4>{_COUNT})案"
-    rf"|(?P<n5>{_COUNT})家[^,，。;；]{{0,6}}?(?:业者|企业|厂商|公司)(?=将|拟|计划|共|合计)"
+    rf"|(?P<n5>{_COUNT})家[^,，。;；]{{0,6}}?(?:业者|企业|厂商|公司|台商)"
+    r"(?=将|拟|计划|共|合计|扩大|投资|总投资|斥资)"
     r"|一批[^,，。;；]{0,8}项目",
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；:：、()（）]")
@@ -460,7 +479,7 @@ def find_amounts(text: str) -> list[Amount]:
 _WORDS_BEFORE_YUE = set("签契公条节制规预合简")
 _CONVERSION_GAP = re.compile(r"^[(（](?:约合|折合|合|约|相当于|即)?$")
 # currencies a bare 元 stands for, from what the text names
-_TWD_CUES = re.compile(r"新台币|台币|NT\$|投资台湾|台商回台|根留台湾|投资台湾事务所")
+_TWD_CUES = re.compile(r"新台币|台币|NT\$|投资台湾|台商回台|台商回流|根留台湾|投资台湾事务所|-TW\)")
 _HKD_CUES = re.compile(r"港币|港元|HK\$|港投公司|投资推广署|特区政府|香港交易所|港交所")
 _CNY_CUES = re.compile(r"人民币|RMB|CNY")
 
@@ -666,6 +685,9 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
         count_and = _COUNT_AND.search(left)
         if count_and and kind in ("", "invest"):
             kind = "invest"
+        total_word = kind == "" and _TOTAL_WORD.search(text, c_lo, amount.start)
+        if kind == "" and (total_word or _NAMED_AFTER.match(right)):
+            kind = "invest"  # 签定的9000万美元的电子项目 / 合计2.1亿美元
         role = _base_role(kind, left)
         # a cumulative marker counts from the previous amount of the sentence on: what an
         # earlier amount's clause says of itself does not carry over to the next project
@@ -680,10 +702,17 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             or (role == "investment" and _TRADE_BEFORE.search(own))
         ):
             role = "other"
+        if role == "additional_investment" and word == "增资" and _SUBSIDIARY_CAPITAL.search(left):
+            role = "other"  # 向全资子公司增资4.5亿元: capital moved inside the group
         if role in ("registered_capital", "additional_investment"):
             pass
         elif role != "annual_plan_investment" and role != "other":
-            if _CUMULATIVE.search(own) or _GROWTH_AFTER.match(right):
+            if (
+                _CUMULATIVE.search(own)
+                or _PERIOD.search(left)
+                or _GROWTH_AFTER.match(right)
+                or _AVERAGE.search(text, c_lo, amount.start)
+            ):
                 role = "other"
             elif _STATISTIC_CONTEXT.search(text, c_lo, c_hi):
                 role = "other"
@@ -696,6 +725,10 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             prev_clause_lo = _clause_start(text, s_lo, max(s_lo, c_lo - 1))
             window = text[prev_clause_lo:c_hi]
             count = _group_count(window)
+            if count is None and _BARE_TOTAL.fullmatch(text, c_lo, amount.start):
+                # 本次参加的开工项目9个，包括……，总投资409.3亿元: a clause with no subject of
+                # its own speaks of the sentence's subject
+                count = _group_count(text[s_lo:c_hi])
             if count is None and _RATIO_CLAUSE.match(text, prev_clause_lo, c_lo):
                 # 集群项目近400项，占比近90%，总投资超9500亿元: the ratio clause between the
                 # group and its amount does not end the group
@@ -706,6 +739,8 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             if count_and:
                 role = "batch_total_investment"
                 amount.count = cn_count(count_and.group("n"))
+            elif total_word or (count is None and _SCOPE_GROUP.search(text, s_lo, amount.start)):
+                role = "batch_total_investment"
             elif word == "签约" and _EVENT_SIGNING.search(left):
                 role = "batch_total_investment"  # 大会签约X亿元: the event's total
             elif (
@@ -750,6 +785,8 @@ def _respectively(text: str, amounts: list[Amount]) -> dict[int, str]:
             continue
         _s, hi = _sentence_bounds(text, m.end(), m.end())
         after = [a for a in amounts if m.end() <= a.start < hi]
+        if after and _keywords(text, m.end(), after[0].start):
+            continue  # 分别新增协议外资X、Y: the word after 分别 names them all
         if len(after) >= len(kws):
             for kw, amount in zip(kws, after, strict=False):
                 out[id(amount)] = kw.lastgroup or ""

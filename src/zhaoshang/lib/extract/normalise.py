@@ -30,6 +30,9 @@ __all__ = ["Normalised", "normalise", "to_simplified"]
 _SPACES = dict.fromkeys(
     map(ord, "\u00a0\u2002\u2003\u2009\u200b\u200c\u200d\u2060\ufeff\r\f\v"), " "
 )
+# ... and the small full stop (U+FE52), a decimal point on some Hong Kong quote pages
+# (174﹒44億元), a full stop.
+_SPACES[ord("\ufe52")] = "."
 
 
 def _width_and_spaces_table() -> dict[str, str]:
