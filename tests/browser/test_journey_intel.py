@@ -84,3 +84,95 @@ def test_clerk_decides_a_candidate(login, shoot, locale):
         assert "→ lead “" in note
     assert decided.locator(".decide").count() == 0
     shoot(page, f"intel-decided-{LANGUAGES[locale]}")
+
+
+# One new article per language (the demo server is shared by the session): the clerk pastes
+# it, opens its project candidate's review form, checks the values against their sentences,
+# corrects the amount and saves into the ledger.
+ADOPT = {
+    "zh": ("港城新材料产业园项目", "50亿元", "52亿元", "52亿元"),
+    "en": ("港城氢能装备产业园项目", "30亿元", "31亿元", "CNY 3.1 billion"),
+}
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_clerk_adopts_a_candidate_through_the_review_form(login, shoot, locale):
+    lang = LANGUAGES[locale]
+    zh = lang == "zh"
+    name, read, corrected, shown = ADOPT[lang]
+    sentence = f"2023年3月15日，总投资{read}的{name}在锦丰镇签约，达产后预计年销售收入80亿元。"
+    page = login("fgw", locale=locale)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+
+    page.goto(page.base + "/intel/new/")
+    page.fill("textarea[name=text]", sentence + "\n另据报道，全市上半年外贸进出口总额超过200亿元。")
+    page.fill("input[name=published_on]", "2023-03-20")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/intel/articles/\d+/$"))
+    article_url = page.url
+
+    # the candidate's card: the button opens the review form, it creates nothing
+    card = page.locator("article.candidate").filter(
+        has=page.locator("header strong", has_text=name)
+    )
+    card.locator("a[href$='/project/']").click()
+    page.wait_for_url(re.compile(r"/intel/candidates/\d+/project/$"))
+    assert page.locator("h1").inner_text() == (
+        "审核后采纳为项目" if zh else "Review and accept as project"
+    )
+
+    # prefilled from the candidate, each value beside the sentence it was read from
+    assert page.locator("#id_name").input_value() == name
+    assert page.locator("#id_total_investment").input_value() == read
+    assert page.locator("#id_expected_revenue").input_value() == "80亿元"
+    assert page.locator("#id_unit").input_value() == "320582103"  # 锦丰镇
+    assert page.locator("#id_stage").input_value() == "signed"
+    assert page.locator("#id_stage_date").input_value() == "2023-03-15"
+    field = page.locator(".adopt-field[data-field=total_investment]")
+    note = field.locator(".source-note")
+    assert note.locator("b").inner_text() == read
+    assert note.locator("q").inner_text() == sentence
+    assert note.locator(".role").inner_text() == ("总投资" if zh else "total investment")
+    # hovering the field lights its words in the article; leaving it puts them out
+    page.locator("#id_total_investment").hover()
+    lit = page.locator(".article-text mark.lit")
+    assert lit.all_inner_texts() == [read]
+    page.locator("h1").hover()
+    assert page.locator(".article-text mark.lit").count() == 0
+    # focusing does the same (keyboard)
+    page.locator("#id_name").focus()
+    assert page.locator(".article-text mark.lit").all_inner_texts() == [name]
+    # every amount of the candidate's sentence with the role the reading gave it
+    roles = page.locator("table.adopt-amounts tbody tr td:nth-child(3)").all_inner_texts()
+    assert roles == (["总投资", "年销售收入"] if zh else ["total investment", "yearly revenue"])
+
+    # the clerk corrects the amount, then saves
+    page.locator("#id_total_investment").fill(corrected)
+    # the ledger's preview reads the correction as the save will
+    page.locator("#id_total_investment-parsed", has_text=shown).wait_for()
+    shoot(page, f"intel-adopt-{lang}")
+    page.locator("form.adopt-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/projects/[^/]+/$"))
+
+    # the project page: the corrected amount and the source article
+    assert page.locator("h1").inner_text().startswith(name)
+    row = page.locator("table.amounts tbody tr").filter(
+        has=page.locator("th", has_text=re.compile("^(总投资|Total investment)$"))
+    )
+    assert row.locator("td").nth(0).inner_text() == corrected
+    assert row.locator("td").nth(1).inner_text() == shown
+    link = page.locator("a.source-article")
+    assert link.count() == 1
+    link.click()
+    page.wait_for_url(article_url)
+    decided = page.locator("article.candidate").filter(
+        has=page.locator("header strong", has_text=name)
+    )
+    assert decided.locator("header .tag").all_inner_texts() == [("已采纳" if zh else "Accepted")]
+    assert decided.locator("a[href*='/projects/']").inner_text().endswith(name)
+    shoot(page, f"intel-adopted-{lang}")
+    assert refused == []

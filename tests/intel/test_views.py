@@ -84,19 +84,21 @@ def test_pasting_nothing_shows_the_message(client_for, bureau_editor):
     assert (response.status_code, Article.objects.count()) == (200, 0)
 
 
-def test_accept_as_project_from_the_page(client_for, bureau_editor):
+def test_accept_as_project_no_longer_creates_in_one_click(client_for, bureau_editor):
+    """Issue #15: the old one-click post (a unit only) now meets the review form, which
+    needs the project's fields; nothing is created until they are saved (tests/intel/
+    test_adopt.py covers the form)."""
     article, _ = services.add_article(user=bureau_editor, text=TEXT, published_on="2023-02-01")
     candidate = article.candidates.get(kind="project")
     c = client_for(bureau_editor)
-    response = c.post(
-        reverse("intel:project", args=[candidate.pk]), {"unit": "320582403"}, follow=True
-    )
+    response = c.post(reverse("intel:project", args=[candidate.pk]), {"unit": "320582403"})
     candidate.refresh_from_db()
-    assert (response.status_code, candidate.status, candidate.project.unit_id) == (
-        200,
-        "accepted",
-        "320582403",
-    )
+    assert (
+        response.status_code,
+        sorted(response.context["form"].errors),
+        candidate.status,
+        candidate.project_id,
+    ) == (200, ["name", "nature", "stage"], "pending", None)
 
 
 def test_leader_sees_the_article_but_cannot_decide(client_for, bureau_editor, leader):

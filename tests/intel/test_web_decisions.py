@@ -173,7 +173,7 @@ def test_merge_by_a_leader_is_refused_before_the_version(client, leader, merge):
         ("lead", {"note": "备" * 301}),
         ("reject", {"note": "备" * 301}),
         ("batch", {"note": "备" * 301}),
-        ("project", {"unit": "3" * 21}),
+        # "project" is the review form now: its refusals are in tests/intel/test_adopt.py
     ],
 )
 def test_a_decision_the_form_refuses_is_not_taken(web, article, name, data):

@@ -23,13 +23,14 @@ from zhaoshang.core.models import Source
 from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
 from zhaoshang.enterprises.services import create_lead
 from zhaoshang.intel.access import check_can_decide, check_can_review
+from zhaoshang.intel.adoption import proposal
 from zhaoshang.intel.models import Article, Candidate, CandidateKind, CandidateStatus
 from zhaoshang.lib.extract import VERSION, ExtractedAmount, Extraction, Gazetteer, extract
 from zhaoshang.lib.extract.files import FileRefused, read_article
 from zhaoshang.lib.extract.normalise import normalise
 from zhaoshang.lib.money import Qualifier, format_wan
 from zhaoshang.projects import rules
-from zhaoshang.projects.models import BatchEvent, BatchKind, Project, ProjectSource, Stage
+from zhaoshang.projects.models import BatchEvent, BatchKind, Project, ProjectSource
 from zhaoshang.projects.services import (
     create_project,
     lock_for_edit,
@@ -47,12 +48,6 @@ AMOUNTS = {
     "annual_revenue": "expected_revenue",
     "annual_tax": "expected_tax",
     "annual_output": "expected_output",
-}
-EVENT_STAGE = {
-    "signed": Stage.SIGNED,
-    "started": Stage.STARTED,
-    "completed": Stage.COMPLETED,
-    "in_production": Stage.IN_PRODUCTION,
 }
 EVENT_BATCH_KIND = {
     "signed": BatchKind.SIGNING,
@@ -341,6 +336,18 @@ def decision_note(note: Any, field: str = "note") -> str:
     return text
 
 
+def already_decided(candidate: Candidate) -> str:
+    """Why a decided candidate cannot be decided again, naming the project it became."""
+    if candidate.project_id is not None:
+        return _(
+            "This candidate was already decided (%(status)s): it is project %(code)s. "
+            "Nothing was saved."
+        ) % {"status": candidate.get_status_display(), "code": candidate.project.code}
+    return _("This candidate was already decided (%(status)s).") % {
+        "status": candidate.get_status_display()
+    }
+
+
 def _pending(candidate: Candidate, kind: str | None = CandidateKind.PROJECT, *, user) -> Candidate:
     """The candidate locked for the decision, once `user` may decide it and it is pending."""
     locked = (
@@ -350,12 +357,7 @@ def _pending(candidate: Candidate, kind: str | None = CandidateKind.PROJECT, *, 
     # caller passed in.
     check_can_decide(user, locked)
     if locked.status != CandidateStatus.PENDING:
-        raise InputError(
-            {
-                "status": _("This candidate was already decided (%(status)s).")
-                % {"status": locked.get_status_display()}
-            }
-        )
+        raise InputError({"status": already_decided(locked)})
     if kind is not None and locked.kind != kind:
         raise InputError({"kind": _("Only a project candidate can become a lead or a project.")})
     return locked
@@ -417,48 +419,51 @@ def accept_as_lead(*, user, candidate: Candidate, note: str = ""):
 
 
 def project_data(candidate: Candidate, unit: str | None = None) -> dict[str, Any]:
-    """What a new project would hold, in the terms of `projects.services.create_project`."""
-    data: dict[str, Any] = {"name": candidate.name}
-    unit_code = unit if unit not in (None, "") else candidate.unit_id
-    if unit_code:
-        data["unit"] = unit_code
-    for field, target in AMOUNTS.items():
-        text = _amount_text(candidate, field)
-        if text:
-            data[target] = text
-    if candidate.capacity:
-        data["capacity"] = candidate.capacity
-    if candidate.investor:
-        data["investors"] = [candidate.investor]
-    if candidate.phase_label:
-        data["phase_label"] = candidate.phase_label
-    if candidate.parent_id and candidate.parent.project_id:
-        data["parent"] = candidate.parent.project.code
-    stage = EVENT_STAGE.get(candidate.event)
-    if stage:
-        data["stage"] = stage
-        if candidate.event_date:
-            data[f"actual_{stage}"] = candidate.event_date
-    data["is_synthetic"] = candidate.article.is_synthetic
+    """What a new project would hold as proposed, unreviewed, in the terms of
+    `projects.services.create_project` (the API's one-call acceptance): the review form's
+    proposal (`intel.adoption.proposal`) as the form would hand it over."""
+    initial = proposal(candidate).initial
+    data: dict[str, Any] = {
+        key: value
+        for key, value in initial.items()
+        if key not in ("reason", "stage_date") and value not in ("", None)
+    }
+    if unit not in (None, ""):
+        data["unit"] = unit
+    if "investors" in data:
+        data["investors"] = [data["investors"]]
+    if data.get("stage") and initial.get("stage_date"):
+        data[f"actual_{data['stage']}"] = initial["stage_date"]
     return data
 
 
 @transaction.atomic
-def accept_as_project(*, user, candidate: Candidate, unit: str | None = None, note: str = ""):
-    """A new ledger project from the candidate; the article is kept as its source.
+def adopt_candidate(
+    *, user, candidate: Candidate, data: dict[str, Any], reason: str = "", note: str = ""
+) -> Candidate:
+    """A new ledger project from a project candidate, with the values the clerk reviewed
+    (`data`, in the terms of `projects.services.create_project`, which checks and saves them
+    by the ledger's rules); the article is kept as the project's source and the candidate
+    is marked accepted with a link to it.
 
-    Refused when a project of the same name exists (merge into it instead).
+    Refused, with nothing written: a candidate already decided (adopted twice, from two tabs
+    say), a name already in the ledger (merge into it instead), no township unit, and
+    whatever the ledger's rules refuse.
     """
     candidate = _pending(candidate, user=user)
     note = decision_note(note)
     errors: dict[str, str] = {}
-    same = Project.objects.filter(name=candidate.name).first()
+    name = data.get("name")
+    same = (
+        Project.objects.filter(name=name.strip()).first()
+        if isinstance(name, str) and name.strip()
+        else None
+    )
     if same is not None:
         errors["name"] = _(
             "A project named “%(name)s” is already in the ledger (%(code)s): merge into it instead."
-        ) % {"name": candidate.name, "code": same.code}
-    data = project_data(candidate, unit)
-    if "unit" not in data:
+        ) % {"name": same.name, "code": same.code}
+    if rules.blank(data.get("unit")):
         # The ledger keeps projects without a site, but one taken from the news is placed
         # by whoever accepts it: a unit-less project belongs to no town and no town's
         # figures, and no town editor could ever correct it.
@@ -467,8 +472,8 @@ def accept_as_project(*, user, candidate: Candidate, unit: str | None = None, no
         raise InputError(errors)
     project = create_project(
         user=user,
-        data=data,
-        reason=_("Accepted from news: %(title)s") % {"title": candidate.article.title},
+        data={**data, "is_synthetic": candidate.article.is_synthetic},
+        reason=reason or _("Accepted from news: %(title)s") % {"title": candidate.article.title},
     )
     ProjectSource.objects.get_or_create(
         project=project,
@@ -477,6 +482,14 @@ def accept_as_project(*, user, candidate: Candidate, unit: str | None = None, no
     )
     return _decide(
         candidate, user=user, status=CandidateStatus.ACCEPTED, note=note, project=project
+    )
+
+
+def accept_as_project(*, user, candidate: Candidate, unit: str | None = None, note: str = ""):
+    """The candidate as proposed, unreviewed, into the ledger (the API's one call); the
+    pages go through the review form and `adopt_candidate`."""
+    return adopt_candidate(
+        user=user, candidate=candidate, data=project_data(candidate, unit), note=note
     )
 
 

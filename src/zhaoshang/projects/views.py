@@ -246,7 +246,9 @@ def _detail_context(request, project: Project, dossier_forms=None, **extra) -> d
             ),
             Prefetch(
                 "projectsource_set",
-                queryset=ProjectSource.objects.select_related("source").order_by("id"),
+                queryset=ProjectSource.objects.select_related("source")
+                .prefetch_related("source__articles")  # the news article it was accepted from
+                .order_by("id"),
             ),
             "phases",
             "lists",
