@@ -9,6 +9,13 @@ rows) and overall.
 
     python bench/quality_chains.py            # dev and test
     python bench/quality_chains.py --errors dev   # also list each wrong row of dev
+    python bench/quality_chains.py --learned      # against a character n-gram linear model
+
+The learned model (scikit-learn, not a dependency of the product: `pip install scikit-learn`)
+is a TF-IDF of character 1-4-grams of name and scope and one logistic regression per chain,
+trained on the dev rows and on every node's name, description, products and keywords from the
+chain maps; a chain is predicted at probability >= 0.5. It is scored on the test split like the
+rules, so the two can be compared in the same run.
 
 `placement_report(split)` returns the figures as a dict for bench/quality.py.
 """
@@ -77,6 +84,53 @@ def placement_report(split: str, *, classifier=None) -> dict:
     }
 
 
+def learned_report(split: str = "test") -> dict:
+    """The learned model's figures on `split`, trained on dev and the chain maps."""
+    import numpy as np  # scikit-learn's own dependency
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from zhaoshang.chains.taxonomy import bundled_files, parse_chain
+
+    texts, labels = [], []
+    for row in load_rows("dev"):
+        texts.append(f"{row['name']}。{row['scope']}")
+        labels.append(set(row["chains"]))
+    for path in bundled_files():
+        data, _errors = parse_chain(path.read_text(encoding="utf-8"))
+        for node in data["nodes"]:
+            words = "；".join([node["name"], node["description"], *node["products"],
+                              *node["keywords"]])  # fmt: skip
+            texts.append(words)
+            labels.append({data["code"]})
+    chains = sorted({c for ls in labels for c in ls})
+    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
+    x = vectoriser.fit_transform(texts)
+    models = {}
+    for chain in chains:
+        y = np.array([chain in ls for ls in labels])
+        models[chain] = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced").fit(x, y)
+    rows = load_rows(split)
+    xt = vectoriser.transform([f"{r['name']}。{r['scope']}" for r in rows])
+    probs = {chain: m.predict_proba(xt)[:, 1] for chain, m in models.items()}
+    counts: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        placed = {chain for chain in chains if probs[chain][i] >= 0.5}
+        expected = set(row["chains"])
+        for chain in expected | placed:
+            c = counts.setdefault(chain, [0, 0, 0])
+            c[0 if chain in expected and chain in placed else 1 if chain in placed else 2] += 1
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {
+        "split": f"{split} (learned)",
+        "rows": len(rows),
+        "overall": _score(*total),
+        "chains": {chain: _score(*c) for chain, c in sorted(counts.items())},
+        "errors": [],
+    }
+
+
 def print_report(report: dict, *, errors: bool = False) -> None:
     o = report["overall"]
     print(f"\n{report['split']}: {report['rows']} rows — precision {o['precision']:.3f}  "
@@ -96,11 +150,14 @@ def main() -> None:
     )
     parser.add_argument("--errors", choices=SPLITS, help="list the wrong rows of this split")
     parser.add_argument("--split", choices=SPLITS, action="append")
+    parser.add_argument("--learned", action="store_true", help="also score the learned model")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
     classifier = _classifier()
     for split in args.split or SPLITS:
         print_report(placement_report(split, classifier=classifier), errors=args.errors == split)
+    if args.learned:
+        print_report(learned_report("test"))
 
 
 if __name__ == "__main__":

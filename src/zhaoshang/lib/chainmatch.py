@@ -50,6 +50,7 @@ Example::
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -245,6 +246,11 @@ class Classifier:
         self.chain_of = [spec.chain for spec in self.nodes]
         self.dependent = [f"{s.chain}/{s.code}" in vocab.dependent_nodes for s in self.nodes]
         self.narrows = dict(vocab.narrows)
+        self.non_maker_name = (
+            re.compile("|".join(re.escape(w) for w in vocab.non_maker_names))
+            if vocab.non_maker_names
+            else None
+        )
         k = len(self.keywords)
         # every word the automaton knows: keywords first (index < k), then the cues
         words = [kw for kw, _nodes in self.keywords]
@@ -406,8 +412,10 @@ class Classifier:
         if not keywords:
             return [], False
         main_business = scope and self.vocabulary.main_business
-        tail_sentences = (
-            self._tail(keywords, sections, sentence_role, sentence) if main_business else set()
+        tail_sentences, head_roles = (
+            self._tail(keywords, sections, sentence_role, sentence)
+            if main_business
+            else (set(), set())
         )
         out = []
         for index, start, c, s, p in keywords:
@@ -425,42 +433,43 @@ class Classifier:
         # none a making verb nor a keyword with no verb at all (研发 …, an unnamed activity)
         if not main_business:
             return out, False
-        head_roles = {
-            sentence_role.get(s, 0) for s in range(sentence + 1) if s not in tail_sentences
-        }
         neutral_head_keyword = any(
             r == "neutral" and not tail and not self.generic[i] for i, n, r, tail in out if not n
         )
         sells_only = TRADE in head_roles and MAKE not in head_roles and not neutral_head_keyword
         return out, sells_only
 
-    def _tail(self, keywords, sections, sentence_role, last: int) -> set[int]:
+    def _tail(self, keywords, sections, sentence_role, last: int) -> tuple[set[int], set[int]]:
         """Sentences after the head of their section: the head is a section's first
         HEAD_ITEMS activities that name a non-generic keyword or a making verb (activities
-        naming neither, such as 发电 or 道路运输, are skipped); a licensed section is all head."""
+        naming neither, such as 发电 or 道路运输, are skipped); a licensed section is all head.
+        Also returns the verbs (MAKE, TRADE) of the head's activities."""
         generic = self.generic
         named = {s for index, _start, _c, s, _p in keywords if not generic[index]}
         named |= {s for s, role in sentence_role.items() if role == MAKE}
         tail: set[int] = set()
+        roles: set[int] = set()
         bounds = [*sections, (last + 1, False)]
         for (first, licensed), (nxt, _l) in itertools.pairwise(bounds):
-            if licensed:
-                continue
             seen = 0
             for s in range(first, nxt):
-                if seen >= HEAD_ITEMS:
+                if seen >= HEAD_ITEMS and not licensed:
                     tail.add(s)
-                elif s in named:
+                    continue
+                if s in named:
                     seen += 1
-        return tail
+                role = sentence_role.get(s)
+                if role:
+                    roles.add(role)
+        return tail, roles
 
     # --- classifying --------------------------------------------------------------------
 
     def _not_maker(self, name: str, industry_codes: Iterable[str]) -> str:
         vocab = self.vocabulary
-        for word in vocab.non_maker_names:
-            if word in name:
-                return f"name: {word}"
+        found = self.non_maker_name.search(name) if self.non_maker_name else None
+        if found:
+            return f"name: {found.group()}"
         for code in industry_codes:
             if code and code[:2] in vocab.non_maker_divisions:
                 return f"code: {code}"
@@ -595,6 +604,8 @@ class Classifier:
         drops its parent unless the parent has placed nodes on words the child lacks."""
         chain_of = self.chain_of
         placed = {n for n, (c, _t, _r) in scored.items() if c >= threshold}
+        if len(placed) < 2 and not any(self.dependent[n] for n in placed):
+            return
         if len({chain_of[n] for n in placed}) < 2 and not any(self.dependent[n] for n in placed):
             return  # one chain, nothing dependent: the common case, nothing to decide
         independent = {chain_of[n] for n in placed if not self.dependent[n]}
