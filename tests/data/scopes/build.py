@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from real_rows import GH, ROWS, THS, URL  # noqa: E402
+from real_rows import GH, ROWS, ROWS_2, THS, URL  # noqa: E402
 
 COMPOSED_SOURCE = (
     "composed in registry style by helper place, 2026-12-07; main activities and label written "
@@ -65,9 +65,9 @@ def compose(rng: random.Random, style: str, main: str) -> str:
     return general_text + licensed_text
 
 
-def rows() -> list[dict]:
+def real(rows_in) -> list[dict]:
     out = []
-    for name, chains, kind, code, scope in ROWS:
+    for name, chains, kind, code, scope in rows_in:
         out.append(
             {
                 "name": name, "scope": scope, "chains": chains, "kind": kind, "real": True,
@@ -76,6 +76,11 @@ def rows() -> list[dict]:
                 "date": "2026-06-27" if code else "",
             }
         )  # fmt: skip
+    return out
+
+
+def rows() -> list[dict]:
+    out = real(ROWS)
     rng = random.Random(20261207)
     for line in (HERE / "composed_rows.txt").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -91,22 +96,30 @@ def rows() -> list[dict]:
     return out
 
 
-def main() -> None:
-    data = rows()
+def split(data: list[dict], dev: list[dict], test: list[dict]) -> None:
     strata: dict[str, list[dict]] = {}
     for row in data:
         key = row["chains"][0] if row["chains"] else f"none:{row['kind']}"
         strata.setdefault(f"{key}:{row['real']}", []).append(row)
-    dev, test = [], []
     flip = 0
     for key in sorted(strata):
         for row in strata[key]:
             (dev if flip % 2 == 0 else test).append(row)
             flip += 1
-    for split, items in (("dev", dev), ("test", test)):
-        with (HERE / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
+
+
+def main() -> None:
+    dev: list[dict] = []
+    test: list[dict] = []
+    split(rows(), dev, test)
+    # later batches are split on their own and appended: no earlier row changes split
+    later = real(ROWS_2)
+    split(later, dev, test)
+    data = dev + test
+    for name, items in (("dev", dev), ("test", test)):
+        with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
             for i, row in enumerate(items, start=1):
-                fh.write(json.dumps({"id": f"{split}-{i:03d}", **row}, ensure_ascii=False) + "\n")
+                fh.write(json.dumps({"id": f"{name}-{i:03d}", **row}, ensure_ascii=False) + "\n")
     negatives = sum(1 for r in data if not r["chains"])
     print(
         f"{len(data)} rows ({sum(r['real'] for r in data)} real), {negatives} negatives "
