@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from zhaoshang.chains import api as chains_api
 from zhaoshang.clusters import api as clusters_api
+from zhaoshang.enterprises import api as enterprises_api
 from zhaoshang.intel import api as intel_api
 from zhaoshang.progress import api as progress_api
 
@@ -29,6 +30,7 @@ api = errors.API(
 )
 errors.install(api)
 api.add_router("", projects.router)
+api.add_router("", enterprises_api.router)  # before /enterprises/{id}, which takes any text
 api.add_router("", enterprises.router)
 api.add_router("", clusters_api.router)
 api.add_router("", progress_api.router)

@@ -275,6 +275,10 @@ class TargetOut(Schema):
     name: str
     country: str
     is_local: bool
+    locality: Literal["local", "outside"] = Field(
+        ..., description="local (本地): here already; outside (外地): not here yet"
+    )
+    place: str = Field(..., description="Where it is (深圳市南山区, 锦丰镇); empty when unknown")
     is_synthetic: bool
     score: float
     parts: dict[str, PartOut]

@@ -4,7 +4,8 @@ Candidates: every enterprise placed on the node or on a node below it (active pl
 whether here already (it could add a project) or not yet. Each part is a number from 0 to 1:
 
 - fit: the placement's confidence (1 when a person placed or confirmed it);
-- size: the largest of Fortune Global 500 → 1, listed → 0.7, 专精特新 or high-tech → 0.4,
+- size: the largest of Fortune Global 500 → 1, listed → 0.7, a large firm (大型, the
+  statistics bureau's size band) → 0.5, 专精特新 or high-tech → 0.4, a medium one → 0.3,
   and the total investment of its group's projects in the registry on a log scale
   (100万元 → 0, 1亿元 → 0.5, 100亿元 → 1);
 - expansion: the larger of recent projects (signed in the last 36 months, anywhere in the
@@ -17,6 +18,9 @@ whether here already (it could add a project) or not yet. Each part is a number 
 
 Score = Σ weight × part / Σ weights × 100, weights from `TargetWeights` (default 35, 20,
 20, 15, 10) or the caller's.
+
+Local and outside firms are ranked alike; each target says which it is (`locality`: local
+when it is here by `chains.queries`' rule, else outside) and where it is (`place`).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from zhaoshang.chains.queries import (
     parent_map,
     project_dates,
 )
+from zhaoshang.core.names import Lookup
 
 RECENT_MONTHS = 36
 VISIT_MONTHS = 24
@@ -77,8 +82,14 @@ class Target:
     is_synthetic: bool
     is_local: bool
     score: float = 0.0
+    place: str = ""
     parts: list[Part] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)
+
+    @property
+    def locality(self) -> str:
+        """``local`` (本地: here already, it could add a project) or ``outside`` (外地)."""
+        return "local" if self.is_local else "outside"
 
     def as_json(self) -> dict:
         return {
@@ -86,6 +97,8 @@ class Target:
             "name": self.name,
             "country": self.country,
             "is_local": self.is_local,
+            "locality": self.locality,
+            "place": self.place,
             "is_synthetic": self.is_synthetic,
             "score": round(self.score, 1),
             "parts": {
@@ -104,9 +117,14 @@ def subtree_ids(node: Node) -> list[int]:
     return ids
 
 
+# The size band's part of the size value (large, medium; small and micro firms give none).
+BAND_SIZE = {"large": 0.5, "medium": 0.3}
+
+
 def size_value(*, fortune500: bool, listed: bool, specialised: bool, high_tech: bool,
-               invested_wan: Decimal | None) -> float:  # fmt: skip
+               invested_wan: Decimal | None, size_band: str = "") -> float:  # fmt: skip
     value = 1.0 if fortune500 else 0.7 if listed else 0.4 if (specialised or high_tech) else 0.0
+    value = max(value, BAND_SIZE.get(size_band, 0.0))
     if invested_wan:
         value = max(value, min(1.0, max(0.0, (math.log10(float(invested_wan)) - 2) / 4)))
     return value
@@ -128,7 +146,7 @@ def links_value(names: list[str]) -> float:
 
 
 def size_part(*, fortune500: bool, listed: bool, specialised: bool, high_tech: bool,
-              invested_wan: Decimal | None) -> tuple[float, str]:  # fmt: skip
+              invested_wan: Decimal | None, size_band: str = "") -> tuple[float, str]:  # fmt: skip
     options = [(0.0, _("no size signal"))]
     if fortune500:
         options.append((1.0, _("Fortune Global 500")))
@@ -136,6 +154,9 @@ def size_part(*, fortune500: bool, listed: bool, specialised: bool, high_tech: b
         options.append((0.7, _("listed")))
     if specialised or high_tech:
         options.append((0.4, _("专精特新 or high-tech")))
+    if size_band in BAND_SIZE:
+        label = _("a large firm") if size_band == "large" else _("a medium-sized firm")
+        options.append((BAND_SIZE[size_band], label))
     if invested_wan:
         value = min(1.0, max(0.0, (math.log10(float(invested_wan)) - 2) / 4))
         from zhaoshang.lib.money import format_wan
@@ -146,7 +167,7 @@ def size_part(*, fortune500: bool, listed: bool, specialised: bool, high_tech: b
     best = max(options, key=lambda o: o[0])
     assert best[0] == size_value(
         fortune500=fortune500, listed=listed, specialised=specialised, high_tech=high_tech,
-        invested_wan=invested_wan,
+        invested_wan=invested_wan, size_band=size_band,
     )  # fmt: skip
     return best
 
@@ -356,6 +377,7 @@ class _Ranking:
         self.local: set[int] = set()
         self.decided: set[int] = set()
         self.related_names: dict[int, str] = {}
+        self.places = Lookup()  # where each target is, as pages name places
 
     def fam(self, eid: int) -> set[int]:
         return self.fams.get(eid) or {eid}
@@ -418,7 +440,7 @@ class _Ranking:
             for row in fetch_rows(
                 Enterprise.objects.filter(pk__in=chunk).order_by().values_list(
                     "pk", "name", "country", "is_synthetic", "is_fortune500", "is_listed",
-                    "is_specialised", "is_high_tech",
+                    "is_specialised", "is_high_tech", "size_band", "region_id",
                 )
             ):  # fmt: skip
                 self.info[row[0]] = row
@@ -448,7 +470,9 @@ class _Ranking:
     def _facts(self, eid: int) -> tuple[dict[int, tuple], dict, tuple, list[str]]:
         """Its family's projects by id, the size facts, (projects here, visits), the local
         firms it is linked to."""
-        _pk, _name, _country, _synthetic, f500, listed, specialised, high_tech = self.info[eid]
+        _pk, _name, _country, _synthetic, f500, listed, specialised, high_tech, band, _region = (
+            self.info[eid]
+        )
         fam = self.fams.get(eid)
         if fam is None:
             fam_projects = {row[0]: row for row in self.projects[eid]}
@@ -460,7 +484,7 @@ class _Ranking:
             self.related_names[r] for r in self.related.get(eid, ()) if r in self.related_names
         )
         size = dict(fortune500=f500, listed=listed, specialised=specialised,
-                    high_tech=high_tech, invested_wan=invested or None)  # fmt: skip
+                    high_tech=high_tech, invested_wan=invested or None, size_band=band)  # fmt: skip
         return fam_projects, size, (here, self.visits.get(eid, 0)), names
 
     def bounds_without_dates(self, batch: list[int]) -> dict[int, float]:
@@ -548,7 +572,7 @@ class _Ranking:
 
     def explain(self, row: tuple, evidence_of: dict[int, dict]) -> Target:
         neg_score, name, eid, facts = row
-        pk, name, country, synthetic, *_flags = self.info[eid]
+        pk, name, country, synthetic, *_flags, region = self.info[eid]
         fit_value, placement, origin = self.fit[eid]
         evidence = evidence_of.get(placement) or {}
         kw = [k["keyword"] for k in evidence.get("keywords", [])]
@@ -572,6 +596,7 @@ class _Ranking:
             is_synthetic=synthetic,
             is_local=eid in self.local,
             score=-neg_score,
+            place=self.places.place_name(region),
             parts=[
                 Part(k, explained[k][0], self.weights[k], str(explained[k][1])) for k in WEIGHT_KEYS
             ],

@@ -275,7 +275,39 @@ def node_panel(request, code: str, node: str):
 def node_targets(request, code: str, node: str):
     _viewer(request)
     context = _node_context(request, code, node, PAGE_TARGETS, with_placements=False)
+    if request.GET.get("format") == "csv":
+        return _targets_csv(context)
     return render(request, "chains/targets.html", context)
+
+
+def _targets_csv(context: dict) -> HttpResponse:
+    """The page's ranking as CSV (UTF-8 with BOM for Excel): each target local (本地) or
+    outside (外地), its place, score and parts; text cells neutralised (`lib.csvsafe`)."""
+    from zhaoshang.lib import csvsafe
+
+    keys = context["weight_keys"]
+    labels = {"fit": _("fit to the node"), "size": _("size"),
+              "expansion": _("expansion activity"), "relationship": _("existing relationship"),
+              "links": _("links to local firms")}  # fmt: skip
+    buffer = io.StringIO()
+    writer = csvsafe.writer(buffer, numeric={0, 5, *range(6, 6 + 2 * len(keys), 2)})
+    writer.writerow(
+        [_("Rank"), _("Enterprise"), _("Local or outside"),
+         _("Place"), _("Synthetic"), _("Score"),
+         *[f"{labels[k]} ({w})" for k in keys for w in (_("value"), _("why"))]]
+    )  # fmt: skip
+    for rank, t in enumerate(context["targets"], start=1):
+        parts = {p.key: p for p in t.parts}
+        writer.writerow(
+            [rank, t.name,
+             pgettext("firm", "local") if t.is_local else pgettext("firm", "outside"),
+             t.place, _("yes") if t.is_synthetic else _("no"), round(t.score, 1),
+             *[v for k in keys for v in (round(parts[k].value, 3), parts[k].why)]]
+        )  # fmt: skip
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"targets-{context['chain'].code}-{context['node'].code}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

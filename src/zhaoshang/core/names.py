@@ -25,7 +25,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from zhaoshang.lib.excel import normalise_name
-from zhaoshang.lib.names import Names, PlaceNames, fold
+from zhaoshang.lib.names import Names, PlaceNames, firm_key, fold
 
 # A chain is also written with what names a chain in general after its own name.
 _CHAIN_SUFFIXES = ("产业链", "产业集群", "产业", "链", "chain", "industry")
@@ -106,6 +106,7 @@ class Lookup:
         self.industry_str: dict[str, str] = {}
         self.chain_names: dict[int, str] = {}
         self.enterprise_names: dict[int, str] = {}
+        self._variants: dict[str, list[int]] | None = None
 
     # -- towns, sub-districts and parks ------------------------------------------------
 
@@ -173,6 +174,38 @@ class Lookup:
             _("unknown township unit “%(value)s”") % {"value": shown},
             self.units.suggest(text, max_rank=2),  # the home county's units
         )
+
+    # -- places anywhere in China (an enterprise's location) ---------------------------
+
+    @property
+    def places(self) -> _Places:
+        return _shared("places", _units_signature, _Places.build)
+
+    def place(self, text: Any) -> str | None:
+        """A region's code at any level: a township unit as `unit` reads it first, then a
+        county, city or province, written alone (南山区 when only one has that name) or
+        with the units above it (广东省深圳市南山区, 深圳市南山区, 深圳南山)."""
+        return self.unit(text) or self.places.find(text)
+
+    def place_error(self, text: Any) -> str:
+        shown = " ".join(str(text).split())
+        several = self.places.ambiguous(text)
+        if several:
+            return _("“%(value)s” names several places; write one of %(names)s") % {
+                "value": shown,
+                "names": "、".join(f"“{n}”" for n in several[:5]),
+            }
+        near = self.units.suggest(text, max_rank=2) + self.places.names.suggest(text, max_rank=1)
+        return _suggestion(_("unknown place “%(value)s”") % {"value": shown}, near[:3])
+
+    def place_name(self, code: str | None) -> str:
+        """The name a page shows for a region: 深圳市南山区, 锦丰镇, 上海市."""
+        if not code:
+            return ""
+        if code in self.places.labels:
+            return self.places.labels[code]
+        self.units  # noqa: B018 - loads unit_names
+        return self.unit_names.get(code, code)
 
     # -- industries (GB/T 4754-2017) -------------------------------------------------
 
@@ -260,6 +293,31 @@ class Lookup:
             return self._enterprises.find(str(text).strip().upper()) or self._enterprises.find(text)
         return self._query_enterprise(str(text))
 
+    def enterprise_variant(self, text: Any) -> list[int]:
+        """Enterprises whose name or alias is `text` written another way (`firm_key`: the
+        legal form, a bracketed (中国), traditional characters), lowest id first. The table
+        is read once per Lookup; `note_enterprise` adds the ones created since."""
+        if self._variants is None:
+            from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
+
+            self._variants = {}
+            for pk, name in Enterprise.objects.order_by("pk").values_list("pk", "name"):
+                self._variants.setdefault(firm_key(name), []).append(pk)
+            for pk, alias in EnterpriseAlias.objects.order_by("enterprise_id").values_list(
+                "enterprise_id", "alias"
+            ):
+                found = self._variants.setdefault(firm_key(alias), [])
+                if pk not in found:
+                    found.append(pk)
+        return list(self._variants.get(firm_key(text), []))
+
+    def note_enterprise(self, pk: int, name: str) -> None:
+        """An enterprise registered after the variants were read (an import's own rows)."""
+        if self._variants is not None:
+            found = self._variants.setdefault(firm_key(name), [])
+            if pk not in found:
+                found.append(pk)
+
     def _enterprise_exists(self, pk: int) -> bool:
         from zhaoshang.enterprises.models import Enterprise
 
@@ -316,3 +374,86 @@ class Lookup:
             self.enterprise_names[aliased[0]] = aliased[1]
             return aliased[0]
         return None
+
+
+# What a county, city or province name ends with; 深圳 is 深圳市, 南山 is 南山区.
+_PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
+                   "自治县", "地区", "新区", "省", "市", "区", "县", "盟", "旗")  # fmt: skip
+# Placeholder names of the statistical divisions (a municipality's districts' "city").
+_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+def _place_stem(name: str) -> str:
+    key = fold(name)
+    for suffix in _PLACE_SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+            return key[: -len(suffix)]
+    return key
+
+
+class _Places:
+    """Counties, cities and provinces by every way of writing them: a name alone, its stem
+    (深圳), and with the units above in front (广东省深圳市南山区, 深圳市南山区, 深圳南山). A name
+    that several units share answers none of them (`ambiguous` lists their full names)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[int, set[str]]] = {}
+        self.labels: dict[str, str] = {}  # code -> 深圳市南山区
+        self.full: dict[str, str] = {}  # code -> 广东省深圳市南山区
+        self.names: Names[str] = Names()  # for suggestions
+
+    def add(self, text: str, code: str, rank: int) -> None:
+        key = fold(text)
+        if len(key) < 2:
+            return
+        held = self.keys.get(key)
+        if held is None or rank < held[0]:
+            self.keys[key] = (rank, {code})
+        elif rank == held[0]:
+            held[1].add(code)
+
+    @classmethod
+    def build(cls) -> _Places:
+        from zhaoshang.regions.models import Level, Region
+
+        places = cls()
+        rows = {
+            code: (name, level, parent)
+            for code, name, level, parent in Region.objects.filter(
+                level__lte=Level.COUNTY
+            ).values_list("code", "name", "level", "parent_id")
+        }
+        for code, (name, level, parent) in sorted(rows.items()):
+            if name in _PLACEHOLDERS:
+                continue
+            chain = [name]
+            up = parent
+            while up in rows:
+                chain.insert(0, rows[up][0])
+                up = rows[up][2]
+            chain = [n for n in chain if n not in _PLACEHOLDERS]
+            places.full[code] = "".join(chain)
+            places.labels[code] = "".join(chain[-2:]) if level == Level.COUNTY else chain[-1]
+            own = chain[-1]
+            places.add(code, code, 0)
+            places.add(own, code, 1)
+            places.add(_place_stem(own), code, 2)
+            for start in range(len(chain) - 1):
+                above = chain[start:-1]
+                places.add("".join(above) + own, code, 0)
+                places.add("".join(_place_stem(n) for n in above) + _place_stem(own), code, 0)
+            places.names.add(places.full[code], code, rank=1)
+        return places
+
+    def _held(self, text: Any) -> set[str]:
+        key = fold(text)
+        held = self.keys.get(key) or self.keys.get(_place_stem(str(text)))
+        return held[1] if held else set()
+
+    def find(self, text: Any) -> str | None:
+        codes = self._held(text)
+        return next(iter(codes)) if len(codes) == 1 else None
+
+    def ambiguous(self, text: Any) -> list[str]:
+        codes = self._held(text)
+        return sorted(self.full[c] for c in codes) if len(codes) > 1 else []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -72,6 +74,15 @@ def country_name(code: str) -> str:
     return str(name) if name is not None else (code or "")
 
 
+class SizeBand(models.TextChoices):
+    """Enterprise size as the statistics bureau bands it (统计上大中小微型企业划分办法 2017)."""
+
+    LARGE = "large", _("large (大型)")
+    MEDIUM = "medium", _("medium (中型)")
+    SMALL = "small", _("small (小型)")
+    MICRO = "micro", _("micro (微型)")
+
+
 class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     credit_code = models.CharField(
@@ -115,6 +126,9 @@ class Enterprise(models.Model):
     is_specialised = models.BooleanField(_("specialised and innovative (专精特新)"), default=False)
     is_high_tech = models.BooleanField(_("high-tech enterprise (高新技术企业)"), default=False)
     business_scope = models.TextField(_("business scope"), blank=True)
+    size_band = models.CharField(
+        _("size band"), max_length=8, choices=SizeBand.choices, blank=True, default=""
+    )
     website = models.URLField(_("website"), blank=True)
     note = models.TextField(_("note"), blank=True)
     is_synthetic = models.BooleanField(
@@ -170,6 +184,26 @@ class Enterprise(models.Model):
     @property
     def is_foreign(self) -> bool:
         return self.ultimate_parent.country not in ("CN", "")
+
+
+class UniverseUpload(models.Model):
+    """A file of target firms as uploaded, kept between its dry run and the confirmation so
+    that the import writes exactly what was checked (`enterprises.universe`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("by")
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file"))
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("file of target firms")
+        verbose_name_plural = _("files of target firms")
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class AliasKind(models.TextChoices):

@@ -16,6 +16,7 @@ from zhaoshang.enterprises.models import (
     Enterprise,
     EnterpriseAlias,
     Lead,
+    SizeBand,
 )
 from zhaoshang.lib.creditcode import CreditCodeError, validate_credit_code
 from zhaoshang.projects import rules
@@ -23,9 +24,45 @@ from zhaoshang.projects import rules
 FIELDS = {
     "name", "credit_code", "country", "parent", "industry", "region", "is_fortune500",
     "is_listed", "stock_code", "is_specialised", "is_high_tech", "business_scope", "website",
-    "note", "aliases",
+    "note", "aliases", "size_band",
 }  # fmt: skip
 FLAGS = ("is_fortune500", "is_listed", "is_specialised", "is_high_tech")
+# A size band as registries and ledgers write it (大型企业, 大型, 大, large).
+SIZE_WORDS = {
+    **{band.value: band.value for band in SizeBand},
+    "大型": "large", "大": "large", "大型企业": "large", "l": "large",
+    "中型": "medium", "中": "medium", "中型企业": "medium", "m": "medium",
+    "小型": "small", "小": "small", "小型企业": "small", "s": "small",
+    "微型": "micro", "微": "micro", "微型企业": "micro", "xs": "micro",
+}  # fmt: skip
+
+
+def parse_size_band(value: Any) -> str:
+    """``大型企业`` -> ``large``; blank -> ``""``; anything else raises ValueError naming it."""
+    from zhaoshang.lib.names import fold
+
+    key = fold(value)
+    if not key:
+        return ""
+    if key not in SIZE_WORDS:
+        raise ValueError(
+            _("“%(value)s” is not a size band (大型, 中型, 小型, 微型)")
+            % {"value": " ".join(str(value).split())}
+        )
+    return SIZE_WORDS[key]
+
+
+def resolve_place(value: Any) -> Any:
+    """A region at any level from its name as written (锦丰镇, 深圳市南山区, 上海): where an
+    enterprise is. Raises ValueError with the resolver's message (suggestions included)."""
+    from zhaoshang.core.names import Lookup
+    from zhaoshang.regions.models import Region
+
+    names = Lookup()
+    code = names.place(value)
+    if code is None:
+        raise ValueError(names.place_error(value))
+    return Region.objects.get(pk=code)
 
 
 def _text(key: str, value: Any) -> str:
@@ -43,7 +80,7 @@ def _text(key: str, value: Any) -> str:
 
 
 def _apply(enterprise: Enterprise, data: dict[str, Any]) -> tuple[dict[str, str], list | None]:
-    from zhaoshang.projects.services import resolve_enterprise, resolve_industry, resolve_unit
+    from zhaoshang.projects.services import resolve_enterprise, resolve_industry
 
     errors: dict[str, str] = {}
     for key in sorted(set(data) - FIELDS):
@@ -87,7 +124,12 @@ def _apply(enterprise: Enterprise, data: dict[str, Any]) -> tuple[dict[str, str]
     for key in FLAGS:
         if key in data:
             setattr(enterprise, key, bool(data[key]))
-    resolvers = {"industry": resolve_industry, "region": resolve_unit}
+    if "size_band" in data:
+        try:
+            enterprise.size_band = parse_size_band(data["size_band"])
+        except ValueError as exc:
+            errors["size_band"] = str(exc)
+    resolvers = {"industry": resolve_industry, "region": resolve_place}
     for key, resolve in resolvers.items():
         if key in data:
             if data[key] in (None, ""):

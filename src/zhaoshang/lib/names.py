@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from zhaoshang.lib.excel import name_key
 
-__all__ = ["Names", "PlaceNames", "fold"]
+__all__ = ["Names", "PlaceNames", "firm_key", "fold"]
 
 V = TypeVar("V", bound=Hashable)
 
@@ -42,6 +42,45 @@ V = TypeVar("V", bound=Hashable)
 def fold(text: object) -> str:
     """The form two spellings of one name share: ``fold("錦豐 鎮（張家港）") == "锦丰镇(张家港)"``."""
     return name_key(str(text if text is not None else ""))
+
+
+# The legal form at the end of a firm's name, longest first (after `fold`): 盛虹控股集团 and
+# 盛虹控股集团有限公司 are one firm written twice.
+_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "股份公司")
+# The same, written in Latin letters after a space or a comma (checked before `fold`).
+_LATIN_FORM = re.compile(
+    r"[\s,.]+(co\.?,?\s*ltd\.?|company\s+limited|ltd\.?|limited|inc\.?|gmbh|ag|corp\.?|"
+    r"corporation|llc|plc|s\.a\.)$",
+    re.IGNORECASE,
+)
+# The country a subsidiary names in brackets: 采埃孚（中国）投资 is 采埃孚投资 written longer.
+_COUNTRY_MARKS = ("(中国)", "(china)")
+
+
+def firm_key(name: object) -> str:
+    """The form two spellings of one firm share, one step coarser than :func:`fold`: the
+    legal form at the end and a bracketed (中国) left out, traditional characters simplified.
+
+    >>> firm_key("信義光能（中國）控股有限公司") == firm_key("信义光能控股")
+    True
+
+    Used to find a firm already registered under a variant of its name; a name that would
+    be left with fewer than two characters keeps its fold.
+    """
+    text = str(name if name is not None else "").strip()
+    text = _LATIN_FORM.sub("", text)
+    key = fold(text)
+    for mark in _COUNTRY_MARKS:
+        key = key.replace(mark, "")
+    stripped = True
+    while stripped:
+        stripped = False
+        for form in _LEGAL_FORMS:
+            if key.endswith(form) and len(key) - len(form) >= 2:
+                key = key[: -len(form)]
+                stripped = True
+                break
+    return key if len(key) >= 2 else fold(name)
 
 
 class Names(Generic[V]):
