@@ -32,6 +32,7 @@ from zhaoshang.lib import csvsafe
 from zhaoshang.lib import xlsxwrite as xw
 
 PAGE_SIZE = 50
+BOOKKEEPING = {"due_on", "due_kind"}
 BOARD_CARDS = 30
 
 
@@ -221,7 +222,12 @@ def _detail_context(request, lead: Lead, forms_: dict | None = None) -> dict:
     today = timezone.localdate()
     rules_ = sla.load_rules()
     next_stage = rules.next_stage(lead.stage)
-    history = [(log, describe(log)) for log in history_for(lead).order_by("-at", "-id")[:50]]
+    history = []
+    for log in history_for(lead).order_by("-at", "-id")[:50]:
+        # the deadline follows from the other fields (`sla`); its own changes are not news
+        log.changes = {k: v for k, v in log.changes.items() if k not in BOOKKEEPING}
+        if log.changes or log.reason:
+            history.append((log, describe(log)))
     teams = _teams()
     return {
         "lead": lead,
@@ -366,7 +372,14 @@ def convert(request, pk: int):
         except NotAllowed as exc:
             _refuse(exc)
         except InputError as exc:
-            form.add_service_errors(exc.fields)
+            # the ledger's own refusals name its fields; the lead's (converted, not signed)
+            # are said above the page, where the form may no longer be shown
+            for key, texts in exc.fields.items():
+                for text in texts:
+                    if key in form.fields:
+                        form.add_error(key, text)
+                    else:
+                        messages.error(request, text)
         else:
             messages.success(request, _("Lead %(id)s became project %(code)s.") % {
                 "id": lead.pk, "code": project.code})  # fmt: skip
