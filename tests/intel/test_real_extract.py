@@ -1,7 +1,8 @@
 """The extractor on real public articles it was not tuned on (tests/data/intel_real/test).
 
-The floor is the F1 measured when the rules of issue 15 were added (0.719 on the test split,
-0.926 on dev), minus a small margin, so a change that loses ground on real text fails here.
+The floor is the F1 measured when the rules of issue 15 were added (0.865 on the test split,
+0.934 on dev, 161 articles), minus a small margin, so a change that loses ground on real text
+fails here.
 Figures and misses: ``python bench/quality_extract.py --misses``.
 """
 
@@ -12,7 +13,7 @@ import pytest
 from bench.quality_extract import REAL, SPLITS, extraction_report, real_documents
 from zhaoshang.lib.extract import ROLES
 
-FLOOR = {"dev": 0.90, "test": 0.69}
+FLOOR = {"dev": 0.91, "test": 0.84}
 
 
 @pytest.mark.parametrize("split", SPLITS)

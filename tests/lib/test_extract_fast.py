@@ -409,9 +409,9 @@ def test_edit_pattern_matches_like_the_plain_one():
 def test_amount_pattern_groups_are_in_the_order_find_amounts_unpacks():
     from zhaoshang.lib.extract.amounts import AMOUNT_RE
 
-    order = ["pre", "cur1", "lo", "num", "inf", "unit", "inf2", "eng", "cur", "suf"]
+    order = ["pre", "cur1", "lo", "num", "inf", "unit", "rest", "inf2", "eng", "cur", "suf"]
     assert list(AMOUNT_RE.groupindex) == order
-    assert [AMOUNT_RE.groupindex[g] for g in order] == list(range(1, 11))
+    assert [AMOUNT_RE.groupindex[g] for g in order] == list(range(1, 12))
 
 
 def _plain_amount(text):

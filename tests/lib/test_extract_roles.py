@@ -121,3 +121,75 @@ def test_english_dollar_amounts_are_read():
     assert [(a.text, a.currency, a.original_wan) for a in amounts] == [
         ("$35.2 billion", "USD", Decimal("3520000"))
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a list's scope makes its total a batch total
+        (
+            "今年预计我省重点建设项目个数将超过370个，总投资超过2万亿元。",
+            [("超过2万亿元", "batch_total_investment")],
+        ),
+        ("太仓沙溪镇重点项目巡礼，总投资达179.9亿元。", [("179.9亿元", "batch_total_investment")]),
+        ("内资项目投资总额681.498亿元。", [("681.498亿元", "batch_total_investment")]),
+        # a clause with no subject of its own speaks of the sentence's group
+        (
+            "本次开工开业项目9个，包括创新园、产业园和物流中心等领域，总投资409.3亿元。",
+            [("409.3亿元", "batch_total_investment")],
+        ),
+        # ... but not after 分别是: each project there has its own total
+        (
+            "这四个项目分别是，司马化工签定的二甲苯项目，总投资9800万美元。",
+            [("9800万美元", "total_investment")],
+        ),
+        # a count closing the previous clause, then a bare total
+        ("福州115个、总投资802亿元。", [("802亿元", "batch_total_investment")]),
+        ("境外投资项目1个，投资总额2600万美元。", [("2600万美元", "total_investment")]),
+        # an average is not a total
+        ("单个项目平均投资额为12.62亿元。", [("12.62亿元", "other")]),
+        # what a signing adds up to
+        ("开发区突出港口优势，签约金额达到95亿元。", [("95亿元", "batch_total_investment")]),
+        # a keyword in parentheses is an alias of the one before it
+        ("达产后预计年总产值（销售额）将达300亿元。", [("300亿元", "annual_output_value")]),
+        # 合计 and "X的……项目" without any keyword
+        ("合计2.1亿美元。", [("2.1亿美元", "batch_total_investment")]),
+        ("城区工业园签定的9000万美元的电子项目。", [("9000万美元", "total_investment")]),
+        # parts of a total, intensities, subsidiaries, cumulative programmes
+        (
+            "总投资达20.7亿元，其中建设投资18.5亿元。",
+            [("20.7亿元", "total_investment"), ("18.5亿元", "other")],
+        ),
+        (
+            "实现年产值约20亿元，亩均税收超45万元。",
+            [("约20亿元", "annual_output_value"), ("超45万元", "other")],
+        ),
+        ("公司拟向全资子公司增资4.5亿元。", [("4.5亿元", "other")]),
+        ("中小企业方案已通过219家中小企业投资约942亿元。", [("约942亿元", "other")]),
+        # a reporting period carries through the sentence
+        (
+            "今年1—6月，开州区共签约项目56个、总投资297亿元，正式协议投资239亿元。",
+            [("297亿元", "other"), ("239亿元", "other")],
+        ),
+        # yearly words followed by 总额
+        ("项目建成后年均利税总额7.8亿元。", [("7.8亿元", "annual_tax")]),
+        ("达产后预计年创税2750万元。", [("2750万元", "annual_tax")]),
+    ],
+)
+def test_more_roles(text, expected):
+    assert roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, value_wan, currency",
+    [
+        ("股东应占基础盈利为港币三十亿四千八百万元。", Decimal("304800"), "HKD"),
+        ("项目总投资1亿2000万元。", Decimal("12000"), "CNY"),
+        ("投资台湾三大方案总计投资新台币2兆6,218亿元。", Decimal("262180000"), "TWD"),
+        ("集团营业额上升10%至174﹒44亿元（人民币）。", Decimal("1744400"), "CNY"),
+        ("大立光 (3008-TW) 发包金额38.17亿元。", Decimal("381700"), "TWD"),
+    ],
+)
+def test_amounts_read_in_full(text, value_wan, currency):
+    (a,) = extract(text).amounts
+    assert (a.original_wan, a.currency) == (value_wan, currency)

@@ -73,7 +73,7 @@ ROLES = (
 _CN = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _NUMBER = rf"(?:{_AR}[十百千]?|[{_CN}]+(?:点[{_CN}]+)?)"
-_UNIT = r"(?:万亿|千万|百万|亿|万|千)"
+_UNIT = r"(?:万亿|千万|百万|亿|万|千|兆)"
 _CUR_AFTER = r"(?:元新台币|元台币|元港币|元人民币|美元|美金|欧元|港元|港币|日元|英镑|韩元|新加坡元|新台币|台币|元)"
 _CUR_BEFORE = r"(?:人民币|新台币|台币|港币|RMB|CNY|USD|US\$|HK\$|NT\$|\$|¥)"
 _PRE_Q = (
@@ -91,6 +91,7 @@ AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     (?P<num>{_NUMBER})
     (?P<inf>余|多)?
     (?P<unit>{_UNIT})?
+    (?P<rest>(?<=[亿兆])零?{_NUMBER}(?:千万|百万|万|亿))?  # 三十亿四千八百万, 2兆6,218亿
     (?P<inf2>余|多)?
     (?P<eng>\ ?(?:million|billion|mn|bn)\b)?
     (?P<cur>{_CUR_AFTER})?
@@ -130,7 +131,7 @@ _KEYWORDS = re.compile(
             rf"(?P<tax>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:缴纳|上缴|入库|实缴)?(?:纳税|税收|利税|缴税|税金|创税)"
             r"(?:总额)?)",
             r"(?P<invest>计划总投资|项目总投资|总投资额?|投资总额|协议总投资|协议投资额?|签约总额|签约额|"
-            r"签约金额|协议金额|合同金额|签约(?=\d|超|逾|约|近)|协议引资|揽资|计划投资|新增投资|拟投资|投资额|投资|总额|斥资|耗资|砸下|"
+            r"签约金额|协议金额|合同金额|签约(?=\d|超|逾|约|近)|协议引资|揽资|(?<![产])总值|计划投资|新增投资|拟投资|投资额|投资|总额|斥资|耗资|砸下|"
             r"(?<!研发)(?<!科技)投入)",
             r"(?P<revenue_weak>开票销售|应税销售|销售收入|营业收入|主营业务收入|营收|销售额|营业额|开票|收入)",
             r"(?P<output_weak>总产值|产值)",
@@ -169,9 +170,16 @@ _AVERAGE = re.compile(r"平均|均投资|户均|人均")
 _SCOPE_GROUP = re.compile(
     r"(?:全省|全市|全区|全县|全国|各地|我省|我市|我区|我县|省级|市级|县级)[^,，。;；的]{0,12}?项目"
     r"|(?:内资|外资|民资)项目"
+    r"|[省市县区镇](?:今年|本年|年度)?(?:重点|重大)(?:建设|工业|产业)?项目"
 )
 _TOTAL_WORD = re.compile(r"(?:合计|共计|总计)$")
-_BARE_TOTAL = re.compile(r"(?:计划|协议|项目)?(?:总投资额?|投资总额)(?:达|为|约为|约|共|合计)?")
+_ALIAS_IN_PARENS = re.compile(r"[(（][^()（）]{1,8}[)）][^,，。;；]{0,6}")
+_AGGREGATE_WORDS = ("签约金额", "签约总额", "协议总额")
+_THIS_PROJECT = re.compile(r"该项目|此项目|项目的")
+_BARE_TOTAL = re.compile(
+    r"(?:计划|协议|项目|涉及)?(?:总投资额?|投资总额|投资金额|投资额|总值|总额)(?:达|为|约为|约|共|合计|超过)?"
+)
+_ENUMERATION = re.compile(r"分别是|分别为")
 _SUBSIDIARY_CAPITAL = re.compile(r"子公司")
 _CUMULATIVE = re.compile(
     r"累计|累积|先后|历年|(?<!有史)以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
@@ -203,6 +211,8 @@ _THRESHOLD_AFTER = re.compile(
     r"(?:项目|企业)"
 )
 _COUNT = r"(?:\d+|[两二三四五六七八九十百]+)"
+# 福州115个、总投资802亿元: a count closing the previous clause, then a bare total
+_COUNT_CLAUSE_END = re.compile(rf"(?P<n>{_COUNT})(?:个|项)[,，、]$")
 _GROUP = starting_with(
     r"\d两二三四五六七八九十百项一工通",
     rf"(?P<n1>{_COUNT})(?:个|项|大)(?!月|百分点|小时|工作日)[^,，。;；]{{0,14}}?(?:项目|工程)"
@@ -211,7 +221,8 @@ _GROUP = starting_with(
     rf"|通过(?P<n4>{_COUNT})案"
     rf"|(?P<n5>{_COUNT})家[^,，。;；]{{0,6}}?(?:业者|企业|厂商|公司|台商)"
     r"(?=将|拟|计划|共|合计|扩大|投资|总投资|斥资)"
-    r"|一批[^,，。;；]{0,8}项目",
+    r"|一批[^,，。;；]{0,8}项目"
+    rf"|(?<![第期])(?P<n6>{_COUNT})项目",
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；:：、()（）]")
 _SENTENCE_END = re.compile(r"[。！？!?;；\n]")
@@ -412,6 +423,8 @@ def _parse_plain(match: re.Match[str]) -> tuple[Decimal, str, Decimal, str]:
     fast = fast_amount(text)
     if fast is not None:
         return fast
+    if "兆" in text:  # 兆 = 万亿 (Taiwan: 2兆6,218亿元)
+        return read_amount(text.replace("兆", "万亿"))
     lo = match.group("lo")
     if lo:
         # a range (30亿至50亿元): the lower bound, at least
@@ -440,10 +453,10 @@ def find_amounts(text: str) -> list[Amount]:
     """Every money amount in the normalised ``text``, in order, roles not yet set."""
     found: list[Amount] = []
     for m in _amount_matches(text):
-        pre, cur1, _lo, num, _inf, unit, _inf2, eng, cur, _suf = m.groups()  # one call
+        pre, cur1, _lo, num, _inf, unit, _rest, _inf2, eng, cur, _suf = m.groups()  # one call
         unit = unit or ""
         has_currency = bool(cur or cur1)
-        if not (unit in ("万亿", "千万", "百万", "亿", "万") or has_currency or eng):
+        if not (unit in ("万亿", "千万", "百万", "亿", "万", "兆") or has_currency or eng):
             continue
         if eng and not cur1:
             continue
@@ -620,7 +633,14 @@ def _group_count(segment: str) -> int | None:
     for m in _GROUP.finditer(segment):
         if segment.startswith("中", m.end()):
             continue  # 五家回台投资案中: one among them
-        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
+        raw = (
+            m.group("n1")
+            or m.group("n2")
+            or m.group("n3")
+            or m.group("n4")
+            or m.group("n5")
+            or m.group("n6")
+        )
         if raw is None:
             return 0  # 一批: a group, size unknown
         n = cn_count(raw)
@@ -677,6 +697,9 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             kind, word = "", ""
             if kws:
                 kind, word = kws[-1].lastgroup or "", kws[-1].group()
+                if len(kws) > 1 and _ALIAS_IN_PARENS.fullmatch(text, kws[-2].end(), amount.start):
+                    # 年总产值（销售额）将达300亿元: the word in parentheses is an alias
+                    kind, word = kws[-2].lastgroup or "", kws[-2].group()
             else:
                 after = _keywords(text, amount.end, min(c_hi + 1, amount.end + 8))
                 if after:
@@ -725,9 +748,13 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             prev_clause_lo = _clause_start(text, s_lo, max(s_lo, c_lo - 1))
             window = text[prev_clause_lo:c_hi]
             count = _group_count(window)
-            if count is None and _BARE_TOTAL.fullmatch(text, c_lo, amount.start):
+            if (
+                count is None
+                and _BARE_TOTAL.fullmatch(text, c_lo, amount.start)
+                and not _ENUMERATION.search(text, s_lo, c_lo)
+            ):
                 # 本次参加的开工项目9个，包括……，总投资409.3亿元: a clause with no subject of
-                # its own speaks of the sentence's subject
+                # its own speaks of the sentence's subject (not after 分别是: each has its own)
                 count = _group_count(text[s_lo:c_hi])
             if count is None and _RATIO_CLAUSE.match(text, prev_clause_lo, c_lo):
                 # 集群项目近400项，占比近90%，总投资超9500亿元: the ratio clause between the
@@ -741,6 +768,16 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 amount.count = cn_count(count_and.group("n"))
             elif total_word or (count is None and _SCOPE_GROUP.search(text, s_lo, amount.start)):
                 role = "batch_total_investment"
+            elif (
+                count is None
+                and _BARE_TOTAL.fullmatch(text, c_lo, amount.start)
+                and (bare_count := _COUNT_CLAUSE_END.search(text, max(s_lo, c_lo - 8), c_lo))
+                and (cn_count(bare_count.group("n")) or 0) >= 2
+            ):
+                role = "batch_total_investment"
+                amount.count = cn_count(bare_count.group("n"))
+            elif word in _AGGREGATE_WORDS and not _THIS_PROJECT.search(text, s_lo, amount.start):
+                role = "batch_total_investment"  # 签约金额达到95亿元: what a signing adds up to
             elif word == "签约" and _EVENT_SIGNING.search(left):
                 role = "batch_total_investment"  # 大会签约X亿元: the event's total
             elif (
