@@ -35,6 +35,7 @@ from zhaoshang.projects.queries import left_out
 
 BATCH_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMPLETED, Stage.FULL_PRODUCTION)
 ZERO = Decimal(0)
+ALL = object()  # `_Events.count(unit=ALL)`: every unit together
 
 
 @dataclass
@@ -77,31 +78,54 @@ class _Events:
     and their parents' dates; a phase's amount is then taken back out of a batch that
     holds its parent (`left_out`)."""
 
-    def __init__(self, qs: QuerySet, stages, start: datetime.date, end: datetime.date):
+    def __init__(
+        self,
+        qs: QuerySet,
+        stages,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        by_unit: bool = False,
+    ):
+        # by_unit: the events are also grouped by township unit (`count(..., unit=)`);
+        # the unit is in the projects' covering index, so it is the same three queries
+        self.by_unit = by_unit
         window = Q(
             stage_dates__stage__in=stages,
             stage_dates__actual_on__gte=start,
             stage_dates__actual_on__lte=end,
         )
-        self.days = list(
-            qs.filter(window)
-            .values_list("stage_dates__stage", "stage_dates__actual_on")
+        columns = ["stage_dates__stage", "stage_dates__actual_on"]
+        if by_unit:
+            columns.append("unit_id")
+        self.days = [
+            (*row, None) if not by_unit else row
+            for row in qs.filter(window)
+            .values_list(*columns)
             .annotate(n=Count("pk"), total=Sum("total_investment_wan"))
             .order_by()
-        )
+        ]  # (stage, day, n, total, unit) with the unit last (None when not grouped)
+        if by_unit:
+            self.days = [(st, on, n, total, unit) for st, on, unit, n, total in self.days]
+        self.units: set = {row[4] for row in self.days}
         phases = dict(qs.filter(parent_id__isnull=False).order_by().values_list("pk", "parent_id"))
         self.phases: list = []
         self.parents: dict = defaultdict(dict)  # parent id -> stage -> actual date
+        self.unit_of: dict = {}  # project id -> unit, for phases and their parents
         if not phases:
             return
         dated = StageDate.objects.filter(
             stage__in=stages, actual_on__gte=start, actual_on__lte=end
         ).order_by()
-        amounts = dict(
-            Project.objects.filter(pk__in=list(phases)).values_list("pk", "total_investment_wan")
-        )
+        amounts = {
+            pk: (amount, unit)
+            for pk, amount, unit in Project.objects.filter(
+                pk__in=[*phases, *phases.values()]
+            ).values_list("pk", "total_investment_wan", "unit_id")
+        }
+        self.unit_of = {pk: unit for pk, (_amount, unit) in amounts.items()}
         self.phases = [
-            (pk, phases[pk], stage, on, amounts.get(pk))
+            (pk, phases[pk], stage, on, amounts.get(pk, (None, None))[0])
             for pk, stage, on in dated.filter(project_id__in=list(phases)).values_list(
                 "project_id", "stage", "actual_on"
             )
@@ -112,12 +136,17 @@ class _Events:
         ):
             self.parents[pk][stage] = on
 
-    def count(self, stage: str, since: datetime.date, until: datetime.date) -> tuple[int, Decimal]:
+    def count(
+        self, stage: str, since: datetime.date, until: datetime.date, *, unit=ALL
+    ) -> tuple[int, Decimal]:
         """(projects, total investment in 万元) of `stage`'s batch from `since` to `until`,
-        each investment once (`left_out` over the batch)."""
+        each investment once (`left_out` over the batch). With `unit` (events read
+        `by_unit`): the batch's projects in that township unit (None: no unit yet); a phase
+        is left out of its unit's amount when its parent is in the batch and the same unit,
+        as the monthly report's rows count it."""
         n, total = 0, ZERO
-        for event, on, rows, amount in self.days:
-            if event == stage and since <= on <= until:
+        for event, on, rows, amount, where in self.days:
+            if event == stage and since <= on <= until and (unit is ALL or where == unit):
                 n += rows
                 total += amount or ZERO
         if not self.phases:
@@ -131,8 +160,12 @@ class _Events:
             if on is not None and since <= on <= until:
                 members.setdefault(parent_pk, None)
         inside = left_out(members)
-        for pk, _parent, event, on, amount in self.phases:
+        for pk, parent, event, on, amount in self.phases:
             if event == stage and since <= on <= until and pk in inside:
+                if unit is not ALL and not (
+                    self.unit_of.get(pk) == unit and self.unit_of.get(parent) == unit
+                ):
+                    continue  # its parent is counted in another unit's row
                 total -= amount or ZERO  # counted within its parent's amount
         return n, total
 
@@ -240,3 +273,83 @@ def batches_by_month(
         until = min(m.last_day, as_of)
         out.append((m, {s: events.count(s, m.first_day, until) for s in stages}))
     return out
+
+
+@dataclass
+class TownBatches:
+    """四个一批 per month and per township unit, January to `month`, each month as of its
+    end (`as_of` for the running one): `cells[(month, unit)][stage] = (n, 万元)`, the year
+    to date per unit in `year`, and each month's city total in `totals` (each investment
+    once, so a phase split from its parent's unit may make units add up to more)."""
+
+    month: Month
+    as_of: datetime.date
+    units: list[tuple[str | None, str]]  # (code, name); None: projects without a unit
+    months: list[Month]
+    cells: dict[tuple[Month, str | None], dict[str, tuple[int, Decimal]]]
+    year: dict[str | None, dict[str, tuple[int, Decimal]]]
+    totals: dict[Month, dict[str, tuple[int, Decimal]]]
+    year_total: dict[str, tuple[int, Decimal]]
+
+    @property
+    def running(self) -> bool:
+        return self.as_of < self.month.last_day
+
+
+def batches_by_town(
+    month: Month | str,
+    *,
+    stages=BATCH_STAGES,
+    scope: Scope | None = None,
+    user=None,
+    projects: QuerySet | None = None,
+    today: datetime.date | None = None,
+) -> TownBatches:
+    """四个一批 of each month from January to `month` and each township unit, counted as
+    `four_batches` counts the city (the same events, the same rule for phases), from one
+    read of the events grouped by unit: the list of units and `_Events`' queries (one
+    without phases), whatever the number of projects, months and units.
+
+    Units are the home county's townships and parks in code order, each shown even when
+    it has nothing, and "no unit yet" when a batch holds projects without one."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from zhaoshang.regions.models import Region
+
+    month = Month.parse(month)
+    as_of = month.as_of(today)
+    start = datetime.date(month.year, 1, 1)
+    months = [Month(month.year, m) for m in range(1, month.month + 1)]
+    units: list[tuple[str | None, str]] = [
+        (r.code, str(r))
+        for r in Region.objects.filter(parent_id=settings.ZHAOSHANG_HOME_COUNTY, level=4).order_by(
+            "code"
+        )
+    ]
+    empty = {s: (0, ZERO) for s in stages}
+    result = TownBatches(month, as_of, units, months, {}, {}, {}, dict(empty))
+    if as_of < start:
+        return result
+    events = _Events(_projects(projects, user, scope), stages, start, as_of, by_unit=True)
+    known = {code for code, _name in units}
+    extra = sorted((u for u in events.units if u not in known), key=lambda u: (u is None, u))
+    if scope is not None and scope.units is not None:  # a town's own view: its rows only
+        units = [u for u in units if u[0] in scope.units]
+    names = {r.code: str(r) for r in Region.objects.filter(code__in=[u for u in extra if u])}
+    for code in extra:
+        units.append((code, _("No township unit yet") if code is None else names.get(code, code)))
+    result.units = units
+    for m in months:
+        until = min(m.last_day, as_of)
+        if m.first_day > as_of:
+            break
+        result.totals[m] = {s: events.count(s, m.first_day, until) for s in stages}
+        for code, _name in units:
+            result.cells[(m, code)] = {
+                s: events.count(s, m.first_day, until, unit=code) for s in stages
+            }
+    result.year_total = {s: events.count(s, start, as_of) for s in stages}
+    for code, _name in units:
+        result.year[code] = {s: events.count(s, start, as_of, unit=code) for s in stages}
+    return result

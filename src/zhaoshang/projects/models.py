@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhaoshang.core.fields import Qualifier, money_field, money_fields
 from zhaoshang.lib.dates import PartialDate
@@ -459,6 +460,16 @@ class BatchKind(models.TextChoices):
     PROMOTION = "promotion", _("Promotion meeting (推进会)")
 
 
+class EventStatus(models.TextChoices):
+    """A planned event is drafted, then published with its list; after its window it is
+    reported (its report is computed from the projects' stage dates, never typed). An
+    event recorded after the fact (from a source, the admin or the news) is published."""
+
+    DRAFT = "draft", pgettext_lazy("batch event", "Draft")
+    PUBLISHED = "published", pgettext_lazy("batch event", "Published")
+    REPORTED = "reported", pgettext_lazy("batch event", "Reported")
+
+
 class BatchEvent(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=BatchKind.choices)
@@ -490,6 +501,32 @@ class BatchEvent(models.Model):
     projects = models.ManyToManyField(
         Project, blank=True, related_name="batch_events", verbose_name=_("projects")
     )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EventStatus.choices,
+        default=EventStatus.PUBLISHED,
+        db_index=True,
+    )
+    # The window the event's projects are due to start (complete, sign) in: the month it
+    # was planned for, or a quarter (the 开门红 meeting's first-quarter projects). Its
+    # report counts a project done when its stage date falls on or before the window's end.
+    window_start = models.DateField(_("window from"), null=True, blank=True)
+    window_end = models.DateField(_("window to"), null=True, blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Invented demo data")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("batch event")
