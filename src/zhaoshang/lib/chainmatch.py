@@ -104,9 +104,8 @@ def _b(text: str) -> str:
 
 
 # What else the automaton reports besides keywords, found in the same pass.
-SENTENCE, CLAUSE, OPEN, CLOSE, MAKE, TRADE, NEGATE, EXCEPT, CHU, WAI, SECTION, LICENSED, MASK = (
-    range(13)
-)
+(SENTENCE, CLAUSE, OPEN, CLOSE, MAKE, TRADE, NEGATE, EXCEPT, CHU, WAI, SECTION, LICENSED, MASK,
+ DEVELOP) = range(14)  # fmt: skip
 KEYWORD = 100
 CUES: list[tuple[str, int]] = [
     *((c, SENTENCE) for c in "；;。\n"),
@@ -123,6 +122,8 @@ CUES: list[tuple[str, int]] = [
     ("一般经营项目", SECTION),
     ("许可项目", LICENSED),
     ("许可经营项目", LICENSED),
+    # developing is not selling: 软件的开发、销售 is a developer's clause (neutral), not a trader's
+    *((v, DEVELOP) for v in ("研发", "开发", "研制")),
 ]
 # 除尘, 除湿, 除锈 … are products and 去除, 消除 … verbs: neither opens a 除……外
 _CHU_NOT_AFTER = frozenset(_b(c) for c in "去消排清剔删摘")
@@ -346,12 +347,13 @@ class Classifier:
                 if kind == KEYWORD:
                     continue
                 kind -= KEYWORD
-            if kind == MAKE or kind == TRADE:
+            if kind == MAKE or kind == TRADE or kind == DEVELOP:
                 if paren >= 0:
                     continue  # a verb inside a parenthesis (不含许可类…经营) says nothing
-                if c_role != MAKE:
+                # MAKE beats DEVELOP beats TRADE
+                if kind == MAKE or c_role == 0 or (kind == DEVELOP and c_role == TRADE):
                     c_role = kind
-                if s_role != MAKE:
+                if kind == MAKE or s_role == 0 or (kind == DEVELOP and s_role == TRADE):
                     s_role = kind
             elif kind == SENTENCE:
                 if c_role:
@@ -436,7 +438,12 @@ class Classifier:
         neutral_head_keyword = any(
             r == "neutral" and not tail and not self.generic[i] for i, n, r, tail in out if not n
         )
-        sells_only = TRADE in head_roles and MAKE not in head_roles and not neutral_head_keyword
+        sells_only = (
+            TRADE in head_roles
+            and MAKE not in head_roles
+            and DEVELOP not in head_roles
+            and not neutral_head_keyword
+        )
         return out, sells_only
 
     def _tail(self, keywords, sections, sentence_role, last: int) -> tuple[set[int], set[int]]:
@@ -507,7 +514,10 @@ class Classifier:
         ):
             if not text:
                 continue
-            found, head_sells = self._read(_b(text.lower()), engine, scope=where == "scope")
+            # 的 dropped: 集成电路的设计 reads as 集成电路设计, 光伏玻璃的生产 as 光伏玻璃生产
+            found, head_sells = self._read(
+                _b(text.lower().replace("的", "")), engine, scope=where == "scope"
+            )
             if where == "scope":
                 sells_only = head_sells
             for index, is_negated, role, tail in found:
@@ -555,9 +565,14 @@ class Classifier:
             missing = 1.0
             trader = not node_codes
             only_generic = True
+            only_tail = vocab_on
             makes = False
-            for (_k, where), (weight, role, _tail, is_generic) in node_hits.items():
+            if vocab_on and len(node_hits) > 1:
+                node_hits = _outer_words(node_hits)
+            for (_k, where), (weight, role, tail, is_generic) in node_hits.items():
                 missing *= 1.0 - weight
+                if not tail:
+                    only_tail = False
                 if role != "trade":
                     trader = False
                 if not is_generic:
@@ -569,7 +584,7 @@ class Classifier:
                 missing *= 1.0 - (W_CODE_AMBIGUOUS if ambiguous else W_CODE)
             confidence = 1.0 - missing
             reason = ""
-            if trader or (vocab_on and only_generic and not node_codes):
+            if trader or (vocab_on and (only_generic or only_tail) and not node_codes):
                 confidence = min(confidence, TRADER_CAP)
             elif not_maker and not makes:
                 confidence = min(confidence, TRADER_CAP)
@@ -653,3 +668,14 @@ class Classifier:
         if cached is None:
             cached = self.__dict__["_nodes_by_id"] = {s.node: s for s in self.nodes}
         return cached
+
+
+def _outer_words(node_hits: dict) -> dict:
+    """The hits of a node without the words found inside another of its words at the same
+    place (物联网 beside 物联网技术服务 counts once: one activity, not three pieces of evidence)."""
+    keys = list(node_hits)
+    return {
+        (k, where): value
+        for (k, where), value in node_hits.items()
+        if not any(k != k2 and k in k2 and where == w2 for k2, w2 in keys)
+    }
