@@ -96,7 +96,9 @@ def test_roles(text, expected):
 
 def test_conversion_in_parentheses_is_paired_not_counted_twice():
     result = extract("累计签约145个重大项目、总投资达847.6亿元人民币（约合122.6亿美元）。")
-    assert [a.text for a in result.amounts] == ["847.6亿元人民币"]
+    assert [(a.text, a.conversion) for a in result.amounts] == [
+        ("847.6亿元人民币", "约合122.6亿美元")
+    ]
     result = extract("该项目总投资1.2亿美元（约合人民币8.6亿元），注册资本4000万美元。")
     assert [(a.text, a.role) for a in result.amounts] == [
         ("1.2亿美元", "total_investment"),

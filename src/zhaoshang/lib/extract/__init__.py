@@ -62,6 +62,9 @@ class ExtractedAmount:
     role: str
     start: int
     end: int
+    # a conversion in parentheses right after it (（约合122.6亿美元）): part of this amount,
+    # not a second one; as written in the original
+    conversion: str | None = None
 
 
 @dataclass
@@ -219,6 +222,10 @@ def _result(norm: Normalised, amounts, builder: Builder, reference, truncated: b
     out_amounts: list[ExtractedAmount] = []
     for a in amounts:
         start, end = norm.span(a.start, a.end)
+        conversion = None
+        if a.conversion is not None:
+            c_start, c_end = norm.span(a.conversion.start, a.conversion.end)
+            conversion = norm.original[c_start:c_end]
         item = ExtractedAmount(
             norm.original[start:end],
             a.value_wan,
@@ -228,6 +235,7 @@ def _result(norm: Normalised, amounts, builder: Builder, reference, truncated: b
             a.role,
             start,
             end,
+            conversion,
         )
         by_id[id(a)] = item
         out_amounts.append(item)
