@@ -79,6 +79,14 @@ W_CODE_AMBIGUOUS = 0.3
 AMBIGUOUS_CODE_NODES = 1
 TRADE_DIVISIONS = ("51", "52")
 W_GENERIC = 0.2
+# The registry's closing sentences, in nearly every scope; dropped before reading
+BOILERPLATE = (
+    "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
+    "(除依法须经批准的项目外，凭营业执照依法自主开展经营活动)",
+    "（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准）",
+    "（依法须经批准的项目，经相关部门批准后方可开展经营活动）",
+    "(依法须经批准的项目，经相关部门批准后方可开展经营活动)",
+)
 HEAD_ITEMS = 3
 TAIL_FACTOR = 0.5
 
@@ -514,9 +522,13 @@ class Classifier:
         ):
             if not text:
                 continue
+            text = text.lower()
+            if where == "scope":
+                for boilerplate in BOILERPLATE:  # says nothing about the firm; skipped fast
+                    text = text.replace(boilerplate, "。")
             # 的 dropped: 集成电路的设计 reads as 集成电路设计, 光伏玻璃的生产 as 光伏玻璃生产
             found, head_sells = self._read(
-                _b(text.lower().replace("的", "")), engine, scope=where == "scope"
+                _b(text.replace("的", "")), engine, scope=where == "scope"
             )
             if where == "scope":
                 sells_only = head_sells
