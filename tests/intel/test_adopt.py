@@ -372,3 +372,22 @@ def test_the_article_page_links_to_the_review_form_instead_of_creating(
         True,
         0,
     )
+
+
+def test_a_traditional_script_article_cites_its_own_words(web, bureau_editor):
+    """Spans index the text as pasted: the form cites 306億元 and the name as written there,
+    and proposes what the ledger reads (the same figure)."""
+    article, _created = services.add_article(
+        user=bureau_editor,
+        text="1月31日，總投資306億元的盛虹控股集團儲能電池超級工廠項目簽約。",
+        published_on="2023-02-01",
+    )
+    candidate = article.candidates.get(kind="project")
+    review = proposal(candidate)
+    response = web(bureau_editor).get(_url(candidate))
+    assert (
+        response.status_code,
+        [s.text for s in review.sources["total_investment"]],
+        [s.text for s in review.sources["name"]],
+        review.initial["total_investment"] in ("306億元", "306亿元"),
+    ) == (200, ["306億元"], ["盛虹控股集團儲能電池超級工廠項目"], True)
