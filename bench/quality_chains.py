@@ -11,7 +11,7 @@ rows) and overall.
     python bench/quality_chains.py --errors dev   # also list each wrong row of dev
     python bench/quality_chains.py --learned      # against a character n-gram linear model
 
-The learned model (scikit-learn, not a dependency of the product: `pip install scikit-learn`)
+The learned model (scikit-learn, in the bench extra only: `pip install -e ".[bench]"`)
 is a TF-IDF of character 1-4-grams of name and scope and one logistic regression per chain,
 trained on the dev rows and on every node's name, description, products and keywords from the
 chain maps; a chain is predicted at probability >= 0.5. It is scored on the test split like the
