@@ -54,23 +54,16 @@ def _credit_code(rng: random.Random, division: str) -> str:
 
 def _chain_pools() -> list[tuple[str, list[tuple[list[str], list[str]]]]]:
     """(chain code, [(words a firm on a node writes, the node's industry codes)]) from the
-    chain maps stored, else from the bundled files (the chains load after this app)."""
-    from zhaoshang.chains.models import Node
+    bundled chain maps, whatever the database holds: the same firms on every run."""
     from zhaoshang.chains.taxonomy import bundled_files, parse_chain
 
     pools: dict[str, list] = {}
-    rows = Node.objects.order_by("chain__order", "chain__code", "code").values_list(
-        "chain__code", "products", "keywords", "industry_codes"
-    )
-    for chain, products, keywords, codes in rows:
-        pools.setdefault(chain, []).append((products, keywords, codes))
-    if not pools:
-        for path in bundled_files():
-            data, _errors = parse_chain(path.read_text(encoding="utf-8"))
-            pools[data["code"]] = [
-                (n.get("products", []), n.get("keywords", []), n.get("industry_codes", []))
-                for n in data["nodes"]
-            ]
+    for path in bundled_files():
+        data, _errors = parse_chain(path.read_text(encoding="utf-8"))
+        pools[data["code"]] = [
+            (n.get("products", []), n.get("keywords", []), n.get("industry_codes", []))
+            for n in data["nodes"]
+        ]
     out = []
     for chain, nodes in pools.items():
         words = [
@@ -132,8 +125,13 @@ def load_demo() -> None:
     if not admin.exists():  # the demo's users come first; without them there is no author
         return
     rows = universe_rows()
-    names = [raw["name"] for _n, raw in rows]
-    if Enterprise.objects.filter(name__in=names).count() == len(names):
+    have = set(
+        Enterprise.objects.filter(name__in=[r["name"] for _n, r in rows]).values_list(
+            "name", flat=True
+        )
+    )
+    rows = [(n, raw) for n, raw in rows if raw["name"] not in have]
+    if not rows:
         return
     lookup = Lookup()
     for _n, raw in rows:  # an industry code the catalogue lacks is left out, not refused

@@ -27,7 +27,6 @@ from zhaoshang.excel.uploads import reason_of, upload_view
 from zhaoshang.lib.uploads import limits
 
 KEEP_UPLOADS = datetime.timedelta(days=1)  # a checked file not confirmed by then is dropped
-ACTIONS = ("create", "update", "unchanged", "refused")
 
 
 def _page(request, context: dict, status: int = 200):

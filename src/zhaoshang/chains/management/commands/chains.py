@@ -190,7 +190,7 @@ class Command(BaseCommand):
         self._write(f"{node.chain.name} / {node.name}  weights {weights}")
         for i, t in enumerate(ranked, 1):
             parts = "  ".join(f"{p.key}={p.value:.2f}" for p in t.parts)
-            here = "本地" if t.is_local else "外地"
+            here = ("本地" if t.is_local else "外地") + (f" {t.place}" if t.place else "")
             self._write(f"{i:>3}. {t.score:5.1f}  {t.name} ({here})  {parts}")
             for p in t.parts:
                 self._write(f"        {p.key}: {p.why}")
