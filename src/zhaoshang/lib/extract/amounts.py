@@ -84,7 +84,7 @@ _SUF_Q = r"(?:以上|左右|上下|以内|以下|有余)"
 
 AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     rf"""
-    (?=[超不约大将接至最逾近人新台港RCUHN$¥\d{_CN}])  # most positions fail here, cheaply
+    (?=[超不约大将接至最逾近人RCU$¥\d{_CN}]|新台币|台币|港币|HK\$|NT\$)  # most positions fail here
     (?P<pre>{_PRE_Q})?
     (?P<cur1>{_CUR_BEFORE})?\ ?
     (?:(?P<lo>{_NUMBER}{_UNIT}?)(?:至|到|-|~|—|－))?
@@ -163,8 +163,9 @@ _PRODUCTION_CONTEXT = re.compile(
     r"达产|达效|投产后|建成后|投产以后|满产|全部建成|全面建成|建成投产"
 )
 # a period the whole sentence reports on (今年1—6月，……): carries past the sentence's amounts
-_PERIOD = re.compile(
-    r"(?<!有史)以来|截至|截止|上半年|前三季度|前\d+个月|前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月"
+_PERIOD = starting_with(
+    r"以截上前\d",
+    r"(?<!有史)以来|截至|截止|上半年|前三季度|前\d+个月|前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月",
 )
 _AVERAGE = re.compile(r"平均|均投资|户均|人均")
 _SCOPE_GROUP = re.compile(
@@ -181,10 +182,11 @@ _BARE_TOTAL = re.compile(
 )
 _ENUMERATION = re.compile(r"分别是|分别为")
 _SUBSIDIARY_CAPITAL = re.compile(r"子公司")
-_CUMULATIVE = re.compile(
+_CUMULATIVE = starting_with(
+    r"累先历以年至截全上前目陆已\d",
     r"累计|累积|先后|历年|(?<!有史)以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
     r"已(?:通过|吸引|带动|核准|审核通过|引进)|"
-    r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月"
+    r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月",
 )
 _STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
 _GROWTH_AFTER = re.compile(r"^[,，]?(?:同比|比上年|较上年|增长|下降|增速)")
@@ -452,7 +454,17 @@ def _amount_matches(text: str):
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount in the normalised ``text``, in order, roles not yet set."""
     found: list[Amount] = []
-    for m in _amount_matches(text):
+    for m in AMOUNT_RE.finditer(text):
+        if (
+            m.group("pre")
+            and text[m.start() - 1 : m.start()] in _WORDS_BEFORE_YUE
+            and m.group("pre").startswith("约")
+        ):
+            # 签约80亿元: the 约 of 签约 is no qualifier; the amount is matched again after it
+            again = AMOUNT_RE.match(text, m.start() + 1)
+            if again is None or again.group("pre") is not None:
+                continue
+            m = again
         pre, cur1, _lo, num, _inf, unit, _rest, _inf2, eng, cur, _suf = m.groups()  # one call
         unit = unit or ""
         has_currency = bool(cur or cur1)
@@ -705,7 +717,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 if after:
                     kind, word = after[0].lastgroup or "", after[0].group()
         amount.keyword = word
-        count_and = _COUNT_AND.search(left)
+        count_and = _COUNT_AND.search(text, max(s_lo, amount.start - 8), amount.start)
         if count_and and kind in ("", "invest"):
             kind = "invest"
         total_word = kind == "" and _TOTAL_WORD.search(text, c_lo, amount.start)
@@ -714,15 +726,15 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
         role = _base_role(kind, left)
         # a cumulative marker counts from the previous amount of the sentence on: what an
         # earlier amount's clause says of itself does not carry over to the next project
-        own = left
+        own_lo = s_lo
         if previous is not None and s_lo <= previous.end <= amount.start:
-            own = text[previous.end : amount.start]
+            own_lo = previous.end
         if role != "other" and (
-            _INCREMENT_BEFORE.search(left)
-            or _PLEDGE_BEFORE.search(text, s_lo, amount.start)
-            or _MACRO_BEFORE.search(left)
+            _INCREMENT_BEFORE.search(text, max(s_lo, amount.start - 16), amount.start)
+            or (_pledge_words(left) and _PLEDGE_BEFORE.search(text, s_lo, amount.start))
+            or _MACRO_BEFORE.search(text, max(s_lo, amount.start - 18), amount.start)
             or _TARGET_AFTER.match(right)
-            or (role == "investment" and _TRADE_BEFORE.search(own))
+            or (role == "investment" and _TRADE_BEFORE.search(text, own_lo, amount.start))
         ):
             role = "other"
         if role == "additional_investment" and word == "增资" and _SUBSIDIARY_CAPITAL.search(left):
@@ -731,8 +743,8 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             pass
         elif role != "annual_plan_investment" and role != "other":
             if (
-                _CUMULATIVE.search(own)
-                or _PERIOD.search(left)
+                _CUMULATIVE.search(text, own_lo, amount.start)
+                or _PERIOD.search(text, s_lo, amount.start)
                 or _GROWTH_AFTER.match(right)
                 or _AVERAGE.search(text, c_lo, amount.start)
             ):
@@ -799,6 +811,11 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             amount.count = count or None
         amount.role = role
         previous = amount
+
+
+def _pledge_words(left: str) -> bool:
+    """Cheap test before _PLEDGE_BEFORE: the words every pledge holds."""
+    return "投资" in left and ("年" in left or "未来" in left)
 
 
 def _base_role(kind: str, left: str) -> str:
