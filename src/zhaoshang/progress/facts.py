@@ -95,6 +95,14 @@ class Scope:
         return self.narrow(qs, "project")
 
     @property
+    def key(self) -> tuple:
+        """The scope as a hashable value (for cached figures)."""
+        return tuple(
+            None if v is None else tuple(sorted(v)) if isinstance(v, set) else v
+            for v in (self.units, self.chain_id, self.list_id, self.project_ids)
+        )
+
+    @property
     def is_all(self) -> bool:
         return (self.units, self.chain_id, self.list_id, self.project_ids) == (None,) * 4
 
