@@ -87,6 +87,17 @@ def bump(alias: str = "default") -> None:
     _STORE.clear_alias(alias)
 
 
+def move_past(before: int | None, alias: str = "default") -> None:
+    """After the data was replaced wholesale (a restore): the version goes past both the
+    restored one and `before`, so no figure kept under either is reused."""
+    now = version(alias)
+    if now is None:
+        return
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET n = %s WHERE id = 1", [max(now, before or 0) + 1])
+    _STORE.clear_alias(alias)
+
+
 _BUMPERS: dict[str, Callable[[], None]] = {}
 
 
