@@ -245,4 +245,7 @@ LOGGING = {
 
 # Business settings (an administrator may change them through the environment).
 ZHAOSHANG_HOME_COUNTY = env_str("ZHAOSHANG_HOME_COUNTY", "320582")  # 张家港市
+# computed figures kept per process until the next committed write (core.figcache)
+ZHAOSHANG_FIGURE_CACHE = env_bool("ZHAOSHANG_FIGURE_CACHE", True)
+ZHAOSHANG_FIGURE_CACHE_ENTRIES = env_int("ZHAOSHANG_FIGURE_CACHE_ENTRIES", 64, minimum=1)
 ZHAOSHANG_SITE_NAME = _("Zhangjiagang major projects")

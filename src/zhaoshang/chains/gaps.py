@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.chains.models import ChainLeader, Node, Placement, ProjectPlacement
 from zhaoshang.chains.queries import fetch_rows, local_enterprise_ids, local_project_q
+from zhaoshang.core import figcache
 
 STRONG_MIN = 3
 CLASSES = ("strong", "weak", "missing")
@@ -106,7 +107,15 @@ def classify_node(enterprises: int, projects: int, leaders: int) -> str:
 
 
 def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
-    """Every node of the chains given (all when None), in chain and tree order."""
+    """Every node of the chains given (all when None), in chain and tree order.
+
+    Counted once per state of the data (`core.figcache`); the list is the caller's own,
+    the NodeStats in it are shared and read-only."""
+    key = None if chain_ids is None else tuple(sorted(set(chain_ids)))
+    return list(figcache.cached("node_stats", key, lambda: _node_stats(chain_ids)))
+
+
+def _node_stats(chain_ids: list[int] | None) -> list[NodeStats]:
     nodes = Node.objects.select_related("chain").order_by("chain__order", "chain__code", "order")
     if chain_ids is not None:
         nodes = nodes.filter(chain_id__in=chain_ids)

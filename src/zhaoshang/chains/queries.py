@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q
 
+from zhaoshang.core import figcache
 from zhaoshang.projects.models import STAGE_ORDER, Project, ProjectInvestor, StageDate
 from zhaoshang.projects.queries import left_out
 
@@ -46,6 +47,13 @@ def local_enterprise_ids(among: Iterable[int] | None = None, *, leaders: bool = 
     The whole set is read (three index scans) and then cut down in Python: an `IN` list of
     thousands of ids next to the LIKE on the unit makes SQLite pick a very slow plan.
     """
+    ids = figcache.cached("local_enterprises", leaders, lambda: _local_enterprise_ids(leaders))
+    if among is not None:
+        return ids & set(among)
+    return set(ids)
+
+
+def _local_enterprise_ids(leaders: bool) -> frozenset[int]:
     from zhaoshang.chains.models import ChainLeader
     from zhaoshang.enterprises.models import Enterprise
 
@@ -61,9 +69,7 @@ def local_enterprise_ids(among: Iterable[int] | None = None, *, leaders: bool = 
         *([ChainLeader.objects.order_by().values_list("enterprise_id")] if leaders else []),
     ):
         ids.update(row[0] for row in fetch_rows(qs))
-    if among is not None:
-        return ids & set(among)
-    return ids
+    return frozenset(ids)
 
 
 def local_ids_of(ids: Iterable[int], projects: dict[int, list[tuple]] | None = None) -> set[int]:

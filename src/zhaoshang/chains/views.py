@@ -27,6 +27,7 @@ from zhaoshang.chains.models import (
 from zhaoshang.chains.queries import local_enterprise_ids
 from zhaoshang.chains.targets import rank_targets
 from zhaoshang.chains.taxonomy import chain_to_yaml
+from zhaoshang.core import figcache
 from zhaoshang.core.errors import InputError, NotAllowed
 from zhaoshang.excel.uploads import upload_view
 from zhaoshang.lib.uploads import limits
@@ -251,7 +252,12 @@ def _node_context(
         "projects": ProjectPlacement.objects.filter(node=node)
         .select_related("project__unit")
         .order_by("-is_active", "project__code"),
-        "targets": rank_targets(node, weights=weights, limit=limit),
+        # ranked once per state of the data and weights (`core.figcache`)
+        "targets": figcache.cached(
+            "node_targets",
+            (node.pk, tuple(sorted(weights.items())), limit),
+            lambda: rank_targets(node, weights=weights, limit=limit),
+        ),
         "weights": weights,
         "weight_keys": WEIGHT_KEYS,
         "weight_error": weight_error,

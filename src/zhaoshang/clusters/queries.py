@@ -34,6 +34,7 @@ from zhaoshang.clusters.models import (
     IndicatorKind,
 )
 from zhaoshang.clusters.projection import DEFAULT_WINDOW, Projection, needed_growth, project
+from zhaoshang.core import figcache
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.sei import sei_industry_codes
 from zhaoshang.lib.money import Qualifier, format_wan
@@ -661,6 +662,10 @@ def cockpit_strip(as_of_year: int | None = None) -> list[dict]:
     (met, missed, not_reported, on_course, at_risk, off_course, unknown). A target whose
     year is over shows no projection: met or missed with the actual, or not yet reported.
     """
+    return figcache.cached("cluster_strip", as_of_year, lambda: _cockpit_strip(as_of_year))
+
+
+def _cockpit_strip(as_of_year: int | None) -> list[dict]:
     lines = []
     for s in target_statuses(with_pipelines=False, as_of_year=as_of_year):
         lines.append(

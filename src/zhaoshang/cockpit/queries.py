@@ -21,6 +21,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from zhaoshang.chains.models import Chain
+from zhaoshang.core import figcache
+from zhaoshang.core.access import role_of
 from zhaoshang.industries.models import Industry
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress import rates as rates_mod
@@ -552,7 +554,21 @@ def month_progress(f: CockpitFilters) -> Progress | None:
 
 def cockpit_figures(user, f: CockpitFilters, *, stock: bool = True) -> dict:
     """Everything the cockpit shows for these filters; `stock=False` leaves out the
-    ledger's stock figures (by stage, unit, industry, chain), as the 大屏 does."""
+    ledger's stock figures (by stage, unit, industry, chain), as the 大屏 does.
+
+    Computed once per state of the data (`core.figcache`): what a user may see depends
+    only on having a role (`core.access.visible_to`), so that is the only part of the
+    user in the key."""
+    key = (
+        role_of(user) is not None,
+        str(f.month), f.unit, f.stage, f.industry, f.synthetic, f.chain, stock,
+    )  # fmt: skip
+    figures = figcache.cached("cockpit", key, lambda: _cockpit_figures(user, f, stock))
+    f.headline = figures["headline"]
+    return figures
+
+
+def _cockpit_figures(user, f: CockpitFilters, stock: bool) -> dict:
     qs = projects_for(user, f)
     progress = month_progress(f)
     # the city's headline facts serve this month's ranking too (one load, one truth)
@@ -570,6 +586,7 @@ def cockpit_figures(user, f: CockpitFilters, *, stock: bool = True) -> dict:
         "black_list": bottom,
         "monthly": monthly(series),
         "top": top_projects(qs, TOP if stock else 10),
+        "headline": f.headline,
     }
     if stock:
         excluded = phases_counted_in_parent(qs)

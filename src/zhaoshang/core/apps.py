@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
         # a sign-in never fails because last_login could not be written (busy database);
         # in place from the start, not from the first request through the middleware
         install_login_guard()
+        # every committed write raises the data version: cached figures are never stale
+        from zhaoshang.core import figcache
+
+        figcache.install()

@@ -151,3 +151,17 @@ class ChangeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up after every committed write to the data: figures
+    computed under a number are reused while it stands (`core.figcache`)."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return str(self.n)

@@ -95,6 +95,14 @@ class Scope:
         return self.narrow(qs, "project")
 
     @property
+    def key(self) -> tuple:
+        """The scope as a hashable value (for cached figures)."""
+        return tuple(
+            None if v is None else tuple(sorted(v)) if isinstance(v, set) else v
+            for v in (self.units, self.chain_id, self.list_id, self.project_ids)
+        )
+
+    @property
     def is_all(self) -> bool:
         return (self.units, self.chain_id, self.list_id, self.project_ids) == (None,) * 4
 
@@ -124,6 +132,12 @@ class _Dates:
                 value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
             )
         return found
+
+
+def _day(column: str) -> str:
+    """A date column as SQLite's text: its own converter (Django's parse_date, a regular
+    expression per value) would run once per row; `_Dates` parses each distinct day once."""
+    return f"CAST({column} AS TEXT)" if connection.vendor == "sqlite" else column
 
 
 def _table(model) -> str:
@@ -191,7 +205,8 @@ def load(
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT ap.id, ap.project_id, {_micro('ap.planned_investment_wan')}, "
-            "ap.planned_start, ap.planned_completion, ap.baseline_count, ap.is_synthetic, "
+            f"{_day('ap.planned_start')}, {_day('ap.planned_completion')}, "
+            "ap.baseline_count, ap.is_synthetic, "
             "p.code, p.name, p.unit_id, p.chain_id, p.stage, p.is_synthetic "
             f"{from_plans}",
             params,
@@ -311,7 +326,7 @@ def _progress(cursor, facts, year, month, restrict, restrict_params, planned_onl
         )
     else:
         cursor.execute(
-            f"SELECT t.project_id, t.stage, t.actual_on FROM {_table(StageDate)} t "
+            f"SELECT t.project_id, t.stage, {_day('t.actual_on')} FROM {_table(StageDate)} t "
             f"WHERE t.stage IN (%s, %s) AND t.actual_on IS NOT NULL{planned_only}",
             [Stage.STARTED, Stage.COMPLETED, *params],
         )

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from zhaoshang.core import figcache
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress import queries, rates, rules
 from zhaoshang.progress.months import Month
@@ -102,7 +103,15 @@ def headline(
     """Every headline figure of `month` for the city or one township unit (code, name or
     alias; InputError when unknown). ValueError for a future month."""
     today = today or timezone.localdate()
-    scope = queries.unit_scope(unit)
+    scope = queries.unit_scope(unit)  # InputError for an unknown unit, before any cache
+    return figcache.cached(
+        "headline",
+        (str(month), unit, scope and scope.key, today, include_green, limit),
+        lambda: _headline(month, unit, scope, today, include_green, limit),
+    )
+
+
+def _headline(month, unit, scope, today, include_green, limit) -> Headline:
     found_facts = facts_mod.load(month, scope, today=today)
     found = rules.compute(month, scope, include_green=include_green, today=today, facts=found_facts)
     _rows, total = rates.compute(month, None, scope, today=today, facts=found_facts)

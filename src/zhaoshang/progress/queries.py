@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Q, Subquery
 from django.utils import timezone
 
+from zhaoshang.core import figcache
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress import rates as rates_mod
@@ -63,6 +64,10 @@ def default_month(today: datetime.date | None = None, year: int | None = None) -
     Given `year`: the latest month of that year with reports; else its December for a
     past year, the current month for this year, January for a future year."""
     today = today or timezone.localdate()
+    return figcache.cached("default_month", (today, year), lambda: _default_month(today, year))
+
+
+def _default_month(today: datetime.date, year: int | None) -> Month:
     current = Month.of(today)
     qs = MonthlyProgress.objects.filter(
         Q(year__lt=current.year) | Q(year=current.year, month__lte=current.month)
@@ -100,6 +105,14 @@ def plan_vs_completed_by_month(
      'completed_cumulative_wan': ...}
     """
     scope = unit_scope(unit) or facts_mod.Scope()
+    return figcache.cached(
+        "plan_vs_completed",
+        (year, scope.key, month and str(month)),
+        lambda: _plan_vs_completed(year, scope, month, facts),
+    )
+
+
+def _plan_vs_completed(year, scope, month, facts) -> list[dict]:
     # the annual plan total as the four rates count it (one rule for plan totals)
     if month is None or month.year != year:
         month, facts = Month(year, 12), None

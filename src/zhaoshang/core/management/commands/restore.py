@@ -37,7 +37,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import datadir
+from zhaoshang.core import datadir, figcache
 from zhaoshang.core.management.commands.backup import (
     PG_CUSTOM_HEADER,
     SQLITE_HEADER,
@@ -98,6 +98,7 @@ class Command(BaseCommand):
         connection = connections["default"]
         try:
             with datadir.server_lock(settings.DATA_DIR, exclusive=True):
+                before = figcache.version()
                 if connection.vendor == "sqlite":
                     self._sqlite(connection, path, header, options["yes"])
                 elif connection.vendor == "postgresql":
@@ -107,6 +108,8 @@ class Command(BaseCommand):
                         _("Restores are made for SQLite and PostgreSQL only, not %(vendor)s.")
                         % {"vendor": connection.vendor}
                     )
+                # the restored data is a new state: past any version a server saw before
+                figcache.move_past(before)
         except datadir.ServerRunning as exc:
             raise CommandError(
                 _(
