@@ -125,8 +125,13 @@ def _databases() -> dict[str, dict[str, object]]:
                     "CONN_HEALTH_CHECKS": True,
                     # A statement waiting this long for a lock gives up (LockNotAvailable),
                     # and the request answers 503 "busy, try again" instead of hanging.
+                    # JIT off: it compiles each costly query anew, seconds on a busy server
+                    # for queries that run in milliseconds (the clusters page: 2.8 s → …).
                     "OPTIONS": {
-                        "options": f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT', 20, minimum=1)}s"
+                        "options": (
+                            f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT', 20, minimum=1)}s "
+                            "-c jit=off"
+                        )
                     },
                 }
             }

@@ -33,6 +33,7 @@ from zhaoshang.clusters.queries import (
 )
 from zhaoshang.clusters.services import ImportRefused
 from zhaoshang.clusters.templatetags.clusters_tags import unit_label
+from zhaoshang.core import figcache
 from zhaoshang.core.access import role_of, writer_refusal
 from zhaoshang.core.errors import InputError, NotAllowed
 from zhaoshang.core.history import describe, history_for, history_of
@@ -121,7 +122,11 @@ def _clusters():
 @login_required
 def cluster_list(request):
     clusters = list(_clusters().filter(pk__in=clusters_visible_to(request.user)))
-    rows = [_row(s) for s in target_statuses(clusters)]
+    # judged once per state of the data (`core.figcache`): each pipeline reads the ledger
+    statuses = figcache.cached(
+        "cluster_statuses", tuple(c.pk for c in clusters), lambda: target_statuses(clusters)
+    )
+    rows = [_row(s) for s in statuses]
     by_cluster: dict[int, list] = {}
     for row in rows:
         by_cluster.setdefault(row["s"].cluster.pk, []).append(row)

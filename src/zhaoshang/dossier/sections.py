@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
+from zhaoshang.core import figcache
 from zhaoshang.core.history import describe
 from zhaoshang.core.models import ChangeLog
 from zhaoshang.dossier import access, files
@@ -62,8 +63,16 @@ def monthly_series(
     """Month by month of `year` (up to the current month), as of the end of each month:
     the plan in force, 序时进度 and the plan's pace in 万元, completed and funds in place
     from January (and their rates), the month's own completed investment; and the latest
-    month's warnings."""
+    month's warnings. Counted once per state of the data (`core.figcache`)."""
     today = today or timezone.localdate()
+    return figcache.cached(
+        "monthly_series",
+        (project.pk, year, today),
+        lambda: _monthly_series(project, year, today, months),
+    )
+
+
+def _monthly_series(project: Project, year: int, today: datetime.date, months) -> dict:
     scope = facts_mod.Scope(project_ids={project.pk})
     # the month's own report and its sums from January (`queries.project_months`, as the
     # progress page shows them); for a project without a plan they are all there is

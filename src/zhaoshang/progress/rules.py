@@ -30,6 +30,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import figcache
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress.amounts import percent
 from zhaoshang.progress.models import (
@@ -365,8 +366,15 @@ def worst_by_project(warnings: list[Warning]) -> dict[int, str]:
 
 
 def project_history(project, year: int, *, today: datetime.date | None = None):
-    """[(month, [warnings])] for each month of `year` up to today: a project's lights."""
+    """[(month, [warnings])] for each month of `year` up to today: a project's lights
+    (judged once per state of the data: `core.figcache`)."""
     today = today or timezone.localdate()
+    return figcache.cached(
+        "project_history", (project.pk, year, today), lambda: _history(project, year, today)
+    )
+
+
+def _history(project, year: int, today: datetime.date):
     scope = facts_mod.Scope(project_ids={project.pk})
     out = []
     for m in range(1, 13):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from zhaoshang.enterprises.models import EnterpriseAlias
+from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
 from zhaoshang.projects.models import ProjectInvestor
 from zhaoshang.regions.models import Region
 
@@ -43,14 +43,13 @@ def search(qs: QuerySet, q: str) -> QuerySet:
     q = " ".join(q.split())
     if not q:
         return qs
-    investor_projects = ProjectInvestor.objects.filter(
-        Q(enterprise__name__icontains=q)
-        | Q(
-            enterprise_id__in=EnterpriseAlias.objects.filter(alias__icontains=q).values(
-                "enterprise_id"
-            )
-        )
-    ).values("project_id")
+    # the firms first (a short list of ids), then their projects by the investor index:
+    # one query joining every investor to its firm's name scanned 10^5 rows per search
+    firms = set(Enterprise.objects.filter(name__icontains=q).values_list("pk", flat=True))
+    firms.update(
+        EnterpriseAlias.objects.filter(alias__icontains=q).values_list("enterprise_id", flat=True)
+    )
+    investor_projects = ProjectInvestor.objects.filter(enterprise_id__in=firms).values("project_id")
     return qs.filter(
         Q(name__icontains=q) | Q(code__iexact=q) | Q(national_code=q) | Q(pk__in=investor_projects)
     )
