@@ -36,9 +36,14 @@ decides:
   code is in such a division, or whose head lists only selling and services is not a maker:
   a node is kept only where a non-generic keyword is made (``evidence()["not_maker"]`` says why).
 * Masks (富氢水, 航天模型 …) are found first and hide the keywords inside them.
-* A chain that narrows another (第三代半导体 narrows 特色半导体) drops its parent unless the
-  firm has words of the parent that the child does not share; dependent nodes (a wide-bandgap
-  chain's applications) count only beside another node of their chain.
+* A chain that narrows another (第三代半导体 narrows 特色半导体): when a firm is placed on both,
+  the words each has that the other lacks decide. Only shared words on the child: the parent
+  (general) chain keeps the firm; the parent's own words too weak or weaker than the child's:
+  the child keeps it; both strong: both stay. Dependent nodes (a wide-bandgap chain's
+  applications) count only beside another node of their chain.
+* Developing (研发, 开发) is neither making nor selling; evidence found only in the tail never
+  places a firm; a word inside another word of the same node counts once; 的 is dropped
+  before reading (集成电路的设计) and so is the registry's closing boilerplate.
 
 Example::
 
