@@ -91,7 +91,8 @@ AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     (?P<num>{_NUMBER})
     (?P<inf>余|多)?
     (?P<unit>{_UNIT})?
-    (?P<rest>(?<=[亿兆])零?{_NUMBER}(?:千万|百万|万|亿))?  # 三十亿四千八百万, 2兆6,218亿
+    (?P<rest>(?<=[亿兆])零?(?:{_NUMBER}(?:千万|百万|万|亿)(?:零?\d+千(?=元))?|\d+千(?=元)))?
+    # 三十亿四千八百万, 2兆6,218亿, 260亿129万5千元
     (?P<inf2>余|多)?
     (?P<eng>\ ?(?:million|billion|mn|bn)\b)?
     (?P<cur>{_CUR_AFTER})?
@@ -177,6 +178,7 @@ _TOTAL_WORD = re.compile(r"(?:合计|共计|总计)$")
 _ALIAS_IN_PARENS = re.compile(r"[(（][^()（）]{1,8}[)）][^,，。;；]{0,6}")
 _AGGREGATE_WORDS = ("签约金额", "签约总额", "协议总额")
 _THIS_PROJECT = re.compile(r"该项目|此项目|项目的")
+_PROJECT_NOUN = re.compile(r"项目|案|园区|工程|基地|中心|工厂")
 _BARE_TOTAL = re.compile(
     r"(?:计划|协议|项目|涉及)?(?:总投资额?|投资总额|投资金额|投资额|总值|总额)(?:达|为|约为|约|共|合计|超过)?"
 )
@@ -185,7 +187,7 @@ _SUBSIDIARY_CAPITAL = re.compile(r"子公司")
 _CUMULATIVE = starting_with(
     r"累先历以年至截全上前目陆已\d",
     r"累计|累积|先后|历年|(?<!有史)以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
-    r"已(?:通过|吸引|带动|核准|审核通过|引进)|"
+    r"已(?:通过|吸引|带动|核准|审核通过|引进)|已经突破|已突破|"
     r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月",
 )
 _STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
@@ -761,6 +763,12 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             window = text[prev_clause_lo:c_hi]
             count = _group_count(window)
             if (
+                count is not None
+                and "其中" in text[c_lo : amount.start]
+                and _group_count(text[c_lo:c_hi]) is None
+            ):
+                count = None  # 再添四家企业……，其中光阳工业投入四十四亿元: one of the group
+            if (
                 count is None
                 and _BARE_TOTAL.fullmatch(text, c_lo, amount.start)
                 and not _ENUMERATION.search(text, s_lo, c_lo)
@@ -788,7 +796,11 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             ):
                 role = "batch_total_investment"
                 amount.count = cn_count(bare_count.group("n"))
-            elif word in _AGGREGATE_WORDS and not _THIS_PROJECT.search(text, s_lo, amount.start):
+            elif (
+                word in _AGGREGATE_WORDS
+                and not _THIS_PROJECT.search(text, s_lo, amount.start)
+                and not _PROJECT_NOUN.search(text, c_lo, amount.start)
+            ):
                 role = "batch_total_investment"  # 签约金额达到95亿元: what a signing adds up to
             elif word == "签约" and _EVENT_SIGNING.search(left):
                 role = "batch_total_investment"  # 大会签约X亿元: the event's total
