@@ -509,6 +509,9 @@ _CONVERSION_GAP = re.compile(r"^[(（](?:约合|折合|合|约|相当于|即)?$"
 _TWD_CUES = re.compile(r"新台币|台币|NT\$|投资台湾|台商回台|台商回流|根留台湾|投资台湾事务所|-TW\)")
 _HKD_CUES = re.compile(r"港币|港元|HK\$|港投公司|投资推广署|特区政府|香港交易所|港交所")
 _CNY_CUES = re.compile(r"人民币|RMB|CNY")
+_CURRENCY_CUES = re.compile(
+    f"(?P<CNY>{_CNY_CUES.pattern})|(?P<TWD>{_TWD_CUES.pattern})|(?P<HKD>{_HKD_CUES.pattern})"
+)
 
 
 def document_currency(text: str) -> str:
@@ -516,13 +519,10 @@ def document_currency(text: str) -> str:
     TWD where it names the New Taiwan dollar or Taiwan's investment programmes, HKD where it
     names the Hong Kong dollar or Hong Kong's government bodies, CNY otherwise (and always
     when it also names 人民币)."""
-    if _CNY_CUES.search(text):
+    kinds = {m.lastgroup for m in _CURRENCY_CUES.finditer(text)}
+    if not kinds or "CNY" in kinds:
         return "CNY"
-    if _TWD_CUES.search(text):
-        return "TWD"
-    if _HKD_CUES.search(text):
-        return "HKD"
-    return "CNY"
+    return "TWD" if "TWD" in kinds else "HKD"
 
 
 _EXPLICIT_CNY = re.compile(r"人民币|RMB|CNY|¥")
@@ -711,7 +711,11 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             kind, word = "", ""
             if kws:
                 kind, word = kws[-1].lastgroup or "", kws[-1].group()
-                if len(kws) > 1 and _ALIAS_IN_PARENS.fullmatch(text, kws[-2].end(), amount.start):
+                if (
+                    len(kws) > 1
+                    and text[kws[-2].end() : kws[-2].end() + 1] in ("(", "（")
+                    and _ALIAS_IN_PARENS.fullmatch(text, kws[-2].end(), amount.start)
+                ):
                     # 年总产值（销售额）将达300亿元: the word in parentheses is an alias
                     kind, word = kws[-2].lastgroup or "", kws[-2].group()
             else:
@@ -827,7 +831,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
 
 def _pledge_words(left: str) -> bool:
     """Cheap test before _PLEDGE_BEFORE: the words every pledge holds."""
-    return "投资" in left and ("年" in left or "未来" in left)
+    return "投资" in left and ("在华" in left or "在中国" in left or "新增" in left)
 
 
 def _base_role(kind: str, left: str) -> str:
