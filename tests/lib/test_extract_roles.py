@@ -53,6 +53,8 @@ def test_new_roles_are_in_the_one_vocabulary():
         ),
         # a programme-level pledge of a group is not a project's total
         ("该集团计划于2025年前在华新增投资至少100亿元。", [("至少100亿元", "other")]),
+        ("大众汽车集团计划到2025年在华投资150亿欧元。", [("150亿欧元", "other")]),
+        ("该公司表示未来五年将在中国投资超过100亿元。", [("超过100亿元", "other")]),
         # registered capital and additional investment
         (
             "项目注册资本2600万美元，总投资1亿美元。",

@@ -198,8 +198,8 @@ _INCREMENT_BEFORE = re.compile(
 )
 # a programme-level pledge: 计划于2025年前在华新增投资至少X亿元, 未来五年将投资X亿元
 _PLEDGE_BEFORE = re.compile(
-    r"(?:\d{4}年(?:前|以前|之前|底前)|未来[一二三四五六七八九十\d]+年(?:内|里)?)[^。;；]{0,16}?"
-    r"(?:在华|在中国|在华新增|新增)[^。;；]{0,8}?投资"
+    r"(?:\d{4}年(?:前|以前|之前|底前)|(?:到|至)\d{4}年|未来[一二三四五六七八九十\d]+年(?:内|里)?)"
+    r"[^。;；]{0,16}?(?:在华|在中国|对华|新增)[^。;；]{0,8}?投资"
 )
 # ``N个和X亿元`` after 分别为/分别达到: a group of N and its amount
 _COUNT_AND = re.compile(r"(?P<n>\d+|[两二三四五六七八九十百]+)(?:个|项)和$")
@@ -831,7 +831,9 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
 
 def _pledge_words(left: str) -> bool:
     """Cheap test before _PLEDGE_BEFORE: the words every pledge holds."""
-    return "投资" in left and ("在华" in left or "在中国" in left or "新增" in left)
+    return "投资" in left and (
+        "在华" in left or "在中国" in left or "新增" in left or "对华" in left
+    )
 
 
 def _base_role(kind: str, left: str) -> str:
