@@ -177,9 +177,14 @@ def test_levels_and_department_filters(project):
 def test_due_in_month_keeps_the_months_items_and_the_overdue(project):
     _item(project, D(2023, 3, 1))  # overdue
     _item(project, D(2023, 6, 10), item="energy", done=D(2023, 6, 9))  # due this month, done
-    _item(project, D(2023, 7, 2), item="utilities")  # next month
+    _item(project, D(2023, 7, 2), item="utilities")  # next month, due soon
+    _item(project, D(2023, 7, 30), item="land_supply")  # next month, not yet due soon
     lights = element_lights(Month(2023, 6), due_in_month=True, today=TODAY)
-    assert [(x.item, x.level) for x in lights] == [("eia", RED), ("energy", GREEN)]
+    assert [(x.item, x.level) for x in lights] == [
+        ("eia", RED),
+        ("utilities", AMBER),
+        ("energy", GREEN),
+    ]
 
 
 def test_as_json_shape(project):

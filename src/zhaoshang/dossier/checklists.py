@@ -57,6 +57,12 @@ def load_seed(template_model, step_model, department_model) -> int:
     return created
 
 
+def due_on(days_before_start: int, start: datetime.date | None) -> datetime.date | None:
+    """An item's due date: `days_before_start` before the planned start (after it when
+    negative); None while the start is not planned."""
+    return None if start is None else start - datetime.timedelta(days=days_before_start)
+
+
 def template_for(project):
     """The active template that fits `project` (lowest priority first), or None."""
     from zhaoshang.dossier.models import ChecklistTemplate

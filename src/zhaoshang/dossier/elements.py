@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhaoshang.dossier.models import Approval, ApprovalItem, ApprovalStatus
 from zhaoshang.progress import facts as facts_mod
@@ -38,6 +39,12 @@ from zhaoshang.projects.models import Status
 RED, AMBER, GREEN, NONE = "red", "amber", "green", "none"
 ELEMENT_LEVELS = (RED, AMBER, GREEN, NONE)
 LEVEL_RANK = {RED: 0, AMBER: 1, GREEN: 2, NONE: 3}
+LEVEL_LABELS = {
+    RED: gettext_lazy("red"),
+    AMBER: gettext_lazy("amber"),
+    GREEN: gettext_lazy("green"),
+    NONE: gettext_lazy("no due date"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,14 @@ class ElementLight:
     level: str
     days_late: int  # as of the day asked: past the due date (negative: days still left)
     is_synthetic: bool
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS[self.level])
+
+    @property
+    def display_name(self) -> str:
+        return self.item_label
 
     def as_json(self) -> dict:
         """The `elements` command's shape."""
@@ -140,8 +155,9 @@ def element_lights(
     end of `when` (a month) or on `when` (a day), worst first, then by due date.
 
     `levels` keeps only those lights (asking for red/amber only reads only the candidates);
-    `due_in_month` keeps the items due in the month asked about plus those red then (the
-    bureau's "due this month and overdue").
+    `due_in_month` keeps the items due in the month asked about plus those red or amber
+    then, and those obtained in the month (the bureau's "due this month, overdue or due
+    soon").
     """
     as_of = as_of_day(when, today)
     th = thresholds or element_thresholds()
@@ -162,9 +178,10 @@ def element_lights(
         month = when if isinstance(when, Month) else Month.of(when)
         qs = qs.filter(
             Q(planned_on__gte=month.first_day, planned_on__lte=month.last_day)
+            | Q(done_on__gte=month.first_day, done_on__lte=as_of)
             | (
                 (Q(done_on__isnull=True) | Q(done_on__gt=as_of))
-                & Q(planned_on__lte=as_of - datetime.timedelta(days=th.red_days))
+                & Q(planned_on__lte=as_of + datetime.timedelta(days=th.amber_days))
             )
         )
     rows = qs.values_list(
@@ -239,3 +256,19 @@ def element_blockers(project, by_day: datetime.date) -> list[str]:
     without a checklist has nothing blocking it)."""
     pid = getattr(project, "pk", project)
     return element_blockers_many([pid], by_day).get(pid, [])
+
+
+def find_department(text) -> Department:
+    """The department named `text` (its id, full name or short name); InputError naming
+    the value otherwise. The bureau view and the `elements` command both ask here."""
+    from zhaoshang.core.errors import InputError
+
+    value = str(text or "").strip()
+    found = None
+    if value.isdigit():
+        found = Department.objects.filter(pk=int(value)).first()
+    if found is None and value:
+        found = Department.objects.filter(Q(name=value) | Q(short_name=value)).first()
+    if found is None:
+        raise InputError({"department": _("unknown department “%(value)s”") % {"value": value}})
+    return found

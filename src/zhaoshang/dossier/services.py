@@ -316,7 +316,7 @@ def apply_checklist(
             item=step.item,
             name=step.name,
             department=step.department,
-            planned_on=(start - datetime.timedelta(days=step.days_before_start) if start else None),
+            planned_on=checklists.due_on(step.days_before_start, start),
             created_by=_user(user),
         )
         save_tracked(approval, user=user, reason=_("checklist “%(name)s”") % {"name": template})
