@@ -53,11 +53,12 @@ def _score(tp: int, fp: int, fn: int) -> dict[str, float | int]:
             "tp": tp, "fp": fp, "fn": fn}  # fmt: skip
 
 
-def placement_report(split: str, *, classifier=None) -> dict:
+def placement_report(split: str, *, classifier=None, real_only: bool = False) -> dict:
     """{"split", "rows", "overall": {precision, recall, f1, tp, fp, fn}, "chains": {code: {...}},
-    "errors": [{"id", "name", "expected", "placed"}]} at the default threshold."""
+    "errors": [{"id", "name", "expected", "placed"}]} at the default threshold; `real_only`:
+    over the real scopes alone (those quoted by public text)."""
     classifier = classifier or _classifier()
-    rows = load_rows(split)
+    rows = [r for r in load_rows(split) if r.get("real") or not real_only]
     counts: dict[str, list[int]] = {}
     errors = []
     for row in rows:

@@ -150,6 +150,12 @@ def test_clerk_adopts_a_candidate_through_the_review_form(login, shoot, locale):
     roles = page.locator("table.adopt-amounts tbody tr td:nth-child(3)").all_inner_texts()
     assert roles == (["总投资", "年销售收入"] if zh else ["total investment", "yearly revenue"])
 
+    # "put into" copies an amount as written into another amount field (then the clerk
+    # thinks better of it and empties that field again)
+    page.locator("table.adopt-amounts select.put-into").nth(1).select_option("expected_output")
+    assert page.locator("#id_expected_output").input_value() == "80亿元"
+    page.locator("#id_expected_output").fill("")
+
     # the clerk corrects the amount, then saves
     page.locator("#id_total_investment").fill(corrected)
     # the ledger's preview reads the correction as the save will

@@ -1,7 +1,7 @@
 """The extractor on real public articles it was not tuned on (tests/data/intel_real/test).
 
-The floor is the F1 measured when the rules of issue 15 were added (0.865 on the test split,
-0.934 on dev, 161 articles), minus a small margin, so a change that loses ground on real text
+The floor is the F1 measured when the rules of issue 15 were added (0.844 on the test split,
+0.929 on dev; 177 articles), minus a small margin, so a change that loses ground on real text
 fails here.
 Figures and misses: ``python bench/quality_extract.py --misses``.
 """
@@ -13,7 +13,7 @@ import pytest
 from bench.quality_extract import REAL, SPLITS, extraction_report, real_documents
 from zhaoshang.lib.extract import ROLES
 
-FLOOR = {"dev": 0.91, "test": 0.84}
+FLOOR = {"dev": 0.90, "test": 0.82}
 
 
 @pytest.mark.parametrize("split", SPLITS)

@@ -53,6 +53,8 @@ def test_new_roles_are_in_the_one_vocabulary():
         ),
         # a programme-level pledge of a group is not a project's total
         ("该集团计划于2025年前在华新增投资至少100亿元。", [("至少100亿元", "other")]),
+        ("大众汽车集团计划到2025年在华投资150亿欧元。", [("150亿欧元", "other")]),
+        ("该公司表示未来五年将在中国投资超过100亿元。", [("超过100亿元", "other")]),
         # registered capital and additional investment
         (
             "项目注册资本2600万美元，总投资1亿美元。",
@@ -195,3 +197,30 @@ def test_more_roles(text, expected):
 def test_amounts_read_in_full(text, value_wan, currency):
     (a,) = extract(text).amounts
     assert (a.original_wan, a.currency) == (value_wan, currency)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # one named member of a group is not the group's total
+        (
+            "投资台湾事务所再添四家企业扩大投资台湾，其中光阳工业投入四十四亿元。",
+            [("四十四亿元", "total_investment")],
+        ),
+        # a named park's 签约金额 is its own, not a signing's total
+        ("和发产业园区签约金额就高达221亿元。", [("221亿元", "total_investment")]),
+        # a milestone already passed is cumulative
+        ("投资台湾三大方案持续加温，已经突破二兆元。", [("二兆元", "other")]),
+    ],
+)
+def test_members_and_milestones(text, expected):
+    assert roles(text) == expected
+
+
+def test_compound_amount_with_a_thousands_tail():
+    (a,) = extract("高雄招商签约金额高达新台币260亿129万5千元。").amounts
+    assert (a.text, a.original_wan, a.currency) == (
+        "新台币260亿129万5千元",
+        Decimal("2600129.5"),
+        "TWD",
+    )

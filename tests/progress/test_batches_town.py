@@ -110,3 +110,33 @@ def test_batches_town_query_count(ledger, django_assert_num_queries):
 def test_batches_town_before_the_year_is_empty(db):
     table = batches_by_town("2023-01", today=D(2022, 12, 1))
     assert table.cells == {} and table.year_total["signed"] == (0, Z)
+
+
+def test_batches_town_sheet_in_the_monthly_report(ledger, tmp_path):
+    from openpyxl import load_workbook
+
+    from zhaoshang.progress.report import write_monthly
+
+    path = tmp_path / "r.xlsx"
+    written = write_monthly(path, Month(2023, 6), today=D(2023, 7, 15))
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames[3] == "四个一批"
+    rows = list(book.worksheets[3].iter_rows(min_row=5, values_only=True))
+    assert written["batches"] == len(rows)
+    table = batches_by_town("2023-06", today=D(2023, 7, 15))
+    units = len(table.units)
+    assert len(rows) == 6 * (units + 1) + units + 1  # months × (units + city), then the year
+    june_jinfeng = next(r for r in rows if r[0] == "2023-06" and r[1] == "锦丰镇")
+    assert june_jinfeng[2:4] == (2, 3060000)  # signed: projects, 万元
+    june_city = next(r for r in rows if r[0] == "2023-06" and r[1] == "全市合计")
+    assert june_city[2:6] == (3, 3060000, 1, 7500.5)  # the phases inside their parent
+    year_city = rows[-1]
+    assert year_city[1] == "全市合计" and year_city[2:6] == (4, 3060100, 2, 27500.5)
+
+
+def test_batches_town_panel_on_the_cockpit(client, leader, ledger):
+    client.force_login(leader)
+    page = client.get("/", {"month": "2023-06"}).content.decode()
+    assert 'data-testid="batches-by-town"' in page
+    assert "分区镇四个一批，2023-06" in page
+    assert "尚无区镇" in page  # the project without a unit has its own row

@@ -72,12 +72,12 @@ def test_generate_progress_gives_synthetic_projects_twelve_months(loaded):
     assert 30 * 11 <= reports.count() <= 30 * 12
 
 
-def test_report_command_writes_the_three_sheets(loaded, tmp_path):
+def test_report_command_writes_the_four_sheets(loaded, tmp_path):
     path = tmp_path / "report.xlsx"
     out = io.StringIO()
     call_command("report", "monthly", "--month", "2023-06", "-o", str(path), stdout=out)
     book = load_workbook(path, read_only=True)
-    assert len(book.sheetnames) == 3
+    assert len(book.sheetnames) == 4  # the fourth: 四个一批 by month and unit (issue 17)
     projects = list(book.worksheets[1].iter_rows(min_row=5, values_only=True))
     assert len(projects) == 110
     codes = {row[1] for row in projects}

@@ -10,6 +10,7 @@ from zhaoshang.chains import api as chains_api
 from zhaoshang.clusters import api as clusters_api
 from zhaoshang.enterprises import api as enterprises_api
 from zhaoshang.intel import api as intel_api
+from zhaoshang.leads import api as leads_api
 from zhaoshang.progress import api as progress_api
 
 from . import enterprises, errors, projects
@@ -36,5 +37,6 @@ api.add_router("", clusters_api.router)
 api.add_router("", progress_api.router)
 api.add_router("", chains_api.router)
 api.add_router("", intel_api.router)
+api.add_router("", leads_api.router)
 
 __all__ = ["api"]

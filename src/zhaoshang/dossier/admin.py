@@ -3,7 +3,14 @@ project page, where rights, versions and the history are kept."""
 
 from django.contrib import admin
 
-from zhaoshang.dossier.models import Approval, Document, ProjectPerson
+from zhaoshang.dossier.models import (
+    Approval,
+    BureauMember,
+    ChecklistStep,
+    ChecklistTemplate,
+    Document,
+    ProjectPerson,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -36,3 +43,26 @@ class DocumentAdmin(ReadOnly):
     list_display = ("project", "kind", "title", "original_name", "size", "created_at", "removed_at")
     list_filter = ("kind",)
     search_fields = ("project__code", "project__name", "title", "original_name")
+
+
+class ChecklistStepInline(admin.TabularInline):
+    model = ChecklistStep
+    extra = 1
+    fields = ("order", "item", "name", "department", "days_before_start")
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    """要素保障 templates are data the city administrator keeps: which kind of project
+    needs which approvals, from which bureau, how long before the planned start."""
+
+    list_display = ("name", "sections", "natures", "priority", "is_active")
+    list_editable = ("priority", "is_active")
+    inlines = [ChecklistStepInline]
+
+
+@admin.register(BureauMember)
+class BureauMemberAdmin(admin.ModelAdmin):
+    list_display = ("user", "department")
+    list_select_related = ("user", "department")
+    autocomplete_fields = ("user",)

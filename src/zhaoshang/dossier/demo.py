@@ -6,6 +6,12 @@ permit of any project, so none of this is a fact.
 Approvals are dated around each project's (invented) planned start; those of projects that
 have not started by the demo's latest month are partly still open, some past their planned
 date: the page shows them late. `load_demo()` is idempotent.
+
+要素保障 checklists (issue #17): every other project with a plan gets the items of its
+checklist template (`checklists.template_for`, dated by `checklists.due_on` from its
+planned start, as `services.apply_checklist` dates them), with invented progress: most
+items due by the demo's latest day obtained (some late), some still open past their date
+(red), the rest open. The demo user `fgw` works for 发改委 (the bureau view opens on it).
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ import random
 from django.db import transaction
 
 from zhaoshang.demo.facts import latest_day
+from zhaoshang.dossier import checklists
 from zhaoshang.dossier.models import (
     Approval,
     ApprovalItem,
     ApprovalStatus,
+    BureauMember,
+    ChecklistTemplate,
     PersonRole,
     ProjectPerson,
 )
@@ -63,6 +72,12 @@ def _projects() -> list[Project]:
 
 
 def load_demo() -> None:
+    _people_and_approvals()
+    _checklists()
+    _bureau_members()
+
+
+def _people_and_approvals() -> None:
     projects = [
         p
         for p in _projects()
@@ -130,3 +145,69 @@ def _person(project, role, name, title, phone) -> ProjectPerson:
 def _phone(rng: random.Random) -> str:
     # 0512-5550 xxxx: the 555 block marks an invented number
     return f"0512-5550{rng.randrange(1000, 9999)}"
+
+
+CHECKLIST_CAP = 400  # projects given a demo checklist
+
+
+def _checklists() -> None:
+    """Checklists from the templates for the planned projects that have no approvals yet."""
+    planned = (
+        AnnualPlan.objects.filter(planned_start__isnull=False)
+        .exclude(project__approvals__isnull=False)
+        .order_by("project__code", "-year")
+        .values_list("project_id", "planned_start")
+    )
+    starts: dict[int, datetime.date] = {}
+    for pid, start in planned:
+        starts.setdefault(pid, start)
+    if not starts:
+        return
+    ids = sorted(starts)[:CHECKLIST_CAP]
+    projects = Project.objects.filter(pk__in=ids).select_related("industry").order_by("code")
+    templates = list(
+        ChecklistTemplate.objects.filter(is_active=True).prefetch_related("steps__department")
+    )
+    last = latest_day()
+    approvals = []
+    for project in projects:
+        section = project.industry.section if project.industry_id else None
+        template = next((t for t in templates if t.admits(section, project.nature)), None)
+        if template is None:
+            continue
+        rng = random.Random("要素" + project.code)
+        start = starts[project.pk]
+        started = project.stage in REPORTING_STAGES
+        for step in sorted(template.steps.all(), key=lambda s: (s.order, s.pk)):
+            due = checklists.due_on(step.days_before_start, start)
+            approval = Approval(
+                project=project,
+                item=step.item,
+                name=step.name,
+                department=step.department,
+                planned_on=due,
+                is_synthetic=True,
+                note=MARK + "演示数据",
+            )
+            done = None
+            if started and due <= start:
+                done = min(due + datetime.timedelta(days=rng.choice([-15, -7, 0, 3, 12])), start)
+            elif due <= last and rng.random() < 0.7:
+                done = due + datetime.timedelta(days=rng.choice([-12, -4, 0, 6, 20, 45]))
+            if done is not None and done <= last:
+                approval.status = ApprovalStatus.DONE
+                approval.done_on = done
+                approval.reference = f"{MARK}张审批〔{done.year}〕{rng.randrange(10, 199)}号"
+            elif due <= last + datetime.timedelta(days=60):
+                approval.status = ApprovalStatus.IN_PROGRESS
+            approvals.append(approval)
+    Approval.objects.bulk_create(approvals, batch_size=500)
+
+
+def _bureau_members() -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username="fgw").first()
+    department = Department.objects.filter(short_name="发改委").first()
+    if user is not None and department is not None:
+        BureauMember.objects.get_or_create(user=user, defaults={"department": department})

@@ -52,3 +52,24 @@ class DocumentForm(forms.Form):
         required=False,
         help_text=_("Optional; the file name without its extension when left empty."),
     )
+
+
+class CloseElementForm(forms.Form):
+    """Mark an approval or input obtained. The date stays text here: the service reads it
+    and names the value it cannot read."""
+
+    done_on = forms.CharField(
+        label=_("Date obtained"),
+        max_length=40,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reference = forms.CharField(label=_("Document number"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Document"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.xlsx,.pptx,.jpg,.jpeg,.png,.webp"}
+        ),
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)

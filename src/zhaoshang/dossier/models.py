@@ -196,3 +196,120 @@ class Document(Tracked):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChecklistTemplate(models.Model):
+    """The 要素保障 checklist a kind of project needs, kept as data (admin-editable; the
+    seed is `dossier/data/checklists.yaml`).
+
+    A project's type is its GB/T 4754 section (门类: C = manufacturing, others service and
+    infrastructure) and its nature (new, expansion, technical upgrade). The template for a
+    project is the active one with the lowest `priority` whose `sections` and `natures`
+    both admit it (an empty list admits everything): e.g. 新建工业项目 (C, new) before
+    技改扩建工业项目 (C, expansion/upgrade) before the catch-all 服务业及其他项目.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sections = models.CharField(
+        _("industry sections"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "GB/T 4754 section letters separated by commas (C = manufacturing); empty: any"
+        ),
+    )
+    natures = models.CharField(
+        _("natures"),
+        max_length=60,
+        blank=True,
+        help_text=_("new, expansion, upgrade separated by commas; empty: any"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=100, help_text=_("Lower first when several templates fit")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["priority", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def _listed(text: str) -> set[str]:
+        return {part.strip() for part in text.replace("，", ",").split(",") if part.strip()}
+
+    def admits(self, section: str | None, nature: str | None) -> bool:
+        sections = {s.upper() for s in self._listed(self.sections)}
+        natures = self._listed(self.natures)
+        return (not sections or (section or "").upper() in sections) and (
+            not natures or (nature or "") in natures
+        )
+
+
+class ChecklistStep(models.Model):
+    """One item of a checklist template: what, which bureau answers for it, and when it is
+    due relative to the project's planned start."""
+
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("checklist template"),
+    )
+    item = models.CharField(_("approval item"), max_length=24, choices=ApprovalItem.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        "progress.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible department"),
+    )
+    days_before_start = models.IntegerField(
+        _("days before the planned start"),
+        default=0,
+        help_text=_("Due this many days before the planned start; negative: after it"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["template", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "item", "name"], name="dossier_step_once_per_template"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.get_item_display())
+
+
+class BureauMember(models.Model):
+    """Which bureau a user works for: the bureau view opens on its items."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="bureau",
+        verbose_name=_("user"),
+    )
+    department = models.ForeignKey(
+        "progress.Department",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("responsible department"),
+    )
+
+    class Meta:
+        verbose_name = _("bureau member")
+        verbose_name_plural = _("bureau members")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.department}"

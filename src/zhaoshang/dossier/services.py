@@ -9,6 +9,8 @@ what before and after (`core.history`), in one transaction.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -18,9 +20,11 @@ from django.utils.translation import gettext as _
 from zhaoshang.core.errors import ConflictError, InputError
 from zhaoshang.core.history import bump_version, record, save_tracked
 from zhaoshang.core.models import ChangeAction
-from zhaoshang.dossier import access, files
+from zhaoshang.dossier import access, checklists, files
+from zhaoshang.dossier.models import FINISHED as FINISHED_STATUSES
 from zhaoshang.dossier.models import (
     Approval,
+    ApprovalItem,
     ApprovalStatus,
     Document,
     ProjectPerson,
@@ -249,3 +253,143 @@ def _remove(obj, user) -> None:
 
 def _user(user):
     return user if user is not None and user.is_authenticated else None
+
+
+# --------------------------------------------------------------------------- 要素保障
+
+
+@dataclass
+class ChecklistApplied:
+    """What applying a checklist template did: the items added, the ones the project had
+    already (left as they were), and the day the new items were dated from."""
+
+    template: Any
+    added: list[Approval]
+    kept: list[str]
+    start: datetime.date | None
+
+    def message(self) -> str:
+        if self.template is None:
+            return _("No checklist template fits this project.")
+        text = _("%(added)s items added from “%(template)s”; %(kept)s already there, kept.") % {
+            "added": len(self.added),
+            "template": self.template.name,
+            "kept": len(self.kept),
+        }
+        if self.added and self.start is None:
+            text += " " + _("The project has no planned start: the new items have no due date.")
+        return text
+
+
+def _item_key(item: str, name: str) -> tuple[str, str]:
+    # one approval per kind; only "other" items are told apart by their name
+    return (item, name if item == ApprovalItem.OTHER else "")
+
+
+@transaction.atomic
+def apply_checklist(
+    *, user, project: Project, template=None, start: datetime.date | None = None
+) -> ChecklistApplied:
+    """Give `project` the items of its checklist template (`checklists.template_for` when
+    none is named), each due `days_before_start` before the planned start (`start`, else
+    `checklists.planned_start_of`). Idempotent: an item the project has already (same kind;
+    "other" items by name) is never added twice and never changed, dates included."""
+    access.check_edit(user, project)
+    template = template or checklists.template_for(project)
+    if template is None:
+        return ChecklistApplied(None, [], [], None)
+    start = start or checklists.planned_start_of(project)
+    existing = {
+        _item_key(item, name)
+        for item, name in Approval.objects.select_for_update()
+        .filter(project=project, removed_at__isnull=True)
+        .values_list("item", "name")
+    }
+    added, kept = [], []
+    for step in template.steps.select_related("department").order_by("order", "id"):
+        if _item_key(step.item, step.name) in existing:
+            kept.append(str(step))
+            continue
+        existing.add(_item_key(step.item, step.name))
+        approval = Approval(
+            project=project,
+            item=step.item,
+            name=step.name,
+            department=step.department,
+            planned_on=checklists.due_on(step.days_before_start, start),
+            created_by=_user(user),
+        )
+        save_tracked(approval, user=user, reason=_("checklist “%(name)s”") % {"name": template})
+        added.append(approval)
+    return ChecklistApplied(template, added, kept, start)
+
+
+def close_element(
+    *,
+    user,
+    approval: Approval,
+    done_on: Any,
+    reference: str = "",
+    expected_version: Any,
+    upload: tuple[bytes, str] | None = None,
+) -> Approval:
+    """Mark an approval or input obtained on `done_on` with its document number, and keep
+    the uploaded document (bytes, file name) with the project when one is given. Refused
+    (InputError naming the field and value; nothing written) for a missing, unreadable or
+    future date, a date before the project's file could know it, or a stale version."""
+    access.check_edit(user, approval.project)
+    day = _parse_day(done_on)
+    reference = (reference or "").strip()
+    if len(reference) > 100:
+        raise InputError(
+            {"reference": _("“%(value)s” is longer than 100 characters.") % {"value": reference}}
+        )
+    stored = None
+    try:
+        with transaction.atomic():
+            locked = _locked(Approval, approval, expected_version)
+            if locked.status in FINISHED_STATUSES:
+                raise ConflictError(
+                    _("“%(item)s” is already marked %(status)s.")
+                    % {"item": locked, "status": locked.get_status_display()},
+                    current_version=locked.version,
+                )
+            data: dict[str, Any] = {"status": ApprovalStatus.DONE, "done_on": day}
+            if reference:
+                data["reference"] = reference
+            if upload is not None:
+                document = add_document(
+                    user=user, project=locked.project, data=upload[0], name=upload[1],
+                    title=f"{locked}",
+                )  # fmt: skip
+                stored = document.stored_name
+                data["document"] = document
+            _assign(locked, data, APPROVAL_FIELDS)
+            _check_approval(locked)
+            save_tracked(locked, user=user)
+    except BaseException:
+        if stored is not None:
+            files.discard(stored)
+        raise
+    return locked
+
+
+def _parse_day(value: Any) -> datetime.date:
+    if isinstance(value, datetime.date):
+        day = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise InputError({"done_on": _("Give the date the item was obtained.")})
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise InputError(
+                {"done_on": _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text}}
+            ) from None
+    if day > timezone.localdate():
+        raise InputError(
+            {"done_on": _("%(value)s is in the future: give the day it was obtained.")
+             % {"value": day.isoformat()}}
+        )  # fmt: skip
+    return day

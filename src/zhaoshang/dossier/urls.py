@@ -1,9 +1,11 @@
 from django.urls import path
 
-from zhaoshang.dossier import views
+from zhaoshang.dossier import element_views, views
 
 app_name = "dossier"
 urlpatterns = [
+    path("elements/", element_views.bureau, name="elements"),
+    path("elements/<int:pk>/close/", element_views.close, name="element_close"),
     path("files/<int:pk>/", views.download, name="download"),
     path("files/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("people/<int:pk>/", views.edit, {"kind": "person"}, name="person_edit"),
@@ -13,5 +15,6 @@ urlpatterns = [
     # `path:` as in projects/urls.py: no stored project code breaks a link
     path("<path:code>/people/", views.add, {"kind": "person"}, name="person_add"),
     path("<path:code>/approvals/", views.add, {"kind": "approval"}, name="approval_add"),
+    path("<path:code>/checklist/", element_views.apply_checklist, name="checklist_apply"),
     path("<path:code>/files/", views.upload, name="upload"),
 ]

@@ -267,7 +267,7 @@ LEAD_STAGE_ORDER = list(LeadStage.values)
 class LeadStatus(models.TextChoices):
     """How a lead is doing, whatever its stage (Data Hub keeps the two apart too)."""
 
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("lead status", "Active")
     PAUSED = "paused", pgettext_lazy("lead status", "Paused")
     LOST = "lost", _("Lost")
     WON = "won", _("Won")

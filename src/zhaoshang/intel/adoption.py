@@ -34,6 +34,7 @@ ROLE_LABELS = {
     "annual_tax": gettext_lazy("yearly tax"),
     "annual_plan_investment": gettext_lazy("annual planned investment"),
     "registered_capital": gettext_lazy("registered capital"),
+    "additional_investment": gettext_lazy("additional investment"),
     "signed_amount": gettext_lazy("signed amount"),
     "foreign_investment": gettext_lazy("foreign investment"),
     "other": gettext_lazy("other amount"),

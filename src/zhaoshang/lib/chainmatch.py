@@ -36,9 +36,14 @@ decides:
   code is in such a division, or whose head lists only selling and services is not a maker:
   a node is kept only where a non-generic keyword is made (``evidence()["not_maker"]`` says why).
 * Masks (富氢水, 航天模型 …) are found first and hide the keywords inside them.
-* A chain that narrows another (第三代半导体 narrows 特色半导体) drops its parent unless the
-  firm has words of the parent that the child does not share; dependent nodes (a wide-bandgap
-  chain's applications) count only beside another node of their chain.
+* A chain that narrows another (第三代半导体 narrows 特色半导体): when a firm is placed on both,
+  the words each has that the other lacks decide. Only shared words on the child: the parent
+  (general) chain keeps the firm; the parent's own words too weak or weaker than the child's:
+  the child keeps it; both strong: both stay. Dependent nodes (a wide-bandgap chain's
+  applications) count only beside another node of their chain.
+* Developing (研发, 开发) is neither making nor selling; evidence found only in the tail never
+  places a firm; a word inside another word of the same node counts once; 的 is dropped
+  before reading (集成电路的设计) and so is the registry's closing boilerplate.
 
 Example::
 
@@ -459,6 +464,8 @@ class Classifier:
         HEAD_ITEMS activities that name a non-generic keyword or a making verb (activities
         naming neither, such as 发电 or 道路运输, are skipped); a licensed section is all head.
         Also returns the verbs (MAKE, TRADE) of the head's activities."""
+        if last < HEAD_ITEMS:
+            return set(), set(sentence_role.values())  # too short to have a tail
         generic = self.generic
         named = {s for index, _start, _c, s, _p in keywords if not generic[index]}
         named |= {s for s, role in sentence_role.items() if role == MAKE}
@@ -630,6 +637,8 @@ class Classifier:
         """Dependent nodes need a placed sibling of their chain; a narrowing (child) chain
         drops its parent unless the parent has placed nodes on words the child lacks."""
         chain_of = self.chain_of
+        if len(scored) == 1 and not self.dependent[next(iter(scored))]:
+            return
         placed = {n for n, (c, _t, _r) in scored.items() if c >= threshold}
         if len(placed) < 2 and not any(self.dependent[n] for n in placed):
             return
@@ -686,8 +695,9 @@ def _outer_words(node_hits: dict) -> dict:
     """The hits of a node without the words found inside another of its words at the same
     place (物联网 beside 物联网技术服务 counts once: one activity, not three pieces of evidence)."""
     keys = list(node_hits)
-    return {
-        (k, where): value
-        for (k, where), value in node_hits.items()
-        if not any(k != k2 and k in k2 and where == w2 for k2, w2 in keys)
+    inner = {
+        (k, where) for k, where in keys for k2, w2 in keys if k != k2 and where == w2 and k in k2
     }
+    if not inner:
+        return node_hits
+    return {key: value for key, value in node_hits.items() if key not in inner}

@@ -25,7 +25,8 @@ from zhaoshang.api.schemas import (
     Money,
 )
 from zhaoshang.core.errors import InputError
-from zhaoshang.progress import access, queries, rates, rules, services
+from zhaoshang.progress import access, event_services, queries, rates, rules, services
+from zhaoshang.progress import events as event_plan
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import AnnualPlan, Problem, ProblemStatus, Rule
@@ -299,6 +300,7 @@ class EventOut(Schema):
     declared_project_count: int | None
     declared_total_wan: Money
     projects: int
+    status: str = "published"
 
 
 class EventProjectOut(Schema):
@@ -670,9 +672,142 @@ def list_events(request):
             "declared_project_count": e.declared_project_count,
             "declared_total_wan": e.declared_total_wan,
             "projects": e.n,
+            "status": e.status,
         }
         for e in rows
     ]
+
+
+# --------------------------------------------------------------------------- planned events
+
+
+class ProposalOut(Schema):
+    project_code: str
+    project_name: str
+    kind: Literal["start", "completion", "signing"]
+    ready: bool
+    blockers: list[str]
+    planned_month: str
+    unit: str
+    total_investment_wan: Money
+    is_synthetic: bool
+
+
+class EventPlanIn(WriteSchema):
+    kind: Literal[tuple(event_plan.PLANNABLE)]  # type: ignore[valid-type]
+    month: str = Field(description="The month of the event's window, e.g. 2023-09")
+    name: str
+    date: str | None = Field(None, description="The day of the event, inside the month")
+    place: str = ""
+    projects: list[str] = Field(default_factory=list, description="Project codes")
+
+
+class VersionIn(WriteSchema):
+    version: int | None = Field(None, description=VERSION_DESCRIPTION)
+
+
+class EventReportRow(Schema):
+    project_code: str
+    project_name: str
+    stage: str
+    done: bool
+    done_on: datetime.date | None
+    total_investment_wan: Money
+    is_synthetic: bool
+
+
+class EventReportOut(Schema):
+    id: int
+    status: str
+    as_of: datetime.date | None
+    running: bool
+    count: int
+    total_wan: Money
+    done_count: int
+    done_total_wan: Money
+    done_rate: float | None
+    projects: list[EventReportRow]
+
+
+def _event(event_id: int) -> BatchEvent:
+    event = BatchEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise HttpError(404, _("Not found."))
+    return event
+
+
+def _event_out(event: BatchEvent) -> dict:
+    return {
+        "id": event.pk,
+        "name": event.name,
+        "kind": event.kind,
+        "date": event.date,
+        "date_precision": event.date_precision,
+        "place": event.place,
+        "declared_project_count": event.declared_project_count,
+        "declared_total_wan": event.declared_total_wan,
+        "projects": event.projects.count(),
+        "status": event.status,
+    }
+
+
+@router.get("/progress/events/plan", response={200: list[ProposalOut], **READ})
+def plan_events(
+    request,
+    month: str,
+    kind: Literal[tuple(event_plan.PLANNABLE)] = "start",  # type: ignore[valid-type]
+):
+    """The projects an event of `kind` in `month` would hold (any month, future ones too):
+    ready ones first; the others with what blocks them (要素 not obtained by the end of
+    the month, paused, not started for a completion)."""
+    _viewer(request)
+    try:
+        parsed = Month.parse(month)
+    except ValueError as exc:
+        raise InputError({"month": str(exc)}) from None
+    return [c.as_json() for c in event_plan.propose(kind, parsed, user=request.auth)]
+
+
+@router.post("/progress/events", response={201: EventOut, **WRITE})
+def create_event(request, payload: EventPlanIn):
+    """Draft an event with its projects (the 发改委's side)."""
+    event = event_services.plan_event(
+        user=request.auth,
+        kind=payload.kind,
+        month=payload.month,
+        name=payload.name,
+        date=payload.date,
+        place=payload.place,
+        codes=payload.projects,
+    )
+    return Status(201, _event_out(event))
+
+
+@router.post("/progress/events/{event_id}/publish", response={200: EventOut, **WRITE})
+def publish_event(request, event_id: int, payload: VersionIn):
+    """Publish a drafted event with its list."""
+    event = event_services.publish_event(
+        user=request.auth, event=_event(event_id), expected_version=payload.version
+    )
+    return _event_out(event)
+
+
+@router.get("/progress/events/{event_id}/report", response={200: EventReportOut, **READ})
+def event_report(request, event_id: int):
+    """The event's report as of the end of its window (today while it runs): each project
+    done or not from its stage dates, and the totals (each investment once)."""
+    _viewer(request)
+    event = _event(event_id)
+    return {"id": event.pk, "status": event.status, **event_plan.event_report(event).as_json()}
+
+
+@router.post("/progress/events/{event_id}/report", response={200: EventOut, **WRITE})
+def mark_event_reported(request, event_id: int, payload: VersionIn):
+    """Mark a published event reported, once its window is over."""
+    event = event_services.mark_reported(
+        user=request.auth, event=_event(event_id), expected_version=payload.version
+    )
+    return _event_out(event)
 
 
 @router.get("/progress/events/{event_id}", response={200: EventDetail, **READ})
@@ -693,6 +828,7 @@ def get_event(request, event_id: int):
         "declared_project_count": event.declared_project_count,
         "declared_total_wan": event.declared_total_wan,
         "projects": totals["count"],
+        "status": event.status,
         "recorded_total_wan": totals["total"],
         "synthetic_projects": synthetic,
         "items": list(projects),

@@ -11,6 +11,41 @@ class ProgressConfig(AppConfig):
         from zhaoshang.cockpit.panels import register
 
         register("cockpit", "progress/_cockpit_panel.html", context=_cockpit_context, order=40)
+        register(
+            "cockpit", "progress/_batches_town_panel.html", context=_batches_town_context, order=45
+        )
+
+
+def _batches_town_context(request, filters=None, **kw):
+    """四个一批 per township unit for the cockpit's month (its filtered ledger, as the
+    cockpit's own four batches count it), and January to the month."""
+    from zhaoshang.cockpit.queries import projects_for
+    from zhaoshang.progress.batches import batches_by_town
+    from zhaoshang.progress.facts import Scope
+
+    if filters is None or filters.month.is_future():
+        return None
+    table = batches_by_town(
+        filters.month,
+        projects=projects_for(request.user, filters),
+        scope=Scope(units={filters.unit}) if filters.unit else None,
+    )
+    return {"table": table, "rows": town_rows(table)}
+
+
+def town_rows(table):
+    """The table's rows for a page: (unit name, [(month n, month 万元, year n, year 万元)
+    per stage]), the units first, the city's total last (None as its name)."""
+    stages = list(table.year_total)
+    month = table.month
+    rows = []
+    for code, name in table.units:
+        cells = table.cells.get((month, code), {})
+        year = table.year.get(code, {})
+        rows.append((name, [(*cells.get(s, (0, 0)), *year.get(s, (0, 0))) for s in stages]))
+    total = table.totals.get(month, {})
+    rows.append((None, [(*total.get(s, (0, 0)), *table.year_total[s]) for s in stages]))
+    return rows
 
 
 def _cockpit_context(request, filters=None, **kw):

@@ -27,6 +27,7 @@ from django.utils import timezone
 from zhaoshang.core.bulk import BulkInserter
 from zhaoshang.demo import facts as seed
 from zhaoshang.demo.facts import LATEST_MONTH, latest_day
+from zhaoshang.progress.event_demo import load_events
 from zhaoshang.progress.models import (
     AnnualPlan,
     Department,
@@ -125,6 +126,7 @@ def _aware(day: datetime.date, hour: int = 10) -> datetime.datetime:
 def load_demo() -> None:
     _retract_invented_spending()
     if _loaded():
+        load_events()
         return
     with transaction.atomic():
         _departments()
@@ -137,6 +139,7 @@ def load_demo() -> None:
         from zhaoshang.chains.services import place_projects
 
         place_projects()
+    load_events()
 
 
 def _loaded() -> bool:

@@ -7,8 +7,8 @@ Two figures, each computed here once and shown by the pages, the API and the com
   falls in the window, or its ledger stage date is planned there; for a signing, when the
   ledger plans its signing there and it has not signed. A project already past that stage
   before the window, or dropped, is not proposed. Blockers: 要素 not ready by the event day
-  (`dossier.elements.element_blockers`), a paused project, a completion whose project has
-  not started. Ready projects have none.
+  (`dossier.elements.element_blockers_many`, the checklist's one rule), a paused project,
+  a completion whose project has not started. Ready projects have none.
 
 - `event_report(event)`: after (or during) its window, each project of the event done or
   not, from its actual stage dates as of the end of the window (today while it runs), and
@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.dossier.elements import element_blockers_many
 from zhaoshang.progress.models import AnnualPlan
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, BatchKind, Project, Stage, StageDate, Status
@@ -44,18 +45,6 @@ EVENT_KINDS = {
 }
 PLANNABLE = tuple(EVENT_KINDS)
 STAGES_BEFORE_SIGNING = (Stage.LEAD, Stage.NEGOTIATING)
-
-
-def element_blockers(project: Project, by_day: datetime.date) -> list[str]:
-    """The project's 要素 (approvals and inputs) not ready by `by_day`, one text each.
-
-    Provided by the 要素保障 checklist (`dossier.elements`); without that module (an
-    older installation) no 要素 blocks."""
-    try:
-        from zhaoshang.dossier.elements import element_blockers as blockers
-    except ImportError:  # the checklist is not installed: nothing known to block
-        return []
-    return list(blockers(project, by_day))
 
 
 @dataclass
@@ -160,10 +149,19 @@ def propose(
                 project_id__in=list(due), stage__in=wanted, actual_on__isnull=False
             ).values_list("project_id", "stage", "actual_on")
         }
+        projects = [
+            p
+            for p in projects
+            if (done_on := actual.get((p.pk, stage))) is None or done_on >= start
+        ]  # a project past that stage before the window: nothing to plan
+        # 要素 not ready by the event day (the 要素保障 checklist); a signing needs none
+        elements = (
+            element_blockers_many([p.pk for p in projects if (p.pk, stage) not in actual], by_day)
+            if kind != "signing"
+            else {}
+        )
         for project in projects:
             done_on = actual.get((project.pk, stage))
-            if done_on is not None and done_on < start:
-                continue  # past that stage before the window: nothing to plan
             blockers: list[str] = []
             if project.status == Status.PAUSED:
                 blockers.append(_("the project is paused"))
@@ -171,8 +169,7 @@ def propose(
                 started = actual.get((project.pk, Stage.STARTED))
                 if started is None or started > by_day:
                     blockers.append(_("not started yet"))
-            if kind != "signing" and done_on is None:
-                blockers.extend(element_blockers(project, by_day))
+            blockers.extend(elements.get(project.pk, []))
             out.append(Candidate(project, kind, due[project.pk], blockers))
     out.sort(
         key=lambda c: (

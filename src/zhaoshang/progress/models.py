@@ -196,6 +196,7 @@ class Rule(models.TextChoices):
     COMPLETION_OVERDUE = "completion_overdue", _("Planned completion passed without completion")
     NO_REPORT = "no_report", _("No report for the month")
     PROBLEM_OVERDUE = "problem_overdue", _("Problem overdue")
+    ELEMENT_DUE = "element_due", _("Approvals and inputs due or overdue")
 
 
 # What each rule's thresholds count, and the defaults (amber from, red from).
@@ -205,6 +206,8 @@ RULE_UNITS = {
     Rule.COMPLETION_OVERDUE: _("months late"),
     Rule.NO_REPORT: _("days after the due date"),
     Rule.PROBLEM_OVERDUE: _("days after the deadline"),
+    # two measures: amber counts days before an item's due date, red days after it
+    Rule.ELEMENT_DUE: _("amber: days before the due date; red: days after it"),
 }
 RULE_DEFAULTS = {
     Rule.BEHIND_ELAPSED: (10, 25),
@@ -212,7 +215,10 @@ RULE_DEFAULTS = {
     Rule.COMPLETION_OVERDUE: (1, 3),
     Rule.NO_REPORT: (1, 15),
     Rule.PROBLEM_OVERDUE: (1, 30),
+    Rule.ELEMENT_DUE: (14, 1),
 }
+# rules whose amber and red thresholds count different things (red may be below amber)
+TWO_SIDED_RULES = {Rule.ELEMENT_DUE}
 
 
 class WarningRule(models.Model):
@@ -246,7 +252,12 @@ class WarningRule(models.Model):
             value = getattr(self, name)
             if value is not None and value < 0:
                 errors[name] = _("A threshold cannot be negative.")
-        if not errors and self.amber_from is not None and self.red_from is not None:
+        if (
+            not errors
+            and self.code not in TWO_SIDED_RULES
+            and self.amber_from is not None
+            and self.red_from is not None
+        ):
             if self.red_from < self.amber_from:
                 errors["red_from"] = _("“Red from” cannot be below “amber from”.")
         if errors:

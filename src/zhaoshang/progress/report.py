@@ -1,12 +1,15 @@
 """The monthly report workbook (重大项目月度推进情况表) that goes up to Suzhou and Jiangsu.
 
-Three sheets, amounts in 万元 as the bureaus exchange them:
+Four sheets, amounts in 万元 as the bureaus exchange them:
 1. 汇总 / Summary: one row per township unit and the city: projects, annual plan, the
    month's and the year's completed investment, the four rates, 序时进度, red/amber counts;
 2. 项目明细 / Projects: one row per planned project with its plan, the month, January to
    the month, funds in place, 入统, physical progress, problems, its light and reasons;
 3. 问题督办 / Problems: problems open at the end of the month, overdue ones first, with
-   the closure rate.
+   the closure rate;
+4. 四个一批 / Four batches: projects signed, started, completed and at full production and
+   their total investment, per month (January to the month, each as of its end) and per
+   township unit, then January to the month (`batches.batches_by_town`, the cockpit's).
 Every figure is as of the end of the month (today while it is still running, and the
 title says which), taken from `headline.headline`, as the pages, the API and the CLI
 show it. Light counts count projects (each once, by its worst light); rule hits are
@@ -254,5 +257,68 @@ def write_monthly(
     sheet.set_column(1, 2, 36)
     sheet.set_column(3, 9, 14)
     written["problems"] = row - 3
+    written["batches"] = _batches_sheet(book, month, scope, title, today, head, bold, money)
     book.close()
     return written
+
+
+def _batches_sheet(book, month: Month, scope, title: str, today, head, bold, money) -> int:
+    """四个一批 per month and township unit: one row per month and unit, the month's city
+    total after its units, then the units' and the city's January to the month."""
+    from zhaoshang.progress.batches import batches_by_town
+
+    table = batches_by_town(month, scope=scope, today=today)
+    stages = list(table.year_total)
+    sheet = book.add_worksheet(pgettext("report sheet", "Four batches"))
+    sheet.write(0, 0, title, bold)
+    sheet.write(
+        1,
+        0,
+        _(
+            "Unit: 10k CNY (万元). Projects that reached each stage in the month, by their "
+            "actual dates; each investment counted once."
+        ),
+    )
+    labels = {
+        "signed": (_("Signed (签约): projects"), _("Signed: total investment")),
+        "started": (_("Started (开工): projects"), _("Started: total investment")),
+        "completed": (_("Completed (竣工): projects"), _("Completed: total investment")),
+        "full_production": (
+            _("Full production (达产): projects"),
+            _("Full production: total investment"),
+        ),
+    }
+    headers = [_("Month"), _("Township unit")]
+    for stage in stages:
+        headers.extend(labels[stage])
+    sheet.write_row(3, 0, headers, head)
+    row = 4
+    city = _("City total")
+
+    def put(label_month: str, unit: str, cells: dict, fmt=None) -> None:
+        nonlocal row
+        sheet.write(row, 0, label_month, fmt)
+        sheet.write(row, 1, unit, fmt)
+        col = 2
+        for stage in stages:
+            n, wan = cells.get(stage, (0, 0))
+            sheet.write(row, col, n, fmt)
+            sheet.write(row, col + 1, float(wan), money)
+            col += 2
+        row += 1
+
+    for m in table.months:
+        if m not in table.totals:
+            break  # a month that has not begun
+        for code, name in table.units:
+            put(str(m), str(name), table.cells[(m, code)])
+        if scope is None:
+            put(str(m), city, table.totals[m], bold)
+    span = _("January to %(month)s") % {"month": month}
+    for code, name in table.units:
+        put(span, str(name), table.year.get(code, {}))
+    if scope is None:
+        put(span, city, table.year_total, bold)
+    sheet.set_column(0, 1, 18)
+    sheet.set_column(2, 1 + 2 * len(stages), 14)
+    return row - 4

@@ -14,6 +14,10 @@ The rules, each with thresholds the city administrator sets (`WarningRule`):
   then. A month's own report is due in the next month, so it is judged there.
 - problem_overdue: a problem still open at the end of the month, past its deadline;
   the measure is days overdue.
+- element_due: a project's approvals and inputs (要素保障) by their deadlines, one
+  warning per project at its worst item's light (`dossier.elements.element_lights`:
+  amber from N days before an item's due date, red from M days after it, while not
+  obtained by the end of the month).
 
 A month is judged as it stood at its end (today while it is still running, and only
 then): the plan in force then, starts and completions dated by then, reports' first
@@ -251,6 +255,8 @@ def compute(
     overdue = rules.get(Rule.PROBLEM_OVERDUE)
     if overdue is not None:
         _problems(month, scope, as_of, overdue, add)
+    if Rule.ELEMENT_DUE in rules:
+        _elements(month, scope, today, add, include_green)
     out.sort(key=lambda w: (LEVEL_RANK[w.level], w.unit_code, w.project_code, w.rule))
     return out
 
@@ -297,6 +303,60 @@ def _problems(month, scope, as_of, thresholds, add) -> None:
                 "n": days,
             },
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """What `add` needs of a project warned about by a rule that has no plan facts."""
+
+    project_id: int
+    code: str
+    name: str
+    unit_id: str | None
+    is_synthetic: bool
+    plan_synthetic: bool = False
+
+
+def _elements(month, scope, today, add, include_green) -> None:
+    # imported here: the project file (dossier) builds on progress, not the other way round
+    from zhaoshang.dossier import elements
+
+    thresholds = elements.element_thresholds()
+    levels = None if include_green else {elements.RED, elements.AMBER}
+    lights = elements.element_lights(
+        month, scope, levels=levels, today=today, thresholds=thresholds
+    )
+    by_project: dict[int, list] = {}
+    for light in lights:  # worst first, then by due date
+        by_project.setdefault(light.project_id, []).append(light)
+    say = _("%(red)s overdue, %(amber)s due within %(days)s days: %(items)s")
+    say_item = _("%(item)s (%(bureau)s) due %(due)s")
+    say_none = _("no item due within %(days)s days or overdue") % {"days": thresholds.amber_days}
+    for items in by_project.values():
+        first = items[0]
+        red = sum(1 for x in items if x.level == elements.RED)
+        amber = sum(1 for x in items if x.level == elements.AMBER)
+        level = RED if red else AMBER if amber else GREEN
+        if level == GREEN and not include_green:
+            continue
+        if level == GREEN:
+            reason = say_none
+        else:
+            worst = items[:3]  # the worst items, earliest due first
+            reason = say % {
+                "red": red,
+                "amber": amber,
+                "days": thresholds.amber_days,
+                "items": "; ".join(
+                    say_item % {"item": x.item_label, "bureau": x.bureau or "—", "due": x.due}
+                    for x in worst
+                ),
+            }
+        subject = _Subject(
+            first.project_id, first.project_code, first.project_name, first.unit_code,
+            first.is_synthetic,
+        )  # fmt: skip
+        add(subject, level, Rule.ELEMENT_DUE, reason)
 
 
 @dataclass

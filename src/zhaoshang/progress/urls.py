@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhaoshang.progress import views
+from zhaoshang.progress import event_views, views
 
 app_name = "progress"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("lists/", views.lists, name="lists"),
     path("lists/<int:pk>/", views.list_detail, name="list"),
     path("events/", views.events, name="events"),
+    path("events/plan/", event_views.plan, name="event_plan"),
+    path("events/<int:pk>/publish/", event_views.publish, name="event_publish"),
+    path("events/<int:pk>/report/", event_views.report, name="event_report"),
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("rules/", views.rules_page, name="rules"),
 ]

@@ -29,6 +29,7 @@ from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.core.history import describe, history_for, history_of
 from zhaoshang.progress import access, queries, rates, rules, services
 from zhaoshang.progress import facts as facts_mod
+from zhaoshang.progress.events import event_report
 from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import (
     AnnualPlan,
@@ -855,6 +856,7 @@ def event_detail(request, pk: int):
         _base(
             request,
             event=event,
+            report=event_report(event),
             page=page,
             totals=totals,
             synthetic=synthetic,

@@ -91,7 +91,8 @@ AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     (?P<num>{_NUMBER})
     (?P<inf>余|多)?
     (?P<unit>{_UNIT})?
-    (?P<rest>(?<=[亿兆])零?{_NUMBER}(?:千万|百万|万|亿))?  # 三十亿四千八百万, 2兆6,218亿
+    (?P<rest>(?<=[亿兆])零?(?:{_NUMBER}(?:千万|百万|万|亿)(?:零?\d+千(?=元))?|\d+千(?=元)))?
+    # 三十亿四千八百万, 2兆6,218亿, 260亿129万5千元
     (?P<inf2>余|多)?
     (?P<eng>\ ?(?:million|billion|mn|bn)\b)?
     (?P<cur>{_CUR_AFTER})?
@@ -177,6 +178,7 @@ _TOTAL_WORD = re.compile(r"(?:合计|共计|总计)$")
 _ALIAS_IN_PARENS = re.compile(r"[(（][^()（）]{1,8}[)）][^,，。;；]{0,6}")
 _AGGREGATE_WORDS = ("签约金额", "签约总额", "协议总额")
 _THIS_PROJECT = re.compile(r"该项目|此项目|项目的")
+_PROJECT_NOUN = re.compile(r"项目|案|园区|工程|基地|中心|工厂")
 _BARE_TOTAL = re.compile(
     r"(?:计划|协议|项目|涉及)?(?:总投资额?|投资总额|投资金额|投资额|总值|总额)(?:达|为|约为|约|共|合计|超过)?"
 )
@@ -185,7 +187,7 @@ _SUBSIDIARY_CAPITAL = re.compile(r"子公司")
 _CUMULATIVE = starting_with(
     r"累先历以年至截全上前目陆已\d",
     r"累计|累积|先后|历年|(?<!有史)以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
-    r"已(?:通过|吸引|带动|核准|审核通过|引进)|"
+    r"已(?:通过|吸引|带动|核准|审核通过|引进)|已经突破|已突破|"
     r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月",
 )
 _STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
@@ -196,8 +198,8 @@ _INCREMENT_BEFORE = re.compile(
 )
 # a programme-level pledge: 计划于2025年前在华新增投资至少X亿元, 未来五年将投资X亿元
 _PLEDGE_BEFORE = re.compile(
-    r"(?:\d{4}年(?:前|以前|之前|底前)|未来[一二三四五六七八九十\d]+年(?:内|里)?)[^。;；]{0,16}?"
-    r"(?:在华|在中国|在华新增|新增)[^。;；]{0,8}?投资"
+    r"(?:\d{4}年(?:前|以前|之前|底前)|(?:到|至)\d{4}年|未来[一二三四五六七八九十\d]+年(?:内|里)?)"
+    r"[^。;；]{0,16}?(?:在华|在中国|对华|新增)[^。;；]{0,8}?投资"
 )
 # ``N个和X亿元`` after 分别为/分别达到: a group of N and its amount
 _COUNT_AND = re.compile(r"(?P<n>\d+|[两二三四五六七八九十百]+)(?:个|项)和$")
@@ -507,6 +509,9 @@ _CONVERSION_GAP = re.compile(r"^[(（](?:约合|折合|合|约|相当于|即)?$"
 _TWD_CUES = re.compile(r"新台币|台币|NT\$|投资台湾|台商回台|台商回流|根留台湾|投资台湾事务所|-TW\)")
 _HKD_CUES = re.compile(r"港币|港元|HK\$|港投公司|投资推广署|特区政府|香港交易所|港交所")
 _CNY_CUES = re.compile(r"人民币|RMB|CNY")
+_CURRENCY_CUES = re.compile(
+    f"(?P<CNY>{_CNY_CUES.pattern})|(?P<TWD>{_TWD_CUES.pattern})|(?P<HKD>{_HKD_CUES.pattern})"
+)
 
 
 def document_currency(text: str) -> str:
@@ -514,13 +519,10 @@ def document_currency(text: str) -> str:
     TWD where it names the New Taiwan dollar or Taiwan's investment programmes, HKD where it
     names the Hong Kong dollar or Hong Kong's government bodies, CNY otherwise (and always
     when it also names 人民币)."""
-    if _CNY_CUES.search(text):
+    kinds = {m.lastgroup for m in _CURRENCY_CUES.finditer(text)}
+    if not kinds or "CNY" in kinds:
         return "CNY"
-    if _TWD_CUES.search(text):
-        return "TWD"
-    if _HKD_CUES.search(text):
-        return "HKD"
-    return "CNY"
+    return "TWD" if "TWD" in kinds else "HKD"
 
 
 _EXPLICIT_CNY = re.compile(r"人民币|RMB|CNY|¥")
@@ -709,7 +711,11 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             kind, word = "", ""
             if kws:
                 kind, word = kws[-1].lastgroup or "", kws[-1].group()
-                if len(kws) > 1 and _ALIAS_IN_PARENS.fullmatch(text, kws[-2].end(), amount.start):
+                if (
+                    len(kws) > 1
+                    and text[kws[-2].end() : kws[-2].end() + 1] in ("(", "（")
+                    and _ALIAS_IN_PARENS.fullmatch(text, kws[-2].end(), amount.start)
+                ):
                     # 年总产值（销售额）将达300亿元: the word in parentheses is an alias
                     kind, word = kws[-2].lastgroup or "", kws[-2].group()
             else:
@@ -761,6 +767,12 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             window = text[prev_clause_lo:c_hi]
             count = _group_count(window)
             if (
+                count is not None
+                and "其中" in text[c_lo : amount.start]
+                and _group_count(text[c_lo:c_hi]) is None
+            ):
+                count = None  # 再添四家企业……，其中光阳工业投入四十四亿元: one of the group
+            if (
                 count is None
                 and _BARE_TOTAL.fullmatch(text, c_lo, amount.start)
                 and not _ENUMERATION.search(text, s_lo, c_lo)
@@ -788,7 +800,11 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             ):
                 role = "batch_total_investment"
                 amount.count = cn_count(bare_count.group("n"))
-            elif word in _AGGREGATE_WORDS and not _THIS_PROJECT.search(text, s_lo, amount.start):
+            elif (
+                word in _AGGREGATE_WORDS
+                and not _THIS_PROJECT.search(text, s_lo, amount.start)
+                and not _PROJECT_NOUN.search(text, c_lo, amount.start)
+            ):
                 role = "batch_total_investment"  # 签约金额达到95亿元: what a signing adds up to
             elif word == "签约" and _EVENT_SIGNING.search(left):
                 role = "batch_total_investment"  # 大会签约X亿元: the event's total
@@ -815,7 +831,9 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
 
 def _pledge_words(left: str) -> bool:
     """Cheap test before _PLEDGE_BEFORE: the words every pledge holds."""
-    return "投资" in left and ("年" in left or "未来" in left)
+    return "投资" in left and (
+        "在华" in left or "在中国" in left or "新增" in left or "对华" in left
+    )
 
 
 def _base_role(kind: str, left: str) -> str:

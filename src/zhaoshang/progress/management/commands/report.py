@@ -34,6 +34,7 @@ class Command(BaseCommand):
             raise CommandError("; ".join(" ".join(v) for v in exc.fields.values())) from None
         self.stdout.write(
             f"{path}: 汇总 {written['summary']} 行, 项目 {written['projects']} 行, "
-            f"问题 {written['problems']} 行 / summary {written['summary']} rows, projects "
-            f"{written['projects']} rows, problems {written['problems']} rows"
+            f"问题 {written['problems']} 行, 四个一批 {written['batches']} 行 / summary "
+            f"{written['summary']} rows, projects {written['projects']} rows, problems "
+            f"{written['problems']} rows, four batches {written['batches']} rows"
         )
