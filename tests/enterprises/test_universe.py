@@ -447,3 +447,23 @@ def test_demo_universe_is_synthetic_outside_and_idempotent(admin_user):
     )
     demo.load_demo()
     assert Enterprise.objects.filter(is_synthetic=True).count() == demo.PER_CHAIN * 12
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "{}",
+        '{"rows": []}',
+        '{"rows": [{"name": "甲", "extra": 1}]}',
+        '{"rows": [{"name": 5}]}',
+        '{"rows": [{"name": "\\u0000\\u202e甲"}], "dry_run": true}',
+        '{"rows": [{"name": "甲", "place": "\\ud800"}]}',
+        '{"rows": [{"name": "甲", "credit_code": "' + "9" * 40 + '"}]}',
+    ],
+)
+def test_api_answers_bad_bodies_without_a_server_error(bureau_editor, body):
+    client = Client()
+    client.force_login(bureau_editor)
+    response = client.post("/api/v1/enterprises/universe", body, content_type="application/json")
+    assert 200 <= response.status_code < 500 and Enterprise.objects.count() == 0

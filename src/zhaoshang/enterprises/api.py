@@ -34,25 +34,25 @@ class UniverseIn(Schema):
     reason: str = Field("", max_length=200)
 
 
-class ChangeOut(Schema):
+class UniverseChangeOut(Schema):
     field: str
     before: str
     after: str
 
 
-class KeptOut(Schema):
+class UniverseKeptOut(Schema):
     field: str
     registry: str
     file: str
 
 
-class ProblemOut(Schema):
+class UniverseProblemOut(Schema):
     field: str
     value: str
     message: str
 
 
-class RowOut(Schema):
+class UniverseRowOut(Schema):
     row: int
     name: str
     action: Literal["create", "update", "unchanged", "refused"]
@@ -61,9 +61,9 @@ class RowOut(Schema):
     )
     enterprise_name: str
     matched_by: Literal["", "credit_code", "name", "variant"]
-    changes: list[ChangeOut]
-    kept: list[KeptOut]
-    problems: list[ProblemOut]
+    changes: list[UniverseChangeOut]
+    kept: list[UniverseKeptOut]
+    problems: list[UniverseProblemOut]
     place: str
     nodes: list[str] = Field(..., description="Chain · node the classifier places it on")
 
@@ -73,7 +73,7 @@ class UniverseOut(Schema):
     written: bool
     counts: dict[str, int]
     placements: int
-    rows: list[RowOut]
+    rows: list[UniverseRowOut]
 
 
 @router.post(

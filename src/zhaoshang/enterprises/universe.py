@@ -35,10 +35,12 @@ from zhaoshang.core.errors import InputError
 from zhaoshang.core.names import Lookup
 from zhaoshang.enterprises.access import check_can_edit_enterprises
 from zhaoshang.enterprises.models import AliasKind, Enterprise, SizeBand
+from zhaoshang.enterprises.services import _text as registry_text
 from zhaoshang.enterprises.services import create_enterprise, parse_size_band, update_enterprise
 from zhaoshang.lib.creditcode import CreditCodeError, validate_credit_code
 from zhaoshang.lib.excel import WorkbookError, header_key, read_workbook
 from zhaoshang.lib.names import firm_key, fold
+from zhaoshang.projects.rules import RuleError
 
 # Headers as people write them -> the row's keys (compared after `header_key`).
 HEADERS = {
@@ -242,7 +244,14 @@ class _Import:
         }
         values = {k: v.strip() for k, v in values.items() if k in TARGET and v.strip()}
         problems = out.problems
-        if not values.get("name"):
+        for key in ("name", "business_scope"):  # the registry's character rule, before a query
+            if key in values:
+                try:
+                    values[key] = registry_text(key, values[key])
+                except RuleError as exc:
+                    problems.append(Problem(_label(key), raw[key], str(exc)))
+                    values.pop(key)
+        if not values.get("name") and not problems:
             problems.append(Problem(_label("name"), "", _("a firm needs a name")))
         if "credit_code" in values:
             try:
