@@ -254,3 +254,10 @@ ZHAOSHANG_HOME_COUNTY = env_str("ZHAOSHANG_HOME_COUNTY", "320582")  # 张家港�
 ZHAOSHANG_FIGURE_CACHE = env_bool("ZHAOSHANG_FIGURE_CACHE", True)
 ZHAOSHANG_FIGURE_CACHE_ENTRIES = env_int("ZHAOSHANG_FIGURE_CACHE_ENTRIES", 64, minimum=1)
 ZHAOSHANG_SITE_NAME = _("Zhangjiagang major projects")
+
+# E-mail (the weekly lead digest, `zhaoshang leads digest`): printed on the console unless
+# an administrator names a mail backend and server.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhaoshang@localhost")

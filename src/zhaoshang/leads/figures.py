@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core import figcache
 from zhaoshang.core.access import role_of
 from zhaoshang.core.models import Role
-from zhaoshang.enterprises.models import LEAD_STAGE_ORDER, LeadStage, LeadStatus
+from zhaoshang.enterprises.models import LEAD_STAGE_ORDER, Lead, LeadStage, LeadStatus
 from zhaoshang.leads import access
 from zhaoshang.leads.models import StageChange
 from zhaoshang.progress import facts as facts_mod
@@ -143,16 +143,24 @@ class TeamFigures:
         }
 
 
-def team_figures(user, month: Month | None = None, *, today: datetime.date | None = None):
-    """The figures of the leads `user` may see, as of the end of `month` (default: the
-    current month, as of today). Kept per state of the data (`core.figcache`)."""
+def team_figures(
+    user,
+    month: Month | None = None,
+    *,
+    today: datetime.date | None = None,
+    all_leads: bool = False,
+) -> TeamFigures:
+    """The figures of the leads `user` may see (`all_leads`: every lead, for the operator's
+    command line), as of the end of `month` (default: the current month, as of today).
+    Kept per state of the data (`core.figcache`)."""
     month = month or Month.current()
-    role = role_of(user)
-    who = "all" if role in (Role.CITY_ADMIN, Role.LEADER) else getattr(user, "pk", None)
+    sees_all = all_leads or role_of(user) in (Role.CITY_ADMIN, Role.LEADER)
+    leads = Lead.objects.all() if all_leads else access.leads_visible_to(user)
+    who = "all" if sees_all else getattr(user, "pk", None)
     if today is not None:
-        return _compute(user, month, today)
+        return _compute(leads, month, today)
     return figcache.cached("leads.team_figures", (str(month), who),
-                           lambda: _compute(user, month, None))  # fmt: skip
+                           lambda: _compute(leads, month, None))  # fmt: skip
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -162,10 +170,9 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     )
 
 
-def _compute(user, month: Month, today: datetime.date | None) -> TeamFigures:
+def _compute(leads, month: Month, today: datetime.date | None) -> TeamFigures:
     as_of = month.as_of(today)
     end = _end_of(as_of)
-    leads = access.leads_visible_to(user)
     rows = list(
         leads.order_by().values_list(
             "pk",
