@@ -160,3 +160,48 @@ def test_team_figures_cached_per_data_version(world, admin_user, settings):
     settings.ZHAOSHANG_FIGURE_CACHE = True
     first = team_figures(admin_user, JUNE)
     assert team_figures(admin_user, JUNE).as_json() == first.as_json()
+
+
+# --------------------------------------------------------------------------- page and cockpit
+
+
+def test_figures_page_shows_the_month_asked(world, admin_user, client):
+    client.force_login(admin_user)
+    response = client.get("/leads/figures/", {"month": "2023-06"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "As of the end of the month, 2023-06-30." in text
+    figures = response.context["figures"]
+    assert (figures.total.leads, figures.total.signed) == (6, 3)
+    assert [g.label for g in figures.by_team] == ["商务局外资科", "新能源招商专班", "锦丰镇招商办"]
+    assert '<td class="num">50%</td>' in text
+
+
+@pytest.mark.parametrize(("month", "message"), [
+    ("soon", "“soon” is not a month"),
+    ("2099-01", "2099-01 is in the future"),
+])  # fmt: skip
+def test_figures_page_bad_month_says_so_and_shows_this_month(db, admin_user, client, month,
+                                                               message):  # fmt: skip
+    client.force_login(admin_user)
+    response = client.get("/leads/figures/", {"month": month}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["figures"].month == Month.current()
+
+
+def test_figures_page_needs_sign_in(client):
+    assert client.get("/leads/figures/").status_code == 302
+
+
+def test_figures_linked_from_the_lead_list(admin_user, client, teams):
+    client.force_login(admin_user)
+    assert 'href="/leads/figures/"' in client.get("/leads/").content.decode()
+
+
+def test_figures_on_the_cockpit(world, leader, client):
+    client.force_login(leader)
+    response = client.get("/", {"month": "2023-06"}, HTTP_ACCEPT_LANGUAGE="en")
+    text = response.content.decode()
+    assert 'data-testid="lead-figures"' in text
+    assert "Investment leads, 2023-06" in text

@@ -13,3 +13,7 @@ class LeadsConfig(AppConfig):
 
         # the enterprise's leads and their interactions, on the enterprise page
         register("enterprise", "leads/_enterprise_panel.html", context=enterprise_panel, order=30)
+        # the team figures (leads.figures) as of the cockpit's month
+        from zhaoshang.leads.figures_views import cockpit_panel
+
+        register("cockpit", "leads/_cockpit_panel.html", context=cockpit_panel, order=70)

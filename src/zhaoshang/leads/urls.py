@@ -1,11 +1,12 @@
 from django.urls import path
 
-from zhaoshang.leads import views
+from zhaoshang.leads import figures_views, views
 
 app_name = "leads"
 urlpatterns = [
     path("", views.lead_list, name="list"),
     path("board/", views.board, name="board"),
+    path("figures/", figures_views.figures_page, name="figures"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
