@@ -15,13 +15,21 @@ amounts and name checks from one text to the next; so "ours" is also measured wi
 cleared before every article ("cold"), the figure for texts that share nothing. The load
 average is printed: other work on the machine slows both sides.
 
-    python bench/extract.py [--articles 200] [--repeats 5]
+``--against DIR`` also measures the extractor of another checkout (a git worktree, e.g.
+``git worktree add /tmp/base 87842ba``) on the same articles in the same run: a child process
+with ``DIR/src`` first on its path runs once between each of our runs, and its median is
+printed next to ours.
+
+    python bench/extract.py [--articles 200] [--repeats 5] [--against DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
+import tempfile
 import re
 import statistics
 import sys
@@ -120,10 +128,40 @@ def rates(fns: dict, batch: list[str], repeats: int) -> dict[str, tuple[float, f
     }
 
 
+_CHILD = """
+import json, sys, time
+from zhaoshang.lib.extract import extract
+batch = json.load(open(sys.argv[1], encoding="utf-8"))
+extract(batch[0])
+c = time.process_time()
+for text in batch:
+    extract(text)
+print(time.process_time() - c)
+"""
+
+
+def against(directory: str, batch: list[str]) -> float:
+    """CPU seconds the extractor of the checkout at ``directory`` takes on ``batch`` (no
+    gazetteer or investors: the same call is timed on our side for the comparison)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+        json.dump(batch, f, ensure_ascii=False)
+    try:
+        env = {**os.environ, "PYTHONPATH": str(Path(directory) / "src")}
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, f.name], env=env, capture_output=True, text=True
+        )
+        if out.returncode:
+            raise SystemExit(out.stderr)
+        return float(out.stdout.split()[-1])
+    finally:
+        os.unlink(f.name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--against", help="another checkout whose extractor to time alike")
     args = parser.parse_args()
     gazetteer, investors = home_gazetteer(), known_investors()
     batch = articles(args.articles)
@@ -154,6 +192,22 @@ def main() -> None:
         f"ratio ours/naive speed: {ours_wall / naive_wall:.2f} (cold {cold_wall / naive_wall:.2f});"
         f" by CPU time {ours_cpu / naive_cpu:.2f} (cold {cold_cpu / naive_cpu:.2f})"
     )
+    if args.against:
+        mine: list[float] = []
+        theirs: list[float] = []
+        for _ in range(args.repeats):
+            theirs.append(against(args.against, batch))
+            c = time.process_time()
+            for text in batch:
+                extract(text)
+            mine.append(time.process_time() - c)
+        n = len(batch)
+        ours_rate = n / statistics.median(mine)
+        their_rate = n / statistics.median(theirs)
+        print(
+            f"plain extract(text), CPU time: ours {ours_rate:.1f}/s, {args.against}"
+            f" {their_rate:.1f}/s, ratio {ours_rate / their_rate:.2f}"
+        )
     for label, fn in (("ours", None), ("naive", naive_extract)):
         score = Score()
         for doc in documents():

@@ -457,17 +457,21 @@ def find_amounts(text: str) -> list[Amount]:
     """Every money amount in the normalised ``text``, in order, roles not yet set."""
     found: list[Amount] = []
     for m in AMOUNT_RE.finditer(text):
+        groups = m.groups()
+        if not (groups[5] or groups[9] or groups[1] or groups[8]):
+            continue  # unit, currency after, currency before, million/billion: none (2023年)
         if (
-            m.group("pre")
+            groups[0]
+            and groups[0][0] == "约"
             and text[m.start() - 1 : m.start()] in _WORDS_BEFORE_YUE
-            and m.group("pre").startswith("约")
         ):
             # 签约80亿元: the 约 of 签约 is no qualifier; the amount is matched again after it
             again = AMOUNT_RE.match(text, m.start() + 1)
             if again is None or again.group("pre") is not None:
                 continue
             m = again
-        pre, cur1, _lo, num, _inf, unit, _rest, _inf2, eng, cur, _suf = m.groups()  # one call
+            groups = m.groups()
+        pre, cur1, _lo, num, _inf, unit, _rest, _inf2, eng, cur, _suf = groups
         unit = unit or ""
         has_currency = bool(cur or cur1)
         if not (unit in ("万亿", "千万", "百万", "亿", "万", "兆") or has_currency or eng):
@@ -505,13 +509,10 @@ def find_amounts(text: str) -> list[Amount]:
 
 _WORDS_BEFORE_YUE = set("签契公条节制规预合简")
 _CONVERSION_GAP = re.compile(r"^[(（](?:约合|折合|合|约|相当于|即)?$")
-# currencies a bare 元 stands for, from what the text names
-_TWD_CUES = re.compile(r"新台币|台币|NT\$|投资台湾|台商回台|台商回流|根留台湾|投资台湾事务所|-TW\)")
-_HKD_CUES = re.compile(r"港币|港元|HK\$|港投公司|投资推广署|特区政府|香港交易所|港交所")
-_CNY_CUES = re.compile(r"人民币|RMB|CNY")
-_CURRENCY_CUES = re.compile(
-    f"(?P<CNY>{_CNY_CUES.pattern})|(?P<TWD>{_TWD_CUES.pattern})|(?P<HKD>{_HKD_CUES.pattern})"
-)
+# currencies a bare 元 stands for, from what the text names (literal words: ``in`` tests)
+_TWD_CUES = ("新台币", "台币", "NT$", "投资台湾", "台商回台", "台商回流", "根留台湾", "-TW)")
+_HKD_CUES = ("港币", "港元", "HK$", "港投公司", "投资推广署", "特区政府", "香港交易所", "港交所")
+_CNY_CUES = ("人民币", "RMB", "CNY")
 
 
 def document_currency(text: str) -> str:
@@ -519,10 +520,13 @@ def document_currency(text: str) -> str:
     TWD where it names the New Taiwan dollar or Taiwan's investment programmes, HKD where it
     names the Hong Kong dollar or Hong Kong's government bodies, CNY otherwise (and always
     when it also names 人民币)."""
-    kinds = {m.lastgroup for m in _CURRENCY_CUES.finditer(text)}
-    if not kinds or "CNY" in kinds:
+    if any(cue in text for cue in _CNY_CUES):
         return "CNY"
-    return "TWD" if "TWD" in kinds else "HKD"
+    if any(cue in text for cue in _TWD_CUES):
+        return "TWD"
+    if any(cue in text for cue in _HKD_CUES):
+        return "HKD"
+    return "CNY"
 
 
 _EXPLICIT_CNY = re.compile(r"人民币|RMB|CNY|¥")
