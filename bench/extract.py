@@ -28,11 +28,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import tempfile
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
