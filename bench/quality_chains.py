@@ -10,6 +10,7 @@ rows) and overall.
     python bench/quality_chains.py            # dev and test
     python bench/quality_chains.py --errors dev   # also list each wrong row of dev
     python bench/quality_chains.py --learned      # against a character n-gram linear model
+    python bench/quality_chains.py --real         # also the real scopes alone, and the composed alone
 
 The learned model (scikit-learn, in the bench extra only: `pip install -e ".[bench]"`)
 is a TF-IDF of character 1-4-grams of name and scope and one logistic regression per chain,
@@ -53,12 +54,19 @@ def _score(tp: int, fp: int, fn: int) -> dict[str, float | int]:
             "tp": tp, "fp": fp, "fn": fn}  # fmt: skip
 
 
-def placement_report(split: str, *, classifier=None, real_only: bool = False) -> dict:
+def placement_report(
+    split: str, *, classifier=None, real_only: bool = False, composed_only: bool = False
+) -> dict:
     """{"split", "rows", "overall": {precision, recall, f1, tp, fp, fn}, "chains": {code: {...}},
     "errors": [{"id", "name", "expected", "placed"}]} at the default threshold; `real_only`:
-    over the real scopes alone (those quoted by public text)."""
+    over the real scopes alone (those quoted by public text); `composed_only`: over the rows
+    composed in registry style alone."""
     classifier = classifier or _classifier()
-    rows = [r for r in load_rows(split) if r.get("real") or not real_only]
+    rows = load_rows(split)
+    if real_only:
+        rows = [r for r in rows if r.get("real")]
+    elif composed_only:
+        rows = [r for r in rows if not r.get("real")]
     counts: dict[str, list[int]] = {}
     errors = []
     for row in rows:
@@ -76,8 +84,9 @@ def placement_report(split: str, *, classifier=None, real_only: bool = False) ->
             errors.append({"id": row["id"], "name": row["name"],
                            "expected": sorted(expected), "placed": sorted(placed)})  # fmt: skip
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    subset = " (real only)" if real_only else " (composed only)" if composed_only else ""
     return {
-        "split": split,
+        "split": split + subset,
         "rows": len(rows),
         "overall": _score(*total),
         "chains": {chain: _score(*c) for chain, c in sorted(counts.items())},
@@ -152,11 +161,19 @@ def main() -> None:
     parser.add_argument("--errors", choices=SPLITS, help="list the wrong rows of this split")
     parser.add_argument("--split", choices=SPLITS, action="append")
     parser.add_argument("--learned", action="store_true", help="also score the learned model")
+    parser.add_argument(
+        "--real", action="store_true",
+        help="also the real scopes alone and the composed rows alone, per split",
+    )  # fmt: skip
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
     classifier = _classifier()
     for split in args.split or SPLITS:
         print_report(placement_report(split, classifier=classifier), errors=args.errors == split)
+        if args.real:
+            for subset in ("real_only", "composed_only"):
+                report = placement_report(split, classifier=classifier, **{subset: True})
+                print_report(report, errors=args.errors == split and subset == "real_only")
     if args.learned:
         print_report(learned_report("test"))
 

@@ -51,11 +51,13 @@ def chains(**kwargs) -> list[str]:
             "一般项目：服装制造；鞋帽；服饰设计；动力电池销售；第二类医疗器械；家具",
             ["tex"],
         ),
-        ("甲公司", "一般项目：服装制造；鞋帽；服饰设计；第二类医疗器械；家具", ["med", "tex"]),
+        ("甲公司", "一般项目：服装制造；鞋帽；第二类医疗器械；家具", ["med", "tex"]),
+        # …but one word of another chain beside a main business named by several is incidental
+        ("甲公司", "一般项目：服装制造；鞋帽；服饰设计；第二类医疗器械；家具", ["tex"]),
         # every licensed activity is head
         (
             "甲公司",
-            "一般项目：服装制造；服饰；针织；动力电池销售。许可项目：第二类医疗器械生产",
+            "一般项目：服装制造；针织；鞋帽；动力电池销售；锂离子电池销售。许可项目：第二类医疗器械生产",
             ["med", "tex"],
         ),
         # a retailer, an online shop, a consultancy, a builder: not makers
@@ -163,3 +165,29 @@ def test_both_engines_agree_with_a_vocabulary():
     fast = CLASSIFIER.classify(name="甲公司", scope=scope)
     slow = CLASSIFIER.classify(name="甲公司", scope=scope, engine="naive")
     assert [(m.node, m.confidence) for m in fast] == [(m.node, m.confidence) for m in slow]
+
+
+@pytest.mark.parametrize(
+    ("name", "scope", "expected"),
+    [
+        # two words name the main business (服装, 服饰); one word of another chain is incidental
+        ("甲公司", "一般项目：服装制造；服饰制造；医疗器械制造", ["tex"]),
+        # …unless the name speaks for that chain too
+        ("甲医疗器械有限公司", "一般项目：服装制造；服饰制造；医疗器械制造", ["med", "tex"]),
+        # …or a word the maps put on both chains (锂离子电池 on ne and es) is among the main words
+        ("甲公司", "一般项目：锂离子电池制造；动力电池制造；储能电池制造", ["ne"]),
+        # two chains each named once: nothing is incidental
+        ("甲公司", "一般项目：服装制造；医疗器械制造", ["med", "tex"]),
+    ],
+)
+def test_an_incidental_chain_is_dropped(name, scope, expected):
+    assert chains(name=name, scope=scope) == expected
+
+
+def test_incidental_reason_in_evidence():
+    matches = CLASSIFIER.classify(
+        name="甲公司", scope="一般项目：服装制造；服饰制造；医疗器械制造", min_confidence=0.0
+    )
+    med = next(m for m in matches if m.node == "med/dev")
+    assert med.confidence <= 0.3
+    assert med.not_maker == "incidental beside tex"

@@ -678,6 +678,47 @@ class Classifier:
             for n in placed:
                 if chain_of[n] == drop:
                     scored[n] = (min(scored[n][0], TRADER_CAP), scored[n][1], why)
+        self._incidental_chains(scored, best, threshold)
+
+    def _incidental_chains(self, scored: dict, best: dict, threshold: float) -> None:
+        """A chain placed on one word of the scope alone, beside a chain the firm's main business
+        names with several words and more strongly, is incidental (a software firm's 工业自动化
+        技术 beside its software; a drug maker's one textile word beside its drugs): it is
+        dropped, and its evidence says why. A word the chain maps put on both chains (风电轴承)
+        places both."""
+        chain_of = self.chain_of
+        placed = [n for n, (c, _t, _r) in scored.items() if c >= threshold]
+        per_chain: dict[str, dict[str, float]] = {}
+        named: set[str] = set()  # chains the firm's name speaks for
+        for n in placed:
+            words = per_chain.setdefault(chain_of[n], {})
+            for (k, where), (weight, _r, _t, is_generic) in best.get(n, {}).items():
+                if where == "name":
+                    named.add(chain_of[n])
+                if not is_generic and weight > words.get(k, 0.0):
+                    words[k] = weight
+        if len(per_chain) < 2:
+            return
+        strength = {}
+        for chain, words in per_chain.items():
+            missing = 1.0
+            for weight in words.values():
+                missing *= 1.0 - weight
+            strength[chain] = 1.0 - missing
+        main = max(per_chain, key=lambda c: (len(per_chain[c]), strength[c]))
+        if len(per_chain[main]) < 2:
+            return
+        for chain, words in per_chain.items():
+            if chain == main or len(words) != 1 or strength[chain] >= strength[main]:
+                continue
+            if chain in named:
+                continue
+            if words.keys() & per_chain[main].keys():
+                continue  # a word the maps put on both chains (风电轴承, 医用纺织) places both
+            for n in placed:
+                if chain_of[n] == chain:
+                    why = f"incidental beside {main}"
+                    scored[n] = (min(scored[n][0], TRADER_CAP), scored[n][1], why)
 
     def chains_of(self, **kwargs: Any) -> set[str]:
         """The chains (codes of `NodeSpec.chain`) any placed node belongs to."""
