@@ -153,7 +153,9 @@ def test_a_future_month_is_refused():
 def test_not_needed_removed_and_dropped_have_no_light(project):
     _item(project, D(2023, 1, 1), status=ApprovalStatus.NOT_NEEDED)
     gone = _item(project, D(2023, 1, 1), item="energy")
-    Approval.objects.filter(pk=gone.pk).update(removed_at=datetime.datetime(2023, 2, 1, tzinfo=datetime.UTC))
+    Approval.objects.filter(pk=gone.pk).update(
+        removed_at=datetime.datetime(2023, 2, 1, tzinfo=datetime.UTC)
+    )
     dropped = ProjectFactory(status="dropped")
     _item(dropped, D(2023, 1, 1))
     assert element_lights(Month(2023, 6), today=TODAY) == []

@@ -329,7 +329,9 @@ def _elements(month, scope, today, add, include_green) -> None:
     by_project: dict[int, list] = {}
     for light in lights:  # worst first, then by due date
         by_project.setdefault(light.project_id, []).append(light)
-    say = _("%(red)s overdue, %(amber)s due within %(days)s days: %(items)s")
+    say_both = _("%(red)s overdue, %(amber)s due within %(days)s days: %(items)s")
+    say_red = _("%(red)s overdue: %(items)s")
+    say_amber = _("%(amber)s due within %(days)s days: %(items)s")
     say_item = _("%(item)s (%(bureau)s) due %(due)s")
     say_none = _("no item due within %(days)s days or overdue") % {"days": thresholds.amber_days}
     for items in by_project.values():
@@ -343,6 +345,7 @@ def _elements(month, scope, today, add, include_green) -> None:
             reason = say_none
         else:
             worst = items[:3]  # the worst items, earliest due first
+            say = say_both if red and amber else say_red if red else say_amber
             reason = say % {
                 "red": red,
                 "amber": amber,
