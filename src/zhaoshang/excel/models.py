@@ -91,3 +91,32 @@ class ImportJob(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (JobStatus.CHECKING, JobStatus.WRITING)
+
+
+class MonthlyImport(models.Model):
+    """A township unit's monthly workbook (`excel.monthly`): its dry run, then its confirm.
+
+    The file is kept so that the confirm reads exactly what was checked; `report` holds the
+    dry run's rows and the report versions it saw, which the confirm passes on (a report
+    changed in between is refused, never overwritten)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("by")
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file"))
+    unit_code = models.CharField(_("township unit"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    written_at = models.DateTimeField(_("written at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly report import")
+        verbose_name_plural = _("monthly report imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
