@@ -354,7 +354,7 @@ def _mention_for_amount_plain(self, amount, s_lo: int, s_hi: int):
     ):
         return later[0]
     _p_lo, p_hi = self.paragraph_of(amount.start)
-    if self.in_title(amount.start):
+    if self.headline(amount.start):
         later = [i for i, m in enumerate(self.mentions) if amount.end <= m.start < p_hi]
         if later:
             return later[0]

@@ -743,6 +743,13 @@ _BY_END = re.compile(r"由$|由\S{0,2}$")
 _SUBJECT_INVESTS = re.compile(
     r"(?:^|[,，])([\u4e00-\u9fffA-Za-z]{2,10}?)(?:宣布|拟|计划|决定)[^,，。]{0,20}投资"
 )
+# NAME投资的 / NAME投资建设的 right before a project's name; 由NAME投资 after it
+_INVESTED_BY_BEFORE = re.compile(
+    r"([^\s\d,，。;；:：、()（）在于将所的和与及由是为对向从]{2,10})(?:投资|投建|出资)(?:建设|兴建)?的$"
+)
+_BY_NAME = re.compile(
+    r"由([^\s\d,，。;；:：、()（）在于将所的和与及由是为对向从]{2,12}?)(?:投资|投建|出资|建设|承建|开发)"
+)
 _BY_COMPANY = re.compile(r"由([^,，。;；]{2,40}?(?:公司|集团|株式会社))(?:投资|建设|出资)")
 _SUBGROUP_WORDS = re.compile(r"[类型看]|项目中")
 _LIST_WORDS = re.compile(r"清单|名单|计划|推进会")
@@ -793,6 +800,7 @@ _BACK_START = re.compile(r"(?:其中,?)?(?:该|这一|这个|本|此)?(?:项目|
 _BACK_REFERENCE = re.compile(r"该项目|项目全部|项目全面|项目建成|建成后|达产后|投产后")
 _WHOLE_PROJECT = re.compile(r"全部|全面|整体|项目建成后")
 _TABLE_NAME = ("项目名称", "名称", "项目")
+_HEADLINE_MAX = 80  # characters: a longer first line is a paragraph, not a headline
 _TABLE_INVESTOR = ("建设单位", "投资方", "投资主体", "企业名称", "业主单位", "项目单位")
 _TABLE_PLACE = ("建设地点", "所在地", "区镇", "属地", "地点", "所在区镇")
 
@@ -910,6 +918,22 @@ class Builder:
     def in_title(self, at: int) -> bool:
         return self.paragraph_index(at) <= self.title
 
+    @staticmethod
+    def _last_end(project: Project) -> int:
+        """Where the project was last named (a name repeated far on is still the same)."""
+        return max(map(_second, project.mentions)) if project.mentions else project.end
+
+    def headline(self, at: int) -> bool:
+        """``at`` is in a headline: a short first line with a body after it (a text of one
+        line is all body: its amounts belong to their own sentences)."""
+        i = self.paragraph_index(at)
+        if i > self.title:
+            return False
+        a, b = self.paragraphs[i]
+        return b - a <= _HEADLINE_MAX and any(
+            q - p > 0 and self.text[p:q].strip() for p, q in self.paragraphs[i + 1 :]
+        )
+
     # ---- projects -------------------------------------------------------------------------
 
     def build(self) -> None:
@@ -964,7 +988,7 @@ class Builder:
             if not mention.phase and len(core) >= 3 and p.name.startswith(core) and not p.phase:
                 return i
         sentence = self.sentence_of(mention.start)
-        if parent is not None and mention.start - self.projects[parent].end > 400:
+        if parent is not None and mention.start - self._last_end(self.projects[parent]) > 400:
             parent = None
         self.projects.append(
             Project(
@@ -1156,7 +1180,7 @@ class Builder:
                 return first_after
         # a headline amount: the project named next on the same line
         _p_lo, p_hi = self.paragraph_of(amount.start)
-        if self.in_title(amount.start):
+        if self.headline(amount.start):
             if first_after < len(starts) and starts[first_after] < p_hi:
                 return first_after
         return None
@@ -1221,7 +1245,7 @@ class Builder:
                 if not self.projects[i].phase:
                     parent = i
                     break
-            if parent is not None and project.start - self.projects[parent].end < 400:
+            if parent is not None and project.start - self._last_end(self.projects[parent]) < 400:
                 project.parent = parent
         if project.investor is None:
             project.investor = self._investor(project)
@@ -1274,6 +1298,15 @@ class Builder:
             subject and not self.gazetteer.pattern.search(subject.group(1))
         ):
             return subject.group(1)
+        # the project's own sentence names its investor without a company suffix:
+        # 东华能源投资的氢能产业园项目, 氢能装备项目……由国富氢能投资建设
+        own = _INVESTED_BY_BEFORE.search(text, max(s_lo, project.start - 16), project.start)
+        if own is None:
+            own = _BY_NAME.search(text, project.end, s_hi)
+        if own is not None and not (
+            self.gazetteer.pattern and self.gazetteer.pattern.fullmatch(own.group(1))
+        ):
+            return own.group(1)
         p_lo, p_hi = self.paragraph_of(project.start)
         if s_hi < p_hi and _BACK_START.match(text, s_hi + 1):
             n_lo, n_hi = self.sentence_of(s_hi + 1)
@@ -1282,6 +1315,20 @@ class Builder:
                 return m.group(1)
         earlier = [c for c in self.companies if p_lo <= c.start and c.end <= s_lo]
         if earlier and not in_sentence:
+            # a company named in an earlier sentence is this project's investor only when
+            # that sentence names no project of its own (江苏国泰投资18亿元建设锂电池材料项目。
+            # 同日签约的还有固德威光伏逆变器项目: not 江苏国泰's)
+            # (or names this project or the one it is a phase of)
+            c_lo, c_hi = self.sentence_of(earlier[-1].start)
+            own = set(project.mentions)
+            if project.parent is not None:
+                own.update(self.projects[project.parent].mentions)
+            i = bisect.bisect_left(self._mention_starts, c_lo)
+            while i < len(self.mentions) and self._mention_starts[i] < c_hi:
+                m = self.mentions[i]
+                if (m.start, m.end) not in own:
+                    return None
+                i += 1
             return earlier[-1].name
         return None
 
