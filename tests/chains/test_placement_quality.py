@@ -29,21 +29,21 @@ def quality():
     return _quality()
 
 
-# measured 2026-12-07 on 457 rows (70 real): test F1 0.921 (P 0.914, R 0.929), dev F1 0.945;
+# measured 2026-12-07 on 497 rows (110 real): test F1 0.897 (P 0.886, R 0.909), dev F1 0.941;
 # floors leave a margin
-@pytest.mark.parametrize(("split", "floor"), [("test", 0.90), ("dev", 0.93)])
+@pytest.mark.parametrize(("split", "floor"), [("test", 0.88), ("dev", 0.92)])
 def test_placement_f1_floor(quality, split, floor):
     report = quality.placement_report(split)
     assert report["rows"] > 200
     assert report["overall"]["f1"] >= floor, report["errors"]
 
 
-# the real scopes alone (quoted by public text, 35 a split), measured 2026-12-07: test F1 0.746
-# (P 0.815, R 0.688), dev F1 0.882; composed alone: test 0.955, dev 0.959
+# the real scopes alone (quoted by public text, 55 a split), measured 2026-12-07: test F1 0.689
+# (P 0.705, R 0.674), dev F1 0.884; composed alone: test 0.958, dev 0.959
 @pytest.mark.parametrize(
     ("split", "subset", "floor"),
     [
-        ("test", "real_only", 0.72),
+        ("test", "real_only", 0.66),
         ("dev", "real_only", 0.85),
         ("test", "composed_only", 0.93),
         ("dev", "composed_only", 0.94),
@@ -51,7 +51,7 @@ def test_placement_f1_floor(quality, split, floor):
 )
 def test_placement_f1_floor_real_and_composed(quality, split, subset, floor):
     report = quality.placement_report(split, **{subset: True})
-    assert report["rows"] >= 30
+    assert report["rows"] >= 50
     assert report["overall"]["f1"] >= floor, report["errors"]
 
 
@@ -61,7 +61,7 @@ def test_labelled_set_has_hard_negatives_and_provenance(quality):
     negatives = [r for r in rows if not r["chains"]]
     assert len(negatives) / len(rows) >= 0.2
     assert all(r["source"] for r in rows)
-    assert sum(r["real"] for r in rows) >= 70
+    assert sum(r["real"] for r in rows) >= 110
     assert not {r["name"] for r in quality.load_rows("dev")} & {
         r["name"] for r in quality.load_rows("test")
     }
