@@ -81,6 +81,11 @@ _PRE_Q = (
     r"最多|超|逾|约|近)"
 )
 _SUF_Q = r"(?:以上|左右|上下|以内|以下|有余)"
+# a Chinese number under 万 closing a compound amount: 五千五百一十一万[七千五百]美元
+_SUB_WAN = (
+    r"零?[一二三四五六七八九两]千(?:零?[一二三四五六七八九]百)?(?:零?[一二三四五六七八九]?十)?"
+    r"[一二三四五六七八九]?"
+)
 
 AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     rf"""
@@ -91,8 +96,9 @@ AMOUNT_RE = re.compile(  # find_amounts unpacks its groups in this order
     (?P<num>{_NUMBER})
     (?P<inf>余|多)?
     (?P<unit>{_UNIT})?
-    (?P<rest>(?<=[亿兆])零?(?:{_NUMBER}(?:千万|百万|万|亿)(?:零?\d+千(?=元))?|\d+千(?=元)))?
-    # 三十亿四千八百万, 2兆6,218亿, 260亿129万5千元
+    (?P<rest>(?<=[亿兆])零?(?:{_NUMBER}(?:千万|百万|万|亿)(?:零?\d+千(?=元)|{_SUB_WAN}(?={_CUR_AFTER}))?|\d+千(?=元))
+    |(?<=万){_SUB_WAN}(?={_CUR_AFTER}))?
+    # 三十亿四千八百万, 2兆6,218亿, 260亿129万5千元, 五千五百一十一万七千五百美元
     (?P<inf2>余|多)?
     (?P<eng>\ ?(?:million|billion|mn|bn)\b)?
     (?P<cur>{_CUR_AFTER})?
@@ -114,7 +120,7 @@ _NOT_MONEY_AFTER = set(
 # Keywords, most specific first; each group name is a keyword class.
 _NOT_A_YEAR = r"(?<![\d去今明前上本当全近往历])"
 _KEYWORDS = re.compile(
-    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估认增加招引贸对在绿直研科斥耗砸盈建土流揽成费亩\d])(?:"
+    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估认增加招引贸对在绿直研科斥耗砸盈建土流揽成费亩借\d])(?:"
     + "|".join(
         [
             r"(?P<plan>(?:年度|今年|本年度?|年内|当年|全年|\d{4}年度?)(?:计划|预计)(?:完成)?投资(?:额)?"
@@ -132,12 +138,12 @@ _KEYWORDS = re.compile(
             rf"(?P<tax>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:缴纳|上缴|入库|实缴)?(?:纳税|税收|利税|缴税|税金|创税)"
             r"(?:总额)?)",
             r"(?P<invest>计划总投资|项目总投资|总投资额?|投资总额|协议总投资|协议投资额?|签约总额|签约额|"
-            r"签约金额|协议金额|合同金额|签约(?=\d|超|逾|约|近)|协议引资|揽资|(?<![产])总值|计划投资|新增投资|拟投资|投资额|投资|总额|斥资|耗资|砸下|"
+            r"签约金额|协议金额|合同金额|(?:协议|签约|投资)?总金额|签约(?=\d|超|逾|约|近)|协议引资|揽资|(?<![产])总值|计划投资|新增投资|拟投资|投资额|投资(?!股份|有限|集团|控股|公司|促进|管理|顾问)|总额|斥资|耗资|砸下|"
             r"(?<!研发)(?<!科技)投入)",
             r"(?P<revenue_weak>开票销售|应税销售|销售收入|营业收入|主营业务收入|营收|销售额|营业额|开票|收入)",
             r"(?P<output_weak>总产值|产值)",
             r"(?P<tax_weak>(?:缴纳税收|入库税收|纳税|税收|利税|税金(?!及附加)|缴税)(?:总额)?)",
-            r"(?P<other>利润总额|净利润|利润|基金|补贴|补助|奖励|资助|贷款|融资|存款|余额|预算|财政|"
+            r"(?P<other>利润总额|净利润|利润|基金|补贴|补助|奖励|资助|贷款|借款|融资|存款|余额|预算|财政|"
             r"生产总值|GDP|进出口总额|进出口额|进出口|出口总额|出口额|出口|进口|外贸|贸易额|市值|估值|"
             r"对华投资|在华投资|对外投资|绿地投资|直接投资|外商投资(?!项目|企业)|研发投入|科技投入|"
             r"投资收入|投资收益|资产总额|总资产|营运利润|盈利|收益|总成本费用|成本|费用|税金及附加|"
@@ -169,6 +175,8 @@ _PERIOD = starting_with(
     r"(?<!有史)以来|截至|截止|上半年|前三季度|前\d+个月|前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月",
 )
 _AVERAGE = re.compile(r"平均|均投资|户均|人均")
+# each of a group above a line: 26个项目投资额均超过5000万元 (the qualifier is in the amount)
+_EACH_BEFORE = re.compile(r"均(?:在|达到|达|为)?$")
 _SCOPE_GROUP = re.compile(
     r"(?:全省|全市|全区|全县|全国|各地|我省|我市|我区|我县|省级|市级|县级)[^,，。;；的]{0,12}?项目"
     r"|(?:内资|外资|民资)项目"
@@ -184,6 +192,7 @@ _BARE_TOTAL = re.compile(
 )
 _ENUMERATION = re.compile(r"分别是|分别为")
 _SUBSIDIARY_CAPITAL = re.compile(r"子公司")
+_COMPANY_END = re.compile(r"[^,，。;；]{0,30}?(?:公司|集团)")
 _CUMULATIVE = starting_with(
     r"累先历以年至截全上前目陆已\d",
     r"累计|累积|先后|历年|(?<!有史)以来|年来|至今|截至|截止|全年|上半年|前三季度|前\d+个月|目前已有|陆续|"
@@ -686,6 +695,9 @@ def assign_roles(text: str, amounts: list[Amount]) -> None:
 def _assign_roles(text: str, amounts: list[Amount]) -> None:
     previous: Amount | None = None
     paired: dict[int, str] = _respectively(text, amounts)
+    sentence_first: dict[int, int] = {}  # sentence start -> its first amount's start
+    for a in amounts:
+        sentence_first.setdefault(_sentence_bounds(text, a.start, a.end)[0], a.start)
     for amount in amounts:
         if amount.in_table:
             previous = amount
@@ -708,11 +720,13 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             )
             previous = amount
             continue
+        kw_at = 0  # where a keyword after the amount ends (增资 after it)
         if id(amount) in paired:
             kind, word = paired[id(amount)], ""
         else:
             kws = _keywords(text, s_lo, amount.start)
             kind, word = "", ""
+            kw_at = 0
             if kws:
                 kind, word = kws[-1].lastgroup or "", kws[-1].group()
                 if (
@@ -726,6 +740,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 after = _keywords(text, amount.end, min(c_hi + 1, amount.end + 8))
                 if after:
                     kind, word = after[0].lastgroup or "", after[0].group()
+                    kw_at = after[0].end()
         amount.keyword = word
         count_and = _COUNT_AND.search(text, max(s_lo, amount.start - 8), amount.start)
         if count_and and kind in ("", "invest"):
@@ -737,8 +752,13 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
         # a cumulative marker counts from the previous amount of the sentence on: what an
         # earlier amount's clause says of itself does not carry over to the next project
         own_lo = s_lo
+        period_hi = amount.start
         if previous is not None and s_lo <= previous.end <= amount.start:
             own_lo = previous.end
+            # a period heads the sentence's figures (今年1—6月，……) or follows the previous
+            # amount; one in an earlier amount's clause (1-6月累计完成X，其中……) is that one's
+            if "其中" in text[own_lo : amount.start]:
+                period_hi = sentence_first[s_lo]
         if role != "other" and (
             _INCREMENT_BEFORE.search(text, max(s_lo, amount.start - 16), amount.start)
             or (_pledge_words(left) and _PLEDGE_BEFORE.search(text, s_lo, amount.start))
@@ -747,16 +767,34 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             or (role == "investment" and _TRADE_BEFORE.search(text, own_lo, amount.start))
         ):
             role = "other"
-        if role == "additional_investment" and word == "增资" and _SUBSIDIARY_CAPITAL.search(left):
-            role = "other"  # 向全资子公司增资4.5亿元: capital moved inside the group
+        if (
+            role == "additional_investment"
+            and word == "增资"
+            and (
+                _SUBSIDIARY_CAPITAL.search(left)
+                or (amount.end < kw_at and _COMPANY_END.match(text, kw_at, s_hi))
+            )
+        ):
+            # 向全资子公司增资4.5亿元, 汇出1050万美元增资上海佳格食品有限公司: capital put
+            # into a company, not added to a project
+            role = "other"
+        if role == "annual_plan_investment" and (
+            _THRESHOLD_AFTER.match(right)
+            or (
+                amount.text.endswith(("以上", "以下"))
+                and right[:1] not in ("", ",", "，", "。", "、", ")", "）")
+            )
+        ):
+            role = "other"  # 年度计划投资5000万元以上项目431个: a line, not a plan
         if role in ("registered_capital", "additional_investment"):
             pass
         elif role != "annual_plan_investment" and role != "other":
             if (
                 _CUMULATIVE.search(text, own_lo, amount.start)
-                or _PERIOD.search(text, s_lo, amount.start)
+                or _PERIOD.search(text, s_lo, period_hi)
                 or _GROWTH_AFTER.match(right)
                 or _AVERAGE.search(text, c_lo, amount.start)
+                or _EACH_BEFORE.search(text, max(c_lo, amount.start - 3), amount.start)
             ):
                 role = "other"
             elif _STATISTIC_CONTEXT.search(text, c_lo, c_hi):

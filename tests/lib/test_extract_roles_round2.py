@@ -1,0 +1,57 @@
+"""Amount roles added in the second round of issue 15, each on a dev-like sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhaoshang.lib.extract import extract
+
+
+def roles(text: str) -> list[tuple[str, str]]:
+    return [(a.text, a.role) for a in extract(text).amounts]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "我市有8个项目顺利签约,协议总金额达74.58亿元。",
+            [("74.58亿元", "batch_total_investment")],
+        ),
+        (
+            "其中,年度计划投资5000万元以上项目431个,总投资2887亿元。",
+            [("5000万元以上", "other"), ("2887亿元", "batch_total_investment")],
+        ),
+        ("26个项目投资额均超过5000万元。", [("超过5000万元", "other")]),
+        (
+            "县级重点项目共530项,总投资2944.74亿元,1-6月累计完成投资362.32亿元,"
+            "占年计划投资的64.49%,其中:在建项目185项,总投资1330.5亿元",
+            [
+                ("2944.74亿元", "batch_total_investment"),
+                ("362.32亿元", "other"),
+                ("1330.5亿元", "batch_total_investment"),
+            ],
+        ),
+        (
+            "远鼎投资股份有限公司申请汇出三千二百五十万美元增资亚东工业(苏州)有限公司。",
+            [("三千二百五十万美元", "other")],
+        ),
+        (
+            "统一企业股份有限公司申请以自有资金五千五百一十一万七千五百美元,增资统一企业公司。",
+            [("五千五百一十一万七千五百美元", "other")],
+        ),
+        (
+            "中国钢铁股份有限公司申请以向银行外币借款二亿九千二百七十四万美元的方式对外投资。",
+            [("二亿九千二百七十四万美元", "other")],
+        ),
+        ("项目追加投资3亿元,扩建生产线。", [("3亿元", "additional_investment")]),
+    ],
+)
+def test_roles(text, expected):
+    assert roles(text) == expected
+
+
+def test_compound_amount_with_a_chinese_tail_under_wan_is_one_amount():
+    (amount,) = extract("累计金额共计四亿零五百零六万七千五百美元。").amounts
+    assert amount.text == "四亿零五百零六万七千五百美元"
+    assert amount.original_wan == 40506.75 and amount.currency == "USD"
