@@ -21,9 +21,10 @@ from zhaoshang.cockpit.panels import panels_for
 from zhaoshang.core.access import role_of
 from zhaoshang.core.errors import InputError, NotAllowed
 from zhaoshang.core.models import Role
+from zhaoshang.core.names import Lookup
 from zhaoshang.enterprises import services
 from zhaoshang.enterprises.access import enterprises_visible_to
-from zhaoshang.enterprises.models import AliasKind, Enterprise, EnterpriseAlias
+from zhaoshang.enterprises.models import AliasKind, Enterprise, EnterpriseAlias, SizeBand
 from zhaoshang.projects.access import projects_visible_to
 from zhaoshang.projects.models import ProjectInvestor, StageDate
 from zhaoshang.projects.queries import left_out, phase_label, phase_note
@@ -190,6 +191,7 @@ def enterprise_detail(request, pk: int):
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
+            "place": Lookup().place_name(enterprise.region_id),  # 深圳市南山区, not 南山区
             "top": top,
             "group": group,
             "own": own,
@@ -231,7 +233,16 @@ class EnterpriseForm(forms.Form):
     industry = forms.CharField(
         label=gettext_lazy("Industry code"), required=False, help_text="GB/T 4754-2017"
     )
-    region = forms.CharField(label=gettext_lazy("Township unit"), required=False)
+    region = forms.CharField(
+        label=gettext_lazy("Location"),
+        required=False,
+        help_text=gettext_lazy("A township unit, or a place elsewhere: 深圳市南山区, 上海"),
+    )
+    size_band = forms.ChoiceField(
+        label=gettext_lazy("Size band"),
+        required=False,
+        choices=[("", "—"), *SizeBand.choices],
+    )
     is_fortune500 = forms.BooleanField(label=gettext_lazy("Fortune Global 500"), required=False)
     is_listed = forms.BooleanField(label=gettext_lazy("listed"), required=False)
     stock_code = forms.CharField(label=gettext_lazy("Exchange and stock code"), required=False)
@@ -258,7 +269,8 @@ class EnterpriseForm(forms.Form):
             "country": e.country,
             "parent": e.parent.name if e.parent_id else "",
             "industry": e.industry_id or "",
-            "region": e.region.name if e.region_id else "",
+            "region": Lookup().place_name(e.region_id) if e.region_id else "",
+            "size_band": e.size_band,
             "is_fortune500": e.is_fortune500,
             "is_listed": e.is_listed,
             "stock_code": e.stock_code,
