@@ -161,6 +161,16 @@ def _populate_other_apps(admin_user, chain, enterprise, project, source):
         done_on=datetime.date(2023, 4, 18), document=document,
     )  # fmt: skip
     ProjectPerson.objects.create(project=project, role="leader", name="王副市长")
+    from zhaoshang.leads.models import LeadDocument, Referral, StageChange, Team
+
+    lead = Lead.objects.first()
+    team = Team.objects.create(name="新能源招商专班", kind="task_force")
+    StageChange.objects.create(lead=lead, to_stage="lead", on=datetime.date(2024, 1, 1))
+    Referral.objects.create(lead=lead, to_team=team, note="转专班")
+    LeadDocument.objects.create(
+        lead=lead, title="投资意向书", original_name="意向书.pdf", content_type="application/pdf",
+        kind="document", size=9, sha256="0" * 64, stored_name="1" * 32 + ".pdf",
+    )  # fmt: skip
 
 
 def _post_data(response) -> dict:
