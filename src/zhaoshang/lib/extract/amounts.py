@@ -639,6 +639,13 @@ class _KeywordIndex:
     def __init__(self, text: str) -> None:
         self.matches = _KEYWORD_FINDER.matches(text)
         self.starts = [m.start() for m in self.matches]
+        self.ends = [m.end() for m in self.matches]
+
+    def last_two(self, lo: int, hi: int) -> list[re.Match[str]]:
+        """``between(lo, hi)[-2:]``: the matches do not overlap, so their ends are in order."""
+        j = bisect.bisect_right(self.ends, hi)
+        i = bisect.bisect_left(self.starts, lo, 0, j)
+        return self.matches[max(i, j - 2) : j]
 
     def between(self, lo: int, hi: int) -> list[re.Match[str]]:
         i = bisect.bisect_left(self.starts, lo)
@@ -647,6 +654,14 @@ class _KeywordIndex:
             out.append(self.matches[i])
             i += 1
         return out
+
+
+def _last_keywords(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """``_keywords(text, lo, hi)[-2:]``, by bisection."""
+    index = _TEXT.keywords.get(id(text))
+    if index is None:
+        return list(_KEYWORDS.finditer(text, lo, hi))[-2:]
+    return index.last_two(lo, hi)
 
 
 def _keywords(text: str, lo: int, hi: int) -> list[re.Match[str]]:
@@ -695,9 +710,7 @@ def assign_roles(text: str, amounts: list[Amount]) -> None:
 def _assign_roles(text: str, amounts: list[Amount]) -> None:
     previous: Amount | None = None
     paired: dict[int, str] = _respectively(text, amounts)
-    sentence_first: dict[int, int] = {}  # sentence start -> its first amount's start
-    for a in amounts:
-        sentence_first.setdefault(_sentence_bounds(text, a.start, a.end)[0], a.start)
+    starts = [a.start for a in amounts]  # in order
     for amount in amounts:
         if amount.in_table:
             previous = amount
@@ -724,7 +737,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
         if id(amount) in paired:
             kind, word = paired[id(amount)], ""
         else:
-            kws = _keywords(text, s_lo, amount.start)
+            kws = _last_keywords(text, s_lo, amount.start)
             kind, word = "", ""
             kw_at = 0
             if kws:
@@ -758,7 +771,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             # a period heads the sentence's figures (今年1—6月，……) or follows the previous
             # amount; one in an earlier amount's clause (1-6月累计完成X，其中……) is that one's
             if "其中" in text[own_lo : amount.start]:
-                period_hi = sentence_first[s_lo]
+                period_hi = starts[bisect.bisect_left(starts, s_lo)]  # the first amount
         if role != "other" and (
             _INCREMENT_BEFORE.search(text, max(s_lo, amount.start - 16), amount.start)
             or (_pledge_words(left) and _PLEDGE_BEFORE.search(text, s_lo, amount.start))
