@@ -288,6 +288,8 @@ class MonthlyRow:
     after: dict[str, str] = field(default_factory=dict)
 
     def refuse(self, name: str, reason: str) -> None:
+        if name == "project":  # the service's word for the row's project: its code or name
+            name = "code" if self.cells.get("code", ("", ""))[1] else "name"
         letter, value = self.cells.get(name, ("", ""))
         self.refusals.append(Refusal(name, letter, value, reason))
 

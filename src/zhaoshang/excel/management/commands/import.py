@@ -53,7 +53,8 @@ class ProgressBar:
 
 class Command(BaseCommand):
     help = (
-        "Import a ledger workbook (.xlsx .xls .ods .csv): a dry run unless --commit\n\n"
+        "Import a ledger workbook (.xlsx .xls .ods .csv), or with --monthly YYYY-MM a unit's "
+        "monthly report: a dry run unless --commit\n\n"
         "Prints what would be created, changed and left alone and every problem by row and "
         "field; with --commit and no problems writes it all in one transaction. The exit "
         "status is 1 when a row has a problem (nothing is written) and 2 when the file "
@@ -87,6 +88,15 @@ class Command(BaseCommand):
             action="store_true",
             help="also apply the mappings this account remembered (never anyone else's)",
         )
+        parser.add_argument(
+            "--monthly",
+            metavar="YYYY-MM",
+            help="read the file as a township unit's monthly report for this month (本月完成, "
+            "累计完成, 到位资金, 入统, 形象进度), checked and written by the entry grid's rules",
+        )
+        parser.add_argument(
+            "--unit", help="with --monthly: the township unit (name or code; default: the user's)"
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
         parser.add_argument(
             "--lang", default="zh-hans", help="language of the messages (zh-hans, en)"
@@ -118,6 +128,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
         user = self._user(options["user"])
+        if options["monthly"]:
+            from zhaoshang.excel.monthly_command import run_monthly
+
+            return run_monthly(self, path, user, options)
         mapping = {}
         for item in options["map"]:
             header, sep, target = item.partition("=")
