@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from real_rows import GH, ROWS, ROWS_2, ROWS_3, ROWS_4, ROWS_5, THS, URL  # noqa: E402
+from real_rows import GH, ROWS, ROWS_2, ROWS_3, ROWS_4, ROWS_5, ROWS_6, THS, URL  # noqa: E402
 
 COMPOSED_SOURCE = (
     "composed in registry style by helper place, 2026-12-07; main activities and label written "
@@ -113,7 +113,7 @@ def main() -> None:
     test: list[dict] = []
     split(rows(), dev, test)
     # later batches are split on their own and appended: no earlier row changes split
-    for batch in (ROWS_2, ROWS_3, ROWS_4, ROWS_5):
+    for batch in (ROWS_2, ROWS_3, ROWS_4, ROWS_5, ROWS_6):
         split(real(batch), dev, test)
     data = dev + test
     for name, items in (("dev", dev), ("test", test)):
