@@ -762,11 +762,16 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                     kind, word = after[0].lastgroup or "", after[0].group()
                     kw_at = after[0].end()
         amount.keyword = word
-        count_and = _COUNT_AND.search(text, max(s_lo, amount.start - 8), amount.start)
+        ahead = text[max(s_lo, amount.start - 18) : amount.start]  # the words right before
+        count_and = (
+            _COUNT_AND.search(text, max(s_lo, amount.start - 8), amount.start)
+            if ahead.endswith("和")
+            else None
+        )
         if count_and and kind in ("", "invest"):
             kind = "invest"
         total_word = kind == "" and _TOTAL_WORD.search(text, c_lo, amount.start)
-        if kind == "" and (total_word or _NAMED_AFTER.match(right)):
+        if kind == "" and (total_word or ("的" in right[:4] and _NAMED_AFTER.match(right))):
             kind = "invest"  # 签定的9000万美元的电子项目 / 合计2.1亿美元
         role = _base_role(kind, left)
         # a cumulative marker counts from the previous amount of the sentence on: what an
@@ -780,9 +785,15 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             if "其中" in text[own_lo : amount.start]:
                 period_hi = starts[bisect.bisect_left(starts, s_lo)]  # the first amount
         if role != "other" and (
-            _INCREMENT_BEFORE.search(text, max(s_lo, amount.start - 16), amount.start)
+            (
+                ("比" in ahead or "较" in ahead)
+                and _INCREMENT_BEFORE.search(text, max(s_lo, amount.start - 16), amount.start)
+            )
             or (_pledge_words(left) and _PLEDGE_BEFORE.search(text, s_lo, amount.start))
-            or _MACRO_BEFORE.search(text, max(s_lo, amount.start - 18), amount.start)
+            or (
+                "带来" in ahead
+                and _MACRO_BEFORE.search(text, max(s_lo, amount.start - 18), amount.start)
+            )
             or _TARGET_AFTER.match(right)
             or (role == "investment" and _TRADE_BEFORE.search(text, own_lo, amount.start))
         ):
@@ -814,7 +825,10 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 or _PERIOD.search(text, s_lo, period_hi)
                 or _GROWTH_AFTER.match(right)
                 or _AVERAGE.search(text, c_lo, amount.start)
-                or _EACH_BEFORE.search(text, max(c_lo, amount.start - 3), amount.start)
+                or (
+                    "均" in ahead[-3:]
+                    and _EACH_BEFORE.search(text, max(c_lo, amount.start - 3), amount.start)
+                )
             ):
                 role = "other"
             elif _STATISTIC_CONTEXT.search(text, c_lo, c_hi):
@@ -848,7 +862,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 before = _clause_start(text, s_lo, max(s_lo, prev_clause_lo - 1))
                 count = _group_count(text[before:c_hi])
             respectively = "分别" in text[c_lo : amount.start]
-            named = _NAMED_AFTER.match(right)
+            named = _NAMED_AFTER.match(right) if "的" in right[:4] else None
             if count_and:
                 role = "batch_total_investment"
                 amount.count = cn_count(count_and.group("n"))
