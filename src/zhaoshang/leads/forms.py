@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.enterprises.models import InteractionKind, Lead, LeadOrigin, LeadStatus
+
+
+def node_label(node) -> str:
+    """`新能源 / 光伏组件`, or `New energy / PV modules` on an English page (names as data)."""
+    if (get_language() or "").startswith("en"):
+        return f"{node.chain.name_en or node.chain.name} / {node.name_en or node.name}"
+    return f"{node.chain.name} / {node.name}"
 
 
 class ServiceErrors:
@@ -48,9 +56,7 @@ class LeadForm(ServiceErrors, forms.Form):
 
     def __init__(self, *args, nodes=(), teams=(), creating=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].choices = [("", "—")] + [
-            (str(n.pk), f"{n.chain.name} / {n.name}") for n in nodes
-        ]
+        self.fields["node"].choices = [("", "—")] + [(str(n.pk), node_label(n)) for n in nodes]
         self.fields["team"].choices = [("", "—")] + [(str(t.pk), t.name) for t in teams]
         if not creating:
             del self.fields["team"]  # the team changes by a hand-over, with its history
