@@ -55,3 +55,35 @@ def test_compound_amount_with_a_chinese_tail_under_wan_is_one_amount():
     (amount,) = extract("累计金额共计四亿零五百零六万七千五百美元。").amounts
     assert amount.text == "四亿零五百零六万七千五百美元"
     assert amount.original_wan == 40506.75 and amount.currency == "USD"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a figure per mu is a ratio
+        ("项目投产后,预计年税收贡献超80万/亩。", [("超80万", "other")]),
+        # Taiwan's 专案 counts projects
+        ("39个专案集中签约,投资金额275亿元。", [("275亿元", "batch_total_investment")]),
+        # a bare magnitude drawing a line is no amount
+        ("今年以来新引进签约投资总额729.7亿元,其中超百亿元项目2个。", [("729.7亿元", "other")]),
+        ("2020年计划实施千万元以上重点建设项目71个,总投资337.13亿元。",
+         [("337.13亿元", "batch_total_investment")]),  # fmt: skip
+        # a project's cost
+        ("展馆预计明年动工,造价约6亿元。", [("约6亿元", "total_investment")]),
+    ],
+)
+def test_roles_round2_more(text, expected):
+    assert roles(text) == expected
+
+
+def test_a_full_stop_between_digits_is_a_decimal_point():
+    (amount,) = extract("23个项目集中开工,总投资57。6億元。").amounts
+    assert amount.text == "57。6億元" and amount.value_wan == 576000
+    assert amount.role == "batch_total_investment"
+
+
+def test_hong_kong_government_words_make_a_bare_yuan_hkd():
+    (amount,) = extract("财政司司长指出,政府已预留65亿元推动海滨发展项目。").amounts
+    assert amount.currency == "HKD"
+    (amount,) = extract("张家港市预留65亿元推动海滨发展项目。").amounts
+    assert amount.currency == "CNY"

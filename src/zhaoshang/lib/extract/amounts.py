@@ -201,6 +201,8 @@ _CUMULATIVE = starting_with(
     r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月",
 )
 _STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
+# a figure per unit (超80万/亩, 每吨3000元): a ratio, not a total
+_PER_AFTER = re.compile(r"^(?:/|每)(?:亩|平方米|平米|吨|股|人|台|件|户)")
 _GROWTH_AFTER = re.compile(r"^[,，]?(?:同比|比上年|较上年|增长|下降|增速)")
 # an increment: 比上年增加X亿元, 较去年同期增长X亿元
 _INCREMENT_BEFORE = re.compile(
@@ -223,16 +225,16 @@ _MACRO_BEFORE = re.compile(
 _TRADE_BEFORE = re.compile(r"贸易(?:额|成交|合同|总额)|外贸|进出口")
 _EVENT_SIGNING = re.compile(r"大会|会上|活动|仪式|洽谈会|博览会|推介会|说明会|经贸周")
 _THRESHOLD_AFTER = re.compile(
-    r"^(?:及以上|以上|以下)?的?(?:重大|重点|产业|工业|制造业|服务业|外资|内资|新|科技型|签约|在建){0,2}"
+    r"^(?:及以上|以上|以下)?的?(?:重大|重点|建设|招商|产业|工业|制造业|服务业|外资|内资|新|科技型|签约|在建){0,3}"
     r"(?:项目|企业)"
 )
 _COUNT = r"(?:\d+|[两二三四五六七八九十百]+)"
 # 福州115个、总投资802亿元: a count closing the previous clause, then a bare total
 _COUNT_CLAUSE_END = re.compile(rf"(?P<n>{_COUNT})(?:个|项)[,，、]$")
 _GROUP = starting_with(
-    r"\d两二三四五六七八九十百项一工通",
-    rf"(?P<n1>{_COUNT})(?:个|项|大)(?!月|百分点|小时|工作日)[^,，。;；]{{0,14}}?(?:项目|工程)"
-    rf"|(?:项目|工程)(?:共有|共|共计|合计|总计|有)?(?:近|约|超|逾)?(?P<n2>{_COUNT})(?:个|项)"
+    r"\d两二三四五六七八九十百项一工通专",
+    rf"(?P<n1>{_COUNT})(?:个|项|大)(?!月|百分点|小时|工作日)[^,，。;；]{{0,14}}?(?:项目|工程|专案)"
+    rf"|(?:项目|工程|专案)(?:共有|共|共计|合计|总计|有)?(?:近|约|超|逾)?(?P<n2>{_COUNT})(?:个|项)"
     rf"|(?P<n3>{_COUNT})(?:件|家)[^,，。;；]{{0,12}}?(?:投资)?(?:申请)?案"
     rf"|通过(?P<n4>{_COUNT})案"
     rf"|(?P<n5>{_COUNT})家[^,，。;；]{{0,6}}?(?:业者|企业|厂商|公司|台商)"
@@ -507,6 +509,8 @@ def find_amounts(text: str) -> list[Amount]:
                 continue
         if num[0] in _CN and not pre and before and before in "一二三四五六七八九十百千两":
             continue
+        if num in ("十", "百", "千") and _THRESHOLD_AFTER.match(text[end : end + 20]):
+            continue  # 超百亿元项目2个, 千万元以上企业: a bare magnitude drawing a line
         try:
             value, qualifier, original, currency = _parse(m)
         except AmountError:
@@ -795,6 +799,7 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 and _MACRO_BEFORE.search(text, max(s_lo, amount.start - 18), amount.start)
             )
             or _TARGET_AFTER.match(right)
+            or _PER_AFTER.match(right)
             or (role == "investment" and _TRADE_BEFORE.search(text, own_lo, amount.start))
         ):
             role = "other"
