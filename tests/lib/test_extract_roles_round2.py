@@ -66,8 +66,10 @@ def test_compound_amount_with_a_chinese_tail_under_wan_is_one_amount():
         ("39个专案集中签约,投资金额275亿元。", [("275亿元", "batch_total_investment")]),
         # a bare magnitude drawing a line is no amount
         ("今年以来新引进签约投资总额729.7亿元,其中超百亿元项目2个。", [("729.7亿元", "other")]),
-        ("2020年计划实施千万元以上重点建设项目71个,总投资337.13亿元。",
-         [("337.13亿元", "batch_total_investment")]),  # fmt: skip
+        (
+            "2020年计划实施千万元以上重点建设项目71个,总投资337.13亿元。",
+            [("337.13亿元", "batch_total_investment")],
+        ),
         # a project's cost
         ("展馆预计明年动工,造价约6亿元。", [("约6亿元", "total_investment")]),
     ],
