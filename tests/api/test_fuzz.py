@@ -82,6 +82,9 @@ UNIT_AND_PROJECT = {
     "clusters.Cluster": ("unit_id", None),
     "intel.Candidate": ("unit_id", "project_id"),
     "core.UserProfile": ("unit_id", None),
+    "enterprises.Lead": ("unit_id", "project_id"),
+    "enterprises.Visit": ("lead__unit_id", None),
+    "leads.StageChange": ("lead__unit_id", None),
 }
 # Written by every call or kept for history, not ledger data: not compared. The reference
 # tables (regions, industries) have no write path in the API and are large.
@@ -244,7 +247,7 @@ def _build_world(data_dir) -> World:
     from zhaoshang.core.management.commands.demo import app_demo_hooks
     from zhaoshang.core.models import ApiToken
     from zhaoshang.demo.load import ensure_users, load_facts
-    from zhaoshang.enterprises.models import Enterprise
+    from zhaoshang.enterprises.models import Enterprise, Lead
     from zhaoshang.intel.models import Article, Candidate
     from zhaoshang.progress.models import AnnualPlan, Problem
     from zhaoshang.projects.models import BatchEvent, Project, ProjectList
@@ -277,6 +280,7 @@ def _build_world(data_dir) -> World:
         "article": first(Article.objects.all()),
         "candidate": first(Candidate.objects.all(), 6),
         "placement_id": first(Placement.objects.all()),
+        "lead_id": first(Lead.objects.all(), 8),
         "indicator": list(IndicatorDefinition.objects.values_list("code", flat=True)[:4]),
         "chain": list(Chain.objects.order_by("order").values_list("code", flat=True)[:4]),
         "chain_node": [

@@ -368,12 +368,12 @@ def create_lead(request, payload: LeadIn):
     return Status(201, _detail(request.auth, lead.pk))
 
 
-@router.get("/leads/{int:lead_id}", response={200: LeadDetail, **READ_ERRORS})
+@router.get("/leads/{lead_id}", response={200: LeadDetail, **READ_ERRORS})
 def get_lead(request, lead_id: int):
     return _detail(request.auth, _visible(request, lead_id).pk)
 
 
-@router.patch("/leads/{int:lead_id}", response={200: LeadDetail, **UPDATE_ERRORS})
+@router.patch("/leads/{lead_id}", response={200: LeadDetail, **UPDATE_ERRORS})
 def update_lead(request, lead_id: int, payload: LeadPatch):
     """Change the fields sent (stage, status, owner and team have their own actions).
     `version` (from the GET) is required: 428 without it, 409 if the lead was saved since."""
@@ -391,7 +391,7 @@ def update_lead(request, lead_id: int, payload: LeadPatch):
     return _detail(request.auth, lead.pk)
 
 
-@router.post("/leads/{int:lead_id}/stage", response={200: LeadDetail, **WRITE_ERRORS})
+@router.post("/leads/{lead_id}/stage", response={200: LeadDetail, **WRITE_ERRORS})
 def advance_lead(request, lead_id: int, payload: StageMoveIn):
     """Move the lead to a stage; forward moves are refused (422) naming what is missing."""
     lead = services.advance_lead(user=request.auth, lead=_visible(request, lead_id),
@@ -416,14 +416,14 @@ def _interaction(visit) -> dict[str, Any]:
     }
 
 
-@router.get("/leads/{int:lead_id}/interactions",
+@router.get("/leads/{lead_id}/interactions",
             response={200: list[InteractionOut], **READ_ERRORS})  # fmt: skip
 def list_interactions(request, lead_id: int):
     """The lead's visits, meetings, calls and messages, newest first."""
     return [_interaction(v) for v in services.interactions_of(_visible(request, lead_id))]
 
 
-@router.post("/leads/{int:lead_id}/interactions",
+@router.post("/leads/{lead_id}/interactions",
              response={201: InteractionOut, **WRITE_ERRORS})  # fmt: skip
 def add_interaction(request, lead_id: int, payload: InteractionIn):
     """Record a visit, meeting, call or message; the lead's last contact, next action and

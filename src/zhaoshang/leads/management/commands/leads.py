@@ -116,9 +116,11 @@ class Command(BaseCommand):
                   _("Won projects"), _("Performance rate (履约率)"),
                   _("Funds-in-place rate (资金到位率)")]  # fmt: skip
         rows = []
-        for name, groups in [("", [figures.total]), *figures.groups()]:
+        names = {"": "", "team": _("Team"), "unit": _("Township unit"), "chain": _("Chain")}
+        for by, groups in [("", [figures.total]), *figures.groups()]:
             for g in groups:
                 p = g.percents()
+                name = names[by]
                 rows.append([f"{name}: {g.label}" if name else g.label, g.leads, g.lost,
                              g.signed, p["conversion_rate"], g.won_projects,
                              p["performance_rate"], p["funds_rate"]])  # fmt: skip
