@@ -629,8 +629,9 @@ class BatchEventAdmin(admin.ModelAdmin):
         "declared_project_count",
         "project_count",
         "declared_total",
+        "status",
     ]
-    list_filter = ["kind"]
+    list_filter = ["kind", "status"]
     list_select_related = ["unit"]
     search_fields = ["name", "place"]
     date_hierarchy = "date"
@@ -645,6 +646,9 @@ class BatchEventAdmin(admin.ModelAdmin):
         ("declared_total_wan", "declared_total_qualifier"),
         "projects",
         "source",
+        "status",
+        ("window_start", "window_end"),
+        "is_synthetic",
     ]
 
     def get_queryset(self, request):
