@@ -1,8 +1,8 @@
 """The extractor on real public articles it was not tuned on (tests/data/intel_real/test).
 
-The floor is the F1 measured after the second round of issue 15 (0.846 on the test split,
-0.931 on dev; 185 articles, 8 dev articles from new hosts added), minus a small margin, so a
-change that loses ground on real text fails here.
+The floor is the F1 measured after the second round of issue 15 (0.839 on the test split of
+91 articles, 0.924 on dev of 108; 19 dev and 3 test articles from new hosts added in that
+round), minus a small margin, so a change that loses ground on real text fails here.
 Figures and misses: ``python bench/quality_extract.py --misses``.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from bench.quality_extract import REAL, SPLITS, extraction_report, real_documents
 from zhaoshang.lib.extract import ROLES
 
-FLOOR = {"dev": 0.91, "test": 0.83}
+FLOOR = {"dev": 0.90, "test": 0.82}
 
 
 @pytest.mark.parametrize("split", SPLITS)
