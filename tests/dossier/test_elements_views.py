@@ -319,3 +319,23 @@ def test_command_bad_input(items, args, message):
     with pytest.raises(CommandError) as error:
         call_command("elements", *args, stdout=io.StringIO())
     assert message in str(error.value)
+
+
+def test_closing_with_an_upload_checks_the_csrf_token_after_the_rights(eia_editor, items):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(eia_editor)
+    approval = items["a_eia"]
+    url = reverse("dossier:element_close", args=[approval.pk])
+    response = strict.post(url, {**_close_data(approval), f"e{approval.pk}-file": _png()})
+    assert response.status_code == 403  # no token
+    page = strict.get(URL, {"month": "2023-06"})
+    token = page.cookies["csrftoken"].value
+    response = strict.post(
+        url,
+        {**_close_data(approval), f"e{approval.pk}-file": _png(), "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    approval.refresh_from_db()
+    assert approval.document.original_name == "批复.png"

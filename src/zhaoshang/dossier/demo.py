@@ -10,8 +10,8 @@ date: the page shows them late. `load_demo()` is idempotent.
 要素保障 checklists (issue #17): every other project with a plan gets the items of its
 checklist template (`checklists.template_for`, dated by `checklists.due_on` from its
 planned start, as `services.apply_checklist` dates them), with invented progress: most
-items due by the demo's latest day obtained (some late), some still open past their date
-(red), the rest open. The demo user `fgw` works for 发改委 (the bureau view opens on it).
+items due by the demo's latest day obtained (some late), some of started projects obtained
+only after the start (容缺受理) or still open past their date (red), the rest open. The demo user `fgw` works for 发改委 (the bureau view opens on it).
 """
 
 from __future__ import annotations
@@ -190,8 +190,12 @@ def _checklists() -> None:
                 note=MARK + "演示数据",
             )
             done = None
-            if started and due <= start:
+            if started and due <= start and rng.random() < 0.8:
                 done = min(due + datetime.timedelta(days=rng.choice([-15, -7, 0, 3, 12])), start)
+            elif started and due <= start:
+                # started on a commitment (容缺受理, 承诺制): the item follows after the start
+                done = start + datetime.timedelta(days=rng.choice([40, 90, 150, 400]))
+                approval.note = MARK + "演示数据：容缺受理，开工后补办"
             elif due <= last and rng.random() < 0.7:
                 done = due + datetime.timedelta(days=rng.choice([-12, -4, 0, 6, 20, 45]))
             if done is not None and done <= last:

@@ -358,10 +358,10 @@ def close_element(
             if reference:
                 data["reference"] = reference
             if upload is not None:
+                # titled by its file name, as the project page's uploads are
                 document = add_document(
-                    user=user, project=locked.project, data=upload[0], name=upload[1],
-                    title=f"{locked}",
-                )  # fmt: skip
+                    user=user, project=locked.project, data=upload[0], name=upload[1]
+                )
                 stored = document.stored_name
                 data["document"] = document
             _assign(locked, data, APPROVAL_FIELDS)
