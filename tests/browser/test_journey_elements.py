@@ -56,7 +56,9 @@ def test_a_bureau_closes_an_overdue_item(login, shoot):
     )
     with page.expect_navigation(timeout=60_000):
         row.locator("button[type=submit]").click()
-    assert re.search(r"/dossier/elements/\?month=2023-12$", page.url), page.inner_text("main")[:1500]
+    assert re.search(r"/dossier/elements/\?month=2023-12$", page.url), page.inner_text("main")[
+        :1500
+    ]
     assert "已标记取得" in page.locator(".msg, .messages").first.inner_text()
 
     closed = page.locator(f"#{row_id}")
