@@ -89,3 +89,11 @@ def test_hong_kong_government_words_make_a_bare_yuan_hkd():
     assert amount.currency == "HKD"
     (amount,) = extract("张家港市预留65亿元推动海滨发展项目。").amounts
     assert amount.currency == "CNY"
+
+
+def test_two_qualifiers_that_disagree_keep_the_one_before_the_number():
+    amounts = extract("预计全面建成达产后新增年产值近120亿元、税收近7亿元以上。").amounts
+    assert [(a.text, a.value_wan, a.qualifier, a.role) for a in amounts] == [
+        ("近120亿元", 1200000, "approx", "annual_output_value"),
+        ("近7亿元以上", 70000, "approx", "annual_tax"),
+    ]

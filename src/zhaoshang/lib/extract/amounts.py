@@ -451,7 +451,14 @@ def _parse_plain(match: re.Match[str]) -> tuple[Decimal, str, Decimal, str]:
         lo_text = (match.group("cur1") or "") + lo_text + tail[len(match.group("unit") or "") :]
         value, _qualifier, original, currency = read_amount(lo_text)
         return value, Qualifier.AT_LEAST.value, original, currency
-    return read_amount(text)
+    try:
+        return read_amount(text)
+    except AmountError:
+        suffix = match.group("suf")
+        if not suffix:
+            raise
+        # 近7亿元以上: two qualifiers that disagree; the one before the number is kept
+        return read_amount(text[: -len(suffix)])
 
 
 def _amount_matches(text: str):
