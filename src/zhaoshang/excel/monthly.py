@@ -647,8 +647,9 @@ def import_monthly(
         raise InputError(
             {
                 "file": _(
-                    "No monthly report found: a sheet needs a header with 项目编号 or 项目名称 and "
-                    "at least one of 本月完成投资, 累计完成投资, 到位资金, 入统投资, 形象进度."
+                    "No monthly report found: a sheet needs a header with the project code or name "
+                    "(项目编号, 项目名称) and at least one monthly figure (本月完成投资, "
+                    "累计完成投资, 到位资金, 入统投资, 形象进度)."
                 )
             }
         )
