@@ -164,3 +164,33 @@ def test_monthly_upload_size_is_bounded(en, town_editor, settings, projects):
     )
     assert response.status_code == 302
     assert MonthlyImport.objects.count() == 0
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_monthly_pages_speak_one_language(client, town_editor, projects, language):
+    """The words judges of tests/test_words.py on the form and on a dry run with a new, a
+    changed and a refused row (the crawler there meets no import of the demo)."""
+    from tests import test_words
+
+    english, chinese = test_words.catalogue.__wrapped__()
+    a, b = projects
+    ReportFactory(project=b, month=6, completed_wan=Decimal("1"))
+    client.cookies["django_language"] = language
+    client.force_login(town_editor)
+    data = workbook(
+        [
+            [1, a.code, "", 200, None, 150, 180, "主体结构封顶", ""],
+            [2, b.code, "", 80, None, 60, 70, "设备安装", ""],
+            [3, "320582-2099-9999", "", -1, None, None, None, "", ""],
+        ]
+    )
+    pages = {"form": client.get(reverse("excel:monthly")).content.decode()}
+    pages["job"] = client.get(_upload(client, data)["Location"]).content.decode()
+    strings = test_words._data_strings()
+    judge, words = (
+        (test_words._chinese_page_problems, english)
+        if language == "zh-hans"
+        else (test_words._english_page_problems, chinese)
+    )
+    problems = test_words._problems(pages, judge, words, strings, language[:2])
+    assert not problems, test_words._report(problems)
