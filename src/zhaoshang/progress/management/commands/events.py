@@ -44,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
         labels = {"start": _("start"), "completion": _("completion"), "signing": _("signing")}
-        header = [_("Project code"), _("Project"), _("Due"), _("Ready"), _("Blockers")]
+        header = [_("Project code"), _("Project"), _("Stage due"), _("Ready"), _("Blockers")]
         rows = [
             [
                 c.project.code,
