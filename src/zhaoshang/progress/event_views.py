@@ -17,13 +17,10 @@ from django.views.decorators.http import require_POST
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.progress import access, event_services, events
 from zhaoshang.progress.months import Month
+from zhaoshang.progress.views import _refused
 from zhaoshang.projects.models import BatchEvent, BatchKind
 
 PLAN_KINDS = [(k, BatchKind(k).label) for k in events.PLANNABLE]
-
-
-def _refused(request, reason: str, status: int = 403):
-    return render(request, "progress/refused.html", {"reason": reason}, status=status)
 
 
 def _plan_month(request, errors: dict) -> Month:
