@@ -377,3 +377,30 @@ def test_monthly_workbook_without_a_monthly_header_is_refused(town_editor, town)
     with pytest.raises(InputError) as caught:
         _run(town_editor, data)
     assert "No monthly report found" in caught.value.fields["file"][0]
+
+
+def test_monthly_workbook_with_a_sheet_per_month_reads_the_months_sheet(town_editor, town):
+    a, _b, _other = town
+    book = openpyxl.Workbook()
+    for name, value in (("5月", 111), ("6月", 222), ("7月", 333)):
+        sheet = book.create_sheet(name)
+        sheet.append(["项目编号", "项目名称", "本月完成投资（万元）"])
+        sheet.append([a.code, a.name, value])
+    del book["Sheet"]
+    out = io.BytesIO()
+    book.save(out)
+    result = _run(town_editor, out.getvalue(), commit=True)
+    assert [(r.sheet, r.row, r.action) for r in result.rows] == [("6月", 2, "created")]
+    assert [s["sheet"] for s in result.skipped] == ["5月", "7月"]
+    assert MonthlyProgress.objects.get(project=a, month=6).completed_wan == Decimal("222")
+
+
+def test_monthly_excel_float_noise_is_read_as_excel_shows_it(town_editor, town):
+    a, _b, _other = town
+    # 0.1 + 0.2 as a formula leaves it cached: Excel shows 0.3
+    data = workbook(
+        [[1, a.code, a.name, 0.30000000000000004, None, None, None, "", ""]],
+    )
+    result = _run(town_editor, data, commit=True)
+    assert result.committed
+    assert MonthlyProgress.objects.get(project=a, month=6).completed_wan == Decimal("0.3")

@@ -180,7 +180,8 @@ def find_header(sheet: RawSheet) -> SheetHeader | None:
     best, best_score = None, 0
     for r in range(min(len(sheet.rows), _SCAN_ROWS)):
         rows = [list(x) for x in sheet.rows[r : r + 2]]
-        _fill_merges(rows, [(a - r, b, c - r, d) for a, b, c, d in sheet.merged], 0, 1, across=True)
+        near = [(a - r, b, c - r, d) for a, b, c, d in sheet.merged if r <= a <= r + 1]
+        _fill_merges(rows, near, 0, 1, across=True)
         score, fields = _header_score(rows[0])
         if {"code", "name"} & fields and score >= 2 and score > best_score:
             best, best_score = r, score
@@ -321,7 +322,8 @@ def _amount_text(value: Any, unit: str) -> str | None:
     if isinstance(value, int | float):
         if isinstance(value, float) and value != value:
             return "NaN"
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        # Excel's own 15 significant digits, as the ledger reader reads them
+        number = Decimal("%.15g" % value) if isinstance(value, float) else Decimal(value)  # noqa: UP031
         return _plain(number.scaleb(power))
     text = to_halfwidth(str(value)).strip()
     if not text or text in PLACEHOLDERS:
@@ -342,19 +344,36 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(sheets: list[RawSheet]) -> tuple[list[MonthlyRow], list[dict], SheetHeader | None]:
+def _title_of(header: SheetHeader) -> str:
+    rows = header.sheet.rows[: header.first]
+    return " ".join(" ".join(t for t in _texts(row) if t) for row in rows)
+
+
+def read_rows(
+    sheets: list[RawSheet], month: Month | None = None
+) -> tuple[list[MonthlyRow], list[dict], SheetHeader | None]:
     """The project rows of every sheet with a monthly header, and what was set aside
-    (title, header, blank, 合计, note rows) as ``{"sheet", "row", "reason"}``."""
+    (title, header, blank, 合计, note rows) as ``{"sheet", "row", "reason"}``.
+
+    A workbook with a sheet per month (1月, 2月 … or titles saying 2023年6月) is read on
+    the sheets naming `month` only; the others are listed as set aside."""
     rows: list[MonthlyRow] = []
     skipped: list[dict] = []
-    first_header = None
-    for sheet in sheets:
-        if not sheet.visible:
-            continue
-        header = find_header(sheet)
-        if header is None:
-            continue
-        first_header = first_header or header
+    headers = [h for s in sheets if s.visible for h in [find_header(s)] if h is not None]
+    if month is not None and len(headers) > 1:
+        named = re.compile(rf"(?<!\d)0?{month.month}\s*月")
+        chosen = [h for h in headers if named.search(to_halfwidth(h.sheet.name + _title_of(h)))]
+        if chosen:
+            for h in headers:
+                if h not in chosen:
+                    skipped.append(
+                        {"sheet": h.sheet.name, "row": None,
+                         "reason": _("a sheet of another month, not read")}
+                    )  # fmt: skip
+            headers = chosen
+    first_header = headers[0] if headers else None
+    for header in headers:
+        sheet = header.sheet
         columns = header.by_field()
         for r in range(header.last + 1, len(sheet.rows)):
             raw = sheet.rows[r]
@@ -642,7 +661,7 @@ def import_monthly(
         raise NotAllowed(refusal)
     month = progress_services._month_of(month)  # the service's own month rule
     sheets = read_workbook(data, filename)
-    rows, skipped, header = read_rows(sheets)
+    rows, skipped, header = read_rows(sheets, month)
     if header is None:
         raise InputError(
             {

@@ -90,7 +90,8 @@ def _text(command, path: Path, result) -> None:
         else:
             out.write(f"  {row.action}: {where} · {row.code} {row.name}")
     for s in result.skipped:
-        out.write(f"  - {s['sheet']} 第{s['row']}行 row {s['row']}: {s['reason']}")
+        where = f" 第{s['row']}行 row {s['row']}" if s["row"] else ""
+        out.write(f"  - {s['sheet']}{where}: {s['reason']}")
     if not result.ok:
         out.write("有问题，未写入任何数据 / rows refused: nothing was written")
     elif not result.committed:
