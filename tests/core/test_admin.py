@@ -161,6 +161,9 @@ def _populate_other_apps(admin_user, chain, enterprise, project, source):
         done_on=datetime.date(2023, 4, 18), document=document,
     )  # fmt: skip
     ProjectPerson.objects.create(project=project, role="leader", name="王副市长")
+    from zhaoshang.dossier.models import BureauMember
+
+    BureauMember.objects.create(user=admin_user, department=department)
     from zhaoshang.leads.models import LeadDocument, Referral, StageChange, Team
 
     lead = Lead.objects.first()

@@ -66,3 +66,12 @@ class BureauMemberAdmin(admin.ModelAdmin):
     list_display = ("user", "department")
     list_select_related = ("user", "department")
     autocomplete_fields = ("user",)
+
+
+@admin.register(ChecklistStep)
+class ChecklistStepAdmin(admin.ModelAdmin):
+    """Every template's items in one list (each template's page edits its own)."""
+
+    list_display = ("template", "order", "item", "name", "department", "days_before_start")
+    list_filter = ("template", "item", "department")
+    list_select_related = ("template", "department")
