@@ -34,3 +34,18 @@ def check_can_edit_taxonomy(user) -> None:
 
 def check_can_place(user) -> None:
     check(placement_refusal(user))
+
+
+def accountability_refusal(user) -> str | None:
+    """链长/副链长/专班 and chain tasks: the city's side (city administrator, bureau editors)
+    writes them; everyone signed in reads them."""
+    return office_refusal(
+        user,
+        _(
+            "Only the city administrator and bureau editors change who answers for a chain and its tasks."
+        ),
+    )
+
+
+def check_can_edit_accountability(user) -> None:
+    check(accountability_refusal(user))

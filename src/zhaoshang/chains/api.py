@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from zhaoshang.api.schemas import Detail, FieldErrors
+from zhaoshang.api.schemas import Conflict, Detail, FieldErrors
 from zhaoshang.chains import gaps, services
 from zhaoshang.chains.access import can_view
 from zhaoshang.chains.models import Chain, Node, Placement, ProjectPlacement
@@ -447,3 +447,193 @@ def cadence(request, enterprise_id: int):
         "stated_source": c.stated_source,
         "projects": [{**p, "date": p["date"].isoformat() if p["date"] else None} for p in c.projects],
     }  # fmt: skip
+
+
+# --- who answers for a chain (链长, 副链长, 专班) and its tasks (强链、补链、延链) -----------
+
+
+class OfficialOut(Schema):
+    id: int
+    version: int
+    role: Literal["chief", "deputy", "lead_bureau"]
+    name: str
+    title: str
+    unit: str
+    phone: str
+    is_synthetic: bool
+
+
+class OfficialIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["chief", "deputy", "lead_bureau"]
+    name: str
+    title: str = ""
+    unit: str = ""
+    phone: str = ""
+
+
+class TaskNoteOut(Schema):
+    on: datetime.date
+    text: str
+
+
+class TaskOut(Schema):
+    id: int
+    version: int
+    chain: str
+    chain_name: str
+    node: str | None
+    node_name: str | None
+    kind: Literal["strengthen", "fill", "extend"]
+    goal: str
+    target_count: int | None
+    target_unit: str
+    achieved_count: int | None
+    owner: str
+    deadline: datetime.date
+    status: Literal["open", "in_progress", "done", "dropped"]
+    done_on: datetime.date | None
+    level: Literal["red", "amber", "green", "none"] = Field(
+        ..., description="The light as of the month's end (see the user guide)"
+    )
+    is_synthetic: bool
+    notes: list[TaskNoteOut] = Field(..., description="Progress notes, newest first")
+
+
+class ChainLeaderOut(Schema):
+    enterprise_id: int
+    enterprise: str
+    node: str | None
+
+
+class ChainProgressOut(Schema):
+    chain: str
+    name: str
+    as_of: datetime.date
+    officials: list[OfficialOut]
+    leaders: list[ChainLeaderOut] = Field(..., description="链主: anchor firms")
+    lights: dict[str, int]
+    done: int
+    open: int
+    tasks: list[TaskOut]
+
+
+class MonthQuery(Schema):
+    month: str | None = Field(
+        None, description="YYYY-MM; lights as of its last day (default: today)"
+    )
+
+
+class DueQuery(MonthQuery):
+    chain: str | None = Field(None, description="Chain code or name")
+
+
+class TaskIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["strengthen", "fill", "extend"]
+    goal: str
+    owner: str = Field(..., description="A person or a bureau")
+    deadline: datetime.date
+    node: str | None = Field(None, description="Node code, when the task is on one node")
+    target_count: int | None = Field(None, ge=0)
+    target_unit: str = ""
+    achieved_count: int | None = Field(None, ge=0)
+
+
+class ProgressIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(..., description="The task's version the change is based on")
+    text: str
+    on: datetime.date | None = Field(None, description="Default: today")
+    status: Literal["open", "in_progress", "done", "dropped"] | None = None
+    achieved_count: int | None = Field(None, ge=0)
+    done_on: datetime.date | None = None
+
+
+def _month_of(value: str | None):
+    from zhaoshang.progress.months import Month
+
+    if not value:
+        return None
+    try:
+        return Month.parse(value)
+    except ValueError as exc:
+        raise InputError({"month": str(exc)}) from None
+
+
+def _official_out(o) -> dict:
+    return {"id": o.pk, "version": o.version, "role": o.role, "name": o.name, "title": o.title,
+            "unit": o.unit, "phone": o.phone, "is_synthetic": o.is_synthetic}  # fmt: skip
+
+
+def _task_out(task, month=None) -> dict:
+    from zhaoshang.chains import tasks
+
+    row = next(r for r in tasks.task_rows(chain=task.chain, month=month) if r.id == task.pk)
+    return row.as_dict()
+
+
+@router.get("/chains/{code}/tasks", response={200: ChainProgressOut, **READ_QUERY})
+def chain_tasks(request, code: str, q: Query[MonthQuery]):
+    """链长, 副链长, 专班, 链主 and the chain's tasks with their lights as of the month's end."""
+    from zhaoshang.chains import tasks
+
+    _viewer(request)
+    chain = _chain(code)
+    p = tasks.chain_progress(chain, _month_of(q.month))
+    return {
+        "chain": chain.code, "name": chain.name, "as_of": p["as_of"],
+        "officials": [_official_out(o) for o in p["officials"]],
+        "leaders": [{"enterprise_id": x.enterprise_id, "enterprise": x.enterprise.name,
+                     "node": x.node.code if x.node_id else None} for x in p["leaders"]],
+        "lights": p["lights"], "done": p["done"], "open": p["open"],
+        "tasks": [r.as_dict() for r in p["tasks"]],
+    }  # fmt: skip
+
+
+@router.get("/chain-tasks", response={200: list[TaskOut], **READ_QUERY})
+def due_chain_tasks(request, q: Query[DueQuery]):
+    """Every chain's (or one chain's) tasks the month answers for: the deadline falls in
+    it, or fell before it and the task was still open when it began."""
+    from zhaoshang.chains import tasks
+
+    _viewer(request)
+    chain = _chain(q.chain) if q.chain else None
+    rows = tasks.task_rows(chain=chain, month=_month_of(q.month), due_only=True)
+    return [r.as_dict() for r in rows]
+
+
+@router.post("/chains/{code}/tasks", response={201: TaskOut, **WRITE})
+def add_chain_task(request, code: str, payload: TaskIn):
+    from zhaoshang.chains import tasks
+
+    chain = _chain(code)
+    task = tasks.add_task(user=request.auth, chain=chain, data=payload.dict())
+    return Status(201, _task_out(task))
+
+
+@router.post("/chain-tasks/{task_id}/progress", response={200: TaskOut, 409: Conflict, **WRITE})
+def chain_task_progress(request, task_id: int, payload: ProgressIn):
+    """A dated progress note, with the new status and achieved count when given."""
+    from zhaoshang.chains import tasks
+    from zhaoshang.chains.models import ChainTask
+
+    task = get_object_or_404(
+        ChainTask.objects.select_related("chain"), pk=task_id, removed_at__isnull=True
+    )
+    task = tasks.record_progress(
+        user=request.auth, task=task, expected_version=payload.version, on=payload.on,
+        text=payload.text, status=payload.status, achieved_count=payload.achieved_count,
+        done_on=payload.done_on,
+    )  # fmt: skip
+    return _task_out(task)
+
+
+@router.post("/chains/{code}/officials", response={201: OfficialOut, **WRITE})
+def add_chain_official(request, code: str, payload: OfficialIn):
+    """Add a 链长, 副链长 or the lead bureau / 专班 of a chain."""
+    from zhaoshang.chains import tasks
+
+    chain = _chain(code)
+    official = tasks.add_official(user=request.auth, chain=chain, data=payload.dict())
+    return Status(201, _official_out(official))

@@ -26,6 +26,7 @@ from zhaoshang.chains.models import (
     ProjectPlacement,
 )
 from zhaoshang.chains.synthetic import products_pool, random_scope
+from zhaoshang.chains.task_demo import load_demo as load_task_demo
 from zhaoshang.core.models import Source
 from zhaoshang.demo import facts
 
@@ -95,6 +96,7 @@ def load_demo() -> None:
         if _unplaced_seed_projects():
             _place_seed_projects()
             services.place_projects()
+        load_task_demo()
         return
     with transaction.atomic():
         seed = _seed_source()
@@ -119,6 +121,7 @@ def load_demo() -> None:
     _place_seed_projects()
     services.place_enterprises()
     services.place_projects()
+    load_task_demo()
 
 
 def _place_seed_projects() -> None:

@@ -294,3 +294,154 @@ class TargetWeights(models.Model):
 
 
 WEIGHT_KEYS = ("fit", "size", "expansion", "relationship", "links")
+
+
+# --- who answers for a chain (链长制) and its tasks (强链、补链、延链) ------------------------
+
+
+class OfficialRole(models.TextChoices):
+    CHIEF = "chief", _("Chain chief (链长)")
+    DEPUTY = "deputy", _("Deputy chain chief (副链长)")
+    LEAD_BUREAU = "lead_bureau", _("Lead bureau / task force (牵头部门/专班)")
+
+
+class ChainTracked(models.Model):
+    """Bookkeeping of the chain's accountability records: never deleted (a removal sets
+    `removed_at` and is recorded in the change history), a version for optimistic locking."""
+
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Invented demo data")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChainOfficial(ChainTracked):
+    """A city leader answering for a chain (链长, 副链长) or the bureau / task force that
+    leads its work (牵头部门/专班: `name` is the bureau)."""
+
+    chain = models.ForeignKey(
+        Chain, on_delete=models.CASCADE, related_name="officials", verbose_name=_("chain")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=OfficialRole.choices)
+    name = models.CharField(_("name"), max_length=60)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    unit = models.CharField(_("unit or bureau"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("chain official")
+        verbose_name_plural = _("chain officials")
+        ordering = ["chain", "role", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.get_role_display()}: {self.name}"
+
+
+class TaskKind(models.TextChoices):
+    STRENGTHEN = "strengthen", _("Strengthen (强链)")
+    FILL = "fill", _("Fill a gap (补链)")
+    EXTEND = "extend", _("Extend (延链)")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ChainTask(ChainTracked):
+    """A goal of a chain's work (强链、补链、延链), on one node when it has one, with an owner
+    and a deadline; `target_count` makes it measurable when the goal counts something
+    (firms on a node, projects signed) and `achieved_count` says how far it got."""
+
+    chain = models.ForeignKey(
+        Chain, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("chain")
+    )
+    node = models.ForeignKey(
+        Node,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("node"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=TaskKind.choices)
+    goal = models.CharField(_("goal"), max_length=300)
+    target_count = models.PositiveIntegerField(_("target (count)"), null=True, blank=True)
+    target_unit = models.CharField(_("counted in"), max_length=20, blank=True)
+    achieved_count = models.PositiveIntegerField(_("achieved (count)"), null=True, blank=True)
+    owner = models.CharField(_("owner (person or bureau)"), max_length=100)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chain task")
+        verbose_name_plural = _("chain tasks")
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["deadline", "chain"], name="chains_task_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.goal}"
+
+
+class ChainTaskNote(models.Model):
+    """A dated progress note on a task; notes are added, never edited."""
+
+    task = models.ForeignKey(
+        ChainTask, on_delete=models.CASCADE, related_name="notes", verbose_name=_("task")
+    )
+    on = models.DateField(_("date"))
+    text = models.CharField(_("progress"), max_length=500)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("task progress note")
+        verbose_name_plural = _("task progress notes")
+        ordering = ["task", "-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.text[:40]}"
+
+
+class TaskThresholds(models.Model):
+    """When a chain task's light turns: amber from `amber_days` before its deadline, red from
+    `red_days` after it. The row named `default` is used (defaults while there is none)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True, default="default")
+    amber_days = models.PositiveSmallIntegerField(
+        _("amber from (days before deadline)"), default=30
+    )
+    red_days = models.PositiveSmallIntegerField(_("red from (days after deadline)"), default=1)
+
+    class Meta:
+        verbose_name = _("chain task light thresholds")
+        verbose_name_plural = _("chain task light thresholds")
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,8 @@ HELP = """Industrial chains: place enterprises on nodes, list gaps, rank targets
   zhaoshang chains classify FILE.csv --format json   (columns name, business_scope[, industry_code])
   zhaoshang chains import FILE.yaml           create or update a chain from YAML
   zhaoshang chains export CHAIN [-o FILE]     write a chain as YAML
+  zhaoshang chains tasks [--chain 新能源] [--month 2023-06] [--due] [--format json]
+                                              chain tasks with their lights as of the month's end
 """
 
 
@@ -94,6 +96,13 @@ class Command(BaseCommand):
         exp = sub.add_parser("export", help="write a chain as YAML")
         exp.add_argument("chain")
         exp.add_argument("-o", "--output", type=Path)
+        tasks = sub.add_parser("tasks", help="chain tasks (强链、补链、延链) with their lights")
+        tasks.add_argument("--chain", help="a chain's name or code (新能源, new-energy)")
+        tasks.add_argument("--month", help="YYYY-MM: lights as of its last day (default today)")
+        tasks.add_argument(
+            "--due", action="store_true", help="only tasks due in the month or overdue and open"
+        )
+        tasks.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **options):
         return getattr(self, f"do_{options['action']}")(options)
@@ -143,6 +152,32 @@ class Command(BaseCommand):
                 f"{s.enterprises:>5} {s.projects:>5}"
             )
         self._write(rule_text())
+
+    def do_tasks(self, options):
+        from zhaoshang.chains.queries import find_chain
+        from zhaoshang.chains.tasks import task_rows
+        from zhaoshang.progress.months import Month
+
+        chain = None
+        if options.get("chain"):
+            chain = find_chain(options["chain"])
+            if chain is None:
+                raise CommandError(f"--chain: no chain “{options['chain']}”")
+        month = None
+        if options.get("month"):
+            try:
+                month = Month.parse(options["month"])
+            except ValueError as exc:
+                raise CommandError(f"--month: {exc}") from None
+        rows = task_rows(chain=chain, month=month, due_only=options["due"])
+        if options["format"] == "json":
+            self._write(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
+            return
+        for r in rows:
+            self._write(
+                f"{r.level:<6} {r.chain_name:<10} {r.kind:<10} {r.deadline} {r.status:<11} "
+                f"{r.owner:<12} {r.goal}"
+            )
 
     def do_targets(self, options):
         from zhaoshang.chains import services
