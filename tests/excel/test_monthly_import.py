@@ -404,3 +404,17 @@ def test_monthly_excel_float_noise_is_read_as_excel_shows_it(town_editor, town):
     result = _run(town_editor, data, commit=True)
     assert result.committed
     assert MonthlyProgress.objects.get(project=a, month=6).completed_wan == Decimal("0.3")
+
+
+def test_monthly_refusal_in_chinese_names_the_workbook_row_not_the_services_count(
+    town_editor, town
+):
+    a, _b, _other = town
+    data = workbook([None, [1, a.code, a.name, 200, 900, None, None, "", ""]])
+    with translation.override("zh-hans"):
+        result = import_monthly(
+            user=town_editor, data=data, filename="m.xlsx", month="2023-06", unit_code=JINFENG
+        )
+    refusal = result.rows[0].refusals[0]
+    assert (result.rows[0].row, refusal.column) == (5, "D")
+    assert refusal.reason.startswith("完成投资：本月数 200 与累计数 900 不符")
