@@ -105,3 +105,22 @@ def test_headline_counts_the_rule_hits_and_the_projects():
     assert (figures.warnings.red, figures.warnings.amber) == (1, 1)
     rows = {code: (red, amber) for code, _label, red, amber in figures.warnings.hit_rows()}
     assert rows["element_due"] == (1, 1)
+
+
+def test_the_thresholds_page_saves_the_elements_rule_with_red_below_amber(client, admin_user):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    data = {"report_due_day": "10", "reason": "要素提前一个月提醒"}
+    for rule in WarningRule.objects.all():
+        data[f"{rule.code}__amber_from"] = str(rule.amber_from)
+        data[f"{rule.code}__red_from"] = str(rule.red_from)
+        data[f"{rule.code}__enabled"] = "on"
+    data["element_due__amber_from"] = "30"
+    data["element_due__red_from"] = "0"
+    assert client.post(reverse("progress:rules"), data).status_code == 302
+    rule = WarningRule.objects.get(code=Rule.ELEMENT_DUE)
+    assert (rule.amber_from, rule.red_from) == (30, 0)
+    project = ProjectFactory()
+    _item(project, D(2023, 6, 30))  # due on the month's last day: red with 0 days
+    assert [w[1] for w in _element_warnings(Month(2023, 6))] == ["red"]

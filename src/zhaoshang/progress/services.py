@@ -20,6 +20,7 @@ from zhaoshang.progress import access
 from zhaoshang.progress.amounts import from_micro, micro_sum, parse_wan
 from zhaoshang.progress.models import (
     CLOSED_STATUSES,
+    TWO_SIDED_RULES,
     AnnualPlan,
     Department,
     MonthlyProgress,
@@ -749,7 +750,8 @@ def update_rule(*, user, rule: WarningRule, data: dict[str, Any], reason: str = 
                 setattr(rule, key, value)
     if "enabled" in data:
         rule.enabled = bool(data["enabled"]) and data["enabled"] not in ("0", "false", "off")
-    if not errors and rule.red_from < rule.amber_from:
+    # a two-sided rule's thresholds count different things (要素: days before / after)
+    if not errors and rule.code not in TWO_SIDED_RULES and rule.red_from < rule.amber_from:
         errors["red_from"] = _("red from %(red)s is below amber from %(amber)s") % {
             "red": rule.red_from,
             "amber": rule.amber_from,
