@@ -103,7 +103,7 @@ PAGES = [
 def build(n_leads: int, n_interactions: int, seed: int = 16) -> None:
     """Synthetic leads, their stage log and interactions, in bulk."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from zhaoshang.chains.models import Node
@@ -171,6 +171,9 @@ def build(n_leads: int, n_interactions: int, seed: int = 16) -> None:
                 pending = []
         Visit.objects.bulk_create(pending)
     sla.recompute_all()
+    if connection.vendor == "postgresql":  # as autovacuum would after a bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 _clients: dict[str, object] = {}
