@@ -168,6 +168,21 @@ class SourceOut(Schema):
     note: str
 
 
+class MujunFindingOut(Schema):
+    """One 亩均 figure of a project against its threshold (projects.mujun)."""
+
+    metric: Literal["investment", "output", "tax"]
+    level: Literal["below", "refused", "uncertain", "meets", "no_area", "no_figure", "no_threshold"]
+    per_mu_wan: Money = Field(description="万元 per 亩 (the amount divided by the land area)")
+    qualifier: str
+    basis: str = Field(description="The amount divided: total_investment, expected_output, ...")
+    threshold_wan: Money
+    threshold: str
+    source: str
+    binding: bool
+    message: str
+
+
 class ProjectDetail(ProjectSummary):
     national_code: str
     description: str
@@ -205,6 +220,10 @@ class ProjectDetail(ProjectSummary):
     expected_output_text: str
     expected_jobs: int | None
     capacity: str
+    land_area_mu: Money
+    land_area_qualifier: str
+    land_area_text: str
+    mujun: list[MujunFindingOut]
     investors: list[ProjectInvestorOut]  # type: ignore[assignment]
     stage_dates: list[StageDateOut]
     sources: list[SourceOut]
@@ -231,6 +250,12 @@ class ProjectDetail(ProjectSummary):
             }
             for link in obj.investor_links.all()
         ]
+
+    @staticmethod
+    def resolve_mujun(obj):
+        from zhaoshang.projects.mujun import mujun_check  # the app's rule, read per project
+
+        return [{**f.__dict__, "message": f.message} for f in mujun_check(obj)]
 
     @staticmethod
     def resolve_stage_dates(obj):
@@ -297,6 +322,8 @@ class _ProjectInBase(Schema):
     phase_label: str | None = None
     expected_jobs: int | None = None
     capacity: str | None = None
+    land_area: str | None = Field(None, description="As written: 120亩, 约120亩, 8公顷")
+    land_area_mu: Decimal | None = Field(None, description="Number of 亩")
     investors: list[int | str] | None = Field(
         None,
         description="Enterprise ids, names, credit codes or aliases; unknown names are registered",

@@ -39,6 +39,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from zhaoshang.lib import xlsxwrite as xw
 from zhaoshang.lib.money import AmountError, Qualifier, parse_amount
+from zhaoshang.projects import mujun
 from zhaoshang.projects.models import Nature, Project, ProjectInvestor, Stage, StageDate, Status
 from zhaoshang.projects.queries import left_out
 
@@ -173,6 +174,15 @@ LEDGER = _with_parts(
             xw.INTEGER,
         ),
         Col("capacity", pgettext_lazy("excel header", "Capacity"), 16, xw.TEXT_WRAP),
+        # 亩均 (projects.mujun): shown, not read back by the import
+        Col(None, pgettext_lazy("excel header", "Land area (mu)"), 12),
+        Col(
+            None,
+            pgettext_lazy("excel header", "Investment per mu (10k CNY)"),
+            14,
+            xw.AMOUNT,
+        ),
+        Col(None, pgettext_lazy("excel header", "Per-mu check"), 18, xw.TEXT_WRAP),
         Col("phase_label", pgettext_lazy("excel header", "Phase"), 8),
         Col("parent", pgettext_lazy("excel header", "Parent project number"), 18),
         Col("actual_signed", pgettext_lazy("excel header", "Signing date"), 12, xw.DATE),
@@ -250,7 +260,8 @@ DATE_STAGES = ("signed", "started", "completed", "in_production")
 VALUES = ["pk", "code", "name", "national_code", "unit_id", "unit__name", "address",
           "description", "category", "industry_id", "chain__name", "nature", "is_foreign", "stage",
           "status", "status_reason", "expected_jobs", "capacity", "phase_label", "parent_id",
-          "parent__code", "is_synthetic"] + [
+          "parent__code", "is_synthetic", "land_area_mu", "land_area_qualifier",
+          "land_area_text"] + [
     f"{a}_{s}" for a in AMOUNTS
     for s in (("wan", "qualifier", "text", "currency", "original") if a in FOREIGN
               else ("wan", "qualifier", "text"))
@@ -485,6 +496,7 @@ def write_ledger(qs, target, *, filters: str = "", progress=None) -> int:
     styles = [c.style for c in cols]
     synthetic = sum(1 for r in rows if r["is_synthetic"])
     labels = _Labels()
+    labels.thresholds = mujun.active_thresholds()
     with xw.Workbook(target) as book:
         sheet = _title(
             book,
@@ -538,6 +550,30 @@ class _Labels:
             False: pgettext("excel cell", "domestic"),
         }
         self.synthetic = SYNTHETIC()
+        self.thresholds: list | None = None  # the active 亩均 thresholds, read once
+
+
+def _mujun_cells(r: dict, labels: _Labels) -> list[Any]:
+    """Land area, investment per 亩 and the 亩均 findings that are not met (projects.mujun)."""
+    if r["land_area_mu"] is None:
+        return [None, None, None]
+    project = Project(
+        industry_id=r["industry_id"],
+        stage=r["stage"],
+        land_area_mu=r["land_area_mu"],
+        land_area_qualifier=r["land_area_qualifier"],
+        **{f"{a}_{p}": r[f"{a}_{p}"] for a in AMOUNTS for p in ("wan", "qualifier")},
+    )
+    if labels.thresholds is None:
+        labels.thresholds = mujun.active_thresholds()
+    findings = mujun.mujun_check(project, labels.thresholds)
+    investment = findings[0].per_mu_wan
+    problems = [f.message for f in findings if f.is_problem]
+    return [
+        r["land_area_text"] or mujun.show_area(r["land_area_mu"], r["land_area_qualifier"]),
+        None if investment is None else investment.quantize(Decimal("0.000001")),
+        "；".join(problems) or str(mujun.LEVEL_LABELS[mujun.summary(findings)]),
+    ]
 
 
 def _ledger_row(r: dict, serial: int, investors, dates, labels: _Labels | None = None) -> list[Any]:
@@ -571,6 +607,7 @@ def _ledger_row(r: dict, serial: int, investors, dates, labels: _Labels | None =
         *amounts,  # each amount: number, qualifier, as written
         r["expected_jobs"],
         r["capacity"] or None,
+        *_mujun_cells(r, labels),
         r["phase_label"] or None,
         r["parent__code"],
         when("signed", True),

@@ -42,6 +42,7 @@ from zhaoshang.projects.models import (
     FORWARD,
     STAGE_ORDER,
     BatchEvent,
+    MujunThreshold,
     Project,
     ProjectInvestor,
     ProjectList,
@@ -661,3 +662,20 @@ class BatchEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("total investment (as published)"), ordering="declared_total_wan")
     def declared_total(self, obj):
         return money_display(obj.declared_total_wan, obj.declared_total_qualifier)
+
+
+@admin.register(MujunThreshold)
+class MujunThresholdAdmin(admin.ModelAdmin):
+    """亩均 thresholds kept as data (projects.mujun): each with where its figures come from."""
+
+    list_display = (
+        "name",
+        "industry_prefix",
+        "min_investment_per_mu_wan",
+        "min_output_per_mu_wan",
+        "min_tax_per_mu_wan",
+        "binding",
+        "active",
+    )
+    list_filter = ("active", "binding")
+    search_fields = ("name", "industry_prefix", "source_title")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.chains.models import Chain
 from zhaoshang.lib.money import Qualifier, format_wan
 from zhaoshang.projects.models import STAGE_ORDER, Nature, Project, Stage, Status
+from zhaoshang.projects.mujun import show_area
 from zhaoshang.projects.services import version_missing
 
 AMOUNTS = (
@@ -62,6 +63,13 @@ def amount_initial(project: Project, name: str) -> str:
     return format_wan(value, Qualifier(getattr(project, f"{name}_qualifier")), lang="zh")
 
 
+def land_area_initial(project: Project) -> str:
+    """The land area as written, else its number in 亩 with its qualifier word."""
+    if project.land_area_text or project.land_area_mu is None:
+        return project.land_area_text
+    return show_area(project.land_area_mu, project.land_area_qualifier, lang="zh")
+
+
 class ProjectForm(forms.Form):
     """Create or edit a project. `creating` adds the code, the stage and its date."""
 
@@ -107,6 +115,11 @@ class ProjectForm(forms.Form):
     phase_label = _text(_("Phase"), max_length=50, help_text=_("e.g. 首期, 二期"))
     category = _text(_("Category"), max_length=100)
     capacity = _text(_("Capacity"), max_length=200, help_text=_("e.g. 60GWh, 月产1000万只"))
+    land_area = _text(
+        _("Land area (mu)"),
+        max_length=200,
+        help_text=_("As written: 120亩, 约120亩, 8公顷. Used for the per-mu (亩均) figures."),
+    )
     expected_jobs = _text(_("Jobs at full production"))
     description = _rules_check_characters(
         forms.CharField(
@@ -190,6 +203,7 @@ class ProjectForm(forms.Form):
             "category": project.category,
             "capacity": project.capacity,
             "expected_jobs": "" if project.expected_jobs is None else str(project.expected_jobs),
+            "land_area": land_area_initial(project),
             "description": project.description,
             "version": project.version,
         }

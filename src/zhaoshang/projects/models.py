@@ -190,6 +190,14 @@ class Project(models.Model):
     capacity = models.CharField(
         _("capacity"), max_length=200, blank=True, help_text=_("e.g. 60GWh, 月产1000万只")
     )
+    # land in 亩 as written (约120亩, 8公顷): the 亩均 figures divide by it (projects.mujun)
+    land_area_mu = models.DecimalField(
+        _("land area (mu)"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    land_area_qualifier = models.CharField(
+        _("land area qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    land_area_text = models.CharField(_("land area as written"), max_length=200, blank=True)
 
     sources = models.ManyToManyField(
         "core.Source", through="ProjectSource", blank=True, verbose_name=_("sources")
@@ -533,6 +541,60 @@ class BatchEvent(models.Model):
         verbose_name_plural = _("batch events")
         ordering = ["-date", "name"]
         constraints = [models.UniqueConstraint(fields=["name", "date"], name="uniq_batch_event")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MujunThreshold(models.Model):
+    """A 亩均 threshold (亩均 = per 亩 of land) kept as data: the minimum investment per 亩 a
+    project must bring at signing (投资强度) and the output and tax per 亩 expected at full
+    production. A threshold applies to the projects whose GB/T 4754 code starts with
+    `industry_prefix` (empty: every project); the longest prefix wins. Each row says where
+    its figures come from, so an operator can check and change them in the admin."""
+
+    name = models.CharField(_("name"), max_length=200)
+    industry_prefix = models.CharField(
+        _("industry code prefix"),
+        max_length=4,
+        blank=True,
+        help_text=_("GB/T 4754-2017 code or its first digits (C, 38, 3841); empty for all"),
+    )
+    min_investment_per_mu_wan = models.DecimalField(
+        _("minimum investment per mu at signing (10k CNY)"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    min_output_per_mu_wan = models.DecimalField(
+        _("minimum yearly output per mu at full production (10k CNY)"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    min_tax_per_mu_wan = models.DecimalField(
+        _("minimum yearly tax per mu at full production (10k CNY)"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    binding = models.BooleanField(
+        _("binding"),
+        default=False,
+        help_text=_("Below it, a signed project is refused instead of only warned"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    source_title = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
+
+    class Meta:
+        verbose_name = _("mu-average threshold")
+        verbose_name_plural = _("mu-average thresholds")
+        ordering = ["industry_prefix", "name"]
 
     def __str__(self) -> str:
         return self.name

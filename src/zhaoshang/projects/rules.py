@@ -48,6 +48,7 @@ from zhaoshang.lib.money import (
     in_language,
     parse_amount,
     parse_qualifier,
+    split_qualifier,
 )
 from zhaoshang.lib.textnorm import forbidden_character, strip_invisible
 from zhaoshang.projects.models import (
@@ -636,6 +637,70 @@ def check_dates(
     return issues
 
 
+# Land areas: 亩 by default; 公顷 (15亩) and 平方米 (0.0015亩) convert exactly.
+_AREA_UNITS = {
+    "": Decimal(1),
+    "亩": Decimal(1),
+    "万亩": Decimal(10000),
+    "公顷": Decimal(15),
+    "ha": Decimal(15),
+    "平方米": Decimal("0.0015"),
+    "平米": Decimal("0.0015"),
+    "㎡": Decimal("0.0015"),
+    "m2": Decimal("0.0015"),
+}
+_AREA = re.compile(r"^(\d[\d,，]*(?:\.\d+)?)\s*(.*)$")
+
+
+def land_area(value: Any) -> dict[str, Any]:
+    """A project's land area as written: ``约120亩``, ``超50亩``, ``8公顷`` (120亩), a bare
+    number is 亩, a number (the API's ``land_area_mu``) is 亩. Never rounded: an area finer than
+    millionths of a 亩 is refused.
+
+        rules.land_area("约120亩") -> {"land_area_mu": Decimal("120"),
+                                        "land_area_qualifier": "approx", "land_area_text": "约120亩"}
+    """
+    if isinstance(value, bool):
+        raise RuleError(_("land area “%(value)s” is not a number of mu") % {"value": value})
+    if isinstance(value, int | float | Decimal):
+        number = amount_number(value)
+        qualifier, written = "exact", ""
+    else:
+        written = strip_invisible(str(value)).strip()
+        try:
+            q, rest = split_qualifier(written)
+        except ValueError as exc:
+            raise RuleError(str(exc)) from None
+        match = _AREA.match(rest.replace(" ", ""))
+        unit = match.group(2).lower() if match else None
+        if match is None or unit not in _AREA_UNITS:
+            raise RuleError(
+                _("land area “%(value)s” is not an area (write 120亩, 约120亩 or 8公顷)")
+                % {"value": written}
+            )
+        number = Decimal(re.sub(r"[,，]", "", match.group(1))) * _AREA_UNITS[unit]
+        qualifier = q.value if q else "exact"
+        if not re.search(r"[^\d.,，\s]", written):
+            written = ""  # a bare number keeps no text: the number says it all
+    if _too_fine(number):
+        raise RuleError(
+            _("land area “%(value)s” is finer than a millionth of a mu") % {"value": value}
+        )
+    if number <= 0 or number >= MAX_WAN:
+        raise RuleError(_("land area “%(value)s” is out of range") % {"value": value})
+    if len(written) > AMOUNT_TEXT_MAX:
+        raise RuleError(too_long(len(written), AMOUNT_TEXT_MAX))
+    return {
+        "land_area_mu": number,
+        "land_area_qualifier": qualifier,
+        "land_area_text": written,
+    }
+
+
+def cleared_land_area() -> dict[str, Any]:
+    return {"land_area_mu": None, "land_area_qualifier": "exact", "land_area_text": ""}
+
+
 # Which rule reads which key of a row (the keys of `projects.services` and the import).
 NAME_RULES = {"unit": unit, "industry": industry, "chain": chain}
 COLUMN_OF = {"unit": "unit_id", "industry": "industry_id", "chain": "chain_id"}
@@ -695,12 +760,14 @@ __all__ = [
     "check_dates",
     "choice",
     "cleared_amount",
+    "cleared_land_area",
     "code",
     "date",
     "field_columns",
     "industry",
     "investors",
     "jobs",
+    "land_area",
     "national_code",
     "parse_money",
     "status_reason_missing",

@@ -20,7 +20,7 @@ from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.models import Industry
 from zhaoshang.lib.dates import PartialDate
 from zhaoshang.lib.money import AmountError
-from zhaoshang.projects import rules
+from zhaoshang.projects import mujun, rules
 from zhaoshang.projects.access import check_can_create, check_can_edit
 from zhaoshang.projects.models import (
     FORWARD,
@@ -41,6 +41,12 @@ from zhaoshang.projects.rules import (  # noqa: F401 - the ledger's constants, u
 )
 from zhaoshang.regions.models import Region
 
+# The keys whose change asks the 亩均 check again.
+MUJUN_KEYS = {"land_area", "land_area_mu", "industry", "stage"} | {
+    f"{a}{suffix}"
+    for a in ("total_investment", "expected_output", "expected_revenue", "expected_tax")
+    for suffix in ("", "_wan", "_qualifier")
+}
 KNOWN_KEYS = (
     set(TEXT_FIELDS)
     | set(AMOUNT_FIELDS)
@@ -50,6 +56,8 @@ KNOWN_KEYS = (
     | {f"actual_{s}" for s in STAGE_ORDER}
     | {
         "code",
+        "land_area",
+        "land_area_mu",
         "national_code",
         "unit",
         "industry",
@@ -253,6 +261,18 @@ def _apply(
         except (AmountError, ValueError) as exc:
             errors[name if name in data else f"{name}_wan"] = str(exc)
 
+    for key in ("land_area", "land_area_mu"):  # text as written, or a number of 亩 (the API)
+        if key in data:
+            try:
+                columns = (
+                    rules.cleared_land_area() if _blank(data[key]) else rules.land_area(data[key])
+                )
+            except rules.RuleError as exc:
+                errors[key] = str(exc)
+            else:
+                for column, value in columns.items():
+                    setattr(project, column, value)
+
     investors: list[Enterprise | str] | None = None
     if "investors" in data:
         try:
@@ -277,6 +297,11 @@ def _apply(
                 target[stage] = rules.date(data[key])
             except rules.RuleError as exc:
                 errors[key] = str(exc)
+    if not errors and MUJUN_KEYS & set(data):
+        # a binding 亩均 threshold refuses a signed project's land or figures below it; a
+        # threshold that is not binding only warns (projects.mujun, shown by the faces)
+        for finding in mujun.refusals(project):
+            errors.setdefault("land_area", finding.message)
     if "status" in data and "status" not in errors:
         missing = rules.status_reason_missing(project.status, project.status_reason)
         if missing:

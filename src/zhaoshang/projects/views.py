@@ -33,7 +33,7 @@ from zhaoshang.lib.money import (
     format_wan,
     parse_amount,
 )
-from zhaoshang.projects import quality, services
+from zhaoshang.projects import mujun, quality, services
 from zhaoshang.projects.access import (
     edit_refusal,
     get_project_for_view,
@@ -84,6 +84,8 @@ def project_list(request):
     paginator = Paginator(qs.select_related("unit", "industry"), PAGE_SIZE)
     paginator.__dict__["count"] = totals["count"]  # known already: spare a COUNT query
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # one read, the rows the template shows
+    mujun.attach_investment(page.object_list)
     columns = [
         ("code", _("Code"), "code"),
         ("name", _("Project"), ""),
@@ -319,6 +321,8 @@ def _detail_context(request, project: Project, dossier_forms=None, **extra) -> d
         "stage_form": StageForm(project=project, initial={"on": timezone.localdate().isoformat()}),
         "status_form": StatusForm(initial={"status": project.status}),
         "quality": quality.check_project(project),
+        "mujun": mujun.mujun_check(project),
+        "mujun_area": mujun.show_area(project.land_area_mu, project.land_area_qualifier),
     }
     # the project's file (一项目一档): plan, monthly series, warnings, problems, approvals,
     # people, documents, and the history of all of it
@@ -448,6 +452,7 @@ def project_create(request):
                     _("Project %(code)s “%(name)s” created.")
                     % {"code": project.code, "name": project.name},
                 )
+                _warn_mujun(request, project)
                 return redirect("projects:detail", code=project.code)
     else:
         form = ProjectForm(
@@ -492,6 +497,7 @@ def project_edit(request, code: str):
                 raise PermissionDenied(str(exc)) from None
             else:
                 messages.success(request, _saved_message(project, form))
+                _warn_mujun(request, project)
                 return redirect("projects:detail", code=project.code)
     else:
         form = ProjectForm(creating=False, initial=initial, **_unit_picker(request.user))
@@ -500,6 +506,12 @@ def project_edit(request, code: str):
         "projects/form.html",
         _form_context(form, creating=False, project=project, conflict=conflict),
     )
+
+
+def _warn_mujun(request, project: Project) -> None:
+    """A signed project below a 亩均 threshold is saved, and the user is told (projects.mujun)."""
+    for finding in mujun.warnings_at_signing(project):
+        messages.warning(request, finding.message)
 
 
 def _saved_message(project: Project, form: ProjectForm) -> str:
