@@ -82,12 +82,17 @@ def test_list_and_board_query_counts_are_flat(client, make_lead, leader, rows,
         assert client.get(reverse("leads:board")).status_code == 200
 
 
+def _v(lead) -> int:
+    """The lead's version now, as the page it was posted from shows it."""
+    return Lead.objects.get(pk=lead.pk).version
+
+
 def test_board_move_is_refused_with_the_missing_fields(en, make_lead, bureau_editor):
     lead = make_lead()
     en.force_login(bureau_editor)
     response = en.post(
         reverse("leads:advance", args=[lead.pk]),
-        {"stage": "negotiating", "back": "board"},
+        {"stage": "negotiating", "back": "board", "version": _v(lead)},
         follow=True,
     )
     page = response.content.decode()
@@ -95,7 +100,8 @@ def test_board_move_is_refused_with_the_missing_fields(en, make_lead, bureau_edi
     assert "Cannot move to Negotiating: missing" in page and "an interaction recorded" in page
     assert Lead.objects.get(pk=lead.pk).stage == "lead"
     response = en.post(
-        reverse("leads:advance", args=[lead.pk]), {"stage": "contact", "back": "board"}
+        reverse("leads:advance", args=[lead.pk]),
+        {"stage": "contact", "back": "board", "version": _v(lead)},
     )
     assert Lead.objects.get(pk=lead.pk).stage == "contact"
 
@@ -172,13 +178,19 @@ def test_interaction_form_bad_date_is_422_naming_it(en, make_lead, bureau_editor
 def test_convert_from_the_page_links_both_ways(en, ready_to_sign, bureau_editor):
     services.advance_lead(user=bureau_editor, lead=ready_to_sign, to_stage="signed")
     en.force_login(bureau_editor)
-    response = en.post(reverse("leads:convert", args=[ready_to_sign.pk]), {"c-name": ""})
+    response = en.post(
+        reverse("leads:convert", args=[ready_to_sign.pk]),
+        {"c-name": "", "version": _v(ready_to_sign)},
+    )
     ready_to_sign.refresh_from_db()
     project = ready_to_sign.project
     assert response.url == reverse("projects:detail", args=[project.code])
     page = en.get(response.url).content.decode()
     assert reverse("leads:detail", args=[ready_to_sign.pk]) in page
-    again = en.post(reverse("leads:convert", args=[ready_to_sign.pk]), {"c-name": ""})
+    again = en.post(
+        reverse("leads:convert", args=[ready_to_sign.pk]),
+        {"c-name": "", "version": _v(ready_to_sign)},
+    )
     assert again.status_code == 422
     assert f"already became project {project.code}" in again.content.decode()
 
@@ -186,9 +198,14 @@ def test_convert_from_the_page_links_both_ways(en, ready_to_sign, bureau_editor)
 def test_status_form_needs_a_reason(en, make_lead, bureau_editor):
     lead = make_lead()
     en.force_login(bureau_editor)
-    response = en.post(reverse("leads:status", args=[lead.pk]), {"s-status": "lost"})
+    response = en.post(
+        reverse("leads:status", args=[lead.pk]), {"s-status": "lost", "version": _v(lead)}
+    )
     assert response.status_code == 422 and "Lost needs a reason" in response.content.decode()
-    en.post(reverse("leads:status", args=[lead.pk]), {"s-status": "paused", "s-reason": "预算冻结"})
+    en.post(
+        reverse("leads:status", args=[lead.pk]),
+        {"s-status": "paused", "s-reason": "预算冻结", "version": _v(lead)},
+    )
     assert Lead.objects.get(pk=lead.pk).status == "paused"
 
 

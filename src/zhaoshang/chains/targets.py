@@ -341,7 +341,11 @@ class _Ranking:
         visit_since = today - datetime.timedelta(days=VISIT_MONTHS * 30)
         self.visits: dict[int, int] = dict(
             fetch_rows(
-                Visit.objects.filter(enterprise_id__in=self.candidates, visited_on__gte=visit_since)
+                Visit.objects.filter(
+                    enterprise_id__in=self.candidates,
+                    visited_on__gte=visit_since,
+                    removed_at__isnull=True,
+                )
                 .order_by()
                 .values("enterprise_id")
                 .annotate(n=Count("pk"))

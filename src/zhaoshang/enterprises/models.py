@@ -392,6 +392,9 @@ class Lead(models.Model):
         verbose_name=_("project it became"),
     )
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    # Optimistic locking, as on projects: every tracked save counts one up
+    # (`core.history.bump_version`); a page or API write based on an older one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -455,7 +458,11 @@ class Visit(models.Model):
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Never deleted: a removal sets this and is kept in the change history
+    # (`leads.services.remove_interaction`); reads leave removed ones out.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("interaction")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.enterprises.models import InteractionKind, Lead, LeadOrigin, LeadStatus
+from zhaoshang.projects.services import version_missing
 
 
 def node_label(node) -> str:
@@ -27,7 +28,20 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"})
 
 
-class LeadForm(ServiceErrors, forms.Form):
+class Versioned:
+    """A hidden `version` (the one the page was loaded at), required when editing: checked in
+    `clean` and said above the form, as on the project form, since nobody sees the field."""
+
+    what = "lead"
+
+    def _require_version(self, data: dict) -> None:
+        if data.get("version") is None:
+            self.errors.pop("version", None)
+            self.add_error(None, version_missing(gettext(self.what)))
+
+
+class LeadForm(ServiceErrors, Versioned, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=1000)
     enterprise = forms.CharField(
         label=_("Enterprise"), required=False, help_text=_("Name, alias or credit code")
@@ -58,8 +72,17 @@ class LeadForm(ServiceErrors, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["node"].choices = [("", "—")] + [(str(n.pk), node_label(n)) for n in nodes]
         self.fields["team"].choices = [("", "—")] + [(str(t.pk), t.name) for t in teams]
+        self.creating = creating
         if not creating:
             del self.fields["team"]  # the team changes by a hand-over, with its history
+        else:
+            del self.fields["version"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.creating:
+            self._require_version(data)
+        return data
 
     @staticmethod
     def initial_for(lead: Lead) -> dict:
@@ -78,10 +101,12 @@ class LeadForm(ServiceErrors, forms.Form):
             "expected_signing_on": lead.expected_signing_on.isoformat()
             if lead.expected_signing_on else "",
             "description": lead.description,
+            "version": lead.version,
         }  # fmt: skip
 
     def service_data(self, changed_only: bool) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("version", None)
         names = self.changed_data if changed_only else list(data)
         return {k: data[k] for k in names if k in data}
 
@@ -97,6 +122,34 @@ class InteractionForm(ServiceErrors, forms.Form):
     next_step = forms.CharField(label=_("Next step"), required=False)
     next_step_on = forms.CharField(label=_("Next step date"), required=False,
                                    widget=_date_input())  # fmt: skip
+
+
+class InteractionEditForm(Versioned, InteractionForm):
+    """Correcting a recorded interaction: its fields, the version it was loaded at, why."""
+
+    what = "interaction"
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("Why the correction"), required=False)
+
+    @staticmethod
+    def initial_for(visit) -> dict:
+        return {
+            "kind": visit.kind, "date": visit.visited_on.isoformat(), "place": visit.place,
+            "our_participants": visit.our_participants,
+            "their_participants": visit.their_participants, "notes": visit.summary,
+            "outcome": visit.outcome, "next_step": visit.next_step, "version": visit.version,
+        }  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        self._require_version(data)
+        return data
+
+    def service_data(self) -> dict:
+        """The fields changed since the page was loaded (an empty next-step date means none)."""
+        data = dict(self.cleaned_data)
+        names = [n for n in self.changed_data if n not in ("version", "reason")]
+        return {k: data[k] for k in names if k in data}
 
 
 class StatusForm(ServiceErrors, forms.Form):

@@ -169,6 +169,9 @@ class LeadDocument(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Never deleted: a removal sets this, records it in the history and deletes the bytes.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lead document")

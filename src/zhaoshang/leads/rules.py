@@ -50,7 +50,7 @@ CHECKS: dict[str, tuple[Promise, Callable[[Lead], bool]]] = {
     "meeting": (
         _("a visit or meeting recorded"),
         lambda lead: lead.visits.filter(
-            kind__in=[InteractionKind.VISIT, InteractionKind.MEETING]
+            kind__in=[InteractionKind.VISIT, InteractionKind.MEETING], removed_at__isnull=True
         ).exists(),
     ),
     "expected_signing_on": (

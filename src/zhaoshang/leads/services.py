@@ -7,12 +7,19 @@ build on them too):
 - `advance_lead(user=, lead=, to_stage=, on=)` -- refused with `rules.missing_to_advance`
 - `set_lead_status(user=, lead=, status=, reason=, on=)` -- lost/paused need a reason
 - `refer_lead(user=, lead=, to_owner=, to_team=, note=)` -- hand-over with history
-- `add_interaction(user=, lead=, data=)` -- a visit, meeting, call or message
-- `add_lead_document(user=, lead=, data=, name=, title=)` -- bounded, content-sniffed
+- `add_interaction(user=, lead=, data=)` -- a visit, meeting, call or message;
+  `update_interaction(user=, visit=, data=)`, `remove_interaction(user=, visit=)` (soft)
+- `add_lead_document(user=, lead=, data=, name=, title=)` -- bounded, content-sniffed;
+  `rename_lead_document(user=, document=, title=)`, `remove_lead_document(user=, document=)`
 - `convert_lead(user=, lead=, data=)` -- a signed lead becomes a ledger project, once
 
 Bad input raises `InputError` naming each field and the value, before anything is written.
 Rights raise `NotAllowed` (`leads.access`).
+
+Every write to an existing lead, interaction or document takes `expected_version=` (the
+`version` the page or caller loaded; None: unchecked, for callers that hold the row already):
+saved since by someone else, it is refused with `ConflictError` (the ledger's one message,
+`projects.services.version_stale`) and nothing is written.
 """
 
 from __future__ import annotations
@@ -26,8 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.access import role_of, unit_codes_of
-from zhaoshang.core.errors import InputError
-from zhaoshang.core.history import record, save_tracked
+from zhaoshang.core.errors import ConflictError, InputError
+from zhaoshang.core.history import bump_version, record, save_tracked
 from zhaoshang.core.models import ChangeAction, Role
 from zhaoshang.enterprises.models import (
     LEAD_STAGE_ORDER,
@@ -41,6 +48,7 @@ from zhaoshang.enterprises.models import (
 from zhaoshang.leads import access, rules, sla
 from zhaoshang.leads.models import LeadDocument, Referral, StageChange, Team
 from zhaoshang.projects import rules as ledger_rules
+from zhaoshang.projects.services import require_version, version_stale
 
 # What a form, the API or a caller may give for a lead, and the column each sets.
 LEAD_FIELDS = {
@@ -304,16 +312,30 @@ def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _locked(lead: Lead) -> Lead:
-    return Lead.objects.select_for_update().get(pk=lead.pk)
+def _checked(model, obj, expected_version: Any, what: str):
+    """`obj` locked for this transaction; with `expected_version`, refused (`ConflictError`)
+    when saved or removed since that version. An empty version given is `VersionMissing`."""
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if expected_version is None:
+        return locked
+    expected = require_version(expected_version, what=what)
+    if locked.version != expected or getattr(locked, "removed_at", None) is not None:
+        raise ConflictError(version_stale(what, expected, locked.version),
+                            current_version=locked.version)  # fmt: skip
+    return locked
+
+
+def _locked(lead: Lead, expected_version: Any = None) -> Lead:
+    return _checked(Lead, lead, expected_version, _("lead"))
 
 
 @transaction.atomic
-def update_lead(*, user, lead: Lead, data: dict[str, Any], reason: str = "") -> Lead:
+def update_lead(*, user, lead: Lead, data: dict[str, Any], reason: str = "",
+                expected_version: Any = None) -> Lead:  # fmt: skip
     """Change a lead's fields (not its stage, status, owner or team: those have their own
     actions, which keep their own history)."""
     access.check_can_edit(user, lead)
-    lead = _locked(lead)
+    lead = _locked(lead, expected_version)
     errors: dict[str, str] = {}
     for key in ("stage", "status", "owner", "team", "project"):
         if key in data:
@@ -333,12 +355,13 @@ def _stage_label(stage: str) -> str:
 
 
 @transaction.atomic
-def advance_lead(*, user, lead: Lead, to_stage: str, on: Any = None, note: str = "") -> Lead:
+def advance_lead(*, user, lead: Lead, to_stage: str, on: Any = None, note: str = "",
+                 expected_version: Any = None) -> Lead:  # fmt: skip
     """Move `lead` to `to_stage` (forward through the stage gates, or back) on date `on`
     (default today). Forward moves are refused with what is missing; 落地 is reached by
     converting the signed lead into a ledger project (`convert_lead`)."""
     access.check_can_edit(user, lead)
-    lead = _locked(lead)
+    lead = _locked(lead, expected_version)
     if to_stage not in LEAD_STAGE_ORDER:
         raise InputError({"stage": _("%(field)s: “%(value)s” is not one of %(choices)s") % {
             "field": _label(Lead, "stage"), "value": _shown(to_stage),
@@ -381,11 +404,12 @@ NEEDS_REASON = (LeadStatus.LOST, LeadStatus.PAUSED)
 
 
 @transaction.atomic
-def set_lead_status(*, user, lead: Lead, status: str, reason: str = "", on: Any = None) -> Lead:
+def set_lead_status(*, user, lead: Lead, status: str, reason: str = "", on: Any = None,
+                    expected_version: Any = None) -> Lead:  # fmt: skip
     """Pause, lose (both with a reason and a date) or reopen a lead. "Won" is set by
     converting the lead into a ledger project."""
     access.check_can_edit(user, lead)
-    lead = _locked(lead)
+    lead = _locked(lead, expected_version)
     errors: dict[str, str] = {}
     if status not in LeadStatus.values:
         errors["status"] = _("%(field)s: “%(value)s” is not one of %(choices)s") % {
@@ -422,11 +446,11 @@ def set_lead_status(*, user, lead: Lead, status: str, reason: str = "", on: Any 
 
 @transaction.atomic
 def refer_lead(*, user, lead: Lead, to_owner: Any = None, to_team: Any = None,
-               note: str = "") -> Referral:  # fmt: skip
+               note: str = "", expected_version: Any = None) -> Referral:  # fmt: skip
     """Hand a lead over to another owner and/or team; the referral is kept with who, when
     and why, and the lead's history records the change."""
     access.check_can_edit(user, lead)
-    lead = _locked(lead)
+    lead = _locked(lead, expected_version)
     errors: dict[str, str] = {}
     owner, team = lead.owner, lead.team
     if not _blank(to_owner):
@@ -459,43 +483,39 @@ def refer_lead(*, user, lead: Lead, to_owner: Any = None, to_team: Any = None,
 # --------------------------------------------------------------------------- interactions
 
 
-@transaction.atomic
-def add_interaction(*, user, lead: Lead, data: dict[str, Any]) -> Visit:
-    """Record a visit, meeting, call or message on `lead` (and its enterprise).
+INTERACTION_TEXTS = {"place": "place", "our_participants": "our_participants",
+                     "their_participants": "their_participants", "notes": "summary",
+                     "outcome": "outcome", "next_step": "next_step"}  # fmt: skip
 
-    `data`: kind, date, place, our_participants, their_participants, notes, outcome,
-    next_step and next_step_on (which become the lead's next action and its date). The lead's
-    last contact and its service-level deadline move with it.
-    """
-    access.check_can_edit(user, lead)
-    lead = _locked(lead)
+
+def _apply_interaction(visit: Visit, data: dict[str, Any], *, creating: bool):
+    """Apply `data` to `visit` through the rules: (errors, the next step's date or None).
+    A new interaction needs its date; an edit changes the fields it sends."""
     errors: dict[str, str] = {}
     for key in sorted(set(data) - INTERACTION_FIELDS):
         errors[key] = _("unknown field “%(value)s”") % {"value": key}
-    visit = Visit(lead=lead, enterprise=lead.enterprise, by=_user(user))
-    kind = str(data.get("kind") or InteractionKind.VISIT)
-    if kind not in InteractionKind.values:
-        errors["kind"] = _("%(field)s: “%(value)s” is not one of %(choices)s") % {
-            "field": _label(Visit, "kind"), "value": _shown(kind),
-            "choices": "、".join(str(label) for label in InteractionKind.labels)}  # fmt: skip
-    visit.kind = kind
-    if _blank(data.get("date")):
-        errors["date"] = _("%(field)s is required") % {"field": _label(Visit, "visited_on")}
-    else:
-        try:
-            visit.visited_on = _date(_label(Visit, "visited_on"), data["date"])
-        except ledger_rules.RuleError as exc:
-            errors["date"] = str(exc)
+    if creating or "kind" in data:
+        kind = str(data.get("kind") or InteractionKind.VISIT)
+        if kind not in InteractionKind.values:
+            errors["kind"] = _("%(field)s: “%(value)s” is not one of %(choices)s") % {
+                "field": _label(Visit, "kind"), "value": _shown(kind),
+                "choices": "、".join(str(label) for label in InteractionKind.labels)}  # fmt: skip
+        visit.kind = kind
+    if creating or "date" in data:
+        if _blank(data.get("date")):
+            errors["date"] = _("%(field)s is required") % {"field": _label(Visit, "visited_on")}
         else:
-            if visit.visited_on > timezone.localdate():
-                errors["date"] = _("%(field)s: %(value)s is in the future") % {
-                    "field": _label(Visit, "visited_on"),
-                    "value": visit.visited_on.isoformat(),
-                }
-    texts = {"place": "place", "our_participants": "our_participants",
-             "their_participants": "their_participants", "notes": "summary",
-             "outcome": "outcome", "next_step": "next_step"}  # fmt: skip
-    for key, column in texts.items():
+            try:
+                visit.visited_on = _date(_label(Visit, "visited_on"), data["date"])
+            except ledger_rules.RuleError as exc:
+                errors["date"] = str(exc)
+            else:
+                if visit.visited_on > timezone.localdate():
+                    errors["date"] = _("%(field)s: %(value)s is in the future") % {
+                        "field": _label(Visit, "visited_on"),
+                        "value": visit.visited_on.isoformat(),
+                    }
+    for key, column in INTERACTION_TEXTS.items():
         if key in data:
             try:
                 setattr(visit, column, _text(Visit, column, data[key], lines=column == "summary"))
@@ -507,7 +527,34 @@ def add_interaction(*, user, lead: Lead, data: dict[str, Any]) -> Visit:
             next_on = _date(_("next step date"), data["next_step_on"])
         except ledger_rules.RuleError as exc:
             errors["next_step_on"] = str(exc)
-    visit.is_synthetic = bool(data.get("is_synthetic", lead.is_synthetic))
+    if "is_synthetic" in data:
+        visit.is_synthetic = bool(data["is_synthetic"])
+    return errors, next_on
+
+
+def _last_contact(lead: Lead):
+    """The date of the lead's latest interaction that is not removed, or None."""
+    return (
+        live_interactions(lead.visits.all())
+        .order_by("-visited_on")
+        .values_list("visited_on", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def add_interaction(*, user, lead: Lead, data: dict[str, Any]) -> Visit:
+    """Record a visit, meeting, call or message on `lead` (and its enterprise).
+
+    `data`: kind, date, place, our_participants, their_participants, notes, outcome,
+    next_step and next_step_on (which become the lead's next action and its date). The lead's
+    last contact and its service-level deadline move with it.
+    """
+    access.check_can_edit(user, lead)
+    lead = _locked(lead)
+    visit = Visit(lead=lead, enterprise=lead.enterprise, by=_user(user),
+                  is_synthetic=lead.is_synthetic)  # fmt: skip
+    errors, next_on = _apply_interaction(visit, data, creating=True)
     if errors:
         raise InputError(errors)
     visit.save()
@@ -524,9 +571,85 @@ def add_interaction(*, user, lead: Lead, data: dict[str, Any]) -> Visit:
     return visit
 
 
+def _interaction_what() -> str:
+    return _("interaction")
+
+
+def _lead_of(visit: Visit) -> Lead:
+    if visit.lead_id is None:
+        raise InputError({"lead": _("This interaction belongs to no lead.")})
+    return visit.lead
+
+
+@transaction.atomic
+def update_interaction(*, user, visit: Visit, data: dict[str, Any], reason: str = "",
+                       expected_version: Any = None) -> Visit:  # fmt: skip
+    """Correct an interaction (the same fields and rules as recording it; the same right: to
+    edit its lead). The change is kept in its history; the lead's last contact follows the
+    dates, and a next step on the lead's latest interaction becomes the lead's next action."""
+    lead = _lead_of(visit)
+    access.check_can_edit(user, lead)
+    visit = _checked(Visit, visit, expected_version, _interaction_what())
+    if visit.removed_at is not None:
+        raise InputError({"visit": _("This interaction was removed.")})
+    errors, next_on = _apply_interaction(visit, data, creating=False)
+    try:
+        reason = _text(Lead, "status_reason", reason)
+    except ledger_rules.RuleError as exc:
+        errors["reason"] = str(exc)
+    if errors:
+        raise InputError(errors)
+    save_tracked(visit, user=user, reason=reason)
+    lead = _locked(lead)
+    lead.last_contact_on = _last_contact(lead)
+    latest = live_interactions(lead.visits.all()).order_by("-visited_on", "-id").first()
+    if latest is not None and latest.pk == visit.pk:
+        if visit.next_step:
+            lead.next_action = visit.next_step[:300]
+        if next_on is not None:
+            lead.next_follow_up = next_on
+    _save(lead, user=user, reason=_("interaction corrected"))
+    return visit
+
+
+@transaction.atomic
+def remove_interaction(*, user, visit: Visit, reason: str = "",
+                       expected_version: Any = None) -> None:  # fmt: skip
+    """Take an interaction away (recorded by mistake, on the wrong lead): the row stays, marked
+    removed, with who and why in its history; the lead's last contact follows."""
+    lead = _lead_of(visit)
+    access.check_can_edit(user, lead)
+    visit = _checked(Visit, visit, expected_version, _interaction_what())
+    if visit.removed_at is not None:
+        raise InputError({"visit": _("This interaction was removed already.")})
+    try:
+        reason = _text(Lead, "status_reason", reason)
+    except ledger_rules.RuleError as exc:
+        raise InputError({"reason": str(exc)}) from None
+    _soft_remove(visit, user, reason)
+    lead = _locked(lead)
+    lead.last_contact_on = _last_contact(lead)
+    _save(lead, user=user, reason=_("interaction removed"))
+
+
+def _soft_remove(obj, user, reason: str) -> None:
+    """Mark `obj` removed, count it in its version and keep it in the history (as the
+    project file removes its records: `dossier.services`)."""
+    obj.removed_at = timezone.now()
+    type(obj).objects.filter(pk=obj.pk).update(removed_at=obj.removed_at)
+    bump_version(obj)
+    record(obj, user=user, action=ChangeAction.DELETE, reason=reason,
+           changes={"removed_at": [None, obj.removed_at.isoformat()]})  # fmt: skip
+
+
+def live_interactions(qs):
+    """Interactions that are not removed: every read of a lead's timeline goes through it."""
+    return qs.filter(removed_at__isnull=True)
+
+
 def interactions_of(lead: Lead):
-    """The lead's timeline, newest first."""
-    return lead.visits.select_related("by").order_by("-visited_on", "-id")
+    """The lead's timeline, newest first (removed interactions left out)."""
+    return live_interactions(lead.visits.select_related("by")).order_by("-visited_on", "-id")
 
 
 # --------------------------------------------------------------------------- documents
@@ -565,6 +688,55 @@ def add_lead_document(*, user, lead: Lead, data: bytes, name: str, title: str = 
     return document
 
 
+def lead_documents(lead: Lead):
+    """The lead's documents that are not removed."""
+    return lead.documents.filter(removed_at__isnull=True).select_related("created_by")
+
+
+def _document_what() -> str:
+    return _("document")
+
+
+@transaction.atomic
+def rename_lead_document(*, user, document: LeadDocument, title: str,
+                         expected_version: Any = None) -> LeadDocument:  # fmt: skip
+    """Give a lead's document another title (the file stays); kept in its history."""
+    access.check_can_edit(user, document.lead)
+    document = _checked(LeadDocument, document, expected_version, _document_what())
+    if document.removed_at is not None:
+        raise InputError({"title": _("This document was removed.")})
+    try:
+        title = _text(LeadDocument, "title", title)
+    except ledger_rules.RuleError as exc:
+        raise InputError({"title": str(exc)}) from None
+    if not title:
+        raise InputError({"title": _("%(field)s is required") % {
+            "field": _label(LeadDocument, "title")}})  # fmt: skip
+    document.title = title
+    save_tracked(document, user=user)
+    return document
+
+
+@transaction.atomic
+def remove_lead_document(*, user, document: LeadDocument, reason: str = "",
+                         expected_version: Any = None) -> None:  # fmt: skip
+    """Take a document away from the lead: its record stays, marked removed, with who and why
+    in its history; its bytes are deleted from the data folder once the removal is saved."""
+    from zhaoshang.dossier import files
+
+    access.check_can_edit(user, document.lead)
+    document = _checked(LeadDocument, document, expected_version, _document_what())
+    if document.removed_at is not None:
+        raise InputError({"document": _("This document was removed already.")})
+    try:
+        reason = _text(Lead, "status_reason", reason)
+    except ledger_rules.RuleError as exc:
+        raise InputError({"reason": str(exc)}) from None
+    _soft_remove(document, user, reason)
+    stored = document.stored_name
+    transaction.on_commit(lambda: files.discard(stored))
+
+
 # --------------------------------------------------------------------------- conversion
 
 
@@ -594,7 +766,8 @@ def project_data(lead: Lead) -> dict[str, Any]:
 
 
 @transaction.atomic
-def convert_lead(*, user, lead: Lead, data: dict[str, Any] | None = None):
+def convert_lead(*, user, lead: Lead, data: dict[str, Any] | None = None,
+                 expected_version: Any = None):  # fmt: skip
     """A signed lead becomes a ledger project through the ledger's ordinary create path
     (`projects.services.create_project`: the same rules and rights as the project form),
     with its title, location, chain, expected investment (as total investment), investor
@@ -605,7 +778,7 @@ def convert_lead(*, user, lead: Lead, data: dict[str, Any] | None = None):
     from zhaoshang.projects.services import create_project
 
     access.check_can_edit(user, lead)
-    lead = _locked(lead)
+    lead = _locked(lead, expected_version)
     if lead.project_id is not None:
         raise InputError({"project": _("Lead %(id)s already became project %(code)s.") % {
             "id": lead.pk, "code": lead.project.code}})  # fmt: skip

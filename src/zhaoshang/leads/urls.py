@@ -16,5 +16,17 @@ urlpatterns = [
     path("<int:pk>/refer/", views.refer, name="refer"),
     path("<int:pk>/convert/", views.convert, name="convert"),
     path("<int:pk>/upload/", views.upload, name="upload"),
+    path(
+        "<int:pk>/interactions/<int:visit_pk>/edit/",
+        views.interaction_edit,
+        name="interaction_edit",
+    ),
+    path(
+        "<int:pk>/interactions/<int:visit_pk>/remove/",
+        views.interaction_remove,
+        name="interaction_remove",
+    ),
+    path("<int:pk>/documents/<int:doc_pk>/rename/", views.document_rename, name="document_rename"),
+    path("<int:pk>/documents/<int:doc_pk>/remove/", views.document_remove, name="document_remove"),
     path("documents/<int:pk>/", views.document, name="document"),
 ]

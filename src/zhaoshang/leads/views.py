@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhaoshang.chains.models import Chain, Node
 from zhaoshang.core.access import role_of, writer_refusal
-from zhaoshang.core.errors import InputError, NotAllowed
+from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.core.history import describe, history_for
-from zhaoshang.enterprises.models import LEAD_STAGE_ORDER, Lead, LeadStage, LeadStatus
+from zhaoshang.enterprises.models import LEAD_STAGE_ORDER, Lead, LeadStage, LeadStatus, Visit
 from zhaoshang.leads import access, forms, rules, services, sla
 from zhaoshang.leads.models import LeadDocument, Team
 from zhaoshang.leads.queries import LeadFilters, filter_leads, with_related
@@ -237,7 +237,7 @@ def _detail_context(request, lead: Lead, forms_: dict | None = None) -> dict:
         "referrals": lead.referrals.select_related(
             "from_owner", "from_team", "to_owner", "to_team", "by"
         ),
-        "documents": lead.documents.all(),
+        "documents": services.lead_documents(lead),
         "history": history,
         "next_stage": next_stage,
         "next_stage_label": LeadStage(next_stage).label if next_stage else "",
@@ -285,6 +285,17 @@ def _refuse(exc: NotAllowed):
     raise PermissionDenied(str(exc)) from None
 
 
+def _version(request) -> str:
+    """The version of the lead (or record) the page was loaded at; an action without it is
+    refused (`projects.services.require_version`), never applied over someone's change."""
+    return request.POST.get("version", "")
+
+
+def _stale(request, lead: Lead, exc: ConflictError) -> None:
+    """Said above the reloaded page: whose change won and that nothing of ours was saved."""
+    messages.error(request, f"{lead.title}: {exc} " + _("Nothing of yours was saved."))
+
+
 @login_required
 @require_POST
 def advance(request, pk: int):
@@ -293,9 +304,12 @@ def advance(request, pk: int):
     back = request.POST.get("back") == "board"
     try:
         services.advance_lead(user=request.user, lead=lead, to_stage=request.POST.get("stage", ""),
-                              on=request.POST.get("on") or None)  # fmt: skip
+                              on=request.POST.get("on") or None,
+                              expected_version=_version(request))  # fmt: skip
     except NotAllowed as exc:
         _refuse(exc)
+    except ConflictError as exc:
+        _stale(request, lead, exc)
     except InputError as exc:
         messages.error(request, f"{lead.title}: {_errors(exc)}")
     else:
@@ -330,9 +344,13 @@ def status(request, pk: int):
     form = forms.StatusForm(request.POST, prefix="s")
     if form.is_valid():
         try:
-            services.set_lead_status(user=request.user, lead=lead, **form.cleaned_data)
+            services.set_lead_status(user=request.user, lead=lead, **form.cleaned_data,
+                                     expected_version=_version(request))  # fmt: skip
         except NotAllowed as exc:
             _refuse(exc)
+        except ConflictError as exc:
+            _stale(request, lead, exc)
+            return redirect("leads:detail", lead.pk)
         except InputError as exc:
             form.add_service_errors(exc.fields)
         else:
@@ -348,9 +366,13 @@ def refer(request, pk: int):
     form = forms.ReferForm(request.POST, prefix="r", users=_owners(), teams=_teams())
     if form.is_valid():
         try:
-            services.refer_lead(user=request.user, lead=lead, **form.cleaned_data)
+            services.refer_lead(user=request.user, lead=lead, **form.cleaned_data,
+                                expected_version=_version(request))  # fmt: skip
         except NotAllowed as exc:
             _refuse(exc)
+        except ConflictError as exc:
+            _stale(request, lead, exc)
+            return redirect("leads:detail", lead.pk)
         except InputError as exc:
             form.add_service_errors(exc.fields)
         else:
@@ -368,9 +390,13 @@ def convert(request, pk: int):
     form = forms.ConvertForm(request.POST, prefix="c")
     if form.is_valid():
         try:
-            project = services.convert_lead(user=request.user, lead=lead, data=form.cleaned_data)
+            project = services.convert_lead(user=request.user, lead=lead, data=form.cleaned_data,
+                                            expected_version=_version(request))  # fmt: skip
         except NotAllowed as exc:
             _refuse(exc)
+        except ConflictError as exc:
+            _stale(request, lead, exc)
+            return redirect("leads:detail", lead.pk)
         except InputError as exc:
             # the ledger's own refusals name its fields; the lead's (converted, not signed)
             # are said above the page, where the form may no longer be shown
@@ -385,6 +411,138 @@ def convert(request, pk: int):
                 "id": lead.pk, "code": project.code})  # fmt: skip
             return redirect("projects:detail", project.code)
     return _again(request, lead, {"convert": form})
+
+
+def _visit(user, lead_pk: int, pk: int) -> tuple[Lead, Visit]:
+    lead = _lead(user, lead_pk)
+    visit = Visit.objects.filter(lead=lead, pk=pk, removed_at__isnull=True).first()
+    if visit is None:
+        raise Http404(_("No interaction %(id)s on this lead, or it was removed.") % {"id": pk})
+    return lead, visit
+
+
+@login_required
+def interaction_edit(request, pk: int, visit_pk: int):
+    """Correct a recorded interaction: the same fields and right as recording it."""
+    lead, visit = _visit(request.user, pk, visit_pk)
+    if not access.can_edit(request.user, lead):
+        raise PermissionDenied(access.edit_refusal(request.user, lead))
+    initial = forms.InteractionEditForm.initial_for(visit)
+    conflict = None
+    status_code = 200
+    if request.method == "POST":
+        form = forms.InteractionEditForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                services.update_interaction(
+                    user=request.user, visit=visit, data=form.service_data(),
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )  # fmt: skip
+            except NotAllowed as exc:
+                _refuse(exc)
+            except ConflictError as exc:
+                saved = Visit.objects.get(pk=visit.pk)
+                conflict = {"message": str(exc), "rows": _visit_rows(form, saved)}
+                data = form.data.copy()
+                data["version"] = str(saved.version)
+                form.data = data
+            except InputError as exc:
+                form.add_service_errors(exc.fields)
+            else:
+                messages.success(request, _("Interaction corrected."))
+                return redirect("leads:detail", lead.pk)
+        status_code = 409 if conflict else 422
+    else:
+        form = forms.InteractionEditForm(initial=initial)
+    return render(request, "leads/interaction_form.html", {
+        "form": form, "lead": lead, "visit": visit, "conflict": conflict,
+    }, status=status_code)  # fmt: skip
+
+
+def _visit_rows(form, saved: Visit) -> list[dict]:
+    theirs = forms.InteractionEditForm.initial_for(saved)
+    rows = []
+    for name in form.fields:
+        if name in ("version", "reason", "next_step_on"):
+            continue
+        mine = form.cleaned_data.get(name)
+        if str(theirs.get(name, "")) != str(form.initial.get(name, "")) or (
+            name in form.changed_data
+        ):
+            rows.append({
+                "label": form.fields[name].label,
+                "mine": _shown_value(form, name, mine),
+                "theirs": _shown_value(form, name, theirs.get(name, "")),
+                "differs": str(mine or "") != str(theirs.get(name, "") or ""),
+            })  # fmt: skip
+    return rows
+
+
+@login_required
+@require_POST
+def interaction_remove(request, pk: int, visit_pk: int):
+    lead, visit = _visit(request.user, pk, visit_pk)
+    try:
+        services.remove_interaction(user=request.user, visit=visit,
+                                    reason=request.POST.get("reason", ""),
+                                    expected_version=_version(request))  # fmt: skip
+    except NotAllowed as exc:
+        _refuse(exc)
+    except ConflictError as exc:
+        _stale(request, lead, exc)
+    except InputError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Interaction of %(date)s removed.") % {
+            "date": visit.visited_on.isoformat()})  # fmt: skip
+    return redirect("leads:detail", lead.pk)
+
+
+def _document(user, lead_pk: int, pk: int) -> tuple[Lead, LeadDocument]:
+    lead = _lead(user, lead_pk)
+    doc = LeadDocument.objects.filter(lead=lead, pk=pk, removed_at__isnull=True).first()
+    if doc is None:
+        raise Http404(_("No document %(id)s on this lead, or it was removed.") % {"id": pk})
+    return lead, doc
+
+
+@login_required
+@require_POST
+def document_rename(request, pk: int, doc_pk: int):
+    lead, doc = _document(request.user, pk, doc_pk)
+    try:
+        services.rename_lead_document(user=request.user, document=doc,
+                                      title=request.POST.get("title", ""),
+                                      expected_version=_version(request))  # fmt: skip
+    except NotAllowed as exc:
+        _refuse(exc)
+    except ConflictError as exc:
+        _stale(request, lead, exc)
+    except InputError as exc:
+        messages.error(request, f"{doc.original_name}: {_errors(exc)}")
+    else:
+        messages.success(request, _("Document renamed."))
+    return redirect("leads:detail", lead.pk)
+
+
+@login_required
+@require_POST
+def document_remove(request, pk: int, doc_pk: int):
+    lead, doc = _document(request.user, pk, doc_pk)
+    try:
+        services.remove_lead_document(user=request.user, document=doc,
+                                      reason=request.POST.get("reason", ""),
+                                      expected_version=_version(request))  # fmt: skip
+    except NotAllowed as exc:
+        _refuse(exc)
+    except ConflictError as exc:
+        _stale(request, lead, exc)
+    except InputError as exc:
+        messages.error(request, f"{doc.original_name}: {_errors(exc)}")
+    else:
+        messages.success(request, _("Removed: %(what)s.") % {"what": doc.original_name})
+    return redirect("leads:detail", lead.pk)
 
 
 @csrf_exempt  # the guard below checks rights and size first, then the CSRF token
@@ -431,7 +589,7 @@ def upload(request, pk: int):
 def document(request, pk: int):
     from zhaoshang.dossier import files
 
-    doc = get_object_or_404(LeadDocument, pk=pk)
+    doc = get_object_or_404(LeadDocument, pk=pk, removed_at__isnull=True)
     if not access.can_see(request.user, doc.lead):
         raise Http404()
     try:
@@ -468,6 +626,7 @@ def _lead_form(request, lead: Lead | None):
         if chosen is not None:
             initial["enterprise"] = chosen.name
             initial["title"] = chosen.name
+    conflict = None
     if request.method == "POST":
         form = forms.LeadForm(request.POST, initial=initial, **kwargs)
         if form.is_valid():
@@ -476,19 +635,57 @@ def _lead_form(request, lead: Lead | None):
                 if creating:
                     lead = services.create_lead(user=request.user, **data)
                 else:
-                    lead = services.update_lead(user=request.user, lead=lead, data=data)
+                    lead = services.update_lead(user=request.user, lead=lead, data=data,
+                                                expected_version=form.cleaned_data["version"])  # fmt: skip
             except NotAllowed as exc:
                 _refuse(exc)
+            except ConflictError as exc:
+                conflict = _conflict(form, lead, str(exc), kwargs)
             except InputError as exc:
                 form.add_service_errors(exc.fields)
             else:
                 messages.success(request, _("Lead saved."))
                 return redirect("leads:detail", lead.pk)
-        status_code = 422
+        status_code = 409 if conflict else 422
     else:
         form = forms.LeadForm(initial=initial, **kwargs)
         status_code = 200
-    return render(request, "leads/form.html", {"form": form, "lead": lead}, status=status_code)
+    return render(request, "leads/form.html", {"form": form, "lead": lead, "conflict": conflict},
+                  status=status_code)  # fmt: skip
+
+
+def _shown_value(form, name: str, value) -> str:
+    """A form value as the reader knows it (a chain node by its name, not its id)."""
+    field = form.fields[name]
+    if hasattr(field, "choices"):
+        return str(dict(field.choices).get(str(value or ""), value or ""))
+    return "" if value is None else str(value)
+
+
+def _conflict(form, lead: Lead, message: str, kwargs: dict) -> dict:
+    """What the other person saved beside what this one typed, field by field (those either
+    changed). The form keeps the typed values and now carries the saved version, so saving
+    again is a deliberate choice to replace their change."""
+    saved = with_related(Lead.objects.all()).get(pk=lead.pk)
+    theirs = forms.LeadForm.initial_for(saved)
+    rows = []
+    for name in form.fields:
+        if name == "version":
+            continue
+        mine = form.cleaned_data.get(name)
+        if str(theirs.get(name, "")) != str(form.initial.get(name, "")) or (
+            name in form.changed_data
+        ):
+            rows.append({
+                "label": form.fields[name].label,
+                "mine": _shown_value(form, name, mine),
+                "theirs": _shown_value(form, name, theirs.get(name, "")),
+                "differs": str(mine or "") != str(theirs.get(name, "") or ""),
+            })  # fmt: skip
+    data = form.data.copy()
+    data["version"] = str(saved.version)
+    form.data = data
+    return {"message": message, "rows": rows, "version": saved.version}
 
 
 @login_required
@@ -513,10 +710,10 @@ def enterprise_panel(request, enterprise=None, **kw):
             "-created_at"
         )[:20]
     )
-    from zhaoshang.enterprises.models import Visit
-
     visits = list(
-        Visit.objects.filter(enterprise=enterprise, lead__in=[lead.pk for lead in leads])
+        Visit.objects.filter(
+            enterprise=enterprise, lead__in=[lead.pk for lead in leads], removed_at__isnull=True
+        )
         .select_related("lead", "by")
         .order_by("-visited_on", "-id")[:10]
     )
