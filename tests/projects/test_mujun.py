@@ -326,3 +326,22 @@ def test_excel_ledger_export_has_the_mujun_columns():
     assert data[at] == "约120亩"
     assert Decimal(str(data[at + 1])) == Decimal("416.666667")
     assert data[at + 2].startswith("签约时亩均投资")
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_ledger_list_reads_thresholds_once(client, leader, django_assert_num_queries, rows):
+    client.force_login(leader)
+    ProjectFactory.create_batch(rows, land_area_mu=Decimal("100"))
+    # the ledger's 9 queries (tests/projects/test_views.py) and the thresholds once
+    with django_assert_num_queries(10):
+        client.get("/projects/", {"stage": "signed", "amount_min": "1亿"})
+
+
+def test_synthetic_demo_land_areas_are_whole_mu_for_signed_projects():
+    from zhaoshang.demo import synthetic
+
+    assert synthetic._land_area_mu(1, Decimal("20000"), 0) is None  # a lead has no land yet
+    areas = [synthetic._land_area_mu(i, Decimal("60000"), 5) for i in range(1, 200)]
+    given = [a for a in areas if a is not None]
+    assert 100 < len(given) < 199
+    assert all(a == a.to_integral_value() and 60 <= a <= 300 for a in given)

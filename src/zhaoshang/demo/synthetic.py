@@ -116,6 +116,7 @@ class Generator:
         "code", "name", "unit_id", "industry_id", "chain_id", "is_foreign", "nature", "stage",
         "status", "status_reason", "total_investment_wan", "signed_amount_wan",
         "expected_revenue_wan", "expected_jobs", "is_synthetic", "created_at", "updated_at",
+        "land_area_mu",
     ]  # fmt: skip
 
     def __init__(self, pool_size: int) -> None:
@@ -198,8 +199,19 @@ class Generator:
             "is_synthetic": True,
             "created_at": self.new_year[max(signed.year, FIRST_YEAR - 4)],
             "updated_at": self.now,
+            "land_area_mu": _land_area_mu(i, total, reached),
         }
         return values, dates, investor
+
+
+def _land_area_mu(i: int, total: Decimal, reached: int) -> Decimal | None:
+    """A synthetic land area in whole 亩 for most signed projects: total investment at an
+    investment intensity of 200-1000万元/亩, so some fall below a 亩均 threshold. Its own random
+    stream, so the project's other drawn values stay as they were."""
+    rng = random.Random(f"land-{i}")
+    if reached < SIGNED or rng.random() < 0.2:
+        return None
+    return max(Decimal(1), (total / rng.randint(200, 1000)).to_integral_value())
 
 
 def generate(n: int, progress: Callable[[int, int], None] | None = None) -> int:
