@@ -108,6 +108,13 @@ class _Events:
         if by_unit:
             self.days = [(st, on, n, total, unit) for st, on, unit, n, total in self.days]
         self.units: set = {row[4] for row in self.days}
+        # the rows of each stage, and of each stage and unit: a count reads only its own
+        # (a table of 12 months × the units × 4 stages is hundreds of counts)
+        self.rows: dict = defaultdict(list)
+        for event, on, n, total, unit in self.days:
+            self.rows[(event, ALL)].append((on, n, total))
+            if by_unit:
+                self.rows[(event, unit)].append((on, n, total))
         phases = dict(qs.filter(parent_id__isnull=False).order_by().values_list("pk", "parent_id"))
         self.phases: list = []
         self.parents: dict = defaultdict(dict)  # parent id -> stage -> actual date
@@ -145,8 +152,8 @@ class _Events:
         is left out of its unit's amount when its parent is in the batch and the same unit,
         as the monthly report's rows count it."""
         n, total = 0, ZERO
-        for event, on, rows, amount, where in self.days:
-            if event == stage and since <= on <= until and (unit is ALL or where == unit):
+        for on, rows, amount in self.rows.get((stage, unit), ()):
+            if since <= on <= until:
                 n += rows
                 total += amount or ZERO
         if not self.phases:
