@@ -164,6 +164,13 @@ def _populate_other_apps(admin_user, chain, enterprise, project, source):
     from zhaoshang.dossier.models import BureauMember
 
     BureauMember.objects.create(user=admin_user, department=department)
+    from zhaoshang.chains.models import ChainOfficial, ChainTask, ChainTaskNote, TaskThresholds
+
+    ChainOfficial.objects.create(chain=chain, role="chief", name="（合成）市领导甲")
+    task = ChainTask.objects.create(chain=chain, kind="fill", goal="引进电芯企业", owner="商务局",
+                                    deadline=datetime.date(2023, 6, 30))  # fmt: skip
+    ChainTaskNote.objects.create(task=task, on=datetime.date(2023, 6, 1), text="洽谈中")
+    TaskThresholds.objects.create()
     from zhaoshang.leads.models import LeadDocument, Referral, StageChange, Team
 
     lead = Lead.objects.first()

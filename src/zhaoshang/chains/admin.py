@@ -7,12 +7,16 @@ from django.contrib import admin
 from zhaoshang.chains.models import (
     Chain,
     ChainLeader,
+    ChainOfficial,
+    ChainTask,
+    ChainTaskNote,
     EnterpriseProfile,
     Node,
     Placement,
     ProjectPlacement,
     SupplyLink,
     TargetWeights,
+    TaskThresholds,
 )
 
 
@@ -101,3 +105,51 @@ class SupplyLinkAdmin(admin.ModelAdmin):
 class TargetWeightsAdmin(admin.ModelAdmin):
     list_display = ["name", "fit", "size", "expansion", "relationship", "links"]
     fields = ["name", "fit", "size", "expansion", "relationship", "links"]
+
+
+# --- who answers for a chain and its tasks (pages: /chains/<code>/tasks/) ------------------
+
+
+@admin.register(ChainOfficial)
+class ChainOfficialAdmin(admin.ModelAdmin):
+    list_display = ["name", "chain", "role", "title", "unit", "is_synthetic", "removed_at"]
+    list_filter = ["chain", "role", "is_synthetic"]
+    list_select_related = ["chain"]
+    search_fields = ["name", "title", "unit", "chain__name"]
+    fields = ["chain", "role", "name", "title", "unit", "phone", "is_synthetic", "removed_at"]
+
+
+class ChainTaskNoteInline(admin.TabularInline):
+    model = ChainTaskNote
+    fields = ["on", "text", "created_by", "is_synthetic"]
+    readonly_fields = ["created_by"]
+    extra = 0
+
+
+@admin.register(ChainTask)
+class ChainTaskAdmin(admin.ModelAdmin):
+    list_display = ["goal", "chain", "kind", "owner", "deadline", "status", "is_synthetic"]
+    list_filter = ["chain", "kind", "status", "is_synthetic"]
+    list_select_related = ["chain"]
+    search_fields = ["goal", "owner", "chain__name"]
+    fields = ["chain", "node", "kind", "goal", "target_count", "target_unit", "achieved_count",
+              "owner", "deadline", "status", "done_on", "is_synthetic", "removed_at"]  # fmt: skip
+    autocomplete_fields = ["node"]
+    inlines = [ChainTaskNoteInline]
+
+
+@admin.register(ChainTaskNote)
+class ChainTaskNoteAdmin(admin.ModelAdmin):
+    list_display = ["on", "task", "text", "is_synthetic"]
+    list_select_related = ["task__chain"]
+    search_fields = ["text", "task__goal"]
+    fields = ["task", "on", "text", "is_synthetic"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(TaskThresholds)
+class TaskThresholdsAdmin(admin.ModelAdmin):
+    """When a chain task's light turns amber and red (the row named `default`)."""
+
+    list_display = ["name", "amber_days", "red_days"]
+    fields = ["name", "amber_days", "red_days"]
