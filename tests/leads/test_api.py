@@ -224,3 +224,15 @@ def test_leads_api_figures_bad_month_is_422(admin_user, month):
     response = token_client(admin_user).get(f"{API}/leads/figures", {"month": month})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "month"
+
+
+def test_leads_api_advance_with_a_stale_version_is_409(make_lead, bureau_editor):
+    lead = make_lead()
+    client = token_client(bureau_editor)
+    version = client.get(f"{API}/leads/{lead.pk}").json()["version"]
+    patch(client, f"/leads/{lead.pk}", {"next_action": "寄材料", "version": version})
+    response = post(client, f"/leads/{lead.pk}/stage", {"to": "contact", "version": version})
+    assert response.status_code == 409
+    assert response.json()["current_version"] == version + 1
+    lead.refresh_from_db()
+    assert lead.stage == "lead"

@@ -3,7 +3,8 @@
 figures from `leads.figures.team_figures`, as on the page and the cockpit.
 
 An update sends the `version` it read (a GET answers it): without it 428, and 409 with the
-current version when the lead was saved since (any save: an edit, an interaction, a move).
+current version when the lead was saved since (the services' own check, `expected_version`);
+a stage move may send it too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -20,7 +20,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from zhaoshang.api.schemas import PAGE_DESCRIPTION, PAGE_MAX, Conflict, Detail, FieldErrors
-from zhaoshang.core.errors import ConflictError, InputError
+from zhaoshang.core.errors import InputError
 from zhaoshang.enterprises.models import (
     LEAD_STAGE_ORDER,
     InteractionKind,
@@ -32,25 +32,20 @@ from zhaoshang.leads import access, listing, rules, services, sla
 from zhaoshang.leads.figures import team_figures
 from zhaoshang.leads.queries import LeadFilters, filter_leads, with_related
 from zhaoshang.progress.months import Month
-from zhaoshang.projects.services import require_version, version_stale
+from zhaoshang.projects.services import require_version
 
 router = Router(tags=["leads"])
 
 READ_ERRORS = {401: Detail, 404: Detail}
 WRITE_ERRORS = {400: Detail, 401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
 UPDATE_ERRORS = {**WRITE_ERRORS, 409: Conflict, 428: Detail}
+MOVE_ERRORS = {**WRITE_ERRORS, 409: Conflict}
 
 LeadStageValue = Literal[tuple(LEAD_STAGE_ORDER)]  # type: ignore[valid-type]
 LeadStatusValue = Literal[(*LeadStatus.values, "open")]  # type: ignore[valid-type]
 KindValue = Literal[tuple(InteractionKind.values)]  # type: ignore[valid-type]
 OriginValue = Literal[tuple(LeadOrigin.values)]  # type: ignore[valid-type]
 QualifierValue = Literal["exact", "at_least", "approx", "at_most"]
-
-
-def lead_version(lead: Lead) -> int:
-    """The lead's version for optimistic locking: its last save, in microseconds (every
-    save through the services moves `updated_at`)."""
-    return int(lead.updated_at.timestamp() * 1_000_000)
 
 
 # --------------------------------------------------------------------------- schemas
@@ -170,6 +165,7 @@ class StageMoveIn(Schema):
     to: LeadStageValue
     on: str | None = Field(None, max_length=40, description="Date of the move (default today)")
     note: str = Field("", max_length=300)
+    version: int | None = Field(None, description="The version read; 409 if saved since")
 
 
 class InteractionIn(Schema):
@@ -261,7 +257,7 @@ def _out(lead: Lead, today: datetime.date) -> dict[str, Any]:
         "is_synthetic": lead.is_synthetic,
         "created_at": lead.created_at,
         "updated_at": lead.updated_at,
-        "version": lead_version(lead),
+        "version": lead.version,
     }  # fmt: skip
 
 
@@ -382,20 +378,17 @@ def update_lead(request, lead_id: int, payload: LeadPatch):
     data = _fields(payload)
     reason = data.pop("reason", "")
     version = require_version(data.pop("version", None), what=_("lead"))
-    with transaction.atomic():
-        locked = Lead.objects.select_for_update().get(pk=lead.pk)
-        current = lead_version(locked)
-        if current != version:
-            raise ConflictError(version_stale(_("lead"), version, current), current_version=current)
-        services.update_lead(user=request.auth, lead=locked, data=data, reason=reason)
+    services.update_lead(user=request.auth, lead=lead, data=data, reason=reason,
+                         expected_version=version)  # fmt: skip
     return _detail(request.auth, lead.pk)
 
 
-@router.post("/leads/{lead_id}/stage", response={200: LeadDetail, **WRITE_ERRORS})
+@router.post("/leads/{lead_id}/stage", response={200: LeadDetail, **MOVE_ERRORS})
 def advance_lead(request, lead_id: int, payload: StageMoveIn):
     """Move the lead to a stage; forward moves are refused (422) naming what is missing."""
     lead = services.advance_lead(user=request.auth, lead=_visible(request, lead_id),
-                                 to_stage=payload.to, on=payload.on, note=payload.note)  # fmt: skip
+                                 to_stage=payload.to, on=payload.on, note=payload.note,
+                                 expected_version=payload.version)  # fmt: skip
     return _detail(request.auth, lead.pk)
 
 
