@@ -180,6 +180,14 @@ class CockpitFilters:
         query = self.ledger_query(**extra)
         return reverse("projects:list") + (f"?{query}" if query else "")
 
+    def figure_key(self, user) -> tuple:
+        """What the figures for these filters depend on, as a key for `core.figcache`: what
+        a user may see depends only on having a role (`core.access.visible_to`)."""
+        return (
+            role_of(user) is not None,
+            str(self.month), self.unit, self.stage, self.industry, self.synthetic, self.chain,
+        )  # fmt: skip
+
     @property
     def scope(self) -> Scope | None:
         """The unit and chain as the plans' scope (four rates, warnings); None: the city."""
@@ -556,13 +564,8 @@ def cockpit_figures(user, f: CockpitFilters, *, stock: bool = True) -> dict:
     """Everything the cockpit shows for these filters; `stock=False` leaves out the
     ledger's stock figures (by stage, unit, industry, chain), as the 大屏 does.
 
-    Computed once per state of the data (`core.figcache`): what a user may see depends
-    only on having a role (`core.access.visible_to`), so that is the only part of the
-    user in the key."""
-    key = (
-        role_of(user) is not None,
-        str(f.month), f.unit, f.stage, f.industry, f.synthetic, f.chain, stock,
-    )  # fmt: skip
+    Computed once per state of the data (`core.figcache`, keyed by `figure_key`)."""
+    key = (*f.figure_key(user), stock)
     figures = figcache.cached("cockpit", key, lambda: _cockpit_figures(user, f, stock))
     f.headline = figures["headline"]
     return figures

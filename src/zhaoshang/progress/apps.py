@@ -20,15 +20,21 @@ def _batches_town_context(request, filters=None, **kw):
     """四个一批 per township unit for the cockpit's month (its filtered ledger, as the
     cockpit's own four batches count it), and January to the month."""
     from zhaoshang.cockpit.queries import projects_for
+    from zhaoshang.core import figcache
     from zhaoshang.progress.batches import batches_by_town
     from zhaoshang.progress.facts import Scope
 
     if filters is None or filters.month.is_future():
         return None
-    table = batches_by_town(
-        filters.month,
-        projects=projects_for(request.user, filters),
-        scope=Scope(units={filters.unit}) if filters.unit else None,
+    # counted once per state of the data, as the cockpit's own figures (`core.figcache`)
+    table = figcache.cached(
+        "batches_by_town",
+        filters.figure_key(request.user),
+        lambda: batches_by_town(
+            filters.month,
+            projects=projects_for(request.user, filters),
+            scope=Scope(units={filters.unit}) if filters.unit else None,
+        ),
     )
     return {"table": table, "rows": town_rows(table)}
 
