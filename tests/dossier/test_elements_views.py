@@ -339,3 +339,29 @@ def test_closing_with_an_upload_checks_the_csrf_token_after_the_rights(eia_edito
     assert response.status_code == 302
     approval.refresh_from_db()
     assert approval.document.original_name == "批复.png"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"department": "99999999999999999999999"},
+        {"department": "-1"},
+        {"month": "9999-99"},
+        {"page": "x"},
+        {"page": "999999999999999999999"},
+        {"unit": "\x00"},
+        {"level": "<b>"},
+        {"scope": "<b>"},
+    ],
+)
+def test_odd_queries_never_fail(client, eia_editor, items, query):
+    client.force_login(eia_editor)
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    assert "<b>" not in response.content.decode()
+
+
+def test_an_unknown_item_is_not_found(client, eia_editor):
+    client.force_login(eia_editor)
+    response = client.post("/dossier/elements/99999999999999999999999/close/", {})
+    assert response.status_code == 404
