@@ -15,9 +15,9 @@ N and M are data: the warning rule `element_due` (amber from = N days before the
 date, red from = M days after it; defaults 14 and 1). Items marked not needed, removed
 items and items of dropped projects have no light.
 
->>> lights = element_lights(Month(2023, 6))            # as of 2023-06-30
+>>> lights = element_lights(Month(2023, 6))            # the demo, as of 2023-06-30
 >>> [(x.project_code, x.item_label, x.due, x.level) for x in lights][:1]
-[('ZJG-2023-001', '环评批复', datetime.date(2023, 5, 1), 'red')]
+[('320582-KMH-2023-006', '用地预审', datetime.date(2022, 7, 6), 'red')]
 """
 
 from __future__ import annotations
