@@ -252,3 +252,9 @@ def test_command_prints_tasks_as_json(small_chain):
     assert [(r["goal"], r["deadline"], r["level"], r["node"]) for r in rows] == [
         ("命令行任务", "2023-06-20", "red", "up-a")
     ]
+
+
+def test_nul_character_is_refused_not_a_server_error(small_chain):
+    with pytest.raises(InputError) as exc:
+        _task(small_chain, goal="a\x00b", node="up\x00")
+    assert sorted(exc.value.fields) == ["goal", "node"]

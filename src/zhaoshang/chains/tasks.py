@@ -253,6 +253,8 @@ def _choice(value: Any, choices, *, field: str) -> str:
 
 def _text(value: Any, *, field: str, max_length: int, required: bool) -> str:
     text = str(value if value is not None else "").strip()
+    if "\x00" in text:  # PostgreSQL cannot store it; refused, not a server error
+        raise InputError({field: _("The text contains a NUL character.")})
     if required and not text:
         raise InputError({field: _("This field is required.")})
     if len(text) > max_length:
@@ -297,7 +299,7 @@ def clean_task(chain: Chain, data: dict[str, Any]) -> dict[str, Any]:
         raise InputError({k: _("unknown field “%(value)s”") % {"value": k} for k in unknown})
 
     def node():
-        code = str(data.get("node") or "").strip()
+        code = _text(data.get("node"), field="node", max_length=60, required=False)
         if not code:
             return None
         found = chain.nodes.filter(code=code).first()
