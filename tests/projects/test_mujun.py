@@ -345,3 +345,41 @@ def test_synthetic_demo_land_areas_are_whole_mu_for_signed_projects():
     given = [a for a in areas if a is not None]
     assert 100 < len(given) < 199
     assert all(a == a.to_integral_value() and 60 <= a <= 300 for a in given)
+
+
+def test_ledger_filter_below_is_the_same_decision_as_the_check(client, leader):
+    cases = [
+        ("B-1", "3360", "50000", "exact", "120", "exact"),  # 416.67 < 500: below
+        ("B-2", "3360", "70000", "exact", "120", "exact"),  # 583: meets
+        ("B-3", "3841", "70000", "exact", "120", "exact"),  # 583 < 800 (电池): below
+        ("B-4", "3360", "50000", "at_least", "120", "exact"),  # 超: not below
+        ("B-5", "3360", "50000", "exact", "120", "at_most"),  # area ≤: quotient 超, not below
+        ("B-6", "3360", "50000", "approx", "120", "exact"),  # 约: below
+        ("B-7", None, "50000", "exact", "120", "exact"),  # no industry: 一般: below
+        ("B-8", "3360", "60000", "exact", "120", "exact"),  # exactly 500: meets
+    ]
+    for code, industry, total, tq, area, aq in cases:
+        ProjectFactory(
+            code=code,
+            industry_id=industry,
+            total_investment_wan=Decimal(total),
+            total_investment_qualifier=tq,
+            land_area_mu=Decimal(area),
+            land_area_qualifier=aq,
+        )
+    ProjectFactory(code="B-9", land_area_mu=None)
+    expected = sorted(
+        p.code
+        for p in Project.objects.all()
+        if mujun.mujun_check(p)[0].level in ("below", "refused")
+    )
+    assert expected == ["B-1", "B-3", "B-6", "B-7"]
+    filtered = sorted(
+        Project.objects.filter(mujun.investment_below_q()).values_list("code", flat=True)
+    )
+    assert filtered == expected
+    client.force_login(leader)
+    shown = [p.code for p in client.get("/projects/", {"mujun": "below"}).context["page"]]
+    assert sorted(shown) == expected
+    no_area = [p.code for p in client.get("/projects/", {"mujun": "no_area"}).context["page"]]
+    assert no_area == ["B-9"]

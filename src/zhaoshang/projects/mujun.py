@@ -267,3 +267,30 @@ def attach_investment(projects) -> None:
             if thresholds is None:
                 thresholds = active_thresholds()
             project.mujun_investment = mujun_check(project, thresholds)[0]
+
+
+def investment_below_q(thresholds: Iterable[MujunThreshold] | None = None):
+    """The ledger filter "investment per 亩 below its threshold" as one database condition,
+    the same decision as `mujun_check` (level below or refused): each project is judged by
+    the threshold `threshold_for` picks, and a quotient that is a floor (超) is not below.
+    The database compares total < area × minimum (no division)."""
+    from django.db.models import F, Q
+
+    thresholds = active_thresholds() if thresholds is None else list(thresholds)
+    usable = [t for t in thresholds if t.min_investment_per_mu_wan is not None]
+    chosen: dict[str, MujunThreshold] = {}
+    for t in usable:  # the one threshold_for picks among equal prefixes: the first
+        chosen.setdefault(t.industry_prefix, t)
+    floor = Q(total_investment_qualifier=AT_LEAST, land_area_qualifier__in=[EXACT, AT_MOST]) | Q(
+        total_investment_qualifier=EXACT, land_area_qualifier=AT_MOST
+    )
+    condition = Q(pk__in=[])
+    for prefix, t in chosen.items():
+        picked = Q(industry__code__startswith=prefix) if prefix else Q()
+        for longer in chosen:
+            if len(longer) > len(prefix) and longer.startswith(prefix):
+                picked &= ~Q(industry__code__startswith=longer)
+        condition |= picked & Q(
+            total_investment_wan__lt=F("land_area_mu") * t.min_investment_per_mu_wan
+        )
+    return condition & Q(land_area_mu__gt=0, total_investment_wan__isnull=False) & ~floor

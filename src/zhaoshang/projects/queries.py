@@ -220,6 +220,8 @@ def phase_label(project) -> str:
 #   chain        industrial chain code (new-energy), Chinese or English name
 #   foreign      "foreign" or "domestic"
 #   synthetic    "real" or "synthetic" (empty: both)
+#   mujun        "below": investment per 亩 below its threshold (projects.mujun);
+#                "no_area": signed or later and no land area
 #   amount_min   total investment at least, as written: 10亿, 5000万, 1.5亿美元 (bare: 万元)
 #   amount_max   total investment at most, same form
 #   date_stage   the stage whose actual date date_from/date_to filter (default signed)
@@ -231,7 +233,7 @@ def phase_label(project) -> str:
 # ---------------------------------------------------------------------------------------
 
 LEDGER_PARAM_NAMES = (
-    "q", "stage", "status", "unit", "industry", "chain", "foreign", "synthetic",
+    "q", "stage", "status", "unit", "industry", "chain", "foreign", "synthetic", "mujun",
     "amount_min", "amount_max", "date_stage", "date_from", "date_to", "sort",
 )  # fmt: skip
 LEDGER_SORTS = {
@@ -285,6 +287,9 @@ class LedgerParams:
         self.q = v["q"]
         self.is_foreign = {"foreign": True, "domestic": False}.get(v["foreign"])
         self.is_synthetic = {"real": False, "synthetic": True}.get(v["synthetic"])
+        self.mujun = v["mujun"] if v["mujun"] in ("below", "no_area") else ""
+        if v["mujun"] and not self.mujun:
+            self.errors["mujun"] = _unknown(v["mujun"])
         self.amount_min = self.amount_max = None
         for key in ("amount_min", "amount_max"):
             if v[key]:
@@ -355,6 +360,12 @@ def apply_ledger_params(qs: QuerySet, params: LedgerParams) -> QuerySet:
     )
     if params.is_foreign is not None:
         qs = qs.filter(is_foreign=params.is_foreign)
+    if params.mujun == "below":
+        from zhaoshang.projects import mujun  # projects.mujun reads the models
+
+        qs = qs.filter(mujun.investment_below_q())
+    elif params.mujun == "no_area":
+        qs = qs.filter(land_area_mu__isnull=True).exclude(stage__in=["lead", "negotiating"])
     if params.amount_min is not None:
         qs = qs.filter(total_investment_wan__gte=params.amount_min)
     if params.amount_max is not None:

@@ -161,6 +161,7 @@ def _ledger_param_label(key: str) -> str:
         "synthetic": _("Data"),
         "sort": _("Sort order"),
         "chain": _("Industrial chain"),
+        "mujun": _("Per mu (亩均)"),
     }
     return labels.get(key, key)
 
