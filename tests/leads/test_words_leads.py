@@ -21,6 +21,12 @@ ROLES = ("fgw", "leader", "jinfeng")
 def _pages(client, lead_ids) -> dict[str, str]:
     urls = ["/leads/", "/leads/?overdue=1", "/leads/board/", "/leads/new/"]
     urls += [f"/leads/{pk}/" for pk in lead_ids] + [f"/leads/{pk}/edit/" for pk in lead_ids[:1]]
+    # the correction page of an interaction (issue #16: interactions editable)
+    from zhaoshang.enterprises.models import Visit
+
+    visit = Visit.objects.filter(lead_id__in=lead_ids, removed_at__isnull=True).first()
+    if visit is not None:
+        urls.append(f"/leads/{visit.lead_id}/interactions/{visit.pk}/edit/")
     out = {}
     for url in urls:
         response = client.get(url)
