@@ -17,12 +17,15 @@ from django.utils import translation
 
 from tests.core.test_admin import _post_data
 from tests.factories import EnterpriseFactory, ProjectFactory
+from zhaoshang.chains.models import Chain, ChainOfficial, ChainTask
 from zhaoshang.core.admin_site import TrackedAdmin, has_version
 from zhaoshang.core.history import history_for
 from zhaoshang.dossier.models import Approval, Document, ProjectPerson
+from zhaoshang.enterprises.models import Lead, Visit
+from zhaoshang.leads.models import LeadDocument
 from zhaoshang.progress import services as progress_services
 from zhaoshang.progress.models import AnnualPlan, Department, MonthlyProgress, Problem
-from zhaoshang.projects.models import Project, ProjectInvestor
+from zhaoshang.projects.models import BatchEvent, Project, ProjectInvestor
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +68,30 @@ MAKERS = {
         project=ProjectFactory(), role="leader", name="王副市长"
     ),
     Document: _document,
+    # leads, batch events and chain tasks: edited on their own pages and in the admin alike
+    Lead: lambda: Lead.objects.create(title="储能电池正极材料基地"),
+    Visit: lambda: Visit.objects.create(visited_on=datetime.date(2026, 3, 1), place="锦丰镇"),
+    LeadDocument: lambda: LeadDocument.objects.create(
+        lead=Lead.objects.create(title="线索"),
+        title="意向书",
+        original_name="意向书.pdf",
+        content_type="application/pdf",
+        kind="document",
+        size=9,
+        sha256="0" * 64,
+        stored_name="1" * 32 + ".pdf",
+    ),
+    BatchEvent: lambda: BatchEvent.objects.create(name="集中开工", kind="start"),
+    ChainOfficial: lambda: ChainOfficial.objects.create(
+        chain=Chain.objects.create(code="test-chain", name="测试链"), role="chief", name="链长"
+    ),
+    ChainTask: lambda: ChainTask.objects.create(
+        chain=Chain.objects.create(code="test-chain", name="测试链"),
+        kind="fill",
+        goal="补链：引进一家正极材料企业",
+        owner="商务局",
+        deadline=datetime.date(2026, 12, 31),
+    ),
 }
 VERSIONED = sorted((m for m in admin.site._registry if has_version(m)), key=lambda m: m._meta.label)
 

@@ -18,6 +18,7 @@ from zhaoshang.chains.models import (
     TargetWeights,
     TaskThresholds,
 )
+from zhaoshang.core.admin_site import TrackedAdmin
 
 
 @admin.register(Chain)
@@ -111,7 +112,7 @@ class TargetWeightsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChainOfficial)
-class ChainOfficialAdmin(admin.ModelAdmin):
+class ChainOfficialAdmin(TrackedAdmin):
     list_display = ["name", "chain", "role", "title", "unit", "is_synthetic", "removed_at"]
     list_filter = ["chain", "role", "is_synthetic"]
     list_select_related = ["chain"]
@@ -127,7 +128,7 @@ class ChainTaskNoteInline(admin.TabularInline):
 
 
 @admin.register(ChainTask)
-class ChainTaskAdmin(admin.ModelAdmin):
+class ChainTaskAdmin(TrackedAdmin):
     list_display = ["goal", "chain", "kind", "owner", "deadline", "status", "is_synthetic"]
     list_filter = ["chain", "kind", "status", "is_synthetic"]
     list_select_related = ["chain"]

@@ -89,7 +89,10 @@ class EnterpriseAdmin(SyntheticColumnMixin, TrackedAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "credit_code", "country", "parent"]}),
-        (_("Industry and location"), {"fields": ["industry", "region", "business_scope"]}),
+        (
+            _("Industry and location"),
+            {"fields": ["industry", "region", "business_scope", "size_band"]},
+        ),
         (
             _("Flags"),
             {
@@ -142,7 +145,7 @@ class ContactAdmin(admin.ModelAdmin):
     autocomplete_fields = ["enterprise"]
 
 
-class LeadAdminForm(forms.ModelForm):
+class LeadAdminForm(TrackedAdminForm):
     """The estimated investment may be typed as written (`约5亿元`): it is read into 万元."""
 
     def clean(self):
@@ -169,7 +172,7 @@ class LeadVisitInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(SyntheticColumnMixin, admin.ModelAdmin):
+class LeadAdmin(SyntheticColumnMixin, TrackedAdmin):
     form = LeadAdminForm
     list_display = [
         "title",
@@ -210,7 +213,7 @@ class LeadAdmin(SyntheticColumnMixin, admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(TrackedAdmin):
     list_display = ["visited_on", "enterprise", "lead", "by"]
     list_select_related = ["enterprise", "lead", "by"]
     search_fields = ["enterprise__name", "lead__title", "summary"]

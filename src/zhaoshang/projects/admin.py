@@ -125,6 +125,20 @@ class ProjectAdminForm(TrackedAdminForm):
             data.update({k: v for k, v in columns.items() if k in self.fields or k == wan_key})
             for column, value in columns.items():
                 setattr(self.instance, column, value)
+        land = (data.get("land_area_text") or "").strip()
+        if (
+            land
+            and "land_area_text" in self.changed_data
+            and not ("land_area_mu" in self.changed_data and data.get("land_area_mu") is not None)
+        ):
+            try:  # the area as written (约120亩, 8公顷): the ledger's one rule reads it
+                columns = rules.land_area(land)
+            except (rules.RuleError, AmountError) as exc:
+                self.add_error("land_area_text", str(exc))
+            else:
+                data.update(columns)
+                for column, value in columns.items():
+                    setattr(self.instance, column, value)
         status = data.get("status")
         if "status" in self.changed_data:
             missing = rules.status_reason_missing(status, data.get("status_reason") or "")
@@ -311,7 +325,17 @@ class ProjectAdmin(SyntheticColumnMixin, TrackedAdmin):
         ),
         (
             _("Location and classification"),
-            {"fields": ["unit", "address", "industry", "chain", "is_foreign", "nature"]},
+            {
+                "fields": [
+                    "unit",
+                    "address",
+                    "industry",
+                    "chain",
+                    "is_foreign",
+                    "nature",
+                    ("land_area_text", "land_area_mu", "land_area_qualifier"),
+                ]
+            },
         ),
         (
             _("Stage and status"),
@@ -621,7 +645,7 @@ class ProjectListAdmin(admin.ModelAdmin):
 
 
 @admin.register(BatchEvent)
-class BatchEventAdmin(admin.ModelAdmin):
+class BatchEventAdmin(TrackedAdmin):
     list_display = [
         "name",
         "kind",
