@@ -77,10 +77,10 @@ def country_name(code: str) -> str:
 class SizeBand(models.TextChoices):
     """Enterprise size as the statistics bureau bands it (统计上大中小微型企业划分办法 2017)."""
 
-    LARGE = "large", _("large (大型)")
-    MEDIUM = "medium", _("medium (中型)")
-    SMALL = "small", _("small (小型)")
-    MICRO = "micro", _("micro (微型)")
+    LARGE = "large", pgettext_lazy("size band", "large")
+    MEDIUM = "medium", pgettext_lazy("size band", "medium")
+    SMALL = "small", pgettext_lazy("size band", "small")
+    MICRO = "micro", pgettext_lazy("size band", "micro")
 
 
 class Enterprise(models.Model):

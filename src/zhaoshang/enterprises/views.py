@@ -236,7 +236,7 @@ class EnterpriseForm(forms.Form):
     region = forms.CharField(
         label=gettext_lazy("Location"),
         required=False,
-        help_text=gettext_lazy("A township unit, or a place elsewhere: 深圳市南山区, 上海"),
+        help_text=gettext_lazy("A township unit, or a place elsewhere (深圳市南山区, 上海)"),
     )
     size_band = forms.ChoiceField(
         label=gettext_lazy("Size band"),

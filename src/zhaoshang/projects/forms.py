@@ -118,7 +118,7 @@ class ProjectForm(forms.Form):
     land_area = _text(
         _("Land area (mu)"),
         max_length=200,
-        help_text=_("As written: 120亩, 约120亩, 8公顷. Used for the per-mu (亩均) figures."),
+        help_text=_("As written (120亩, 约120亩, 8公顷). Used for the per-mu (亩均) figures."),
     )
     expected_jobs = _text(_("Jobs at full production"))
     description = _rules_check_characters(
