@@ -125,7 +125,7 @@ def test_postgresql_waits_for_a_lock_at_most_db_lock_timeout(monkeypatch):
 
     options = project_settings._databases()["default"]["OPTIONS"]
 
-    assert options == {"options": "-c lock_timeout=7s"}
+    assert options == {"options": "-c lock_timeout=7s -c jit=off"}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW lock_timeout")

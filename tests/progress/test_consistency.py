@@ -185,7 +185,7 @@ def test_headline_figures_agree_on_every_surface(leader, tmp_path, month, unit):
         call_command("report", "monthly", "--month", str(month), "-o", str(path),
                      *(["--unit", unit] if unit else []), stdout=io.StringIO())  # fmt: skip
     book = load_workbook(path, read_only=True)
-    summary, projects, problems = book.worksheets
+    summary, projects, problems, _batches = book.worksheets
     block = []
     for row in summary.iter_rows(min_row=5, values_only=True):
         if row[0] is None:

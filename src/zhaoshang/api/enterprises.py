@@ -51,7 +51,8 @@ def list_enterprises(request, filters: Query[EnterpriseFilters]):
 
 
 @router.get(
-    "/enterprises/{enterprise_id}", response={200: EnterpriseDetail, 401: Detail, 404: Detail}
+    "/enterprises/{enterprise_id}",
+    response={200: EnterpriseDetail, 401: Detail, 404: Detail, 422: FieldErrors},
 )
 def get_enterprise(request, enterprise_id: int):
     """An enterprise with its aliases, group, flags and its projects here."""

@@ -36,7 +36,7 @@ from zhaoshang.projects.services import require_version
 
 router = Router(tags=["leads"])
 
-READ_ERRORS = {401: Detail, 404: Detail}
+READ_ERRORS = {401: Detail, 404: Detail, 422: FieldErrors}  # 422: an id that is not a number
 WRITE_ERRORS = {400: Detail, 401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
 UPDATE_ERRORS = {**WRITE_ERRORS, 409: Conflict, 428: Detail}
 MOVE_ERRORS = {**WRITE_ERRORS, 409: Conflict}
