@@ -198,9 +198,22 @@ def mark_reported(
         action=ChangeAction.UPDATE,
         changes={
             "status": [str(EventStatus.PUBLISHED.label), str(EventStatus.REPORTED.label)],
-            "report": [None, f"{report.done_count}/{report.count}, {report.done_total_wan}"],
+            # the amount as a plain number, the same on every database (PostgreSQL hands
+            # back the column's six decimal places, SQLite none)
+            "report": [
+                None,
+                f"{report.done_count}/{report.count}, {_plain(report.done_total_wan)}",
+            ],
         },
     )
     BatchEvent.objects.filter(pk=event.pk).update(version=event.version + 1)
     event.refresh_from_db()
     return event
+
+
+def _plain(amount) -> str:
+    """A Decimal without trailing zeros and never in exponent form (100000, 12.5)."""
+    if amount is None:
+        return ""
+    text = format(amount, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
