@@ -296,23 +296,33 @@ def _stale(request, lead: Lead, exc: ConflictError) -> None:
     messages.error(request, f"{lead.title}: {exc} " + _("Nothing of yours was saved."))
 
 
+def _act(request, lead: Lead, write, *, prefix: str = "") -> bool:
+    """Run one write posted from the lead's page or the board; what went wrong is said above
+    the page it returns to (a refusal of rights is a 403). True when it was saved."""
+    try:
+        write()
+    except NotAllowed as exc:
+        _refuse(exc)
+    except ConflictError as exc:
+        _stale(request, lead, exc)
+    except InputError as exc:
+        messages.error(request, f"{prefix}: {_errors(exc)}" if prefix else _errors(exc))
+    else:
+        return True
+    return False
+
+
 @login_required
 @require_POST
 def advance(request, pk: int):
     """Move a lead to a stage (the board's cards and the lead's page post here)."""
     lead = _lead(request.user, pk)
     back = request.POST.get("back") == "board"
-    try:
-        services.advance_lead(user=request.user, lead=lead, to_stage=request.POST.get("stage", ""),
-                              on=request.POST.get("on") or None,
-                              expected_version=_version(request))  # fmt: skip
-    except NotAllowed as exc:
-        _refuse(exc)
-    except ConflictError as exc:
-        _stale(request, lead, exc)
-    except InputError as exc:
-        messages.error(request, f"{lead.title}: {_errors(exc)}")
-    else:
+    moved = _act(request, lead, lambda: services.advance_lead(
+        user=request.user, lead=lead, to_stage=request.POST.get("stage", ""),
+        on=request.POST.get("on") or None, expected_version=_version(request),
+    ), prefix=lead.title)  # fmt: skip
+    if moved:
         lead.refresh_from_db()
         messages.success(request, _("%(title)s moved to %(stage)s.") % {
             "title": lead.title, "stage": lead.get_stage_display()})  # fmt: skip
@@ -483,17 +493,10 @@ def _visit_rows(form, saved: Visit) -> list[dict]:
 @require_POST
 def interaction_remove(request, pk: int, visit_pk: int):
     lead, visit = _visit(request.user, pk, visit_pk)
-    try:
-        services.remove_interaction(user=request.user, visit=visit,
-                                    reason=request.POST.get("reason", ""),
-                                    expected_version=_version(request))  # fmt: skip
-    except NotAllowed as exc:
-        _refuse(exc)
-    except ConflictError as exc:
-        _stale(request, lead, exc)
-    except InputError as exc:
-        messages.error(request, _errors(exc))
-    else:
+    if _act(request, lead, lambda: services.remove_interaction(
+        user=request.user, visit=visit, reason=request.POST.get("reason", ""),
+        expected_version=_version(request),
+    )):  # fmt: skip
         messages.success(request, _("Interaction of %(date)s removed.") % {
             "date": visit.visited_on.isoformat()})  # fmt: skip
     return redirect("leads:detail", lead.pk)
@@ -511,17 +514,10 @@ def _document(user, lead_pk: int, pk: int) -> tuple[Lead, LeadDocument]:
 @require_POST
 def document_rename(request, pk: int, doc_pk: int):
     lead, doc = _document(request.user, pk, doc_pk)
-    try:
-        services.rename_lead_document(user=request.user, document=doc,
-                                      title=request.POST.get("title", ""),
-                                      expected_version=_version(request))  # fmt: skip
-    except NotAllowed as exc:
-        _refuse(exc)
-    except ConflictError as exc:
-        _stale(request, lead, exc)
-    except InputError as exc:
-        messages.error(request, f"{doc.original_name}: {_errors(exc)}")
-    else:
+    if _act(request, lead, lambda: services.rename_lead_document(
+        user=request.user, document=doc, title=request.POST.get("title", ""),
+        expected_version=_version(request),
+    ), prefix=doc.original_name):  # fmt: skip
         messages.success(request, _("Document renamed."))
     return redirect("leads:detail", lead.pk)
 
@@ -530,17 +526,10 @@ def document_rename(request, pk: int, doc_pk: int):
 @require_POST
 def document_remove(request, pk: int, doc_pk: int):
     lead, doc = _document(request.user, pk, doc_pk)
-    try:
-        services.remove_lead_document(user=request.user, document=doc,
-                                      reason=request.POST.get("reason", ""),
-                                      expected_version=_version(request))  # fmt: skip
-    except NotAllowed as exc:
-        _refuse(exc)
-    except ConflictError as exc:
-        _stale(request, lead, exc)
-    except InputError as exc:
-        messages.error(request, f"{doc.original_name}: {_errors(exc)}")
-    else:
+    if _act(request, lead, lambda: services.remove_lead_document(
+        user=request.user, document=doc, reason=request.POST.get("reason", ""),
+        expected_version=_version(request),
+    ), prefix=doc.original_name):  # fmt: skip
         messages.success(request, _("Removed: %(what)s.") % {"what": doc.original_name})
     return redirect("leads:detail", lead.pk)
 
