@@ -21,9 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.enterprises.models import Lead, LeadStage, LeadStatus
+from zhaoshang.enterprises.models import Lead, LeadStatus
 from zhaoshang.leads import sla
-from zhaoshang.leads.models import ServiceLevelKind
 from zhaoshang.leads.queries import with_related
 
 
@@ -42,23 +41,11 @@ class Digest:
         return len(self.overdue) + sum(len(v) for v in self.signing.values())
 
 
-def signing_windows(rules: list[sla.Rule]) -> list[int]:
-    return sorted({r.days for r in rules if r.kind == ServiceLevelKind.SIGNING_SOON})
-
-
-def signing_window(lead: Lead, windows: list[int], today: datetime.date) -> int | None:
-    """The shortest window holding the lead's expected signing date, or None."""
-    if lead.expected_signing_on is None or lead.stage == LeadStage.LANDED:
-        return None
-    ahead = (lead.expected_signing_on - today).days
-    return next((w for w in windows if 0 <= ahead <= w), None)
-
-
 def build_digests(today: datetime.date | None = None) -> list[Digest]:
     """One digest per owner of an active lead that is overdue or due to sign within a
     window; owners by user name, leads by deadline then signing date."""
     today = today or timezone.localdate()
-    windows = signing_windows(sla.load_rules())
+    windows = sla.signing_windows(sla.load_rules())
     soon = Q()
     if windows:
         last = today + datetime.timedelta(days=windows[-1])
@@ -75,7 +62,7 @@ def build_digests(today: datetime.date | None = None) -> list[Digest]:
             digest = out[lead.owner_id] = Digest(owner=lead.owner)
         if sla.is_overdue(lead, today):
             digest.overdue.append(lead)
-        window = signing_window(lead, windows, today)
+        window = sla.signing_window(lead, windows, today)
         if window is not None:
             digest.signing.setdefault(window, []).append(lead)
     return [d for d in out.values() if d.count]

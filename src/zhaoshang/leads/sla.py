@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.enterprises.models import Lead, LeadStatus
+from zhaoshang.enterprises.models import Lead, LeadStage, LeadStatus
 from zhaoshang.leads.models import ServiceLevel, ServiceLevelKind
 
 DUE_KINDS = ("next_action", "first_contact", "follow_up")
@@ -141,17 +141,26 @@ def reminders(
     since = days_since_contact(lead, today)
     if n is not None and since is not None and since >= n:
         out.append(_("No contact in %(days)s days.") % {"days": since})
-    if lead.expected_signing_on is not None and lead.stage != "landed":
-        windows = sorted(r.days for r in rules if r.kind == ServiceLevelKind.SIGNING_SOON)
-        ahead = (lead.expected_signing_on - today).days
-        for window in windows:
-            if 0 <= ahead <= window:
-                out.append(
-                    _("Signing expected within %(window)s days (on %(date)s).")
-                    % {"window": window, "date": lead.expected_signing_on.isoformat()}
-                )
-                break
+    window = signing_window(lead, signing_windows(rules), today)
+    if window is not None:
+        out.append(
+            _("Signing expected within %(window)s days (on %(date)s).")
+            % {"window": window, "date": lead.expected_signing_on.isoformat()}
+        )
     return out
+
+
+def signing_windows(rules: list[Rule]) -> list[int]:
+    """The "expected signing within N days" windows of the service levels, shortest first."""
+    return sorted({r.days for r in rules if r.kind == ServiceLevelKind.SIGNING_SOON})
+
+
+def signing_window(lead: Lead, windows: list[int], today: datetime.date) -> int | None:
+    """The shortest window holding the lead's expected signing date, or None."""
+    if lead.expected_signing_on is None or lead.stage == LeadStage.LANDED:
+        return None
+    ahead = (lead.expected_signing_on - today).days
+    return next((w for w in windows if 0 <= ahead <= w), None)
 
 
 def recompute_all(batch: int = 2000) -> int:
