@@ -28,6 +28,15 @@ ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test (`-m "not browser"` leaves them out): they
+    drive a `zhaoshang demo` server on its own SQLite database, whatever DATABASE_URL says."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 def _require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         message = "chromium not installed: apt-get install chromium"

@@ -17,8 +17,6 @@ import sqlite3
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 CHAIN = "new-energy"  # the demo chain with the most projects
 NODE = "cell"  # 锂电池电芯, with enterprises placed on it
 CLUSTER = 2  # 光伏新能源产业集群, on the new-energy chain

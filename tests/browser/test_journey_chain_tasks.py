@@ -5,10 +5,6 @@ June's due tasks. A leader reads the same page without the forms. Screenshots ch
 
 from __future__ import annotations
 
-import pytest
-
-pytestmark = pytest.mark.browser
-
 CHAIN = "new-energy"
 MONTH = "2023-06"
 GOAL = "浏览器旅程：引进光伏边框企业 1 家"

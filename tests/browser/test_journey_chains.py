@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-pytestmark = pytest.mark.browser
-
 CHAIN = "new-energy"  # 新能源: 链主 信义光能控股有限公司 recorded on 光伏玻璃 (pv-glass)
 LEADER_NODE = "光伏玻璃"
 LEADER = "信义光能控股有限公司"

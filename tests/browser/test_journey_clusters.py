@@ -9,10 +9,6 @@ import re
 import sqlite3
 from contextlib import contextmanager
 
-import pytest
-
-pytestmark = pytest.mark.browser
-
 METALLURGY = 1  # 冶金玻璃新材料产业集群: target ≥2000亿元 by 2024, actuals to 2023 (1772亿元)
 SOLAR = 2  # 光伏新能源产业集群: target ≥200亿元 by 2024, latest actual 163亿元 (2023)
 

@@ -14,8 +14,6 @@ import pytest
 
 from zhaoshang.progress.amounts import percent
 
-pytestmark = pytest.mark.browser
-
 MONTH = "2023-12"  # the demo's latest reported month: the cockpit opens on it
 JINFENG = "320582103"
 

@@ -9,10 +9,6 @@ import re
 import sqlite3
 from decimal import Decimal
 
-import pytest
-
-pytestmark = pytest.mark.browser
-
 KAIFAQU = "320582401"  # 经开区
 
 

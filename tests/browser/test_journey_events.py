@@ -9,10 +9,6 @@ import io
 import re
 import sqlite3
 
-import pytest
-
-pytestmark = pytest.mark.browser
-
 MONTH = "2023-10"  # KMH projects due to complete then; some wait for their utilities
 JINFENG = "锦丰镇"
 JINFENG_CODE = "320582103"

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-pytestmark = pytest.mark.browser
-
 DATA = Path(__file__).resolve().parents[1] / "data" / "excel"
 LANGUAGES = {"zh-CN": "zh", "en-US": "en"}
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 LANGUAGES = {"zh-CN": "zh", "en-US": "en"}
 
 

@@ -10,8 +10,6 @@ import sqlite3
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 JINFENG = "320582103"
 YEJIN = "320582406"
 

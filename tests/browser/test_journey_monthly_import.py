@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-import pytest
 import xlsxwriter
-
-pytestmark = pytest.mark.browser
 
 JINFENG = "320582103"
 

@@ -9,8 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 JINFENG = "320582103"
 YEJIN = "320582406"  # 冶金工业园, one administration with 锦丰镇
 

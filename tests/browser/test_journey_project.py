@@ -10,8 +10,6 @@ import zlib
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 JINFENG = "320582103"
 SEED = "320582-2023-0005"  # 大族激光华东区域总部基地项目 (保税区), invented plan 200000万元
 

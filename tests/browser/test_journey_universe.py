@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-pytestmark = pytest.mark.browser
-
 FIRM = "（合成）深圳旅程储能电池有限公司"
 
 

@@ -11,8 +11,6 @@ import pytest
 
 from zhaoshang.progress.amounts import percent
 
-pytestmark = pytest.mark.browser
-
 LANGUAGES = {"zh-CN": "zh", "en-US": "en"}
 
 

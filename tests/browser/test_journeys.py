@@ -11,8 +11,6 @@ import pytest
 
 from zhaoshang.lib.money import format_wan_rounded
 
-pytestmark = pytest.mark.browser
-
 JINFENG = "320582103"
 BAOSHUI = "320582403"
 

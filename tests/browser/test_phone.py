@@ -8,8 +8,6 @@ import sqlite3
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 PHONE = (390, 844)
 
 MAIN_PAGES = [
