@@ -205,6 +205,13 @@ class Project(models.Model):
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, db_index=True, help_text=_("Invented demo data")
     )
+    # public and infrastructure projects are published by their industry or category
+    # (projects.oc4ids); this flag publishes any other project too
+    publish_oc4ids = models.BooleanField(
+        _("publish as open data (公开发布)"),
+        default=False,
+        help_text=_("Include this project in the OC4IDS open-data export"),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
