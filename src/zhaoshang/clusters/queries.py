@@ -38,6 +38,7 @@ from zhaoshang.core import figcache
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.industries.sei import sei_industry_codes
 from zhaoshang.lib.money import Qualifier, format_wan
+from zhaoshang.projects import estimates
 from zhaoshang.projects.models import (
     STAGE_ORDER,
     Project,
@@ -169,6 +170,11 @@ class PipelineRow:
     counted_on_plan: bool = False
     counted_started: bool = False
     is_sei: bool = False  # its industry code counts in the strategic-emerging-industry catalogue
+    # no output nor revenue disclosed: the ledger's estimate (`projects.estimates`), flagged,
+    # counted only in the `estimated_*` totals; `estimate_basis` says how it was made
+    estimated_wan: Decimal | None = None
+    estimate_basis: str = ""
+    estimated_on_plan: bool = False
 
     @property
     def stage_label(self) -> str:
@@ -195,6 +201,19 @@ class Pipeline:
     unknown_count: int = 0
     dropped_count: int = 0
     synthetic_count: int = 0
+    # estimates for the projects without a disclosed output or revenue, kept apart so that
+    # the totals above keep their meaning (disclosed figures only) unless a reader asks
+    estimated_on_plan_wan: Decimal = Decimal(0)
+    estimated_started_wan: Decimal = Decimal(0)
+    estimated_later_wan: Decimal = Decimal(0)
+    estimated_count: int = 0  # projects with an estimate
+    not_estimated_count: int = 0  # projects without an output, too few comparable to estimate
+
+    def on_plan(self, include_estimates: bool) -> Decimal:
+        return self.on_plan_wan + (self.estimated_on_plan_wan if include_estimates else 0)
+
+    def started(self, include_estimates: bool) -> Decimal:
+        return self.started_wan + (self.estimated_started_wan if include_estimates else 0)
 
     def by_stage(self) -> list[dict]:
         out = []
@@ -360,6 +379,7 @@ def pipelines(
         ):
             placed[project_id].add(node_id)
     sei_codes = sei_industry_codes()
+    ledger = estimates.ledger_estimates()
     out = {}
     for cluster in clusters:
         inc = includes[cluster.pk]
@@ -371,11 +391,11 @@ def pipelines(
         pks = {r["pk"] for r in members}
         members = [r for r in members if r["parent_id"] not in pks]
         for year in years.get(cluster.pk, []):
-            out[(cluster.pk, year)] = _summarise(members, year, sei_codes)
+            out[(cluster.pk, year)] = _summarise(members, year, sei_codes, ledger)
     return out
 
 
-def _summarise(members: list[dict], target_year: int, sei_codes: set[str]) -> Pipeline:
+def _summarise(members: list[dict], target_year: int, sei_codes: set[str], ledger=None) -> Pipeline:
     end = datetime.date(target_year, 12, 31)
     result = Pipeline(target_year=target_year)
     for r in members:
@@ -406,6 +426,7 @@ def _summarise(members: list[dict], target_year: int, sei_codes: set[str]) -> Pi
             result.dropped_count += 1
         elif yearly is None:
             result.unknown_count += 1
+            _estimate(row, result, r["pk"], ledger, end)
         elif row.production_on is None:
             result.undated_count += 1
         elif row.production_on <= end:
@@ -420,6 +441,39 @@ def _summarise(members: list[dict], target_year: int, sei_codes: set[str]) -> Pi
             result.later_wan += yearly
         result.rows.append(row)
     return result
+
+
+def _estimate(row: PipelineRow, result: Pipeline, pk: int, ledger, end: datetime.date) -> None:
+    """The estimated yearly output of a project that discloses neither output nor revenue,
+    counted in the pipeline's `estimated_*` totals by the same date rule."""
+    figs = ledger.get(pk) if ledger is not None else None
+    e = figs["output"].estimate if figs is not None else None
+    if e is None:
+        return
+    row.estimate_basis = estimates.basis_text(e, ledger.labels, ledger.min_sample)
+    if not e.ok:
+        result.not_estimated_count += 1
+        return
+    row.estimated_wan = estimates.rounded("output", e.value)
+    result.estimated_count += 1
+    if row.production_on is None:
+        return
+    if row.production_on <= end:
+        row.estimated_on_plan = True
+        result.estimated_on_plan_wan += row.estimated_wan
+        if row.stage in STARTED:
+            result.estimated_started_wan += row.estimated_wan
+    else:
+        result.estimated_later_wan += row.estimated_wan
+
+
+def cluster_impact(cluster: Cluster, *, include_estimates: bool):
+    """The yearly impact at full production (value added, tax, jobs) of the cluster's
+    projects (`projects.impact.totals`)."""
+    from zhaoshang.projects import impact  # projects.impact reads the ledger; no cycle at import
+
+    pks = list(cluster_projects(cluster).values_list("pk", flat=True))
+    return impact.totals(pks, include_estimates=include_estimates)
 
 
 # --- Target status ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ from zhaoshang.clusters.access import (
 from zhaoshang.clusters.excel import export_workbook, import_workbook
 from zhaoshang.clusters.models import Cluster, Indicator, IndicatorKind
 from zhaoshang.clusters.queries import (
+    cluster_impact,
     derived_values,
     formula_for_people,
     percent_text,
@@ -91,8 +92,16 @@ def _outcome_text(status) -> str:
     ) % {"year": status.target_year}
 
 
-def _row(status) -> dict:
+def include_estimates(request) -> bool:
+    """The pages' "含估算 / include estimates" switch (`?estimates=1`). Off by default: the
+    pipeline totals keep their meaning (disclosed output and revenue only) and the estimates
+    are shown beside them, flagged, until a reader switches them in."""
+    return request.GET.get("estimates") == "1"
+
+
+def _row(status, include: bool = False) -> dict:
     p = status.pipeline
+    on_plan, started = p.on_plan(include), p.started(include)
     return {
         "s": status,
         "year_over": status.year_over,
@@ -106,10 +115,13 @@ def _row(status) -> dict:
         "low": wan_text(status.low_wan),
         "high": wan_text(status.high_wan),
         "central": wan_text(status.central_wan),
-        "on_plan": wan_text(p.on_plan_wan),
-        "started": wan_text(p.started_wan),
-        "on_plan_share": percent_text(status.gap_closed_share(p.on_plan_wan)),
-        "started_share": percent_text(status.gap_closed_share(p.started_wan)),
+        "on_plan": wan_text(on_plan),
+        "started": wan_text(started),
+        "on_plan_share": percent_text(status.gap_closed_share(on_plan)),
+        "started_share": percent_text(status.gap_closed_share(started)),
+        "include_estimates": include,
+        "estimated_on_plan": wan_text(p.estimated_on_plan_wan),
+        "estimated_started": wan_text(p.estimated_started_wan),
     }
 
 
@@ -126,7 +138,8 @@ def cluster_list(request):
     statuses = figcache.cached(
         "cluster_statuses", tuple(c.pk for c in clusters), lambda: target_statuses(clusters)
     )
-    rows = [_row(s) for s in statuses]
+    include = include_estimates(request)
+    rows = [_row(s, include) for s in statuses]
     by_cluster: dict[int, list] = {}
     for row in rows:
         by_cluster.setdefault(row["s"].cluster.pk, []).append(row)
@@ -136,6 +149,7 @@ def cluster_list(request):
         {
             "clusters": [(c, by_cluster.get(c.pk, [])) for c in clusters],
             "charts": [row["chart"] for row in rows],
+            "include_estimates": include,
         },
     )
 
@@ -146,13 +160,31 @@ def _history(cluster: Cluster) -> list:
     return [(log, describe(log)) for log in logs[:200]]
 
 
+def _impact(cluster: Cluster, include: bool) -> dict:
+    """The cluster's yearly impact at full production, each figure with its formula."""
+    from zhaoshang.projects import impact
+
+    t = figcache.cached(
+        "cluster_impact",
+        (cluster.pk, include),
+        lambda: cluster_impact(cluster, include_estimates=include),
+    )
+    return {
+        "totals": t,
+        "gva": impact.wan_text(t.gva, estimated=t.gva_estimated > 0),
+        "tax": impact.wan_text(t.tax, estimated=t.tax_estimated > 0),
+        "jobs": impact.jobs_text(t.jobs, estimated=t.jobs_estimated > 0),
+    }
+
+
 @login_required
 def cluster_detail(request, pk: int):
     cluster = _clusters().filter(pk=pk, pk__in=clusters_visible_to(request.user)).first()
     if cluster is None:
         raise Http404(pk)
     statuses = target_statuses([cluster])
-    rows = [_row(s) for s in statuses]
+    include = include_estimates(request)
+    rows = [_row(s, include) for s in statuses]
     years = sorted({s.target_year for s in statuses})
     ahead = [s.target_year for s in statuses if not s.year_over]
     default_year = ahead[0] if ahead else (years[-1] if years else 0)
@@ -222,7 +254,9 @@ def cluster_detail(request, pk: int):
             "year": year,
             "years": years,
             "pipeline": pipe,
-            "chosen": _row(chosen) if chosen else None,
+            "chosen": _row(chosen, include) if chosen else None,
+            "include_estimates": include,
+            "impact": _impact(cluster, include),
             "bad_year": bad_year,
             "page": page,
             "history": _history(cluster),

@@ -6,3 +6,34 @@ class ProjectsConfig(AppConfig):
     name = "zhaoshang.projects"
     label = "projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        from zhaoshang.cockpit.panels import register
+
+        register("cockpit", "projects/_cockpit_impact.html", context=_impact_panel, order=60)
+
+
+def _impact_panel(request, filters=None, **kw):
+    """The cockpit's impact line: yearly value added, tax and jobs at full production of
+    the filtered ledger, with the number of figures that rest on estimates. New figures, so
+    estimates are in by default (flagged); `?estimates=0` leaves them out."""
+    from zhaoshang.cockpit.queries import projects_for
+    from zhaoshang.projects import impact
+
+    if filters is None:
+        return None
+    include = request.GET.get("estimates") != "0"
+    pks = list(projects_for(request.user, filters).values_list("pk", flat=True))
+    totals = impact.totals(pks, include_estimates=include)
+    params = request.GET.copy()
+    params["estimates"] = "1" if not include else "0"
+    return {
+        "include": include,
+        "switch": params.urlencode(),
+        "impact": {
+            "totals": totals,
+            "gva": impact.wan_text(totals.gva, estimated=totals.gva_estimated > 0),
+            "tax": impact.wan_text(totals.tax, estimated=totals.tax_estimated > 0),
+            "jobs": impact.jobs_text(totals.jobs, estimated=totals.jobs_estimated > 0),
+        },
+    }

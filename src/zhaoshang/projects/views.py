@@ -33,7 +33,7 @@ from zhaoshang.lib.money import (
     format_wan,
     parse_amount,
 )
-from zhaoshang.projects import mujun, quality, services
+from zhaoshang.projects import estimates, impact, mujun, quality, services
 from zhaoshang.projects.access import (
     edit_refusal,
     get_project_for_view,
@@ -324,6 +324,9 @@ def _detail_context(request, project: Project, dossier_forms=None, **extra) -> d
         "quality": quality.check_project(project),
         "mujun": mujun.mujun_check(project),
         "mujun_area": mujun.show_area(project.land_area_mu, project.land_area_qualifier),
+        # capex, jobs and output disclosed or estimated, and the impact at full production
+        "estimates": estimates.project_view(project.pk),
+        "impact": impact.project_view(project.pk),
     }
     # the project's file (一项目一档): plan, monthly series, warnings, problems, approvals,
     # people, documents, and the history of all of it
