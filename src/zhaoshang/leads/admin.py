@@ -5,7 +5,14 @@ from django.contrib import admin
 
 from zhaoshang.core.history import save_tracked
 from zhaoshang.leads import sla
-from zhaoshang.leads.models import LeadDocument, Referral, ServiceLevel, StageChange, Team
+from zhaoshang.leads.models import (
+    EventContact,
+    LeadDocument,
+    Referral,
+    ServiceLevel,
+    StageChange,
+    Team,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -58,3 +65,12 @@ class ReferralAdmin(ReadOnly):
 @admin.register(LeadDocument)
 class LeadDocumentAdmin(ReadOnly):
     list_display = ("lead", "title", "original_name", "size", "created_at")
+
+
+@admin.register(EventContact)
+class EventContactAdmin(ReadOnly):
+    """Recorded and made leads on the event's page (`leads.contacts`), read here."""
+
+    list_display = ("firm_name", "person", "title", "event", "enterprise", "lead", "created_at")
+    list_select_related = ("event", "enterprise", "lead")
+    search_fields = ("firm_name", "person")

@@ -28,13 +28,14 @@ from zhaoshang.enterprises.models import (
     LeadOrigin,
     LeadStatus,
 )
-from zhaoshang.leads import access, listing, rules, services, sla
+from zhaoshang.leads import access, contacts_api, listing, rules, services, sla
 from zhaoshang.leads.figures import team_figures
 from zhaoshang.leads.queries import LeadFilters, filter_leads, with_related
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.services import require_version
 
 router = Router(tags=["leads"])
+router.add_router("", contacts_api.router)  # the firms met at events, one step from a lead
 
 READ_ERRORS = {401: Detail, 404: Detail, 422: FieldErrors}  # 422: an id that is not a number
 WRITE_ERRORS = {400: Detail, 401: Detail, 403: Detail, 404: Detail, 422: FieldErrors}
@@ -101,6 +102,8 @@ class LeadOut(Schema):
 
 class LeadDetail(LeadOut):
     description: str
+    origin_note: str
+    origin_event: Named | None = Field(description="The event it came from (origin: event)")
     missing_to_advance: list[Missing] = Field(description="What the next stage asks for")
     reminders: list[str]
 
@@ -267,6 +270,12 @@ def _detail(user, pk: int) -> dict[str, Any]:
     return {
         **_out(lead, today),
         "description": lead.description,
+        "origin_note": lead.origin_note,
+        "origin_event": (
+            {"id": lead.origin_event_id, "name": lead.origin_event.name}
+            if lead.origin_event_id
+            else None
+        ),
         "missing_to_advance": [m._asdict() for m in rules.missing_to_advance(lead)],
         "reminders": sla.reminders(lead, today=today),
     }

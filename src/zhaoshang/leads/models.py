@@ -217,3 +217,59 @@ class ServiceLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.stage} {self.days}"
+
+
+class EventContact(models.Model):
+    """A firm (and its person) met at an event: a 招商推介会, a signing ceremony, a fair.
+
+    Recorded on the event's page, one at a time or from a spreadsheet; `enterprise` is the
+    registry's firm when the name resolves (`projects.services.resolve_enterprise`). One
+    click makes it a lead (origin: event, `origin_event` set) through the leads service;
+    `lead` then points to that lead, and a second conversion is refused.
+    """
+
+    event = models.ForeignKey(
+        "projects.BatchEvent",
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("event"),
+    )
+    firm_name = models.CharField(_("firm"), max_length=200)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_contacts",
+        verbose_name=_("enterprise"),
+    )
+    person = models.CharField(_("person"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    lead = models.OneToOneField(
+        "enterprises.Lead",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_contact",
+        verbose_name=_("lead it became"),
+    )
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event contact")
+        verbose_name_plural = _("event contacts")
+        ordering = ["event", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.firm_name} {self.person}".strip()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhaoshang.leads import figures_views, views
+from zhaoshang.leads import contacts_views, figures_views, views
 
 app_name = "leads"
 urlpatterns = [
@@ -29,4 +29,13 @@ urlpatterns = [
     path("<int:pk>/documents/<int:doc_pk>/rename/", views.document_rename, name="document_rename"),
     path("<int:pk>/documents/<int:doc_pk>/remove/", views.document_remove, name="document_remove"),
     path("documents/<int:pk>/", views.document, name="document"),
+    # the firms met at an event (shown on the event's page), one step from a lead
+    path("events/<int:pk>/contacts/", contacts_views.event_contacts, name="event_contacts"),
+    path(
+        "events/<int:pk>/contacts/import/",
+        contacts_views.import_contacts,
+        name="event_contacts_import",
+    ),
+    path("events/<int:pk>/contacts/leads/", contacts_views.contacts_leads, name="event_leads"),
+    path("event-contacts/<int:pk>/lead/", contacts_views.contact_lead, name="contact_lead"),
 ]
