@@ -51,7 +51,10 @@ def chains(**kwargs) -> list[str]:
             "一般项目：服装制造；鞋帽；服饰设计；动力电池销售；第二类医疗器械；家具",
             ["tex"],
         ),
-        ("甲公司", "一般项目：服装制造；鞋帽；第二类医疗器械；家具", ["med", "tex"]),
+        ("甲公司", "一般项目：服装制造；鞋帽；第二类医疗器械生产；家具", ["med", "tex"]),
+        # one word another chain's scope names without making it, beside a chain the firm
+        # makes, is incidental (issue 15, round 3)
+        ("甲公司", "一般项目：服装制造；鞋帽；第二类医疗器械；家具", ["tex"]),
         # …but one word of another chain beside a main business named by several is incidental
         ("甲公司", "一般项目：服装制造；鞋帽；服饰设计；第二类医疗器械；家具", ["tex"]),
         # every licensed activity is head

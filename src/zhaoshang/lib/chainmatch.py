@@ -93,6 +93,10 @@ BOILERPLATE = (
     "(依法须经批准的项目，经相关部门批准后方可开展经营活动)",
 )
 HEAD_ITEMS = 3
+# however few of them name a chain's word, activities this far down a section are its tail
+HEAD_SPAN = 8
+# head generic words of one chain that together name a firm's main business
+GENERIC_MAIN = 3
 TAIL_FACTOR = 0.5
 
 MAKE_VERBS = (
@@ -275,6 +279,11 @@ class Classifier:
             *((v, TRADE) for v in vocab.service_verbs),
             *((m.lower(), MASK) for m in vocab.masks),
         ]
+        # a keyword that ends in a making verb (金冶炼, 铜冶炼) makes its clause a making one,
+        # as the verb would had the automaton not taken the longer word
+        for i, kw in enumerate(words):
+            if kw.endswith(MAKE_VERBS):
+                self.kinds[i] = KEYWORD + MAKE
         for cue, kind in cues:
             if cue in position:
                 if kind in (MAKE, TRADE) and position[cue] < k:
@@ -347,6 +356,7 @@ class Classifier:
         # kinds: a cue's kind; KEYWORD for a keyword; KEYWORD + MAKE/TRADE for one that is
         # also a verb (铸造, 合成). Most frequent first.
         c_role = s_role = 0  # verbs of the current clause and sentence
+        clause_sentence = [0]  # the sentence of each clause
         for end, index in self._find(t, engine):
             kind = kinds[index]
             if kind == CLAUSE:
@@ -354,6 +364,7 @@ class Classifier:
                     clause_role[clause] = c_role
                     c_role = 0
                 clause += 1
+                clause_sentence.append(sentence)
                 continue
             if kind >= KEYWORD:
                 keywords.append((index, end - lengths[index] + 1, clause, sentence, paren))
@@ -377,6 +388,7 @@ class Classifier:
                     s_role = 0
                 clause += 1
                 sentence += 1
+                clause_sentence.append(sentence)
             elif kind == SECTION or kind == LICENSED:
                 if paren >= 0:
                     continue
@@ -389,6 +401,7 @@ class Classifier:
                     s_role = 0
                 clause += 1
                 sentence += 1
+                clause_sentence.append(sentence)
                 sections.append((sentence, kind == LICENSED))
             elif kind == OPEN:
                 groups += 1
@@ -432,6 +445,28 @@ class Classifier:
             if main_business
             else (set(), set())
         )
+        # an enumeration whose verb comes last (日用百货，纺织品，汽车配件的销售): a clause
+        # without a verb takes the verbs of the next clause of its sentence that has some
+        following: dict[int, int] = {}
+        if clause_role:
+            ahead = 0
+            for c in range(clause, -1, -1):
+                if c + 1 <= clause and clause_sentence[c + 1] != clause_sentence[c]:
+                    ahead = 0
+                role_here = clause_role.get(c)
+                if role_here:
+                    ahead = role_here
+                elif ahead:
+                    following[c] = ahead
+        if main_business:
+            # a scope written as one long sentence of comma-separated activities (生产电路板，
+            # 销售自产产品，……，工业机器人制造): a clause this far into its sentence is tail too
+            first_clause: dict[int, int] = {}
+            for c, s in enumerate(clause_sentence):
+                first_clause.setdefault(s, c)
+            for _index, _start, c, s, p in keywords:
+                if c - first_clause[s] >= HEAD_SPAN and p < 0:
+                    tail_sentences = {*tail_sentences, -1 - c}
         out = []
         for index, start, c, s, p in keywords:
             if p >= 0:
@@ -442,8 +477,9 @@ class Classifier:
                     or except_at.get(c, -1) > start
                     or chu.get(c, start) < start < wai.get(c, -1)
                 )
-            role = clause_role.get(c) or sentence_role.get(s) or 0
-            out.append((index, negated, _ROLE_NAMES.get(role, "neutral"), s in tail_sentences))
+            role = clause_role.get(c) or following.get(c) or sentence_role.get(s) or 0
+            tail = s in tail_sentences or -1 - c in tail_sentences
+            out.append((index, negated, _ROLE_NAMES.get(role, "neutral"), tail))
         # the head sells and serves only: some head sentence has a selling or service verb and
         # none a making verb nor a keyword with no verb at all (研发 …, an unnamed activity)
         if not main_business:
@@ -475,7 +511,7 @@ class Classifier:
         for (first, licensed), (nxt, _l) in itertools.pairwise(bounds):
             seen = 0
             for s in range(first, nxt):
-                if seen >= HEAD_ITEMS and not licensed:
+                if (seen >= HEAD_ITEMS or s - first >= HEAD_SPAN) and not licensed:
                     tail.add(s)
                     continue
                 if s in named:
@@ -610,6 +646,8 @@ class Classifier:
                 reason = not_maker
             scored[node] = (round(min(confidence, 0.99), 3), trader, reason)
         if vocab_on:
+            if not not_maker:
+                self._generic_main(scored, best, threshold)
             self._chain_rules(scored, best, threshold)
         matches = []
         for node, (confidence, trader, reason) in scored.items():
@@ -632,6 +670,30 @@ class Classifier:
             )
         matches.sort(key=lambda m: (-m.confidence, m.node))
         return matches
+
+    def _generic_main(self, scored: dict, best: dict, threshold: float) -> None:
+        """A firm placed nowhere whose scope's head lists only one chain's generic words, at
+        least GENERIC_MAIN of them and none sold (软件开发；信息系统集成服务；数据处理服务 …):
+        that is its main business, written in the registry's standard wording. Its most
+        confident node of that chain is placed at the threshold."""
+        if any(c >= threshold for c, _t, _r in scored.values()):
+            return
+        per_chain: dict[str, set[str]] = {}
+        for node, hits in best.items():
+            for (k, where), (_weight, role, tail, is_generic) in hits.items():
+                if where != "scope" or tail or role == "trade":
+                    continue
+                if not is_generic:
+                    return  # a named product decides, not the generic words
+                per_chain.setdefault(self.chain_of[node], set()).add(k)
+        if len(per_chain) != 1:
+            return
+        ((chain, words),) = per_chain.items()
+        if len(words) < GENERIC_MAIN:
+            return
+        nodes = [n for n in scored if self.chain_of[n] == chain]
+        top = max(nodes, key=lambda n: (scored[n][0], -n))
+        scored[top] = (threshold, scored[top][1], "")
 
     def _chain_rules(self, scored: dict, best: dict, threshold: float) -> None:
         """Dependent nodes need a placed sibling of their chain; a narrowing (child) chain
@@ -699,6 +761,11 @@ class Classifier:
                     words[k] = weight
         if len(per_chain) < 2:
             return
+        self._weak_beside_maker(scored, best, threshold, placed)
+        placed = [n for n, (c, _t, _r) in scored.items() if c >= threshold]
+        per_chain = {c: w for c, w in per_chain.items() if any(chain_of[n] == c for n in placed)}
+        if len(per_chain) < 2:
+            return
         strength = {}
         for chain, words in per_chain.items():
             missing = 1.0
@@ -718,6 +785,36 @@ class Classifier:
             for n in placed:
                 if chain_of[n] == chain:
                     why = f"incidental beside {main}"
+                    scored[n] = (min(scored[n][0], TRADER_CAP), scored[n][1], why)
+
+    def _weak_beside_maker(self, scored: dict, best: dict, threshold: float, placed) -> None:
+        """A chain whose whole evidence is one word the scope names without making it (研发,
+        技术服务, no verb), beside a chain the firm makes or is named for, is incidental: a
+        motor maker's 计算机软件开发 does not make it a software firm."""
+        chain_of = self.chain_of
+        made: set[str] = set()  # chains made in the scope or named in the name
+        weak: dict[str, set[str]] = {}
+        strong: set[str] = set()
+        for n in placed:
+            chain = chain_of[n]
+            for (k, where), (_weight, role, _t, is_generic) in best.get(n, {}).items():
+                if is_generic:
+                    continue
+                if where == "name" or (where == "scope" and role == "make"):
+                    made.add(chain)
+                    strong.add(chain)
+                elif where == "scope" and role == "neutral":
+                    weak.setdefault(chain, set()).add(k)
+                else:
+                    strong.add(chain)
+        if not made:
+            return
+        for chain, words in weak.items():
+            if chain in strong or len(words) != 1:
+                continue
+            for n in placed:
+                if chain_of[n] == chain:
+                    why = f"incidental beside {min(made)}"
                     scored[n] = (min(scored[n][0], TRADER_CAP), scored[n][1], why)
 
     def chains_of(self, **kwargs: Any) -> set[str]:

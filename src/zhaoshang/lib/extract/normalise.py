@@ -167,11 +167,40 @@ def _whitespace(s: str, start: int, end: int) -> str:
 _STOP_AS_POINT = re.compile(r"。(?<=\d。)(?=\d+(?:亿|万|元|%))")
 
 
+# Numbers written digit by digit in Chinese characters, as Taiwan and some mainland papers do
+# (一八三四亿元, 二○五七亿元, 一0五0万美元, 二.二兆元): read as Arabic digits, one character for
+# one. Only before 万/亿/兆/元, only without 十百千 (those are the counting form, read by the
+# amount rules), and only when the run cannot be an approximation such as 三四亿 ("three or
+# four hundred million"): three digits or more, or a zero, an Arabic digit or a point in it.
+_DIGIT_BY_DIGIT = re.compile(
+    r"[〇○零一二三四五六七八九][〇○零一二三四五六七八九0-9]*"
+    r"(?:\.[〇○零一二三四五六七八九0-9]+)?(?=[万亿兆元])"
+)
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+
+def _digits(m: re.Match[str]) -> str:
+    run = m.group()
+    if len(run) < 2 or (m.start() and m.string[m.start() - 1] in "十百千万亿兆点"):
+        return run
+    if len(run) < 3 and not any(c in run for c in "〇○零.0123456789"):
+        return run
+    if run[0] in "〇○零":
+        return run  # a number does not start with a zero
+    return run.translate(_CHINESE_DIGITS)
+
+
+def digit_by_digit(s: str) -> str:
+    """``s`` with Chinese numbers written digit by digit as Arabic ones (same length)."""
+    return _DIGIT_BY_DIGIT.sub(_digits, s)
+
+
 def normalise(original: str) -> Normalised:
     """Normalise ``original`` (see the module doc) and map every character back."""
     s = to_simplified(width_and_spaces(original))
     if "。" in s:
         s = _STOP_AS_POINT.sub(".", s)  # one character for one: the offsets hold
+    s = digit_by_digit(s)
     pieces: list[str] = []
     offsets: list[int] = []
     index = list(range(len(s)))  # sliced below: no int is made twice
