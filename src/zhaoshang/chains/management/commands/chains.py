@@ -17,6 +17,12 @@ HELP = """Industrial chains: place enterprises on nodes, list gaps, rank targets
   zhaoshang chains export CHAIN [-o FILE]     write a chain as YAML
   zhaoshang chains tasks [--chain 新能源] [--month 2023-06] [--due] [--format json]
                                               chain tasks with their lights as of the month's end
+  zhaoshang chains place-parquet IN OUT [--workers 2] [--scheduler ADDRESS] [--chunk-rows N]
+                                              place a Parquet registry (uscc, name, business_scope,
+                                              industry_code) with Dask; OUT: one row per placed firm
+  zhaoshang chains load-placements OUT --county 张家港市 [--dry-run] [--synthetic]
+                                              the placed firms whose credit code was issued in the
+                                              county (city, province) into the registry
 """
 
 
@@ -103,9 +109,43 @@ class Command(BaseCommand):
             "--due", action="store_true", help="only tasks due in the month or overdue and open"
         )
         tasks.add_argument("--format", choices=["table", "json"], default="table")
+        self._add_parquet_arguments(sub)
+
+    def _add_parquet_arguments(self, sub):
+        from zhaoshang.chains.parquet import DEFAULT_CHUNK_ROWS
+
+        pp = sub.add_parser(
+            "place-parquet", help="place a Parquet enterprise registry on nodes with Dask"
+        )
+        pp.add_argument("input", type=Path, help="a Parquet file or a folder of them")
+        pp.add_argument("output", type=Path, help="the folder to write (must not exist)")
+        pp.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
+        pp.add_argument(
+            "--scheduler", help="a running Dask scheduler (tcp://host:8786) instead of local"
+        )
+        pp.add_argument(
+            "--chunk-rows",
+            type=int,
+            default=DEFAULT_CHUNK_ROWS,
+            help=f"rows read and written at a time (default {DEFAULT_CHUNK_ROWS:,})",
+        )
+        lp = sub.add_parser(
+            "load-placements", help="place-parquet output of one county into the registry"
+        )
+        lp.add_argument("output", type=Path, help="the folder place-parquet wrote")
+        lp.add_argument(
+            "--county", required=True, help="a county, prefecture city or province (name or code)"
+        )
+        lp.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        lp.add_argument(
+            "--overwrite", action="store_true", help="replace facts the registry holds differently"
+        )
+        lp.add_argument("--synthetic", action="store_true", help="mark the new firms as synthetic")
+        lp.add_argument("--user", help="the account the import is made as")
+        lp.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **options):
-        return getattr(self, f"do_{options['action']}")(options)
+        return getattr(self, f"do_{options['action'].replace('-', '_')}")(options)
 
     def _write(self, text: str) -> None:
         self.stdout.write(text)
@@ -282,3 +322,146 @@ class Command(BaseCommand):
             self._write(f"{options['output']}")
         else:
             self._write(text)
+
+    def do_place_parquet(self, options):
+        from zhaoshang.chains import services
+        from zhaoshang.chains.parquet import ParquetInputError, place_parquet
+
+        if options["workers"] < 1:
+            raise CommandError("--workers: at least 1")
+        if options["chunk_rows"] < 1:
+            raise CommandError("--chunk-rows: at least 1")
+        # the nodes and the classifier set-up exactly as `chains place` has them
+        specs = services.build_classifier().nodes
+        if not specs:
+            raise CommandError(
+                "没有产业链图谱 / no chain maps in the database: run `zhaoshang chains import`"
+            )
+        try:
+            summary = place_parquet(
+                options["input"],
+                options["output"],
+                specs=specs,
+                class_codes=services._class_codes(),
+                workers=options["workers"],
+                scheduler=options["scheduler"],
+                chunk_rows=options["chunk_rows"],
+                progress=_progress("企业 / enterprises"),
+            )
+        except ParquetInputError as exc:
+            raise CommandError(
+                f"{exc}\n未写入 {options['output']} / nothing written", returncode=2
+            ) from None
+        rate = summary.rows / max(summary.seconds, 1e-9)
+        self._write(
+            f"企业 {summary.rows:,} 家，定位 {summary.placed:,} 家、{summary.placements:,} 条，"
+            f"{summary.workers} 个进程，{summary.seconds:.1f} 秒 / enterprises {summary.rows:,}, "
+            f"placed {summary.placed:,} ({summary.placements:,} placements), "
+            f"{summary.workers} workers, {summary.seconds:.1f} s ({rate:,.0f}/s) → {summary.target}"
+        )
+
+    def do_load_placements(self, options):
+        from zhaoshang.chains.parquet import ParquetInputError
+        from zhaoshang.core.errors import NotAllowed
+        from zhaoshang.enterprises.management.commands.universe import Command as Universe
+        from zhaoshang.enterprises.universe import UniverseRefused, import_universe
+
+        division, name = self._division(options["county"])
+        try:
+            rows, expected = _county_rows(options["output"], division)
+        except ParquetInputError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        if not rows:
+            self._write(
+                f"{options['output']} 中没有{name}的已定位企业 / no placed firms of {name} "
+                f"({division}) in {options['output']}"
+            )
+            return
+        universe = Universe(stdout=self.stdout, stderr=self.stderr)
+        user = universe._user(options["user"])
+        refused = False
+        try:
+            result = import_universe(
+                user=user,
+                rows=rows,
+                dry_run=options["dry_run"],
+                overwrite=options["overwrite"],
+                reason=f"chains load-placements {options['output'].name} --county {name}",
+                is_synthetic=options["synthetic"],
+            )
+        except UniverseRefused as exc:
+            result, refused = exc.result, True
+        except NotAllowed as exc:
+            raise CommandError(str(exc)) from None
+        same = _same_placements(result, expected)
+        if options["format"] == "json":
+            data = {**result.as_json(), "division": division, "as_in_file": same}
+            self._write(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            universe._table(result)
+            self._write(
+                f"{name}：文件中已定位 {len(rows)} 家，登记簿定位与文件相同 {same} 家 / {name}: "
+                f"{len(rows)} placed firms in the file, {same} placed by the registry as in the file"
+            )
+        if refused or result.refused:
+            raise CommandError(
+                f"{len(result.refused)} 行被拒绝，未写入 / rows refused, nothing written",
+                returncode=1,
+            )
+
+    def _division(self, text: str) -> tuple[str, str]:
+        """A province, prefecture city or county: (division code, name)."""
+        from zhaoshang.core.names import Lookup
+
+        names = Lookup()
+        code = names.place(text)
+        if code is None:
+            raise CommandError(f"--county: {names.place_error(text)}")
+        if len(code) > 6:
+            raise CommandError(
+                f"--county: “{text}” 是乡镇级单位，信用代码只记到县 / is a township unit; "
+                "credit codes name the county at most"
+            )
+        return code, names.place_name(code)
+
+
+def _county_rows(output: Path, division: str):
+    """The universe import's rows for the firms of `division` in `output`, and per row the
+    file's nodes as "chain name · node name" (the import shows the registry's that way)."""
+    from zhaoshang.chains.models import Node
+    from zhaoshang.chains.parquet import read_region
+    from zhaoshang.regions.models import Region
+
+    found = read_region(output, division)
+    places = set(Region.objects.filter(code__startswith=division).values_list("code", flat=True))
+    labels = {
+        (chain, code): f"{chain_name} · {name}"
+        for chain, code, chain_name, name in Node.objects.values_list(
+            "chain__code", "code", "chain__name", "name"
+        )
+    }
+    rows, expected = [], {}
+    for number, firm in enumerate(found, start=1):
+        place = firm["uscc"][2:8]  # the registering authority's county when it is one
+        rows.append(
+            (
+                number,
+                {
+                    "name": firm["name"],
+                    "credit_code": firm["uscc"],
+                    "industry": firm["industry_code"],
+                    "business_scope": firm["business_scope"],
+                    "place": place if place in places else division,
+                },
+            )
+        )
+        expected[number] = {
+            labels.get((p["chain_code"], p["node_code"]), f"{p['chain_code']}/{p['node_code']}")
+            for p in firm["placements"]
+        }
+    return rows, expected
+
+
+def _same_placements(result, expected: dict[int, set[str]]) -> int:
+    """How many firms the registry placed on exactly the nodes the file has."""
+    return sum(1 for r in result.rows if r.enterprise_id and set(r.nodes) == expected[r.row])
