@@ -40,3 +40,43 @@ def test_demo_loads_twice_without_duplicates(demo):
     before = demo.count()
     load_demo()
     assert Lead.objects.count() == before
+
+
+def test_demo_median_days_per_stage_are_spread(demo):
+    """The demo's stage moves are dated apart: every stage a lead has left shows a median
+    above 0 days (the won lead signed, then became the seed's project weeks later)."""
+    from django.contrib.auth import get_user_model
+
+    from zhaoshang.leads.figures import team_figures
+
+    figures = team_figures(get_user_model().objects.get(username="admin"))
+    medians = figures.total.median_days
+    left = {stage: days for stage, days in medians.items() if days is not None}
+    assert set(left) == {"lead", "contact", "negotiating", "signed"}
+    assert all(days > 0 for days in left.values()), medians
+
+
+def test_demo_weekly_digest_reaches_the_demo_users_on_the_console(demo, settings, capsys):
+    """`zhaoshang leads digest` on the demo: the demo users have invented example.org
+    addresses, so the digest is sent (the console backend prints it), none left unsent."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = io.StringIO()
+    call_command("leads", "digest", stdout=out)
+
+    printed = capsys.readouterr().out
+    owners = sorted({lead.owner.email for lead in demo.filter(sla.overdue_q())})
+    assert owners and all(email.endswith("@demo.example.org") for email in owners)
+    for email in owners:
+        assert f"To: {email}" in printed
+    sent = int(out.getvalue().split()[0])
+    assert sent >= 1 and sent == printed.count("\nTo: ") + printed.startswith("To: ")
+    assert "no e-mail address" not in out.getvalue()
+    demo_users = get_user_model().objects.filter(username__in=["admin", "fgw", "jinfeng", "leader"])
+    assert sorted(demo_users.values_list("email", flat=True)) == [
+        "admin@demo.example.org", "fgw@demo.example.org", "jinfeng@demo.example.org",
+        "leader@demo.example.org"]  # fmt: skip

@@ -40,6 +40,8 @@ DEMO_USERS = [
     ("leader", Role.LEADER, None, "市领导 City leader"),
 ]
 
+DEMO_EMAIL = "{}@demo.example.org"  # the demo users' invented addresses
+
 
 def _date(value) -> tuple[datetime.date, str]:
     if isinstance(value, tuple):
@@ -191,8 +193,9 @@ def _clusters_and_indicators(sources) -> None:
         )
 
 
-def ensure_users(data_dir: Path) -> list[tuple[str, str, str]]:
-    """Create the demo users once; their passwords live in the data folder (mode 600).
+def ensure_users(data_dir: Path, extra: list[tuple] | tuple = ()) -> list[tuple[str, str, str]]:
+    """Create the demo users once (and `extra` ones, same shape as `DEMO_USERS`: a county's
+    staff in a prefecture demo); their passwords live in the data folder (mode 600).
 
     Returns (username, password, description) for printing.
     """
@@ -200,7 +203,7 @@ def ensure_users(data_dir: Path) -> list[tuple[str, str, str]]:
     known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     User = get_user_model()
     out = []
-    for username, role, unit, label in DEMO_USERS:
+    for username, role, unit, label in [*DEMO_USERS, *extra]:
         user = User.objects.filter(username=username).first()
         password = known.get(username)
         if user is None or password is None:
@@ -215,6 +218,11 @@ def ensure_users(data_dir: Path) -> list[tuple[str, str, str]]:
         elif not user.check_password(password):
             # the user changed it: keep theirs, never reset it behind their back
             password = str(_("(changed by the user)"))
+        if not user.email:
+            # at example.org (reserved for examples, RFC 2606) under demo.: the weekly lead
+            # digest has an address to go to (the console backend in the demo); a real
+            # address someone set is kept
+            User.objects.filter(pk=user.pk).update(email=DEMO_EMAIL.format(username))
         UserProfile.objects.update_or_create(user=user, defaults={"role": role, "unit_id": unit})
         out.append((username, password, label))
     from zhaoshang.core.datadir import write_private_text

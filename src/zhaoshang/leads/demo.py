@@ -231,6 +231,7 @@ LEADS = [
     ),
 ]
 
+LANDED_AFTER_SIGNING = 21  # days from the won lead's signing to its ledger project (invented)
 WON = ("采埃孚 底盘零部件系统项目（线索）", "ZF Friedrichshafen AG",
        "采埃孚底盘零部件系统及后轮主动转向系统项目", "商务局外资科", "admin")  # fmt: skip
 
@@ -365,11 +366,13 @@ def _won(users, teams, today) -> None:
         ("signed", signed),
     ):
         lead = services.advance_lead(user=owner, lead=lead, to_stage=to_stage, on=on)
-    # the seed's project is the one it became (no new ledger project in the demo)
+    # the seed's project is the one it became (no new ledger project in the demo), entered
+    # in the ledger some weeks after the signing (invented), so the stay at 签约 is not 0 days
+    landed = signed + datetime.timedelta(days=LANDED_AFTER_SIGNING)
     lead.project = project
-    lead.stage, lead.stage_since = LeadStage.LANDED, signed
-    lead.status, lead.status_since = LeadStatus.WON, signed
+    lead.stage, lead.stage_since = LeadStage.LANDED, landed
+    lead.status, lead.status_since = LeadStatus.WON, landed
     sla.refresh(lead)
     save_tracked(lead, user=owner, reason=f"became project {project.code}")
     StageChange.objects.create(lead=lead, from_stage=LeadStage.SIGNED,
-                               to_stage=LeadStage.LANDED, on=signed, by=owner)  # fmt: skip
+                               to_stage=LeadStage.LANDED, on=landed, by=owner)  # fmt: skip
