@@ -10,8 +10,10 @@ in row groups of --row-group rows, then places them three ways in the same run:
 2. Dask, a LocalCluster of 1 worker process;
 3. Dask, a LocalCluster of 2 worker processes.
 
-Each is repeated --repeats times; medians are printed with rows/s, rows/s per core and the
-scaling 1 -> 2 workers, and the three outputs are checked to be identical. The classifier is
+Each is repeated --repeats times; medians are printed with rows/s, rows/s per core (wall
+clock over the cores used), rows per CPU second of the threads that place (what a core does
+whatever the machine's load: the machine is shared) and the scaling 1 -> 2 workers (wall
+clock); the three outputs are checked to be identical. The classifier is
 the app's (`placement.classifier_for` over the bundled chain maps, as `chains place` has
 them after `chains import`); no database is needed.
 
@@ -138,22 +140,27 @@ def main() -> None:
         generate(source, args.n, args.row_group)
         print(
             f"generated {args.n:,} synthetic enterprises in {time.perf_counter() - started:.0f} s"
-            f" ({source.stat().st_size / 1e6:,.0f} MB, row groups of {args.row_group:,})"
+            f" ({source.stat().st_size / 1e6:,.0f} MB, row groups of {args.row_group:,})",
+            flush=True,
         )
     else:
         print(f"reusing {source} ({source.stat().st_size / 1e6:,.0f} MB)")
     times: dict[str, list[float]] = {"here": [], "1": [], "2": []}
+    cpu: dict[str, list[float]] = {"here": [], "1": [], "2": []}
     summaries = {}
     for repeat in range(args.repeats):
         for way in times:
             load = os.getloadavg()[0]
             summary, target = run(way, source, work, args.chunk_rows)
             times[way].append(summary.seconds)
+            cpu[way].append(summary.cpu_seconds)
             summaries[way] = (summary, target)
             print(
                 f"  repeat {repeat + 1}, {'in process' if way == 'here' else way + ' worker(s)'}: "
-                f"{summary.seconds:.1f} s, {summary.rows / summary.seconds:,.0f} rows/s "
-                f"(load average before {load:.1f})",
+                f"{summary.seconds:.1f} s, {summary.rows / summary.seconds:,.0f} rows/s; "
+                f"placing threads {summary.cpu_seconds:.1f} CPU s "
+                f"({summary.rows_per_cpu_second:,.0f} rows per CPU second); "
+                f"load average before {load:.1f}",
                 flush=True,
             )
     summary = summaries["here"][0]
@@ -167,9 +174,11 @@ def main() -> None:
     for way, label in (("here", "in process, no Dask"), ("1", "Dask, 1 worker"),
                        ("2", "Dask, 2 workers")):  # fmt: skip
         rate = summary.rows / medians[way]
+        per_cpu = summary.rows / statistics.median(cpu[way])
         print(
             f"{label:<22} median {medians[way]:8.1f} s of {args.repeats}: {rate:10,.0f} rows/s, "
-            f"{rate / cores[way]:10,.0f} rows/s per core"
+            f"{rate / cores[way]:10,.0f} rows/s per core (wall); {per_cpu:10,.0f} rows per CPU "
+            "second of the placing threads"
         )
     print(
         f"scaling 1 -> 2 workers: {medians['1'] / medians['2']:.2f}x; Dask 1 worker vs in "

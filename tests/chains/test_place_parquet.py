@@ -142,6 +142,20 @@ def test_place_parquet_gives_the_classifiers_answers_row_for_row_with_1_and_2_wo
     assert f"placed {len(want)}" in err.out
 
 
+def test_place_parquet_on_a_running_cluster_through_its_scheduler(bundled, tmp_path):
+    from distributed import LocalCluster
+
+    rows = synthetic_rows(12, seed=4)
+    src = write(tmp_path / "in.parquet", rows, row_group=5)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        place(src, tmp_path / "out", "--scheduler", cluster.scheduler_address)
+        place(src, tmp_path / "again", "--scheduler", cluster.scheduler_address)
+
+    assert read(tmp_path / "out") == read(tmp_path / "again") == expected(rows)
+
+
 def test_in_process_run_writes_what_the_workers_write(bundled, tmp_path):
     rows = synthetic_rows(25, seed=5)
     src = write(tmp_path / "in.parquet", rows, row_group=8)

@@ -212,6 +212,7 @@ class PartResult:
     placements: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the thread that placed it: the work, whatever the machine's load
 
 
 def _text(column: pa.Array) -> list[str | None]:
@@ -273,7 +274,7 @@ def place_batch(placer: Placer, batch: pa.RecordBatch, *, where: str, first_row:
 def place_part(placer: Placer, part: Part, out_dir: str, chunk_rows: int) -> PartResult:
     """Place one row group into `out_dir/part.out_name`; on a broken row or an unreadable
     row group, the part file is removed and the errors returned."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     result = PartResult(part)
     target = os.path.join(out_dir, part.out_name)
     row = part.first_row
@@ -300,6 +301,7 @@ def place_part(placer: Placer, part: Part, out_dir: str, chunk_rows: int) -> Par
     if result.errors and os.path.exists(target):
         os.remove(target)
     result.seconds = time.perf_counter() - started
+    result.cpu_seconds = time.thread_time() - cpu
     return result
 
 
@@ -323,6 +325,9 @@ class ClassifierPlugin(WorkerPlugin):
         if self.name not in _PLACERS:
             _PLACERS[self.name] = Placer.build(self.specs, self.class_codes)
 
+    def teardown(self, worker) -> None:
+        _PLACERS.pop(self.name, None)  # a long-lived cluster does not keep every run's placer
+
 
 def _place_on_worker(name: str, part: Part, out_dir: str, chunk_rows: int) -> PartResult:
     return place_part(_PLACERS[name], part, out_dir, chunk_rows)
@@ -341,6 +346,11 @@ class Summary:
     seconds: float
     nodes: int
     target: str
+    cpu_seconds: float = 0.0  # placing the parts, summed over the workers
+
+    @property
+    def rows_per_cpu_second(self) -> float:
+        return self.rows / self.cpu_seconds if self.cpu_seconds else 0.0
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -362,17 +372,19 @@ def _finish(tmp: Path, target: Path, summary: Summary) -> None:
     os.rename(tmp, target)
 
 
-def _collect(results: Iterable[PartResult], total: int, progress) -> tuple[int, int, int]:
+def _collect(results: Iterable[PartResult], total: int, progress) -> tuple[int, int, int, float]:
     rows = placed = placements = 0
+    cpu = 0.0
     for result in results:
         if result.errors:
             raise ParquetInputError(result.errors)
         rows += result.rows
         placed += result.placed
         placements += result.placements
+        cpu += result.cpu_seconds
         if progress:
             progress(rows, total)
-    return rows, placed, placements
+    return rows, placed, placements, cpu
 
 
 def place_parquet(
@@ -420,15 +432,18 @@ def place_parquet(
                 for part in parts
             ]
             try:
-                rows, placed, placements = _collect(
+                rows, placed, placements, cpu = _collect(
                     (f.result() for f in as_completed(futures)), total, progress
                 )
             finally:
                 client.cancel(futures)
+                if scheduler:
+                    client.unregister_worker_plugin(name)
         finally:
             client.close()
         summary = Summary(rows, placed, placements, len(parts), n_workers,
-                          round(time.perf_counter() - started, 3), len(specs), str(target))  # fmt: skip
+                          round(time.perf_counter() - started, 3), len(specs), str(target),
+                          round(cpu, 3))  # fmt: skip
         _finish(tmp, target, summary)
         return summary
     finally:
@@ -456,11 +471,12 @@ def place_parquet_here(
     tmp = _prepare(target)
     try:
         placer = Placer.build(specs, class_codes)
-        rows, placed, placements = _collect(
+        rows, placed, placements, cpu = _collect(
             (place_part(placer, part, str(tmp), chunk_rows) for part in parts), total, progress
         )
         summary = Summary(rows, placed, placements, len(parts), 0,
-                          round(time.perf_counter() - started, 3), len(specs), str(target))  # fmt: skip
+                          round(time.perf_counter() - started, 3), len(specs), str(target),
+                          round(cpu, 3))  # fmt: skip
         _finish(tmp, target, summary)
         return summary
     finally:
