@@ -250,6 +250,8 @@ LOGGING = {
 
 # Business settings (an administrator may change them through the environment).
 ZHAOSHANG_HOME_COUNTY = env_str("ZHAOSHANG_HOME_COUNTY", "320582")  # 张家港市
+# the county, prefecture city or province served, by code or name (regions.home)
+ZHAOSHANG_HOME_REGION = env_str("ZHAOSHANG_HOME_REGION", ZHAOSHANG_HOME_COUNTY)
 # computed figures kept per process until the next committed write (core.figcache)
 ZHAOSHANG_FIGURE_CACHE = env_bool("ZHAOSHANG_FIGURE_CACHE", True)
 ZHAOSHANG_FIGURE_CACHE_ENTRIES = env_int("ZHAOSHANG_FIGURE_CACHE_ENTRIES", 64, minimum=1)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.chains.models import Chain
 from zhaoshang.core import figcache
-from zhaoshang.core.access import role_of
+from zhaoshang.core.access import region_of, scope_key
 from zhaoshang.industries.models import Industry
 from zhaoshang.progress import facts as facts_mod
 from zhaoshang.progress import rates as rates_mod
@@ -31,11 +30,13 @@ from zhaoshang.progress.batches import batches_with_months
 from zhaoshang.progress.facts import Scope
 from zhaoshang.progress.headline import headline
 from zhaoshang.progress.months import Month
+from zhaoshang.progress.queries import unit_scope
 from zhaoshang.progress.rates import Rates
 from zhaoshang.projects.access import projects_visible_to
 from zhaoshang.projects.models import STAGE_ORDER, Project, Stage
 from zhaoshang.projects.queries import filter_projects, find_chain_code, find_unit_code, left_out
-from zhaoshang.regions.models import Region
+from zhaoshang.regions import home as home_mod
+from zhaoshang.regions.models import Level, Region
 
 BIG = Decimal(100_000)  # 10亿元 in 万元
 HUGE = Decimal(500_000)  # 50亿元
@@ -56,8 +57,11 @@ class CockpitFilters:
     reported month (its December when none). The stock figures (by stage, unit,
     industry, chain, the largest projects) show the filtered ledger as it stands.
 
-    `unit` is a township unit's code; a town editor with no `unit` in the query opens on
-    its own unit (`cockpit.access.home_unit`); `unit=all` asks for the whole city.
+    `unit` is a township unit's code, or a county's, a prefecture city's or the
+    province's within the home region (`regions.home`): the figures roll up to it. A town
+    editor (a county's staff) with no `unit` in the query opens on its own unit (county)
+    (`cockpit.access.home_unit`); `unit=all` asks for the whole home region, which for
+    a county's staff is their county.
     `chain` is an industrial chain's code (`new-energy`).
     """
 
@@ -106,13 +110,17 @@ class CockpitFilters:
             else:
                 errors["year"] = _("“%(value)s” is not a year") % {"value": raw["year"]}
         home = home_unit(user) or ""
+        confined = region_of(user) if user is not None else None
         unit = ""
         if raw["unit"].lower() in ("all", "city"):
-            unit = ""
+            unit = confined or ""
         elif raw["unit"]:
-            unit = find_unit_code(raw["unit"]) or ""
+            unit = find_place_code(raw["unit"]) or ""
             if not unit:
                 errors["unit"] = _("unknown township unit “%(value)s”") % {"value": raw["unit"]}
+            elif confined and not home_mod.contains(confined, unit):
+                errors["unit"] = _("“%(value)s” is outside your county.") % {"value": raw["unit"]}
+                unit = home
         else:
             unit = home
         stage = raw["stage"] if raw["stage"] in Stage.values else ""
@@ -182,24 +190,64 @@ class CockpitFilters:
 
     def figure_key(self, user) -> tuple:
         """What the figures for these filters depend on, as a key for `core.figcache`: what
-        a user may see depends only on having a role (`core.access.visible_to`)."""
+        a user may see depends on having a role and on the county a user is confined to
+        (`core.access.scope_key`); the place shown is `unit`."""
         return (
-            role_of(user) is not None,
+            *scope_key(user),
             str(self.month), self.unit, self.stage, self.industry, self.synthetic, self.chain,
         )  # fmt: skip
 
     @property
     def scope(self) -> Scope | None:
-        """The unit and chain as the plans' scope (four rates, warnings); None: the city."""
-        if not self.unit and self.chain_obj is None:
+        """The unit (or region) and chain as the plans' scope (four rates, warnings); None:
+        the whole home region."""
+        place = unit_scope(self.unit) if self.unit else None
+        if place is None and self.chain_obj is None:
             return None
         return Scope(
-            units={self.unit} if self.unit else None,
+            units=place.units if place is not None else None,
             chain_id=self.chain_obj.pk if self.chain_obj else None,
         )
 
+    @property
+    def region(self) -> Region:
+        """The county, city or province the figures roll up to: the unit chosen when it is
+        one, a township unit's county, else the home region."""
+        return view_region(self.unit)
+
+    @property
+    def is_region(self) -> bool:
+        """Whether `unit` names a county, city or province (not a township unit)."""
+        return bool(self.unit) and len(self.unit) < home_mod.CODE_WIDTH[Level.TOWNSHIP]
+
 
 MIN_YEAR = 2000
+
+
+def find_place_code(text: str) -> str | None:
+    """A township unit's code (`projects.queries.find_unit_code`), else a county's, city's
+    or the province's within the home region (`regions.home.find_region`); the home
+    region itself reads as "" (the whole region). None if unknown."""
+    code = find_unit_code(text)
+    if code is not None:
+        return code
+    region = home_mod.find_region(text)
+    if region is None:
+        return None
+    return "" if region.code == home_mod.home_code() else region.code
+
+
+def view_region(unit: str | None) -> Region:
+    """The county, city or province a place rolls up to (a township unit's county)."""
+    home = home_mod.home_region()
+    if not unit:
+        return home
+    region = Region.objects.filter(code=unit).first()
+    if region is None or not home_mod.contains(home.code, unit):
+        return home
+    if region.level == Level.TOWNSHIP:
+        return Region.objects.filter(code=region.parent_id).first() or home
+    return region
 
 
 def find_chain(text: str) -> Chain | None:
@@ -376,7 +424,7 @@ def monthly(series_rows) -> dict:
 
 @dataclass
 class RankRow:
-    """A township unit's place in the month's ranking (红黑榜)."""
+    """A township unit's (or a county's) place in the month's ranking (红黑榜, 赛马)."""
 
     unit: str
     label: str
@@ -414,20 +462,34 @@ def _ranked(rows: list[Rates]) -> dict[str, int]:
     return {r.key: i for i, r in enumerate(ranked, start=1)}
 
 
+def ranking_level(region: Region | None = None) -> str:
+    """What races in `region` (the home region by default): "county" (the 赛马 between
+    counties) in a prefecture city or a province, "unit" (township units) in a county."""
+    region = region or home_mod.home_region()
+    return "county" if region.level < Level.COUNTY else "unit"
+
+
 def town_rankings(
     month: Month,
     *,
     chain_id: int | None = None,
     today: datetime.date | None = None,
     facts: dict | None = None,
+    region: Region | None = None,
 ) -> list[RankRow]:
-    """The township units ranked for `month` (`RANKING_RULE`), with their rank the month
-    before, from the four rates by unit (`progress.rates.compute`: two grouped queries;
-    one when the month's city-wide `facts` are loaded already). Ranked units first, best
-    first; then the unranked."""
-    scope = Scope(chain_id=chain_id) if chain_id else None
-    rows, _total = rates_mod.compute(month, "unit", scope, today=today, facts=facts)
-    before_rows, _t = rates_mod.compute(month.previous(), "unit", scope, today=today)
+    """The township units of `region` (a county; the home region by default) ranked for
+    `month` (`RANKING_RULE`), or its counties when `region` is a prefecture city or a
+    province (`ranking_level`), with their rank the month before, from the four rates by
+    unit or county (`progress.rates.compute`: two grouped queries; one when the month's
+    `facts` over the region are loaded already). Ranked first, best first; then the
+    unranked."""
+    region = region or home_mod.home_region()
+    by = ranking_level(region)
+    units = None if region.code == home_mod.home_code() else home_mod.units_under(region.code)
+    scope = Scope(units=set(units) if units is not None else None, chain_id=chain_id)
+    scope = None if scope.is_all else scope
+    rows, _total = rates_mod.compute(month, by, scope, today=today, facts=facts)
+    before_rows, _t = rates_mod.compute(month.previous(), by, scope, today=today)
     now, before = _ranked(rows), _ranked(before_rows)
     out = [RankRow(r.key, r.label, now.get(r.key), r, before.get(r.key)) for r in rows if r.key]
     out.sort(key=lambda x: (x.rank is None, x.rank or 0, x.unit))
@@ -443,13 +505,17 @@ def red_black(rankings: list[RankRow], n: int = 5) -> tuple[list[RankRow], list[
     return top, list(reversed(rest[-n:]))
 
 
-def by_unit(rows: list[dict]) -> list[dict]:
+def by_unit(rows: list[dict], region: Region | None = None) -> list[dict]:
+    """Counts and totals per unit one level below `region` (the home region by default):
+    township units in a county, counties in a prefecture city, cities in a province."""
+    level = home_mod.children_level(region or home_mod.home_region())
+    rows = [{**r, "unit_id": home_mod.child_code(r["unit_id"], level)} for r in rows]
     found = _rollup(rows, "unit_id")
     names = {
         u.code: str(u)
-        for u in Region.objects.filter(
-            Q(parent_id=settings.ZHAOSHANG_HOME_COUNTY) | Q(code__in=[k for k in found if k])
-        ).only("code", "name", "short_name")
+        for u in Region.objects.filter(code__in=[k for k in found if k]).only(
+            "code", "name", "short_name"
+        )
     }
     out = [
         {
@@ -575,10 +641,13 @@ def _cockpit_figures(user, f: CockpitFilters, stock: bool) -> dict:
     qs = projects_for(user, f)
     progress = month_progress(f)
     # the city's headline facts serve this month's ranking too (one load, one truth)
-    city_facts = f.headline.facts if f.headline is not None and not f.unit else None
+    region = f.region
+    same_scope = not f.unit or f.unit == region.code  # the headline's scope is the region's
+    city_facts = f.headline.facts if f.headline is not None and same_scope else None
     rankings = town_rankings(
-        f.month, chain_id=f.chain_obj.pk if f.chain_obj else None, facts=city_facts
-    )
+        f.month, chain_id=f.chain_obj.pk if f.chain_obj else None, facts=city_facts,
+        region=region,
+    )  # fmt: skip
     top, bottom = red_black(rankings)
     batches, series = batches_with_months(f.month, MONTHS, stages=MONTHLY_EVENTS, projects=qs)
     out = {
@@ -596,7 +665,7 @@ def _cockpit_figures(user, f: CockpitFilters, stock: bool) -> dict:
         rows = cube(qs, excluded)
         out.update(
             summary=by_stage(rows),
-            units=by_unit(rows),
+            units=by_unit(rows, region),
             industries=by_industry(qs, excluded, f.industry),
             chains=by_chain(rows),
         )

@@ -21,12 +21,16 @@ from zhaoshang.cockpit.queries import (
     RankRow,
     chain_name,
     cockpit_figures,
+    ranking_level,
 )
+from zhaoshang.core.access import region_of
 from zhaoshang.industries.models import Industry
 from zhaoshang.progress.months import Month
 from zhaoshang.progress.rates import Rates
 from zhaoshang.projects.models import Stage
 from zhaoshang.projects.views import home_units
+from zhaoshang.regions import home as home_mod
+from zhaoshang.regions.models import Level, Region
 
 YI = Decimal(10_000)  # 万元 per 亿元
 SCREEN_REFRESH_SECONDS = 300
@@ -102,18 +106,61 @@ def _month_choices(f: CockpitFilters) -> list[Month]:
     return months
 
 
-def _scope_label(f: CockpitFilters, units) -> str:
-    parts = [
-        next((str(u) for u in units if u.code == f.unit), f.unit) if f.unit else _("whole city")
-    ]
+def _places(f: CockpitFilters, user) -> list:
+    """The places the unit selector offers: the township units of the county in view (of
+    the home county in a single-county installation); in a prefecture city or province
+    also its cities and counties, a county's staff only their own county."""
+    region = f.region
+    if not home_mod.is_multi_county():
+        return list(home_units())
+    confined = region_of(user)
+    within = confined or home_mod.home_code()
+    above = Region.objects.filter(
+        code__startswith=within, level__gt=home_mod.home_region().level, level__lt=Level.TOWNSHIP
+    )
+    towns = home_mod.children_of(region) if region.level == Level.COUNTY else []
+    return sorted([*above, *towns], key=lambda r: r.code)
+
+
+def _whole_label(user) -> str:
+    """What "the whole" reads as in the selector: the city for one county, else the home
+    region's name (a county's staff: their county)."""
+    if not home_mod.is_multi_county():
+        return _("whole city")
+    confined = region_of(user)
+    region = Region.objects.get(code=confined) if confined else home_mod.home_region()
+    return str(region)
+
+
+def _scope_label(f: CockpitFilters, units, whole: str) -> str:
+    crumbs = home_mod.region_levels(f.unit) if f.unit else []
+    label = next((str(u) for u in units if u.code == f.unit), None)
+    if label is None and crumbs and crumbs[-1].code == f.unit:
+        label = str(crumbs[-1])
+    parts = [label or f.unit if f.unit else whole]
     if f.chain_obj is not None:
         parts.append(chain_name(f.chain_obj))
     return " · ".join(parts)
 
 
 def _context(request, f: CockpitFilters, figures: dict) -> dict:
-    units = list(home_units())
+    units = _places(f, request.user)
+    whole = _whole_label(request.user)
+    multi = home_mod.is_multi_county()
+    confined = region_of(request.user)
+    crumbs = [
+        c
+        for c in (home_mod.region_levels(f.unit or home_mod.home_code()) if multi else [])
+        if not confined or home_mod.contains(confined, c.code)
+    ]
     return {
+        "multi_county": multi,
+        "crumbs": crumbs,
+        "home_code": home_mod.home_code(),
+        "whole_label": whole,
+        "rank_level": ranking_level(f.region),
+        # one county: its township units are the selector's already
+        "children": home_mod.children_of(f.region) if multi else units,
         "f": f,
         "today": timezone.localdate(),
         "fig": figures,
@@ -123,7 +170,7 @@ def _context(request, f: CockpitFilters, figures: dict) -> dict:
         "charts": _charts(f, figures),
         "query": f.query_string(),
         "ranking_rule": RANKING_RULE,
-        "scope_label": _scope_label(f, units),
+        "scope_label": _scope_label(f, units, whole),
         "units": units,
         "months": _month_choices(f),
     }
@@ -157,7 +204,8 @@ def screen(request):
     figures = cockpit_figures(request.user, f, stock=False)
     context = _context(request, f, figures)
     context.update(
-        refresh=SCREEN_REFRESH_SECONDS, tiles=_tiles(figures["rankings"], f, context["units"])
+        refresh=SCREEN_REFRESH_SECONDS,
+        tiles=_tiles(figures["rankings"], f, context["children"]),
     )
     template = "cockpit/_screen_body.html" if request.GET.get("fragment") else "cockpit/screen.html"
     return render(request, template, context)
@@ -186,7 +234,8 @@ GRID_COLUMNS = 6
 
 
 def _tiles(rankings, f: CockpitFilters, units) -> list[dict]:
-    """One tile per township unit of the city, coloured by its investment completion rate
+    """One tile per unit one level below the region in view (township units of a county,
+    counties of a city), coloured by its investment completion rate
     against 序时进度 (grey without a planned investment); placed on the schematic grid
     (units not on it follow in a row of their own)."""
     elapsed = f.month.elapsed_share()

@@ -215,6 +215,7 @@ def cached(name: str, key: Hashable, compute: Callable[[], T], *, alias: str = "
     full = (
         alias, name, key, timezone.localdate().isoformat(), translation.get_language(),
         settings.ZHAOSHANG_HOME_COUNTY,  # "local" is read against it
+        getattr(settings, "ZHAOSHANG_HOME_REGION", ""),  # what "the whole" region is
     )  # fmt: skip
     hit, value = _STORE.get(full, at)
     if hit:

@@ -2,6 +2,10 @@
 
 `generate(n)` makes projects `320582-SYN-000001` … in order; project i depends only
 on i, so asking for 100 twice gives the same 100 and asking for 200 adds 100 more.
+`generate(n, county="320581")` does the same for another county of a prefecture or
+province demo (`zhaoshang demo --region 苏州市`): projects `320581-SYN-…`, placed in
+that county's township units; Zhangjiagang's own (its facts and `320582-SYN-…`) are
+the same as in a county demo.
 Sizes follow a log-normal spread (median about 2亿元, a few above 50亿), stages
 and units follow the shares a county ledger typically shows, stage dates run in
 order and never beyond the demo's latest month (`demo.facts.LATEST_MONTH`).
@@ -33,8 +37,15 @@ from zhaoshang.projects.models import (
     stage_index,
 )
 
+HOME_COUNTY = "320582"  # the county the demo's facts and unit weights are about
 PREFIX = "320582-SYN-"
 BATCH = 5000
+
+
+def prefix_of(county: str) -> str:
+    """The code prefix of a county's generated projects (`320581-SYN-`)."""
+    return f"{county}-SYN-"
+
 
 # Township units of Zhangjiagang and their share of projects (industrial zones get more).
 UNIT_WEIGHTS = {
@@ -143,14 +154,24 @@ class Generator:
         self.now = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time(18)))
         self.first_day = datetime.date(FIRST_YEAR, 1, 1)
         self.span_days = (self.today - self.first_day).days
+        self._units: dict[str, _Table] = {}
         self.new_year = {
             y: timezone.make_aware(datetime.datetime(y, 1, 1))
             for y in range(FIRST_YEAR - 4, self.today.year + 1)
         }
 
-    def project(self, i: int) -> tuple[dict, list[tuple[str, object, object]], int]:
-        """Project i as column values, its stage dates (stage, actual, planned), its investor."""
-        rng = random.Random(f"project-{i}")
+    def units_of(self, county: str) -> _Table:
+        if county not in self._units:
+            self._units[county] = _county_units(county)
+        return self._units[county]
+
+    def project(
+        self, i: int, county: str = HOME_COUNTY
+    ) -> tuple[dict, list[tuple[str, object, object]], int]:
+        """Project i as column values, its stage dates (stage, actual, planned), its investor.
+        Another county's project i has its own random stream and that county's units."""
+        home = county == HOME_COUNTY
+        rng = random.Random(f"project-{i}" if home else f"project-{county}-{i}")
         division = DIVISIONS.draw(rng)
         industry = rng.choice(self.industries[division])
         chain_code = DIVISION_CHAINS[division]
@@ -182,9 +203,9 @@ class Generator:
             dates.append((s, None, plan))
         status = STATUSES.draw(rng)
         values = {
-            "code": f"{PREFIX}{i:06d}",
+            "code": f"{prefix_of(county)}{i:06d}",
             "name": f"（合成）{rng.choice(SCALES)}{self.names[industry]}项目{i}",
-            "unit_id": UNITS.draw(rng),
+            "unit_id": UNITS.draw(rng) if home else self.units_of(county).draw(rng),
             "industry_id": industry,
             "chain_id": self.chains.get(chain_code) if chain_code else None,
             "is_foreign": rng.random() < 0.15,
@@ -204,6 +225,20 @@ class Generator:
         return values, dates, investor
 
 
+def _county_units(county: str) -> _Table:
+    """A county's township units for drawing: zones (parks) twice as likely as towns and
+    sub-districts, as in Zhangjiagang's ledger."""
+    from zhaoshang.regions.models import Level, Region
+
+    weights = {
+        code: 2 if kind == "zone" else 1
+        for code, kind in Region.objects.filter(parent_id=county, level=Level.TOWNSHIP)
+        .order_by("code")
+        .values_list("code", "kind")
+    }
+    return _Table(weights or {county: 1})  # a county without township data: the county
+
+
 def _land_area_mu(i: int, total: Decimal, reached: int) -> Decimal | None:
     """A synthetic land area in whole 亩 for most signed projects: total investment at an
     investment intensity of 200-1000万元/亩, so some fall below a 亩均 threshold. Its own random
@@ -214,10 +249,13 @@ def _land_area_mu(i: int, total: Decimal, reached: int) -> Decimal | None:
     return max(Decimal(1), (total / rng.randint(200, 1000)).to_integral_value())
 
 
-def generate(n: int, progress: Callable[[int, int], None] | None = None) -> int:
-    """Make sure synthetic projects 1..n exist; returns how many were created."""
-    existing = set(Project.objects.filter(code__startswith=PREFIX).values_list("code", flat=True))
-    missing = [i for i in range(1, n + 1) if f"{PREFIX}{i:06d}" not in existing]
+def generate(
+    n: int, progress: Callable[[int, int], None] | None = None, *, county: str = HOME_COUNTY
+) -> int:
+    """Make sure synthetic projects 1..n of `county` exist; returns how many were created."""
+    prefix = prefix_of(county)
+    existing = set(Project.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    missing = [i for i in range(1, n + 1) if f"{prefix}{i:06d}" not in existing]
     if not missing:
         return 0
     gen = Generator(pool_size=max(50, n // 4))
@@ -229,11 +267,11 @@ def generate(n: int, progress: Callable[[int, int], None] | None = None) -> int:
     for start in range(0, len(missing), BATCH):
         chunk = missing[start : start + BATCH]
         with transaction.atomic():
-            built = [gen.project(i) for i in chunk]
+            built = [gen.project(i, county) for i in chunk]
             projects.insert(values for values, _d, _i in built)
             ids = dict(
                 Project.objects.filter(
-                    code__gte=f"{PREFIX}{chunk[0]:06d}", code__lte=f"{PREFIX}{chunk[-1]:06d}"
+                    code__gte=f"{prefix}{chunk[0]:06d}", code__lte=f"{prefix}{chunk[-1]:06d}"
                 ).values_list("code", "pk")
             )
             stage_dates.insert(

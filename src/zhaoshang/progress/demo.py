@@ -402,21 +402,26 @@ def generate_synthetic(n: int) -> int:
     return generate_progress(min(n, SYNTHETIC_CAP), year=YEAR)
 
 
-def generate_progress(n: int, *, year: int = YEAR, months: int = 12, progress=None) -> int:
-    """Give generated projects `320582-SYN-000001`…`n` an approved plan for `year` and
-    `months` months of reports (deterministic, marked synthetic). Projects that already
-    have a plan for the year are left alone. Returns how many plans were added."""
-    from zhaoshang.demo.synthetic import PREFIX
+def generate_progress(
+    n: int, *, year: int = YEAR, months: int = 12, progress=None, county: str | None = None
+) -> int:
+    """Give generated projects `320582-SYN-000001`…`n` (of `county`, Zhangjiagang by
+    default: `320581-SYN-…` for 常熟市) an approved plan for `year` and `months` months
+    of reports (deterministic, marked synthetic). Projects that already have a plan for
+    the year are left alone. Returns how many plans were added."""
+    from zhaoshang.demo.synthetic import HOME_COUNTY, prefix_of
+
+    prefix = prefix_of(county or HOME_COUNTY)
 
     have = set(
-        AnnualPlan.objects.filter(year=year, project__code__startswith=PREFIX).values_list(
+        AnnualPlan.objects.filter(year=year, project__code__startswith=prefix).values_list(
             "project__code", flat=True
         )
     )
     wanted = [
         (code, pk, total, stage)
         for code, pk, total, stage in Project.objects.filter(
-            code__startswith=PREFIX, code__lte=f"{PREFIX}{n:06d}"
+            code__startswith=prefix, code__lte=f"{prefix}{n:06d}"
         )
         .order_by("code")
         .values_list("code", "pk", "total_investment_wan", "stage")
@@ -451,7 +456,7 @@ def generate_progress(n: int, *, year: int = YEAR, months: int = 12, progress=No
         with transaction.atomic():
             plans = []
             for code, pk, total, stage in chunk:
-                i = int(code[len(PREFIX) :])
+                i = int(code[len(prefix) :])
                 planned = Decimal(max(100, int(total or 10000) * (25 + i % 30) // 10000 * 100))
                 ps = (
                     datetime.date(year, 1 + i % 12, 1)

@@ -39,23 +39,31 @@ from zhaoshang.progress.models import (
 from zhaoshang.progress.months import Month, months_between
 from zhaoshang.projects.models import Project, ProjectList, Status
 from zhaoshang.projects.queries import find_unit, left_out, phase_note, within_parent
+from zhaoshang.regions.home import find_region, home_code, units_under
 from zhaoshang.regions.models import Region
 
 CENT = Decimal("0.01")
 
 
 def unit_scope(unit: str | None) -> facts_mod.Scope | None:
-    """The scope of one township unit given by code, name or alias; None for the city.
+    """The scope of one township unit given by code, name or alias, or of a county, city
+    or province of the home region (its units, `regions.home.units_under`); None for the
+    whole home region.
 
     Raises InputError for an unknown unit."""
     if not unit:
         return None
     found = find_unit(str(unit))
-    if found is None:
-        from django.utils.translation import gettext as _
+    if found is not None:
+        return facts_mod.Scope(units={found.code})
+    region = find_region(str(unit))  # a county, city or province: every unit under it
+    if region is not None:
+        if region.code == home_code():
+            return None
+        return facts_mod.Scope(units=set(units_under(region.code)))
+    from django.utils.translation import gettext as _
 
-        raise InputError({"unit": _("unknown township unit “%(value)s”") % {"value": unit}})
-    return facts_mod.Scope(units={found.code})
+    raise InputError({"unit": _("unknown township unit “%(value)s”") % {"value": unit}})
 
 
 def default_month(today: datetime.date | None = None, year: int | None = None) -> Month:

@@ -79,7 +79,8 @@ DEFINITIONS = [
         ),
     ),
 ]
-GROUPINGS = ("unit", "chain", "list")
+GROUPINGS = ("unit", "county", "chain", "list")
+COUNTY_WIDTH = 6  # a county's division code is the first six digits of its units'
 
 
 @functools.lru_cache(maxsize=4096)
@@ -220,7 +221,7 @@ def _labels(by: str, keys) -> dict:
     from zhaoshang.regions.models import Region
 
     keys = [k for k in keys if k is not None]
-    if by == "unit":
+    if by in ("unit", "county"):
         return {r.code: str(r) for r in Region.objects.filter(code__in=keys)}
     if by == "chain":
         return dict(Chain.objects.filter(pk__in=keys).values_list("pk", "name"))
@@ -235,7 +236,8 @@ def compute(
     today: datetime.date | None = None,
     facts: dict[int, facts_mod.PlanFacts] | None = None,
 ) -> tuple[list[Rates], Rates]:
-    """(rows by `by`, the total over the scope). `by`: None, "unit", "chain" or "list".
+    """(rows by `by`, the total over the scope). `by`: None, "unit", "county" (the units
+    rolled up to their county, for the 赛马 between counties), "chain" or "list".
 
     Counted by the database in one grouped query; plans changed after the month (whose
     figures then were another baseline) are counted in Python from their facts. Given
@@ -307,6 +309,8 @@ def planned_phases(year: int) -> dict[int, int]:
 def _keys(item: facts_mod.PlanFacts, by: str | None) -> list:
     if by == "unit":
         return [item.unit_id]
+    if by == "county":
+        return [item.unit_id[:COUNTY_WIDTH] if item.unit_id else None]
     if by == "chain":
         return [item.chain_id]
     if by == "list":
@@ -339,7 +343,11 @@ def _count_phases_once(month, by, scope, today, groups: dict, total: Rates) -> N
 
 def _labelled(by: str | None, groups: dict) -> list[Rates]:
     labels = _labels(by, groups) if by else {}
-    none_label = {"unit": _("(no township unit)"), "chain": _("(no chain)")}
+    none_label = {
+        "unit": _("(no township unit)"),
+        "county": _("(no township unit)"),
+        "chain": _("(no chain)"),
+    }
     for key, group in groups.items():
         group.label = labels.get(key) or str(none_label.get(by, key))
     return sorted(groups.values(), key=lambda g: (g.key is None, str(g.key)))
@@ -396,6 +404,8 @@ def _grouped(month, by, scope, as_of, *, exclude: list[int]) -> list[Rates]:
     key, join, join_params = "NULL", "", []
     if by == "unit":
         key = "p.unit_id"
+    elif by == "county":
+        key = f"SUBSTR(p.unit_id, 1, {COUNTY_WIDTH})"
     elif by == "chain":
         key = "p.chain_id"
     elif by == "list":

@@ -3,19 +3,23 @@
 - city administrator and bureau editor: see and edit every project;
 - town/park editor: sees the whole city, edits only projects of its own unit
   (and the unit it is one administration with, 区镇合一);
-- leader: sees everything, changes nothing.
+- leader: sees everything, changes nothing;
+- a user whose unit is a county (when the home region holds several) sees and acts
+  only within that county, and a town editor sees only its own town's county
+  (`core.access.region_of`).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.access import check, unit_refusal, visible_to
+from zhaoshang.core.access import check, narrow_to_region, unit_refusal, visible_to
 from zhaoshang.projects.models import Project
 
 
 def projects_visible_to(user):
-    return visible_to(user, Project.objects.all())
+    """Every project for a role; a county's staff see their county's (`region_of`)."""
+    return narrow_to_region(user, visible_to(user, Project.objects.all()))
 
 
 def edit_refusal(user, unit_code: str | None) -> str | None:

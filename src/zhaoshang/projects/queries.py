@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from zhaoshang.enterprises.models import Enterprise, EnterpriseAlias
 from zhaoshang.projects.models import ProjectInvestor
+from zhaoshang.regions.home import find_region, units_under
 from zhaoshang.regions.models import Region
 
 
@@ -66,7 +67,8 @@ def filter_projects(
     is_synthetic: bool | None = None,
     chain: str = "",
 ) -> QuerySet:
-    """Apply the ledger filters. `unit` may be a code, a name or an alias (冶金园);
+    """Apply the ledger filters. `unit` may be a code, a name or an alias (冶金园), or a
+    county, city or province of the home region (常熟市: every unit under it);
     `industry` a section letter (C) or a code prefix (38, 384, 3841); `chain` an
     industrial chain's code (new-energy): the projects placed on that chain."""
     if stage:
@@ -74,7 +76,12 @@ def filter_projects(
     if status:
         qs = qs.filter(status=status)
     if unit:
-        qs = qs.filter(unit_id=find_unit_code(unit) or unit.strip())
+        code = find_unit_code(unit)
+        region = None if code else find_region(unit)
+        if region is not None:  # a county, city or province: the units under it
+            qs = qs.filter(unit_id__in=units_under(region.code))
+        else:
+            qs = qs.filter(unit_id=code or unit.strip())
     if industry:
         code = industry.strip().upper()
         if len(code) == 1 and code.isalpha():
@@ -275,7 +282,8 @@ class LedgerParams:
             self.errors["status"] = _unknown(v["status"])
         self.unit = ""
         if v["unit"]:
-            self.unit = find_unit_code(v["unit"]) or ""
+            region = find_region(v["unit"])  # a county, city or province: its units
+            self.unit = find_unit_code(v["unit"]) or (region.code if region else "")
             if not self.unit:
                 self.errors["unit"] = _unknown(v["unit"])
         self.industry = v["industry"]

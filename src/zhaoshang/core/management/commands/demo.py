@@ -1,3 +1,4 @@
+import os
 import sys
 import time
 from importlib import import_module
@@ -5,7 +6,8 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from zhaoshang.core.bulk import refresh_statistics
 from zhaoshang.core.datadir import holding_server_lock
@@ -40,6 +42,14 @@ class Command(BaseCommand):
             help="also make sure N generated projects exist (marked synthetic)",
         )
         parser.add_argument(
+            "--region",
+            default="",
+            metavar="REGION",
+            help="serve a prefecture city or province (苏州市, 3205, 江苏省): generated "
+            "projects for each of its counties, rolled up in the cockpit (sets "
+            "ZHAOSHANG_HOME_REGION for this run)",
+        )
+        parser.add_argument(
             "--no-serve", action="store_true", help="load the demo, print the logins and stop"
         )
         parser.add_argument("--threads", type=int, default=8, help="worker threads")
@@ -52,14 +62,23 @@ class Command(BaseCommand):
 
     def _demo(self, **options):
         from zhaoshang.demo.load import ensure_users, load_facts
+        from zhaoshang.demo.region import demo_users, generate_region
         from zhaoshang.demo.synthetic import generate
+        from zhaoshang.regions import home
 
         started = time.monotonic()
         db = settings.DATABASES["default"]
         where = db["NAME"] if "sqlite" in db["ENGINE"] else f"PostgreSQL {db['HOST']}/{db['NAME']}"
         self.stdout.write(f"数据库 / Database: {where}")
         migrate()
-        users = ensure_users(settings.DATA_DIR)
+        if options["region"]:
+            # configuration for this process: the pages it serves read it (regions.home)
+            settings.ZHAOSHANG_HOME_REGION = os.environ["ZHAOSHANG_HOME_REGION"] = options["region"]
+        try:
+            region = home.home_region()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
+        users = ensure_users(settings.DATA_DIR, extra=demo_users(region))
         load_facts()
         for hook in app_demo_hooks("load_demo"):
             hook()
@@ -77,6 +96,19 @@ class Command(BaseCommand):
                 sys.stdout.write("\n")
             for hook in app_demo_hooks("generate_synthetic"):
                 hook(n)
+            if region.level < 3:  # a prefecture city or a province: its other counties too
+
+                def county_progress(county: str, done: int, total: int) -> None:
+                    sys.stdout.write(f"\r合成项目 / synthetic projects {county}: {done}/{total}")
+                    sys.stdout.flush()
+
+                more = generate_region(region, n, progress=county_progress)
+                created += sum(more.values())
+                sys.stdout.write("\n")
+                self.stdout.write(
+                    f"{region.name}：{len(more) + 1} 个县级单位 / counties, "
+                    f"{sum(more.values())} projects created outside 张家港市"
+                )
             refresh_statistics(after_bulk_load=bool(created))
             self.stdout.write(
                 f"合成项目：新增 {created} 个，共 {n} 个（{time.monotonic() - t0:.1f} 秒） / "
