@@ -454,7 +454,9 @@ def _labels() -> dict[str, dict]:
     }
 
 
-def compute(rows: list[Row] | None = None, minimum: int | None = None) -> LedgerEstimates:
+def compute(
+    rows: list[Row] | None = None, minimum: int | None = None, labels: dict | None = None
+) -> LedgerEstimates:
     """Every project's three figures, disclosed or estimated (not cached: `ledger_estimates`)."""
     rows = ledger_rows() if rows is None else rows
     est = Estimator(rows, minimum)
@@ -470,7 +472,9 @@ def compute(rows: list[Row] | None = None, minimum: int | None = None) -> Ledger
                 basis=row.output_basis if f == "output" else "",
             )
         by_pk[row.pk] = ProjectFigures(row=row, figures=figures)
-    return LedgerEstimates(by_pk=by_pk, min_sample=est.min_sample, labels=_labels())
+    return LedgerEstimates(
+        by_pk=by_pk, min_sample=est.min_sample, labels=_labels() if labels is None else labels
+    )
 
 
 def ledger_estimates() -> LedgerEstimates:
