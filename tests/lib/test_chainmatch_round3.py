@@ -98,3 +98,20 @@ def test_one_unmade_word_beside_a_made_chain_is_incidental():
     assert chains(scope="电机研发；计算机软件开发") == ["de", "eq"]
     # 硫酸 named beside copper smelting is incidental too
     assert chains(scope="铜冶炼；硫酸；有色金属销售") == ["met"]
+
+
+def test_service_trade_names_in_the_vocabulary():
+    """Carriers, media, hotels, banks … (the placement vocabulary's non-maker names) are placed
+    only where their scope makes something."""
+    from zhaoshang.chains.placement import classifier_from_files
+
+    classifier = classifier_from_files()
+
+    def placed(name: str, scope: str) -> set[str]:
+        return classifier.chains_of(name=name, scope=scope)
+
+    scope = "一般项目：道路货物运输；锂离子电池研发；仓储服务"
+    assert placed("甲物流有限公司", scope) == set()
+    assert placed("甲广告传媒有限公司", "一般项目：广告设计；锂离子电池研发") == set()
+    assert placed("甲科技有限公司", scope)  # the same scope under a maker's name is placed
+    assert placed("甲物流有限公司", "一般项目：锂离子电池制造；道路货物运输")

@@ -356,15 +356,33 @@ class Classifier:
         # kinds: a cue's kind; KEYWORD for a keyword; KEYWORD + MAKE/TRADE for one that is
         # also a verb (铸造, 合成). Most frequent first.
         c_role = s_role = 0  # verbs of the current clause and sentence
-        clause_sentence = [0]  # the sentence of each clause
+        sentence_first = [0]  # the first clause of each sentence
         for end, index in self._find(t, engine):
             kind = kinds[index]
+            # the two most frequent first: a sentence end and a selling verb
+            if kind == SENTENCE:
+                if c_role:
+                    clause_role[clause] = c_role
+                    c_role = 0
+                if s_role:
+                    sentence_role[sentence] = s_role
+                    s_role = 0
+                clause += 1
+                sentence += 1
+                sentence_first.append(clause)
+                continue
+            if kind == TRADE:
+                if paren < 0:  # a verb inside a parenthesis (不含许可类…经营) says nothing
+                    if c_role == 0:
+                        c_role = TRADE
+                    if s_role == 0:
+                        s_role = TRADE
+                continue
             if kind == CLAUSE:
                 if c_role:
                     clause_role[clause] = c_role
                     c_role = 0
                 clause += 1
-                clause_sentence.append(sentence)
                 continue
             if kind >= KEYWORD:
                 keywords.append((index, end - lengths[index] + 1, clause, sentence, paren))
@@ -379,16 +397,6 @@ class Classifier:
                     c_role = kind
                 if kind == MAKE or s_role == 0 or (kind == DEVELOP and s_role == TRADE):
                     s_role = kind
-            elif kind == SENTENCE:
-                if c_role:
-                    clause_role[clause] = c_role
-                    c_role = 0
-                if s_role:
-                    sentence_role[sentence] = s_role
-                    s_role = 0
-                clause += 1
-                sentence += 1
-                clause_sentence.append(sentence)
             elif kind == SECTION or kind == LICENSED:
                 if paren >= 0:
                     continue
@@ -401,7 +409,7 @@ class Classifier:
                     s_role = 0
                 clause += 1
                 sentence += 1
-                clause_sentence.append(sentence)
+                sentence_first.append(clause)
                 sections.append((sentence, kind == LICENSED))
             elif kind == OPEN:
                 groups += 1
@@ -440,33 +448,12 @@ class Classifier:
         if not keywords:
             return [], False
         main_business = scope and self.vocabulary.main_business
-        tail_sentences, head_roles = (
+        head_sentences, head_roles = (
             self._tail(keywords, sections, sentence_role, sentence)
             if main_business
-            else (set(), set())
+            else (None, set())
         )
-        # an enumeration whose verb comes last (日用百货，纺织品，汽车配件的销售): a clause
-        # without a verb takes the verbs of the next clause of its sentence that has some
-        following: dict[int, int] = {}
-        if clause_role:
-            ahead = 0
-            for c in range(clause, -1, -1):
-                if c + 1 <= clause and clause_sentence[c + 1] != clause_sentence[c]:
-                    ahead = 0
-                role_here = clause_role.get(c)
-                if role_here:
-                    ahead = role_here
-                elif ahead:
-                    following[c] = ahead
-        if main_business:
-            # a scope written as one long sentence of comma-separated activities (生产电路板，
-            # 销售自产产品，……，工业机器人制造): a clause this far into its sentence is tail too
-            first_clause: dict[int, int] = {}
-            for c, s in enumerate(clause_sentence):
-                first_clause.setdefault(s, c)
-            for _index, _start, c, s, p in keywords:
-                if c - first_clause[s] >= HEAD_SPAN and p < 0:
-                    tail_sentences = {*tail_sentences, -1 - c}
+        sentence_first.append(clause + 1)
         out = []
         for index, start, c, s, p in keywords:
             if p >= 0:
@@ -477,8 +464,22 @@ class Classifier:
                     or except_at.get(c, -1) > start
                     or chu.get(c, start) < start < wai.get(c, -1)
                 )
-            role = clause_role.get(c) or following.get(c) or sentence_role.get(s) or 0
-            tail = s in tail_sentences or -1 - c in tail_sentences
+            role = clause_role.get(c, 0)
+            if not role:
+                # an enumeration whose verb comes last (日用百货，纺织品，汽车配件的销售): a
+                # clause without a verb takes the verbs of the next clause of its sentence
+                # that has some, else its sentence's
+                for after in range(c + 1, sentence_first[s + 1]):
+                    role = clause_role.get(after, 0)
+                    if role:
+                        break
+                else:
+                    role = sentence_role.get(s, 0)
+            tail = head_sentences is not None and s not in head_sentences
+            if main_business and not tail and p < 0 and c - sentence_first[s] >= HEAD_SPAN:
+                # a scope written as one long sentence of comma-separated activities (生产电路板，
+                # 销售自产产品，……，工业机器人制造): a clause this far into its sentence is tail
+                tail = True
             out.append((index, negated, _ROLE_NAMES.get(role, "neutral"), tail))
         # the head sells and serves only: some head sentence has a selling or service verb and
         # none a making verb nor a keyword with no verb at all (研发 …, an unnamed activity)
@@ -495,31 +496,36 @@ class Classifier:
         )
         return out, sells_only
 
-    def _tail(self, keywords, sections, sentence_role, last: int) -> tuple[set[int], set[int]]:
-        """Sentences after the head of their section: the head is a section's first
-        HEAD_ITEMS activities that name a non-generic keyword or a making verb (activities
-        naming neither, such as 发电 or 道路运输, are skipped); a licensed section is all head.
-        Also returns the verbs (MAKE, TRADE) of the head's activities."""
+    def _tail(
+        self, keywords, sections, sentence_role, last: int
+    ) -> tuple[set[int] | None, set[int]]:
+        """The head of a scope: the sentences (activities) before the tail of their section.
+        A section's head is its first HEAD_ITEMS activities that name a non-generic keyword or
+        a making verb (activities naming neither, such as 发电 or 道路运输, are skipped), and
+        never reaches HEAD_SPAN activities down; a licensed section is all head. None when
+        the scope is too short to have a tail. Also returns the verbs (MAKE, TRADE) of the
+        head's activities. Only the head is walked: the tail is every other sentence."""
         if last < HEAD_ITEMS:
-            return set(), set(sentence_role.values())  # too short to have a tail
+            return None, set(sentence_role.values())  # too short to have a tail
         generic = self.generic
         named = {s for index, _start, _c, s, _p in keywords if not generic[index]}
-        named |= {s for s, role in sentence_role.items() if role == MAKE}
-        tail: set[int] = set()
+        named.update(s for s, role in sentence_role.items() if role == MAKE)
+        head: set[int] = set()
         roles: set[int] = set()
         bounds = [*sections, (last + 1, False)]
         for (first, licensed), (nxt, _l) in itertools.pairwise(bounds):
             seen = 0
-            for s in range(first, nxt):
-                if (seen >= HEAD_ITEMS or s - first >= HEAD_SPAN) and not licensed:
-                    tail.add(s)
-                    continue
+            stop = nxt if licensed else min(nxt, first + HEAD_SPAN)
+            for s in range(first, stop):
+                if seen >= HEAD_ITEMS and not licensed:
+                    break
+                head.add(s)
                 if s in named:
                     seen += 1
                 role = sentence_role.get(s)
                 if role:
                     roles.add(role)
-        return tail, roles
+        return head, roles
 
     # --- classifying --------------------------------------------------------------------
 
