@@ -27,7 +27,7 @@ from zhaoshang.core.history import describe, history_for
 from zhaoshang.enterprises.models import LEAD_STAGE_ORDER, Lead, LeadStage, LeadStatus, Visit
 from zhaoshang.leads import access, forms, rules, services, sla
 from zhaoshang.leads.models import LeadDocument, Team
-from zhaoshang.leads.queries import LeadFilters, filter_leads, with_related
+from zhaoshang.leads.queries import LeadFilters, attach_related, filter_leads, with_related
 from zhaoshang.lib import csvsafe
 from zhaoshang.lib import xlsxwrite as xw
 
@@ -194,12 +194,13 @@ def board(request):
     counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     today = timezone.localdate()
     columns = []
+    picked = {
+        stage: list(qs.filter(stage=stage).order_by("due_on", "-created_at", "pk")[:BOARD_CARDS])
+        for stage in LEAD_STAGE_ORDER
+    }
+    attach_related([card for cards in picked.values() for card in cards])  # once for all columns
     for stage, label in LeadStage.choices:
-        cards = list(
-            with_related(qs.filter(stage=stage)).order_by("due_on", "-created_at", "pk")[
-                :BOARD_CARDS
-            ]
-        )
+        cards = picked[stage]
         columns.append({
             "stage": stage, "label": label, "count": counts.get(stage, 0),
             "cards": [(c, sla.is_overdue(c, today)) for c in cards],
