@@ -256,6 +256,12 @@ ZHAOSHANG_HOME_REGION = env_str("ZHAOSHANG_HOME_REGION", ZHAOSHANG_HOME_COUNTY)
 ZHAOSHANG_FIGURE_CACHE = env_bool("ZHAOSHANG_FIGURE_CACHE", True)
 ZHAOSHANG_FIGURE_CACHE_ENTRIES = env_int("ZHAOSHANG_FIGURE_CACHE_ENTRIES", 64, minimum=1)
 ZHAOSHANG_SITE_NAME = _("Zhangjiagang major projects")
+# OC4IDS open-data export (projects.oc4ids): the project identifier prefix registered for
+# the publisher (default oc4ids-<home county code>-), the publisher's name (default the home
+# county's name) and the data licence (default CC BY 4.0)
+ZHAOSHANG_OC4IDS_PREFIX = env_str("ZHAOSHANG_OC4IDS_PREFIX", "")
+ZHAOSHANG_OC4IDS_PUBLISHER = env_str("ZHAOSHANG_OC4IDS_PUBLISHER", "")
+ZHAOSHANG_OC4IDS_LICENSE = env_str("ZHAOSHANG_OC4IDS_LICENSE", "")
 
 # E-mail (the weekly lead digest, `zhaoshang leads digest`): printed on the console unless
 # an administrator names a mail backend and server.

@@ -320,6 +320,7 @@ class ProjectAdmin(SyntheticColumnMixin, TrackedAdmin):
                     ("parent", "phase_label"),
                     "category",
                     "description",
+                    "publish_oc4ids",
                 ]
             },
         ),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from zhaoshang.projects import views
+from zhaoshang.projects import oc4ids_views, views
 
 app_name = "projects"
 urlpatterns = [
     path("projects/", views.project_list, name="list"),
     path("projects/export.csv", views.project_csv, name="csv"),
+    path("projects/oc4ids/", oc4ids_views.project_oc4ids, name="oc4ids"),
     path("projects/new/", views.project_create, name="create"),
     path("projects/quality/", views.quality_list, name="quality"),
     path("projects/parse-amount/", views.parse_amount_preview, name="parse_amount"),
