@@ -6,6 +6,7 @@ project whose page links back; the list and the board at desk and phone sizes.""
 from __future__ import annotations
 
 import datetime
+import itertools
 
 CHAIN, NODE = "new-energy", "pv-module"
 
@@ -87,6 +88,75 @@ def test_from_a_chain_gap_to_a_ledger_project(login, shoot):
     assert page.locator(".lead-state .lead-status").inner_text() == "已落地转化"
     assert page.locator("a.project-link").count() == 1
     assert errors == []
+
+    # the journey ends with the team's figures, the converted lead counted among them
+    _team_figures_match_the_database(login("leader", locale="zh-CN", viewport=(1440, 900)))
+
+
+def _figures_truth(db) -> dict:
+    """The whole city's lead figures read straight from the demo's database, as
+    `leads.figures` defines them: leads by current stage (lost apart), conversion rate
+    (reached 签约 / all), median days of the stays each stage ended, won projects."""
+    import sqlite3
+    import statistics
+    from collections import defaultdict
+    from decimal import Decimal
+
+    stages = ["lead", "contact", "negotiating", "signed", "landed"]
+    with sqlite3.connect(db) as con:
+        leads = con.execute("select id, stage, status, project_id from enterprises_lead").fetchall()
+        moves = defaultdict(list)
+        for lead_id, to_stage, on, pk in con.execute(
+            'select lead_id, to_stage, "on", id from leads_stagechange where "on" <= ?',
+            (datetime.date.today().isoformat(),),
+        ):
+            moves[lead_id].append((on, pk, to_stage))
+    by_stage = dict.fromkeys(stages, 0)
+    stays: dict[str, list[int]] = {s: [] for s in stages}
+    signed = lost = won = 0
+    for pk, _stage, status, project_id in leads:
+        steps = sorted(moves[pk])
+        if status == "lost":
+            lost += 1
+        else:
+            by_stage[steps[-1][2] if steps else "lead"] += 1
+        if {s[2] for s in steps} & {"signed", "landed"}:
+            signed += 1
+        for a, b in itertools.pairwise(steps):
+            days = (datetime.date.fromisoformat(b[0]) - datetime.date.fromisoformat(a[0])).days
+            stays[a[2]].append(days)
+        won += project_id is not None and status == "won"
+    share = (Decimal(signed) / Decimal(len(leads)) * 100).quantize(Decimal("0.1"))
+    rate = format(share, "f").removesuffix(".0") + "%"
+    medians = [str(Decimal(str(statistics.median(d)))) if d else "—" for d in stays.values()]
+    return {"leads": len(leads), "by_stage": [by_stage[s] for s in stages], "lost": lost,
+            "conversion": rate, "medians": medians, "won": won}  # fmt: skip
+
+
+def _team_figures_match_the_database(page):
+    page.goto(page.base + "/leads/figures/")
+    truth = _figures_truth(page.db)
+    cells = page.locator("[data-testid=lead-figures-total] tbody tr").first.locator("td")
+    shown = cells.all_inner_texts()
+    # leads, 5 stages, lost, conversion rate, 5 medians, won projects, 履约率, 资金到位率
+    assert len(shown) == 16
+    assert int(shown[0]) == truth["leads"]
+    assert [int(n) for n in shown[1:6]] == truth["by_stage"]
+    assert int(shown[6]) == truth["lost"]
+    assert shown[7] == truth["conversion"]
+    assert shown[8:13] == truth["medians"]
+    assert all(m != "0" for m in shown[8:13])  # the demo's moves are dated apart
+    assert int(shown[13]) == truth["won"] >= 2  # the demo's won lead and the journey's
+    for rate in shown[14:16]:  # 履约率, 资金到位率 of won projects
+        assert rate.endswith("%") or rate == "—", rate
+    headers = page.locator("[data-testid=lead-figures-total] thead th").all_inner_texts()
+    assert any("履约率" in h for h in headers) and any("资金到位率" in h for h in headers)
+    # the cockpit shows the same figures (one function, `leads.figures.team_figures`)
+    page.goto(page.base + "/")
+    panel = page.locator("[data-testid=lead-figures]")
+    assert panel.count() == 1
+    headers = panel.locator("thead th").all_inner_texts()
+    assert any("履约率" in h for h in headers) and any("资金到位率" in h for h in headers)
 
 
 def test_list_and_board_at_desk_and_phone(login, shoot):
