@@ -46,6 +46,7 @@ settings or database.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -410,6 +411,8 @@ def place_parquet(
     total = sum(p.rows for p in parts)
     tmp = _prepare(target)
     cluster = None
+    # the scheduler's and workers' start and stop notices would bury the progress bar
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     try:
         if scheduler:
             client = Client(scheduler)
@@ -419,6 +422,9 @@ def place_parquet(
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # a worker's heartbeat racing the scheduler's shutdown is logged as an error;
+                # a task's own failure reaches the client and is reported from there
+                silence_logs=logging.CRITICAL,
             )
             client = Client(cluster)
         try:
@@ -435,8 +441,10 @@ def place_parquet(
                 rows, placed, placements, cpu = _collect(
                     (f.result() for f in as_completed(futures)), total, progress
                 )
+            except BaseException:
+                client.cancel(futures)  # the first bad part stops the run
+                raise
             finally:
-                client.cancel(futures)
                 if scheduler:
                     client.unregister_worker_plugin(name)
         finally:
