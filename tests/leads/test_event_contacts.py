@@ -197,7 +197,7 @@ def test_read_contact_rows_without_a_firm_column_says_what_it_needs():
     with pytest.raises(InputError) as exc:
         contacts.read_contact_rows("联系人,电话\n王,138\n".encode(), "c.csv")
 
-    assert "企业名称 (firm)" in exc.value.fields["file"][0]
+    assert "firm (企业名称)" in exc.value.fields["file"][0]
 
 
 # --------------------------------------------------------------------------- pages

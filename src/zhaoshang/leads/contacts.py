@@ -168,9 +168,9 @@ def read_contact_rows(data: bytes, filename: str = "") -> list[tuple[int, dict[s
                 ) % {"n": len(out), "max": MAX_ROWS}})  # fmt: skip
             return out
     raise InputError({"file": _(
-        "no header row found: the first %(n)s rows of a sheet need a column 企业名称 (firm); "
-        "the others are 联系人 (person), 职务 (job title), 电话 (phone), 备注 (note) and "
-        "统一社会信用代码 (the registry's firm)"
+        "no header row found: the first %(n)s rows of a sheet need a column firm (企业名称); "
+        "the others are person (联系人), job title (职务), phone (电话), note (备注) and "
+        "the registry's firm (统一社会信用代码)"
     ) % {"n": HEADER_ROWS}})  # fmt: skip
 
 
