@@ -51,3 +51,38 @@ def test_digit_by_digit_mixed_with_arabic() -> None:
     amounts = extract("該公司申請以一0五0萬美元投資大陸。").amounts
     assert [a.text for a in amounts] == ["一0五0萬美元"]
     assert amounts[0].original_wan == Decimal("1050")
+
+
+def roles(text: str) -> list[tuple[str, str]]:
+    return [(a.text, a.role) for a in extract(text).amounts]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a project introduced as one of a group keeps its own total
+        ("作为今年的市重点项目，该基地项目总投资约20亿元。", [("约20亿元", "total_investment")]),
+        ("该项目入选省重大项目，项目总投资12亿元。", [("12亿元", "total_investment")]),
+        # …while the group itself is a batch
+        ("今年市重点项目共50个，总投资300亿元。", [("300亿元", "batch_total_investment")]),
+        ("市重点项目总投资300亿元。", [("300亿元", "batch_total_investment")]),
+    ],
+)
+def test_member_of_a_named_group(text, expected):
+    assert roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the count of projects in the next clause makes the amount their total
+        ("相城区赴京招商揽资876亿元，签约项目74个。", [("876亿元", "batch_total_investment")]),
+        ("活动现场签约金额120亿元，共签约项目15个。", [("120亿元", "batch_total_investment")]),
+        # not when the amount's own clause names a project
+        ("该项目总投资50亿元，开工项目3个。", [("50亿元", "total_investment")]),
+        # nor for one project
+        ("甲公司投资5亿元，签约项目1个。", [("5亿元", "total_investment")]),
+    ],
+)
+def test_count_in_the_next_clause(text, expected):
+    assert roles(text) == expected

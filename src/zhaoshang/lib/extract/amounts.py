@@ -183,7 +183,16 @@ _SCOPE_GROUP = re.compile(
     r"|(?:内资|外资|民资)项目"
     r"|[省市县区镇](?:今年|本年|年度)?(?:重点|重大)(?:建设|工业|产业)?项目"
 )
+# a project introduced as one of a group (作为今年的市重点项目, 列入省重大项目): the group names
+# what the project is, the amount after it is still the project's
+_MEMBER_OF_GROUP = re.compile(r"(?:作为|列入|列为|入选|纳入)[^,，。;；]{0,8}$")
 _TOTAL_WORD = re.compile(r"(?:合计|共计|总计)$")
+# the group named right after its money (揽资876亿元，签约项目74个): the next clause counts
+# the projects the amount adds up to
+_COUNT_NEXT = re.compile(
+    r"[,，、 ]\s*(?:共|共计|涉及)?(?:签约|签下|引进|落地|落户|开工|集中签约|集中开工)?"
+    r"(?:重大|重点|产业)?项目(?:共|达|共计)?(?P<n>\d+|[两二三四五六七八九十百]+)(?:个|项)"
+)
 _ALIAS_IN_PARENS = re.compile(r"[(（][^()（）]{1,8}[)）][^,，。;；]{0,6}")
 _AGGREGATE_WORDS = ("签约金额", "签约总额", "协议总额")
 _THIS_PROJECT = re.compile(r"该项目|此项目|项目的")
@@ -878,7 +887,11 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             if count_and:
                 role = "batch_total_investment"
                 amount.count = cn_count(count_and.group("n"))
-            elif total_word or (count is None and _SCOPE_GROUP.search(text, s_lo, amount.start)):
+            elif total_word or (
+                count is None
+                and (group := _SCOPE_GROUP.search(text, s_lo, amount.start))
+                and not _MEMBER_OF_GROUP.search(text, max(s_lo, group.start() - 12), group.start())
+            ):
                 role = "batch_total_investment"
             elif (
                 count is None
@@ -896,6 +909,15 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
                 role = "batch_total_investment"  # 签约金额达到95亿元: what a signing adds up to
             elif word == "签约" and _EVENT_SIGNING.search(left):
                 role = "batch_total_investment"  # 大会签约X亿元: the event's total
+            elif (
+                count is None
+                and (next_count := _COUNT_NEXT.match(text, c_hi))
+                and (cn_count(next_count.group("n")) or 0) >= 2
+                and not _PROJECT_NOUN.search(text, c_lo, amount.start)
+                and amount.end >= c_hi - 2
+            ):
+                role = "batch_total_investment"
+                amount.count = cn_count(next_count.group("n"))
             elif (
                 count is not None
                 and not respectively
