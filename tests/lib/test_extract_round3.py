@@ -86,3 +86,17 @@ def test_member_of_a_named_group(text, expected):
 )
 def test_count_in_the_next_clause(text, expected):
     assert roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a share of a group above a line is a statistic
+        ("今年实施的重大项目中，60%以上的项目投资额超10亿元。", [("超10亿元", "other")]),
+        ("约30%的企业年营收超过1亿元。", [("超过1亿元", "other")]),
+        # a share of one project's money does not make its total a statistic
+        ("项目总投资10亿元，其中30%的资金用于研发。", [("10亿元", "total_investment")]),
+    ],
+)
+def test_share_of_a_group(text, expected):
+    assert roles(text) == expected

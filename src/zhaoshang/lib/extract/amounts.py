@@ -209,7 +209,8 @@ _CUMULATIVE = starting_with(
     r"已(?:通过|吸引|带动|核准|审核通过|引进)|已经突破|已突破|"
     r"前[一二三四五六七八九十]+个月|\d+[-—~至]\d+月",
 )
-_STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重")
+# ... and a share of a group (60%以上的项目投资额超10亿元): a statistic, not one project's total
+_STATISTIC_CONTEXT = re.compile(r"集群|规上|规模以上|占比|比重|%(?:以上|以下|左右)?的(?:项目|企业)")
 # a figure per unit (超80万/亩, 每吨3000元): a ratio, not a total
 _PER_AFTER = re.compile(r"^(?:/|每)(?:亩|平方米|平米|吨|股|人|台|件|户)")
 _GROWTH_AFTER = re.compile(r"^[,，]?(?:同比|比上年|较上年|增长|下降|增速)")
