@@ -115,9 +115,7 @@ def test_in_a_county_nobody_is_confined(counties, town_editor, leader):
     assert projects_visible_to(town_editor).count() == Project.objects.count() == 4
 
 
-def test_the_ledger_shows_a_county_user_their_county_only(
-    client, suzhou, counties, changshu_staff
-):
+def test_the_ledger_shows_a_county_user_their_county_only(client, suzhou, counties, changshu_staff):
     client.force_login(changshu_staff)
     page = client.get("/projects/").content.decode()
     assert "320581-2023-0001" in page
@@ -175,7 +173,7 @@ def test_the_city_races_its_counties_and_a_county_its_towns(suzhou, counties):
 
 def test_the_cockpit_rolls_units_up_to_the_level_below(suzhou, counties):
     rows = cube(Project.objects.all(), [])
-    assert [(r["key"], r["n"], r["total"]) for r in by_unit(rows)][0] == (
+    assert next((r["key"], r["n"], r["total"]) for r in by_unit(rows)) == (
         ZJG,
         2,
         Decimal("200000"),
@@ -204,9 +202,7 @@ def test_cockpit_page_city_roll_up_county_race_and_drill_down(client, suzhou, co
     assert town.context["p"].rates.projects == 1
 
 
-def test_the_cockpit_keeps_a_county_user_in_their_county(
-    client, suzhou, counties, changshu_staff
-):
+def test_the_cockpit_keeps_a_county_user_in_their_county(client, suzhou, counties, changshu_staff):
     client.force_login(changshu_staff)
     own = client.get("/", {"month": "2023-06"})
     assert own.context["f"].unit == CHANGSHU
@@ -224,3 +220,30 @@ def test_cockpit_figures_are_kept_per_county_user(suzhou, counties, changshu_sta
     a = CockpitFilters.from_query({"month": "2023-06"}, changshu_staff)
     b = CockpitFilters.from_query({"month": "2023-06", "unit": CHANGSHU}, leader)
     assert a.figure_key(changshu_staff) != b.figure_key(leader)
+
+
+def test_the_monthly_report_rolls_a_city_up_by_county_and_a_county_by_town(
+    suzhou, counties, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from zhaoshang.progress.report import write_monthly
+
+    def summary(unit):
+        path = tmp_path / f"{unit}.xlsx"
+        write_monthly(path, Month(2023, 6), unit, today=D(2024, 1, 5))
+        sheet = load_workbook(path, read_only=True).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        return rows[0][0], rows[3][0], [(r[0], r[1], r[5]) for r in rows[4:]]
+
+    title, head, rows = summary(None)
+    assert title.startswith("苏州市") and head == "县级"
+    assert rows == [
+        ("常熟市", 1, 0.8),
+        ("张家港市", 2, 0.5),
+        ("昆山市", 1, 0.1),
+        ("合计", 4, 0.475),
+    ]
+    title, head, rows = summary("张家港市")
+    assert title.startswith("张家港市") and head == "镇（区）"
+    assert [r[0] for r in rows] == ["锦丰镇", "保税区", "合计"]

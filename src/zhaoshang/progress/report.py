@@ -24,7 +24,6 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -35,8 +34,9 @@ from zhaoshang.progress.amounts import from_micro, rate
 from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import MonthlyProgress, Problem
 from zhaoshang.progress.months import Month
-from zhaoshang.projects.queries import left_out
-from zhaoshang.regions.models import Region
+from zhaoshang.projects.queries import find_unit, left_out
+from zhaoshang.regions import home
+from zhaoshang.regions.models import Level, Region
 
 
 def _number(value: Decimal | int | None):
@@ -51,19 +51,28 @@ def _share(value: Decimal | None):
 def write_monthly(
     path: str | Path, month: Month, unit: str | None = None, *, today=None
 ) -> dict[str, int]:
-    """Write the workbook for `month` (the city, or one township unit) to `path`; returns
-    rows written per sheet."""
+    """Write the workbook for `month` (the home region, one township unit, or a county,
+    city or province of the home region: `queries.unit_scope`) to `path`; returns rows
+    written per sheet. The summary's rows are one level below the place: township units
+    in a county, counties in a prefecture city or province (`rates.compute` by county)."""
     import xlsxwriter
 
     today = today or timezone.localdate()
     figures = headline(month, unit, today=today, limit=0)
     facts, warnings = figures.facts, figures.found
     scope = queries.unit_scope(unit)
-    unit_rows, total = rates.compute(month, "unit", scope, facts=facts, today=today)
+    place = home.find_region(unit) if unit else home.home_region()
+    by = "county" if place is not None and place.level < Level.COUNTY else "unit"
+
+    def key_of(code: str | None) -> str | None:
+        return code[: rates.COUNTY_WIDTH] if by == "county" and code else code
+
+    unit_rows, total = rates.compute(month, by, scope, facts=facts, today=today)
     by_project: dict[int, list] = defaultdict(list)
     for w in warnings:
         by_project[w.project_id].append(w)
-    county = Region.objects.filter(code=settings.ZHAOSHANG_HOME_COUNTY).first()
+    town = None if place is not None else find_unit(str(unit))
+    county = place or (Region.objects.filter(code=town.parent_id).first() if town else None)
     as_of = (
         _("as of today, %(day)s (the month is still running)")
         if figures.running
@@ -96,7 +105,8 @@ def write_monthly(
     if total.phases:  # under the unit line, above the headers (rows go in order)
         sheet.write(2, 0, total.phase_note)
     headers = [
-        _("Township unit"), _("Projects"), _("Annual planned investment"),
+        _("County") if by == "county" else _("Township unit"), _("Projects"),
+        _("Annual planned investment"),
         _("Completed this month"), _("Completed January to the month"),
         _("Investment completion rate"), _("Elapsed time (序时进度)"),
         _("Funds in place January to the month"), _("Funds-in-place rate"),
@@ -116,14 +126,14 @@ def write_monthly(
         pk = item.project_id
         if pk not in inside:
             month_total += item.report.completed
-        if pk not in inside or facts[phases[pk]].unit_id != item.unit_id:
-            month_by_unit[item.unit_id] += item.report.completed
+        if pk not in inside or key_of(facts[phases[pk]].unit_id) != key_of(item.unit_id):
+            month_by_unit[key_of(item.unit_id)] += item.report.completed
     warnings_by_unit: dict = defaultdict(list)
     for w in warnings:
-        warnings_by_unit[w.unit_code or None].append(w)
+        warnings_by_unit[key_of(w.unit_code) or None].append(w)
     planned_by_unit: dict = defaultdict(set)
     for item in facts.values():
-        planned_by_unit[item.unit_id].add(item.project_id)
+        planned_by_unit[key_of(item.unit_id)].add(item.project_id)
     row = 4
     for group in [*unit_rows, total]:
         key = group.key
