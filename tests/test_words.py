@@ -55,6 +55,7 @@ ALLOWED_WORDS = {
     "GBP", "KRW", "SGD", "TWD", "RMB", "SEI", "PBoC", "CFETS", "ISO", "htmx", "ECharts",
     "Argon", "e", "g", "vs", "YAML", "Playwright", "ZF", "UTF", "GBK", "MB", "KB",
     "Ctrl", "Alt", "Shift", "Enter", "Tab", "Esc",  # keys, as printed on them
+    "OC", "IDS",  # OC4IDS, the open-data standard's name (the digit splits the word)
     *"ABCDEFGHIJKLMNOPQRST",  # GB/T 4754 sections (C 制造业) and the T of GB/T
 }  # fmt: skip
 # "e.g. 50亿": an example of what to type, in the language it is typed in.

@@ -199,9 +199,9 @@ def test_only_public_infrastructure_and_flagged_projects_are_published():
     ProjectFactory(code="P-PARK", industry_id="3841", category="三、基础设施项目")
     ProjectFactory(code="P-SYN", industry_id="4812", is_synthetic=True, name="合成道路")
 
-    codes = lambda **kw: sorted(
-        oc4ids.published_projects(Project.objects.all(), **kw).values_list("code", flat=True)
-    )  # noqa: E731
+    def codes(**kw):
+        published = oc4ids.published_projects(Project.objects.all(), **kw)
+        return sorted(published.values_list("code", flat=True))
 
     assert codes() == ["P-FLAGGED", "P-PARK", "P-ROAD", "P-SCHOOL"]
     assert codes(synthetic=True) == ["P-FLAGGED", "P-PARK", "P-ROAD", "P-SCHOOL", "P-SYN"]
@@ -426,3 +426,40 @@ def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse("projects:oc4ids"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_project_without_a_unit_belongs_to_the_home_county(settings):
+    settings.ZHAOSHANG_OC4IDS_PUBLISHER = "张家港市发展和改革委员会"
+    ProjectFactory(code="P-1", industry_id="4812", unit_id=None, address="")
+
+    package = _package()
+
+    assert problems(package) == []
+    project = package["projects"][0]
+    assert project["publicAuthority"] == {"id": "region-320582", "name": "张家港市"}
+    assert [p["id"] for p in project["parties"]] == ["region-320582"]
+    assert "locations" not in project
+    assert package["publisher"] == {"name": "张家港市发展和改革委员会"}
+
+
+@pytest.mark.django_db
+def test_the_package_reads_a_fixed_number_of_queries(django_assert_max_num_queries):
+    """No query per project: 1 and 6 projects (investors, dates, plans) read alike."""
+
+    def make(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            project = ProjectFactory(code=f"P-{i}", industry_id="4812")
+            ProjectInvestor.objects.create(project=project, enterprise=EnterpriseFactory())
+            StageDate.objects.create(project=project, stage="signed", actual_on=TODAY)
+            AnnualPlan.objects.create(project=project, year=2023, planned_investment_wan=1)
+
+    make(1, 0)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        _package()
+    make(5, 1)
+    with django_assert_max_num_queries(len(one)):
+        assert len(_package()["projects"]) == 6

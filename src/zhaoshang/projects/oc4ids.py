@@ -218,10 +218,6 @@ def id_prefix() -> str:
     return value
 
 
-def publisher_name() -> str:
-    return getattr(settings, "ZHAOSHANG_OC4IDS_PUBLISHER", "") or _home_county().name
-
-
 def license_url() -> str:
     return getattr(settings, "ZHAOSHANG_OC4IDS_LICENSE", "") or DEFAULT_LICENSE
 
@@ -432,13 +428,14 @@ def _budget(project: Project, plans: Iterable, project_id: str) -> dict:
     return budget
 
 
-def project_json(project: Project, *, prefix: str, today: datetime.date) -> dict:
+def project_json(project: Project, *, prefix: str, today: datetime.date, home_county) -> dict:
     """One project as an OC4IDS project (before pruning); the project must come from
-    `_with_related` (investors, stage dates, plans, region parents prefetched)."""
+    `_with_related` (investors, stage dates, plans, region parents prefetched). A project
+    without a township unit belongs to `home_county`."""
     parties = _Parties()
     county = _county_of(project.unit) if project.unit_id else None
     if county is None:
-        county = _home_county()
+        county = home_county
     authority = _region_party(parties, county, "publicAuthority")
     if project.unit_id:
         _region_party(parties, project.unit, "administrativeEntity")
@@ -531,8 +528,9 @@ def build_package(
             "no project to publish: the selection holds no public or infrastructure project "
             "and none marked for publication (公开发布)"
         )
+    home_county = _home_county()
     projects = [
-        _pruned(project_json(p, prefix=prefix, today=today))
+        _pruned(project_json(p, prefix=prefix, today=today, home_county=home_county))
         for p in _with_related(qs).iterator(chunk_size=500)
     ]
     return _pruned(
@@ -540,7 +538,9 @@ def build_package(
             "uri": uri,
             # generated on demand: the date of the last change to what it holds
             "publishedDate": _stamp(last_change),
-            "publisher": {"name": publisher_name()},
+            "publisher": {
+                "name": getattr(settings, "ZHAOSHANG_OC4IDS_PUBLISHER", "") or home_county.name
+            },
             "license": license_url(),
             "version": VERSION,
             "projects": projects,
