@@ -247,3 +247,34 @@ def test_the_monthly_report_rolls_a_city_up_by_county_and_a_county_by_town(
     title, head, rows = summary("张家港市")
     assert title.startswith("张家港市") and head == "镇（区）"
     assert [r[0] for r in rows] == ["锦丰镇", "保税区", "合计"]
+
+
+def test_the_rates_page_races_counties_and_keeps_county_staff_in_theirs(
+    client, suzhou, counties, leader, changshu_staff
+):
+    client.force_login(leader)
+    city = client.get("/progress/rates/", {"month": "2023-06"})
+    assert city.context["by"] == "county"
+    assert [(r.key, r.projects) for r in city.context["rows"]] == [
+        (CHANGSHU, 1),
+        (ZJG, 1 + 1),
+        (KUNSHAN, 1),
+    ]
+    county = client.get("/progress/rates/", {"month": "2023-06", "unit": "张家港市"})
+    assert [r.key for r in county.context["rows"]] == [JINFENG, BAOSHUI]
+    client.force_login(changshu_staff)
+    own = client.get("/progress/rates/", {"month": "2023-06", "unit": ZJG})
+    assert own.context["unit"].code == CHANGSHU
+    assert [r.key for r in own.context["rows"]] == [YUSHAN]
+    assert own.context["total"].projects == 1
+
+
+def test_the_progress_api_keeps_county_staff_in_their_county(suzhou, counties, changshu_staff):
+    api = token_client(changshu_staff)
+    own = api.get(f"{API}/progress/figures", {"month": "2023-06"})
+    assert (own.status_code, own.json()["planned_projects"]) == (200, 1)
+    assert own.json()["completion_rate"] == 0.8
+    outside = api.get(f"{API}/progress/figures", {"month": "2023-06", "unit": "张家港市"})
+    assert outside.status_code == 403
+    by_county = api.get(f"{API}/progress/rates", {"month": "2023-06", "by": "county"})
+    assert [r["key"] for r in by_county.json()["rows"]] == [CHANGSHU]

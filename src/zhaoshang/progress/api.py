@@ -24,6 +24,7 @@ from zhaoshang.api.schemas import (
     FieldErrors,
     Money,
 )
+from zhaoshang.core.access import region_of
 from zhaoshang.core.errors import InputError
 from zhaoshang.progress import access, event_services, queries, rates, rules, services
 from zhaoshang.progress import events as event_plan
@@ -32,6 +33,7 @@ from zhaoshang.progress.headline import headline
 from zhaoshang.progress.models import AnnualPlan, Problem, ProblemStatus, Rule
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, Project
+from zhaoshang.regions.home import contains
 
 router = Router(tags=["progress"])
 
@@ -78,6 +80,20 @@ def _project(code: str) -> Project:
 
 def _viewer(request) -> None:
     access.check_can_view(request.auth)
+
+
+def _place(request, unit: str | None) -> str | None:
+    """`unit` as asked; a county's staff (`core.access.region_of`) get their county when
+    they name none, and a 403 for a place outside it."""
+    confined = region_of(request.auth)
+    if not confined:
+        return unit
+    if not unit:
+        return confined
+    scope = queries.unit_scope(unit)  # InputError (422) for an unknown place
+    if scope is None or not all(contains(confined, code) for code in scope.units or ()):
+        raise HttpError(403, _("“%(value)s” is outside your county.") % {"value": unit})
+    return unit
 
 
 # --------------------------------------------------------------------------- schemas
@@ -471,11 +487,16 @@ def list_warnings(
 
 @router.get("/progress/rates", response={200: RatesOut, **READ})
 def get_rates(
-    request, month: str, by: Literal["unit", "chain", "list"] | None = None, unit: str | None = None
+    request,
+    month: str,
+    by: Literal["unit", "county", "chain", "list"] | None = None,
+    unit: str | None = None,
 ):
     """The four rates (start, investment completion, funds in place, on-time completion)
-    for the city or one unit, and by unit, chain or list. Shares are 0–1."""
+    for the home region, one unit or a county/city of it, and by unit, county, chain or
+    list. Shares are 0–1."""
     _viewer(request)
+    unit = _place(request, unit)
     m = _month(month)
     rows, total = rates.compute(m, by, queries.unit_scope(unit))
     return {
@@ -530,7 +551,7 @@ def figures(request, month: str, unit: str | None = None):
     The same figures as the cockpit, the progress pages, the `figures` command and the
     monthly report."""
     _viewer(request)
-    return _figures(month, unit)
+    return _figures(month, _place(request, unit))
 
 
 class CockpitOut(FiguresOut):
@@ -544,6 +565,7 @@ def cockpit(request, month: str, unit: str | None = None):
     """What the cockpit's progress panel shows: plan vs completed by month and the month's
     headline figures (as `/progress/figures`)."""
     _viewer(request)
+    unit = _place(request, unit)
     m = _month(month)
     return {
         "plan_vs_completed": [

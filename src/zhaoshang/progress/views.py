@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core.access import region_of
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.core.history import describe, history_for, history_of
 from zhaoshang.progress import access, queries, rates, rules, services
@@ -44,6 +45,7 @@ from zhaoshang.progress.models import (
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, ListLevel, Project, ProjectList
 from zhaoshang.projects.queries import find_unit
+from zhaoshang.regions.home import contains, find_region, home_code, home_region, is_multi_county
 from zhaoshang.regions.models import Region
 
 PAGE_SIZE = 100
@@ -90,6 +92,39 @@ def _unit(request) -> Region | None:
     return found
 
 
+def _place(request) -> Region | None:
+    """The `unit` of the query string for the figures pages: a township unit, or a county,
+    city or province of the home region (`regions.home.find_region`); None for the whole
+    home region. A county's staff (`core.access.region_of`) get their county, and are told
+    when they asked for a place outside it."""
+    confined = region_of(request.user)
+    own = Region.objects.filter(code=confined).first() if confined else None
+    text = request.GET.get("unit", "").strip()
+    if not text or text.lower() == "all":
+        return own
+    found = find_unit(text) or find_region(text)
+    if found is None:
+        messages.error(request, _("unknown township unit “%(value)s”") % {"value": text})
+        return own
+    if confined and not contains(confined, found.code):
+        messages.error(request, _("“%(value)s” is outside your county.") % {"value": text})
+        return own
+    if found.code == home_code():
+        return None
+    return found
+
+
+def _places(request):
+    """The selector's places: the home county's township units; in a prefecture city or a
+    province its cities and counties first (a county's staff: their county and its units)."""
+    if not is_multi_county():
+        return _units()
+    within = region_of(request.user) or home_code()
+    return Region.objects.filter(code__startswith=within, level__gt=home_region().level).filter(
+        level__lt=4
+    ) | Region.objects.filter(parent_id=within, level=4)
+
+
 def _refused(request, reason: str, status: int = 403):
     return render(request, "progress/refused.html", {"reason": reason}, status=status)
 
@@ -119,7 +154,7 @@ def _base(request, **extra) -> dict:
 @login_required
 def overview(request):
     month = _month(request)
-    unit = _unit(request)
+    unit = _place(request)
     code = unit.code if unit else None
     figures = headline(month, code)
     due, reporting, _behind = queries.reporting_status(month, code, facts=figures.facts)
@@ -553,22 +588,26 @@ def warnings_page(request):
 @login_required
 def rates_page(request):
     month = _month(request)
-    by = request.GET.get("by", "unit")
-    if by not in rates.GROUPINGS:
+    unit = _place(request)
+    by = request.GET.get("by", "county" if is_multi_county() and unit is None else "unit")
+    if by not in rates.GROUPINGS or (by == "county" and not is_multi_county()):
         by = "unit"
-    rows, total = rates.compute(month, by)
+    rows, total = rates.compute(month, by, queries.unit_scope(unit.code) if unit else None)
     return render(
         request,
         "progress/rates.html",
         _base(
             request,
             month=month,
+            unit=unit,
+            places=_places(request).order_by("code"),
             by=by,
             rows=rows,
             total=total,
             definitions=rates.DEFINITIONS,
             elapsed=month.elapsed_share(),
             groupings=[
+                *([("county", _("county"))] if is_multi_county() else []),
                 ("unit", _("township unit")),
                 ("chain", _("industrial chain")),
                 ("list", _("major-project list")),
@@ -580,7 +619,7 @@ def rates_page(request):
 @login_required
 def reporting(request):
     month = _month(request)
-    unit = _unit(request)
+    unit = _place(request)
     due, rows, behind = queries.reporting_status(month, unit.code if unit else None)
     return render(
         request,
@@ -602,7 +641,7 @@ def reporting(request):
 @login_required
 def report_download(request):
     month = _month(request)
-    unit = _unit(request)
+    unit = _place(request)
     from zhaoshang.progress.report import write_monthly
 
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
