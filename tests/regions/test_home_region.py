@@ -278,3 +278,16 @@ def test_the_progress_api_keeps_county_staff_in_their_county(suzhou, counties, c
     assert outside.status_code == 403
     by_county = api.get(f"{API}/progress/rates", {"month": "2023-06", "by": "county"})
     assert [r["key"] for r in by_county.json()["rows"]] == [CHANGSHU]
+
+
+def test_a_province_rolls_up_by_city_and_races_its_counties(client, settings, counties, leader):
+    settings.ZHAOSHANG_HOME_REGION = "江苏省"
+    client.force_login(leader)
+    page = client.get("/", {"month": "2023-06"})
+    assert page.status_code == 200
+    assert page.context["rank_level"] == "county"
+    assert [(r["key"], r["n"]) for r in page.context["fig"]["units"]] == [(SUZHOU, 4)]
+    assert [r.unit for r in page.context["fig"]["rankings"]] == [CHANGSHU, ZJG, KUNSHAN]
+    city = client.get("/", {"month": "2023-06", "unit": "苏州市"})
+    assert [c.code for c in city.context["crumbs"]] == ["32", SUZHOU]
+    assert city.context["p"].rates.projects == 4

@@ -31,8 +31,12 @@ class UserProfile(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        verbose_name=_("township unit"),
-        help_text=_("For town/park editors: the unit whose projects they may edit."),
+        verbose_name=_("unit"),
+        help_text=_(
+            "For town/park editors: the township unit whose projects they may edit. For "
+            "anyone else, a county (when the home region holds several) keeps them to "
+            "that county's projects; empty: the whole home region."
+        ),
     )
 
     class Meta:

@@ -319,9 +319,9 @@ def batches_by_town(
 
     Units are the home county's townships and parks in code order, each shown even when
     it has nothing, and "no unit yet" when a batch holds projects without one."""
-    from django.conf import settings
     from django.utils.translation import gettext as _
 
+    from zhaoshang.regions.home import home_county_code
     from zhaoshang.regions.models import Region
 
     month = Month.parse(month)
@@ -330,9 +330,7 @@ def batches_by_town(
     months = [Month(month.year, m) for m in range(1, month.month + 1)]
     units: list[tuple[str | None, str]] = [
         (r.code, str(r))
-        for r in Region.objects.filter(parent_id=settings.ZHAOSHANG_HOME_COUNTY, level=4).order_by(
-            "code"
-        )
+        for r in Region.objects.filter(parent_id=home_county_code(), level=4).order_by("code")
     ]
     empty = {s: (0, ZERO) for s in stages}
     result = TownBatches(month, as_of, units, months, {}, {}, {}, dict(empty))

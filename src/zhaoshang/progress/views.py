@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -45,7 +44,14 @@ from zhaoshang.progress.models import (
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, ListLevel, Project, ProjectList
 from zhaoshang.projects.queries import find_unit
-from zhaoshang.regions.home import contains, find_region, home_code, home_region, is_multi_county
+from zhaoshang.regions.home import (
+    contains,
+    find_region,
+    home_code,
+    home_county_code,
+    home_region,
+    is_multi_county,
+)
 from zhaoshang.regions.models import Region
 
 PAGE_SIZE = 100
@@ -55,7 +61,7 @@ PAGE_SIZE = 100
 
 
 def _units():
-    return Region.objects.filter(parent_id=settings.ZHAOSHANG_HOME_COUNTY, level=4).order_by("code")
+    return Region.objects.filter(parent_id=home_county_code(), level=4).order_by("code")
 
 
 def _month(request, default: Month | None = None) -> Month:
