@@ -18,6 +18,15 @@ from zhaoshang.projects.models import StageDate
 NO_LABELS = {"node": {}, "chain": {}, "industry": {}}
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are asserted in English (their message ids)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _table(**changes) -> dict:
     with open(impact.DEFAULT_TABLE, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)

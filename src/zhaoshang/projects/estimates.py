@@ -416,11 +416,20 @@ class ProjectFigures:
         return self.figures[f]
 
 
-@dataclass
 class LedgerEstimates:
-    by_pk: dict[int, ProjectFigures]
-    min_sample: int
-    labels: dict[str, dict]  # names of nodes, chains, divisions, sections for the basis
+    """Every project's figures; `labels` (names of nodes, chains and industries for the
+    basis texts) are read on first use: the roll-ups need none."""
+
+    def __init__(self, by_pk: dict[int, ProjectFigures], min_sample: int, labels=None) -> None:
+        self.by_pk = by_pk
+        self.min_sample = min_sample
+        self._labels = labels
+
+    @property
+    def labels(self) -> dict[str, dict]:
+        if self._labels is None:
+            self._labels = _labels()
+        return self._labels
 
     def get(self, pk: int) -> ProjectFigures | None:
         return self.by_pk.get(pk)
@@ -472,9 +481,7 @@ def compute(
                 basis=row.output_basis if f == "output" else "",
             )
         by_pk[row.pk] = ProjectFigures(row=row, figures=figures)
-    return LedgerEstimates(
-        by_pk=by_pk, min_sample=est.min_sample, labels=_labels() if labels is None else labels
-    )
+    return LedgerEstimates(by_pk=by_pk, min_sample=est.min_sample, labels=labels)
 
 
 def ledger_estimates() -> LedgerEstimates:

@@ -267,16 +267,19 @@ class LedgerImpact:
     include_estimates: bool
 
 
-def ledger_impact(include_estimates: bool) -> LedgerImpact:
-    """Every project's impact, once per state of the data (`core.figcache`)."""
+def ledger_impact(
+    include_estimates: bool, ledger: est.LedgerEstimates | None = None
+) -> LedgerImpact:
+    """Every project's impact, once per state of the data (`core.figcache`); `ledger`: the
+    estimates already at hand (read once per request even when nothing is cached)."""
     return figcache.cached(
-        "projects.impact", include_estimates, lambda: _ledger_impact(include_estimates)
+        "projects.impact", include_estimates, lambda: _ledger_impact(include_estimates, ledger)
     )
 
 
-def _ledger_impact(include_estimates: bool) -> LedgerImpact:
+def _ledger_impact(include_estimates: bool, ledger: est.LedgerEstimates | None) -> LedgerImpact:
     table = load_table()
-    ledger = est.ledger_estimates()
+    ledger = est.ledger_estimates() if ledger is None else ledger
     return LedgerImpact(
         by_pk={
             pk: project_impact(figs, table, include_estimates) for pk, figs in ledger.by_pk.items()
@@ -331,10 +334,16 @@ class Totals:
         return bool(self.gva_estimated or self.tax_estimated or self.jobs_estimated)
 
 
-def totals(pks: Iterable[int] | None = None, *, include_estimates: bool) -> Totals:
-    """The impact of the projects `pks` (all when None) that count (`counted`)."""
-    ledger = est.ledger_estimates()
-    impacts = ledger_impact(include_estimates)
+def totals(
+    pks: Iterable[int] | None = None,
+    *,
+    include_estimates: bool,
+    ledger: est.LedgerEstimates | None = None,
+) -> Totals:
+    """The impact of the projects `pks` (all when None): dropped projects and phases of a
+    counted project left out."""
+    ledger = est.ledger_estimates() if ledger is None else ledger
+    impacts = ledger_impact(include_estimates, ledger)
     chosen = set(ledger.by_pk) if pks is None else set(pks) & set(ledger.by_pk)
     # a phase whose parent is counted too is left out (盛虹 306亿 holds its 首期 140亿), the
     # ledger totals' rule (`projects.queries.left_out`); dropped projects count nowhere
@@ -365,7 +374,11 @@ def rollup(by: str, *, include_estimates: bool) -> list[tuple[object, str, Total
             Region.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name")
         )
     out = [
-        (key, names.get(key, "") if key else "", totals(pks, include_estimates=include_estimates))
+        (
+            key,
+            names.get(key, "") if key else "",
+            totals(pks, include_estimates=include_estimates, ledger=ledger),
+        )
         for key, pks in groups.items()
     ]
     out.sort(key=lambda t: (-t[2].gva, str(t[1])))
@@ -471,8 +484,9 @@ def project_view(pk: int) -> dict | None:
     only, with its formula."""
     rows = []
     table = None
+    estimates = est.ledger_estimates()
     for include in (True, False):
-        ledger = ledger_impact(include)
+        ledger = ledger_impact(include, estimates)
         table = ledger.table
         imp = ledger.by_pk.get(pk)
         if imp is None:

@@ -81,7 +81,7 @@ class Command(BaseCommand):
             ]
         else:
             header = [_("Name"), _("Projects"), _("Value added a year"), _("Tax a year")]
-            header += [_("Jobs"), _("Estimated")]
+            header += [_("Jobs"), _("Using estimates")]
             rows = [
                 [
                     i["name"] or "—",
@@ -95,14 +95,14 @@ class Command(BaseCommand):
             ]
         self.stdout.write(_table(header, rows))
         self.stdout.write(
-            _("Amounts in 10k CNY (万元); * or “Estimated”: figures resting on estimates.")
+            _("Amounts in 10k CNY (万元); * or “Using estimates”: figures resting on estimates.")
             if include
             else _("Amounts in 10k CNY (万元); disclosed figures only (no estimates).")
         )
 
     def _projects(self, include: bool) -> list[dict]:
         ledger = est.ledger_estimates()
-        impacts = impact.ledger_impact(include)
+        impacts = impact.ledger_impact(include, ledger)
         items = []
         for pk, figs in sorted(ledger.by_pk.items(), key=lambda kv: kv[1].row.code):
             imp = impacts.by_pk[pk]
