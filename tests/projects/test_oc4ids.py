@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from tests.factories import EnterpriseFactory, ProjectFactory
+from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory
 from tests.projects.oc4ids_cove import SCHEMA_DIR, problems, review
 from zhaoshang.progress.models import AnnualPlan
 from zhaoshang.projects import oc4ids
@@ -463,3 +463,28 @@ def test_the_package_reads_a_fixed_number_of_queries(django_assert_max_num_queri
     make(5, 1)
     with django_assert_max_num_queries(len(one)):
         assert len(_package()["projects"]) == 6
+
+
+@pytest.mark.django_db
+def test_a_county_users_download_holds_their_county_only(client, settings):
+    """In a 苏州市 deployment 常熟市 staff download 常熟市's projects only; each project's
+    public authority is its own county."""
+    from zhaoshang.regions import home
+
+    settings.ZHAOSHANG_HOME_REGION = "苏州市"
+    try:
+        ProjectFactory(code="320582-2023-0101", industry_id="4812")  # 锦丰镇, 张家港市
+        ProjectFactory(code="320581-2023-0001", industry_id="4812", unit_id="320581001")  # 虞山街道
+        staff = UserFactory(username="changshu", role="bureau_editor", unit_code="320581")
+        client.force_login(staff)
+
+        package = json.loads(client.get(reverse("projects:oc4ids")).content)
+
+        assert [p["identifiers"][0]["id"] for p in package["projects"]] == ["320581-2023-0001"]
+        assert package["projects"][0]["publicAuthority"] == {
+            "id": "region-320581",
+            "name": "常熟市",
+        }
+        assert problems(package) == []
+    finally:
+        home.clear()
