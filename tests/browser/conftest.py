@@ -71,7 +71,7 @@ def demo_server(tmp_path_factory):
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a loaded 2-core machine starting two demos at once
     while True:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
