@@ -88,6 +88,9 @@ def test_cockpit_panel_shows_impact_and_leaves_estimates_out_on_request(client, 
     # value added 0.375 × (1000+2000+3000+4000+5000+4000) = 7125万元
     assert "CNY 71.25 million" in panel
     assert "estimates=0" in panel and "Leave estimates out" in panel
+    # rolled up by chain and by township unit, each figure with its formula on hover
+    assert "By chain (top 10)" in panel and "<td>新能源</td>" in panel
+    assert "By township unit (top 10)" in panel and "Σ over 6 of 6 projects" in panel
     off = client.get(reverse("cockpit:index") + "?estimates=0", HTTP_ACCEPT_LANGUAGE="en")
     off = off.content.decode()
     assert "disclosed figures only (no estimates)" in off and "Include estimates" in off

@@ -25,11 +25,25 @@ def _impact_panel(request, filters=None, **kw):
     include = request.GET.get("estimates") != "0"
     pks = list(projects_for(request.user, filters).values_list("pk", flat=True))
     totals = impact.totals(pks, include_estimates=include)
+    by = {
+        name: [
+            {
+                "name": label or "—",
+                "totals": t,
+                "gva": impact.wan_text(t.gva, estimated=t.gva_estimated > 0),
+                "tax": impact.wan_text(t.tax, estimated=t.tax_estimated > 0),
+                "jobs": impact.jobs_text(t.jobs, estimated=t.jobs_estimated > 0),
+            }
+            for _key, label, t in impact.rollup(name, include_estimates=include, pks=pks)[:10]
+        ]
+        for name in ("chain", "town")
+    }
     params = request.GET.copy()
     params["estimates"] = "1" if not include else "0"
     return {
         "include": include,
         "switch": params.urlencode(),
+        "by": by,
         "impact": {
             "totals": totals,
             "gva": impact.wan_text(totals.gva, estimated=totals.gva_estimated > 0),

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import figcache
@@ -357,22 +358,33 @@ def totals(
     return out
 
 
-def rollup(by: str, *, include_estimates: bool) -> list[tuple[object, str, Totals]]:
-    """(key, name, totals) per chain (`by="chain"`) or township unit (`by="town"`), largest
-    value added first; projects without one are under the key None."""
+def rollup(
+    by: str, *, include_estimates: bool, pks: Iterable[int] | None = None
+) -> list[tuple[object, str, Totals]]:
+    """(key, name, totals) per chain (`by="chain"`) or township unit (`by="town"`) of the
+    projects `pks` (all when None), largest value added first; projects without one are
+    under the key None."""
     from zhaoshang.regions.models import Region
 
     attr = {"chain": "chain_id", "town": "unit_id"}[by]
     ledger = est.ledger_estimates()
+    chosen = ledger.by_pk.keys() if pks is None else set(pks) & ledger.by_pk.keys()
     groups: dict[object, list[int]] = {}
-    for pk, figs in ledger.by_pk.items():
-        groups.setdefault(getattr(figs.row, attr), []).append(pk)
+    for pk in chosen:
+        groups.setdefault(getattr(ledger.by_pk[pk].row, attr), []).append(pk)
+    keys = [k for k in groups if k]
     if by == "chain":
-        names = dict(ledger.labels["chain"])
+        from zhaoshang.chains.models import Chain
+
+        en = (get_language() or "").startswith("en")
+        names = {
+            pk: f"{name_en} ({name})" if en and name_en else name
+            for pk, name, name_en in Chain.objects.filter(pk__in=keys).values_list(
+                "pk", "name", "name_en"
+            )
+        }
     else:
-        names = dict(
-            Region.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name")
-        )
+        names = dict(Region.objects.filter(pk__in=keys).values_list("pk", "name"))
     out = [
         (
             key,
