@@ -96,23 +96,27 @@ class Command(BaseCommand):
                 sys.stdout.write("\n")
             for hook in app_demo_hooks("generate_synthetic"):
                 hook(n)
+            in_all = n
             if region.level < 3:  # a prefecture city or a province: its other counties too
 
                 def county_progress(county: str, done: int, total: int) -> None:
-                    sys.stdout.write(f"\r合成项目 / synthetic projects {county}: {done}/{total}")
+                    end = "\n" if done == total else ""
+                    sys.stdout.write(
+                        f"\r合成项目 / synthetic projects {county}: {done}/{total}{end}"
+                    )
                     sys.stdout.flush()
 
                 more = generate_region(region, n, progress=county_progress)
                 created += sum(more.values())
-                sys.stdout.write("\n")
+                in_all = n * (len(more) + 1)
                 self.stdout.write(
                     f"{region.name}：{len(more) + 1} 个县级单位 / counties, "
                     f"{sum(more.values())} projects created outside 张家港市"
                 )
             refresh_statistics(after_bulk_load=bool(created))
             self.stdout.write(
-                f"合成项目：新增 {created} 个，共 {n} 个（{time.monotonic() - t0:.1f} 秒） / "
-                f"synthetic projects: {created} created, {n} in all "
+                f"合成项目：新增 {created} 个，共 {in_all} 个（{time.monotonic() - t0:.1f} 秒） / "
+                f"synthetic projects: {created} created, {in_all} in all "
                 f"({time.monotonic() - t0:.1f} s)"
             )
         else:
