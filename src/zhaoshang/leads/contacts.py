@@ -273,7 +273,7 @@ def _extra(owner: Any, team: Any, next_follow_up: Any) -> dict[str, Any]:
 
 def _locked(pks: list[int]) -> list[EventContact]:
     return list(
-        EventContact.objects.select_for_update()
+        EventContact.objects.select_for_update(of=("self",))
         .filter(pk__in=pks)
         .select_related("event", "enterprise")
         .order_by("id")
