@@ -294,7 +294,7 @@ def place_part(placer: Placer, part: Part, out_dir: str, chunk_rows: int) -> Par
                 writer.write_table(table, row_group_size=chunk_rows)
                 result.placed += table.num_rows
                 result.placements += sum(pc.list_value_length(table["placements"]).to_pylist())
-    except (pa.ArrowException, OSError, ValueError) as exc:
+    except (pa.ArrowException, OSError) as exc:  # a corrupt page, a truncated file
         result.errors = [
             f"{part.label}: 行组无法读取 the row group cannot be read "
             f"(从第 from row {row} 行起): {exc}"
