@@ -422,6 +422,8 @@ def place_parquet(
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # its small HTTP server (health, metrics) on a free port: 8787 may be taken
+                scheduler_kwargs={"dashboard_address": ":0"},
                 # a worker's heartbeat racing the scheduler's shutdown is logged as an error;
                 # a task's own failure reaches the client and is reported from there
                 silence_logs=logging.CRITICAL,
