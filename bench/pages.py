@@ -24,7 +24,13 @@ A page that answers 404 (e.g. /screen/ before it exists) is listed as skipped, n
 Figures are computed once per state of the data (`core.figcache`), so the median is what a
 reader meets while nobody writes; `cold ms` is the median right after a write (the data
 version raised before each request, nothing reused): what the first reader after each
-save meets.
+save meets. `save ms` is the median right after a 锦丰镇 clerk saves a month's report
+(a real edit through `progress.services.record_progress`, alternating between two
+amounts and put back at the end): only the figures that read the tables it wrote are
+computed again (`figcache.cached(..., by_table=True)`), the ledger's stand.
+Beside each of the two, `cpu` is the median CPU time of this process for the same
+requests (on SQLite the whole server's work; on a busy machine the wall time is mostly
+waiting for a core). `--cold-only` measures only the times after writes (cold and save).
 """
 
 from __future__ import annotations
@@ -49,6 +55,15 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="load the demo first")
     parser.add_argument("--only", default="", help="comma-separated label prefixes to measure")
     parser.add_argument("--json", default="", help="also write the figures to this file")
+    parser.add_argument(
+        "--cold-only", action="store_true", help="only the times right after a write"
+    )
+    parser.add_argument(
+        "--leave-out-panels",
+        default="",
+        help="comma-separated parts of cockpit panel templates to leave out (to see "
+        "what one panel costs; the page users get has them all)",
+    )
     args = parser.parse_args()
     data_dir = Path(args.data_dir).expanduser().resolve()
     os.environ["ZHAOSHANG_DATA_DIR"] = str(data_dir)
@@ -73,6 +88,15 @@ def main() -> None:
     from zhaoshang.projects.models import Project
 
     passwords = json.loads((data_dir / "demo_users.json").read_text())
+    if args.leave_out_panels:
+        from zhaoshang.cockpit import panels
+
+        parts = [p for p in args.leave_out_panels.split(",") if p]
+        for page, registered in panels._PANELS.items():
+            panels._PANELS[page] = [
+                p for p in registered if not any(part in p.template for part in parts)
+            ]
+        print(f"left out the cockpit panels matching {', '.join(parts)}")
     n = Project.objects.count()
     only = [p.strip() for p in args.only.split(",") if p.strip()]
     pages = [p for p in _pages() if not only or any(p[0].startswith(o) for o in only)]
@@ -82,18 +106,24 @@ def main() -> None:
     )
     print(
         f"  {'page':<34} {'median ms':>9} {'p90 ms':>8} {'cpu ms':>7} {'queries':>7} "
-        f"{'cold ms':>8}  ratio"
+        f"{'cold ms':>8} {'cpu':>6} {'save ms':>8} {'cpu':>6}  ratio"
     )
     rows = []
-    for label, username, url, params in pages:
-        row = _measure_page(label, username, url, params, args.repeat)
-        rows.append(row)
-        _print(row)
-    if not only or any("sign-in".startswith(o) or o.startswith("sign") for o in only):
-        for username in ("leader", "jinfeng"):
-            row = _measure_sign_in(username, passwords[username], args.repeat)
+    save = _clerk_save()
+    try:
+        for label, username, url, params in pages:
+            row = _measure_page(label, username, url, params, args.repeat, save, args.cold_only)
             rows.append(row)
             _print(row)
+        if not only or any("sign-in".startswith(o) or o.startswith("sign") for o in only):
+            for username in ("leader", "jinfeng"):
+                row = _measure_sign_in(
+                    username, passwords[username], args.repeat, save, args.cold_only
+                )
+                rows.append(row)
+                _print(row)
+    finally:
+        save.put_back()
     if "cockpit, city" in {r["page"] for r in rows}:
         naive = statistics.median(_naive_cockpit() for _ in range(max(3, args.repeat // 2)))
         city = next(r for r in rows if r["page"] == "cockpit, city")
@@ -108,6 +138,11 @@ def main() -> None:
     print(
         "over budget right after a write (cold ms): "
         + (", ".join(f"{r['page']} {r['cold'] * 1000:.0f} ms" for r in slow) or "none")
+    )
+    slow = [r for r in rows if r.get("save") and r["save"] > r["budget"]]
+    print(
+        "over budget right after a clerk's report (save ms): "
+        + (", ".join(f"{r['page']} {r['save'] * 1000:.0f} ms" for r in slow) or "none")
     )
     if args.json:
         Path(args.json).write_text(
@@ -204,7 +239,64 @@ def _stats(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), p90
 
 
-def _measure_page(label: str, username: str, url: str, params: dict, repeat: int) -> dict:
+class _ClerkSave:
+    """One real save of a month's report by the 锦丰镇 editor, alternating between the
+    report's amount and that amount + 1 万元; `put_back()` leaves the amount as it was."""
+
+    def __init__(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from zhaoshang.progress.models import MonthlyProgress
+        from zhaoshang.progress.queries import default_month
+
+        month = default_month()
+        self.user = get_user_model().objects.get(username="jinfeng")
+        self.report = (
+            MonthlyProgress.objects.filter(
+                year=month.year, month=month.month, project__unit_id=TOWN,
+                completed_wan__isnull=False,
+            )
+            .select_related("project")
+            .order_by("pk")
+            .first()
+        )  # fmt: skip
+        self.original = None if self.report is None else self.report.completed_wan
+        self.flip = False
+
+    def __bool__(self) -> bool:
+        return self.report is not None
+
+    def _save(self, amount) -> None:
+        from zhaoshang.progress.models import MonthlyProgress
+        from zhaoshang.progress.months import Month
+        from zhaoshang.progress.services import record_progress
+
+        report = MonthlyProgress.objects.get(pk=self.report.pk)
+        record_progress(
+            user=self.user,
+            project=self.report.project,
+            month=Month(report.year, report.month),
+            data={"completed_wan": str(amount), "version": report.version},
+            reason="bench/pages.py",
+        )
+
+    def __call__(self) -> None:
+        self.flip = not self.flip
+        self._save(self.original + 1 if self.flip else self.original)
+
+    def put_back(self) -> None:
+        if self.report is not None and self.flip:
+            self._save(self.original)
+            self.flip = False
+
+
+def _clerk_save() -> _ClerkSave:
+    return _ClerkSave()
+
+
+def _measure_page(
+    label: str, username: str, url: str, params: dict, repeat: int, save=None, cold_only=False
+) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -222,7 +314,7 @@ def _measure_page(label: str, username: str, url: str, params: dict, repeat: int
         row["skipped"] = f"answered {response.status_code}"
         return row
     times, cpu = [], []
-    for _ in range(repeat):
+    for _ in range(1 if cold_only else repeat):
         with CaptureQueriesContext(connection) as queries:
             t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url, params)
@@ -234,24 +326,32 @@ def _measure_page(label: str, username: str, url: str, params: dict, repeat: int
     row["queries"] = len(queries)
     row["bytes"] = len(response.content)
     row["cold"] = _cold(lambda: client.get(url, params), repeat)
+    row["cold_cpu"] = _cold.cpu
+    if save:
+        row["save"] = _cold(lambda: client.get(url, params), repeat, write=save)
+        row["save_cpu"] = _cold.cpu
     return row
 
 
-def _cold(request, repeat: int) -> float:
+def _cold(request, repeat: int, write=None) -> float:
     """Median time of `request` right after a write elsewhere: the data version raised
-    before each, so no figure computed before is reused (`core.figcache`)."""
+    before each, so no figure computed before is reused (`core.figcache`); with `write`,
+    right after that write instead (figures by table reused where it wrote nothing
+    they read)."""
     from zhaoshang.core import figcache
 
-    times = []
+    times, cpu = [], []
     for _ in range(max(3, repeat // 2)):
-        figcache.bump()
-        t0 = time.perf_counter()
+        (write or figcache.bump)()
+        t0, c0 = time.perf_counter(), time.process_time()
         request()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    _cold.cpu = statistics.median(cpu)  # the CPU time of the same requests (see `main`)
     return statistics.median(times)
 
 
-def _measure_sign_in(username: str, password: str, repeat: int) -> dict:
+def _measure_sign_in(username: str, password: str, repeat: int, save=None, cold_only=False) -> dict:
     """POST /login/ with the password (a fresh session each time), follow the redirect."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import PBKDF2PasswordHasher, identify_hasher
@@ -260,7 +360,7 @@ def _measure_sign_in(username: str, password: str, repeat: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     times, cpu = [], []
-    for i in range(repeat + 1):
+    for i in range(2 if cold_only else repeat + 1):
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         with CaptureQueriesContext(connection) as queries:
             t0, c0 = time.perf_counter(), time.process_time()
@@ -279,12 +379,17 @@ def _measure_sign_in(username: str, password: str, repeat: int) -> dict:
     row["median"], row["p90"] = _stats(times)
     row["cpu"] = statistics.median(cpu)
     row["queries"] = len(queries)
-    row["cold"] = _cold(
-        lambda: Client(HTTP_ACCEPT_LANGUAGE="zh-hans").post(
+
+    def sign_in():
+        return Client(HTTP_ACCEPT_LANGUAGE="zh-hans").post(
             "/login/", {"username": username, "password": password}, follow=True
-        ),
-        repeat,
-    )
+        )
+
+    row["cold"] = _cold(sign_in, repeat)
+    row["cold_cpu"] = _cold.cpu
+    if save:
+        row["save"] = _cold(sign_in, repeat, write=save)
+        row["save_cpu"] = _cold.cpu
     encoded = get_user_model().objects.get(username=username).password
     hasher = identify_hasher(encoded)
     check = _time(lambda: hasher.verify(password, encoded))
@@ -311,11 +416,15 @@ def _print(row: dict) -> None:
     if "skipped" in row:
         print(f"  {row['page']:<34} skipped ({row['skipped']}; {row['url']})")
         return
-    flag = " !" if max(row["median"], row.get("cold", 0)) > row["budget"] else ""
-    cold = f"{row['cold'] * 1000:8.1f}" if "cold" in row else f"{'':8}"
+    flag = (
+        " !" if max(row["median"], row.get("cold", 0), row.get("save", 0)) > row["budget"] else ""
+    )
+    cold = f"{row['cold'] * 1000:8.1f} {row['cold_cpu'] * 1000:6.0f}" if "cold" in row else ""
+    save = f"{row['save'] * 1000:8.1f} {row['save_cpu'] * 1000:6.0f}" if "save" in row else ""
     print(
         f"  {row['page']:<34} {row['median'] * 1000:9.1f} {row['p90'] * 1000:8.1f} "
-        f"{row['cpu'] * 1000:7.1f} {row['queries']:7d} {cold}  {row.get('ratio', '')}{flag}"
+        f"{row['cpu'] * 1000:7.1f} {row['queries']:7d} {cold} {save}  "
+        f"{row.get('ratio', '')}{flag}"
     )
 
 

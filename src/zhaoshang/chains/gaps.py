@@ -112,7 +112,8 @@ def node_stats(chain_ids: list[int] | None = None) -> list[NodeStats]:
     Counted once per state of the data (`core.figcache`); the list is the caller's own,
     the NodeStats in it are shared and read-only."""
     key = None if chain_ids is None else tuple(sorted(set(chain_ids)))
-    return list(figcache.cached("node_stats", key, lambda: _node_stats(chain_ids)))
+    # by table: it reads the chains, placements and projects only (`core.figcache`)
+    return list(figcache.cached("node_stats", key, lambda: _node_stats(chain_ids), by_table=True))
 
 
 def _node_stats(chain_ids: list[int] | None) -> list[NodeStats]:

@@ -47,7 +47,9 @@ def local_enterprise_ids(among: Iterable[int] | None = None, *, leaders: bool = 
     The whole set is read (three index scans) and then cut down in Python: an `IN` list of
     thousands of ids next to the LIKE on the unit makes SQLite pick a very slow plan.
     """
-    ids = figcache.cached("local_enterprises", leaders, lambda: _local_enterprise_ids(leaders))
+    ids = figcache.cached(
+        "local_enterprises", leaders, lambda: _local_enterprise_ids(leaders), by_table=True
+    )
     if among is not None:
         return ids & set(among)
     return set(ids)

@@ -630,15 +630,21 @@ def cockpit_figures(user, f: CockpitFilters, *, stock: bool = True) -> dict:
     """Everything the cockpit shows for these filters; `stock=False` leaves out the
     ledger's stock figures (by stage, unit, industry, chain), as the 大屏 does.
 
-    Computed once per state of the data (`core.figcache`, keyed by `figure_key`)."""
-    key = (*f.figure_key(user), stock)
-    figures = figcache.cached("cockpit", key, lambda: _cockpit_figures(user, f, stock))
-    f.headline = figures["headline"]
-    return figures
+    Computed once per state of the data (`core.figcache`, keyed by `figure_key`), in two
+    parts kept by the tables each reads (`by_table`): the month's plan figures (four rates,
+    lights, rankings) and the ledger's (batches, stock, largest projects), so a month's
+    report saved leaves the ledger's figures standing and a project saved the plans'
+    only when their tables were written."""
+    key = (*f.figure_key(user), f.chain_obj.pk if f.chain_obj else None)
+    plans = figcache.cached("cockpit.plans", key, lambda: _plan_figures(f), by_table=True)
+    ledger = figcache.cached(
+        "cockpit.ledger", (*key, stock), lambda: _ledger_figures(user, f, stock), by_table=True
+    )
+    f.headline = plans["headline"]
+    return {**plans, **ledger}
 
 
-def _cockpit_figures(user, f: CockpitFilters, stock: bool) -> dict:
-    qs = projects_for(user, f)
+def _plan_figures(f: CockpitFilters) -> dict:
     progress = month_progress(f)
     # the city's headline facts serve this month's ranking too (one load, one truth)
     region = f.region
@@ -649,18 +655,25 @@ def _cockpit_figures(user, f: CockpitFilters, stock: bool) -> dict:
         region=region,
     )  # fmt: skip
     top, bottom = red_black(rankings)
-    batches, series = batches_with_months(f.month, MONTHS, stages=MONTHLY_EVENTS, projects=qs)
-    out = {
+    return {
         "progress": progress,
-        "batches": batches,
         "rankings": rankings,
         "red_list": top,
         "black_list": bottom,
-        "monthly": monthly(series),
-        "top": top_projects(qs, TOP if stock else 10),
         "headline": f.headline,
     }
+
+
+def _ledger_figures(user, f: CockpitFilters, stock: bool) -> dict:
+    qs = projects_for(user, f)
+    batches, series = batches_with_months(f.month, MONTHS, stages=MONTHLY_EVENTS, projects=qs)
+    out = {
+        "batches": batches,
+        "monthly": monthly(series),
+        "top": top_projects(qs, TOP if stock else 10),
+    }
     if stock:
+        region = f.region
         excluded = phases_counted_in_parent(qs)
         rows = cube(qs, excluded)
         out.update(

@@ -26,15 +26,18 @@ def _batches_town_context(request, filters=None, **kw):
 
     if filters is None or filters.month.is_future():
         return None
-    # counted once per state of the data, as the cockpit's own figures (`core.figcache`)
+    # counted once per state of the data, as the cockpit's own figures (`core.figcache`);
+    # the ledger's stage dates only: a month's report saved leaves it standing (`by_table`)
+    chain = filters.chain_obj.pk if filters.chain_obj else None
     table = figcache.cached(
         "batches_by_town",
-        filters.figure_key(request.user),
+        (*filters.figure_key(request.user), chain),
         lambda: batches_by_town(
             filters.month,
             projects=projects_for(request.user, filters),
             scope=Scope(units={filters.unit}) if filters.unit else None,
         ),
+        by_table=True,
     )
     return {"table": table, "rows": town_rows(table)}
 

@@ -243,38 +243,10 @@ def load(
                 cursor, facts, year, month, restrict, restrict_params, planned_only, params, where
             )
         if with_reports:
-            # whether it came by the due date is judged here: converting 10^5 timestamps
-            # to local dates in Python costs seconds
-            due_end = _end_of(month.due_date(ProgressSettings.current().report_due_day))
-            cursor.execute(
-                "SELECT t.id, t.project_id, CASE WHEN t.reported_at <= %s THEN 1 ELSE 0 END, "
-                f"{_micro('t.completed_wan')}, {_micro('t.funds_in_place_wan')}, "
-                f"{_micro('t.counted_wan')} "
-                f"FROM {_table(MonthlyProgress)} t WHERE t.year = %s AND t.month = %s{restrict}",
-                [
-                    connection.ops.adapt_datetimefield_value(due_end),
-                    year,
-                    month.month,
-                    *restrict_params,
-                ],
-            )
-            late: dict[int, Report] = {}
-            for report_id, project_id, on_time, completed, funds, counted in cursor.fetchall():
+            for project_id, report in _reports(cursor, month, restrict, restrict_params).items():
                 item = facts.get(project_id)
                 if item is not None:
-                    item.report = Report(bool(on_time), int(completed), int(funds), int(counted))
-                    if not on_time:
-                        late[report_id] = item.report
-            if late:
-                for report_id, reported_at in (
-                    MonthlyProgress.objects.filter(
-                        year=year, month=month.month, reported_at__gt=due_end
-                    )
-                    .order_by()  # not by project code: no join, no sort
-                    .values_list("id", "reported_at")
-                ):
-                    if report_id in late:
-                        late[report_id].reported_on = timezone.localdate(reported_at)
+                    item.report = report
 
     for item in facts.values():
         # a completion with no start date recorded: started no later than it completed
@@ -338,6 +310,63 @@ def _progress(cursor, facts, year, month, restrict, restrict_params, planned_onl
             item.started_on = to_date(on)
         else:
             item.completed_on = to_date(on)
+
+
+def _reports(cursor, month: Month, restrict: str, restrict_params: list) -> dict[int, Report]:
+    """project id -> the month's report, of the projects `restrict` keeps (SQL on `t`)."""
+    # whether it came by the due date is judged here: converting 10^5 timestamps
+    # to local dates in Python costs seconds
+    due_end = _end_of(month.due_date(ProgressSettings.current().report_due_day))
+    cursor.execute(
+        "SELECT t.id, t.project_id, CASE WHEN t.reported_at <= %s THEN 1 ELSE 0 END, "
+        f"{_micro('t.completed_wan')}, {_micro('t.funds_in_place_wan')}, "
+        f"{_micro('t.counted_wan')} "
+        f"FROM {_table(MonthlyProgress)} t WHERE t.year = %s AND t.month = %s{restrict}",
+        [
+            connection.ops.adapt_datetimefield_value(due_end),
+            month.year,
+            month.month,
+            *restrict_params,
+        ],
+    )
+    out: dict[int, Report] = {}
+    late: dict[int, Report] = {}
+    for report_id, project_id, on_time, completed, funds, counted in cursor.fetchall():
+        report = out[project_id] = Report(bool(on_time), int(completed), int(funds), int(counted))
+        if not on_time:
+            late[report_id] = report
+    if late:
+        for report_id, reported_at in (
+            MonthlyProgress.objects.filter(
+                year=month.year, month=month.month, reported_at__gt=due_end
+            )
+            .order_by()  # not by project code: no join, no sort
+            .values_list("id", "reported_at")
+        ):
+            if report_id in late:
+                late[report_id].reported_on = timezone.localdate(reported_at)
+    return out
+
+
+def month_reports(
+    month: Month, facts: dict[int, PlanFacts], scope: Scope | None = None
+) -> dict[int, Report]:
+    """project id -> its report for `month`, for the projects of `facts` (loaded for a
+    month of the same year and `scope`: the same planned projects): what
+    `load(month, scope, reports_only=True)` would attach, without reading the plans again."""
+    scope = scope or Scope()
+    if not facts:
+        return {}
+    restrict, restrict_params = "", []
+    if not scope.is_all:
+        where, restrict_params = _plan_where(scope, month.year)
+        restrict = (
+            f" AND t.project_id IN (SELECT ap.project_id FROM {_table(AnnualPlan)} ap "
+            f"JOIN {_table(Project)} p ON p.id = ap.project_id WHERE {where})"
+        )
+    with connection.cursor() as cursor:
+        found = _reports(cursor, month, restrict, restrict_params)
+    return {pk: report for pk, report in found.items() if pk in facts}
 
 
 class Report:

@@ -108,6 +108,7 @@ def headline(
         "headline",
         (str(month), unit, scope and scope.key, today, include_green, limit),
         lambda: _headline(month, unit, scope, today, include_green, limit),
+        by_table=True,  # all it reads is read inside; the unit's scope is in the key
     )
 
 

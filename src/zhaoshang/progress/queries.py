@@ -72,7 +72,9 @@ def default_month(today: datetime.date | None = None, year: int | None = None) -
     Given `year`: the latest month of that year with reports; else its December for a
     past year, the current month for this year, January for a future year."""
     today = today or timezone.localdate()
-    return figcache.cached("default_month", (today, year), lambda: _default_month(today, year))
+    return figcache.cached(
+        "default_month", (today, year), lambda: _default_month(today, year), by_table=True
+    )
 
 
 def _default_month(today: datetime.date, year: int | None) -> Month:

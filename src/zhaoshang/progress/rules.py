@@ -165,8 +165,15 @@ def compute(
     due = reported_month.due_date(ProgressSettings.current().report_due_day)
     judge_reports = no_report is not None and as_of > due
     reporters: dict[int, facts_mod.PlanFacts] = {}
-    if judge_reports:
+    reports: dict[int, facts_mod.Report] = {}
+    if judge_reports and reported_month.year == month.year:
+        # the same year's plans: the projects judged are this month's, with that month's
+        # reports (no second read of the plans)
+        reporters = facts
+        reports = facts_mod.month_reports(reported_month, facts, scope)
+    elif judge_reports:
         reporters = facts_mod.load(reported_month, scope, today=today, reports_only=True)
+        reports = {pk: item.report for pk, item in reporters.items() if item.report is not None}
     m = month.month
     # Each message translated once, not once per project: gettext is slow at 10^5 calls.
     say_behind = _("completion %(rate)s, elapsed time %(elapsed)s")
@@ -235,7 +242,7 @@ def compute(
                     say_completion % {"planned": label, "as_of": as_of, "n": late},
                 )
     for item in reporters.values():
-        report = item.report
+        report = reports.get(item.project_id)
         if report is not None and report.on_time:
             continue
         reported = None if report is None else report.reported_on
