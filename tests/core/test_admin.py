@@ -181,6 +181,10 @@ def _populate_other_apps(admin_user, chain, enterprise, project, source):
         lead=lead, title="投资意向书", original_name="意向书.pdf", content_type="application/pdf",
         kind="document", size=9, sha256="0" * 64, stored_name="1" * 32 + ".pdf",
     )  # fmt: skip
+    from zhaoshang.leads.models import EventContact
+
+    EventContact.objects.create(event=BatchEvent.objects.first(), firm_name="某储能科技有限公司",
+                                person="王经理", lead=lead)  # fmt: skip
 
 
 def _post_data(response) -> dict:
