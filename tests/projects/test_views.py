@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import BAOSHUI, LEYU, EnterpriseFactory, ProjectFactory
+from zhaoshang.core.models import ChangeLog
 from zhaoshang.enterprises.models import EnterpriseAlias
 from zhaoshang.projects.models import Project, ProjectInvestor, StageDate
 from zhaoshang.projects.services import change_stage, create_project, update_project
@@ -290,6 +291,31 @@ def test_edit_sends_only_changed_fields_and_keeps_amount_text(client, bureau_edi
         "超100亿元",
         2,
     )
+
+
+def test_edit_marks_a_project_for_open_data_and_unmarks_it(en, bureau_editor):
+    """The 公开发布 flag is set on the ordinary form (not only in the admin), through the one
+    service path, so the change history records it; the OC4IDS export then includes it."""
+    from zhaoshang.projects.oc4ids import published_q
+
+    project = create_project(user=bureau_editor, data={"name": "厂房项目", "unit": "锦丰镇"})
+    en.force_login(bureau_editor)
+    url = reverse("projects:edit", args=[project.code])
+    form = en.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    assert "Publish as open data (OC4IDS)" in en.get(url).content.decode()
+
+    assert en.post(url, {**data, "publish_oc4ids": "on"}).status_code == 302
+    project.refresh_from_db()
+    assert (project.publish_oc4ids, project.version) == (True, 2)
+    assert Project.objects.filter(published_q(), pk=project.pk).exists()
+    assert "publish_oc4ids" in ChangeLog.objects.filter(object_id=str(project.pk)).first().changes
+
+    data = {k: v for k, v in en.get(url).context["form"].initial.items() if v not in (None, False)}
+    assert data.pop("publish_oc4ids") is True  # the box is ticked; untick it
+    assert en.post(url, data).status_code == 302
+    project.refresh_from_db()
+    assert (project.publish_oc4ids, project.version) == (False, 3)
 
 
 def test_edit_conflict_is_shown_and_keeps_input(en, bureau_editor, admin_user):

@@ -99,6 +99,13 @@ class ProjectForm(forms.Form):
     )
     chain = forms.ChoiceField(label=_("Industrial chain"), required=False)
     is_foreign = forms.BooleanField(label=_("Foreign-invested"), required=False)
+    publish_oc4ids = forms.BooleanField(
+        label=_("Publish as open data (OC4IDS)"),
+        required=False,
+        help_text=_(
+            "Public and infrastructure projects are published anyway; tick to publish this one too."
+        ),
+    )
     nature = forms.ChoiceField(label=_("New or expansion"), choices=Nature.choices)
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, initial=Stage.LEAD)
     stage_date = _text(
@@ -196,6 +203,7 @@ class ProjectForm(forms.Form):
             "industry": str(project.industry) if project.industry_id else "",
             "chain": project.chain.code if project.chain_id else "",
             "is_foreign": project.is_foreign,
+            "publish_oc4ids": project.publish_oc4ids,
             "nature": project.nature,
             "investors": "; ".join(link.enterprise.name for link in project.investor_links.all()),
             "parent": project.parent.code if project.parent_id else "",

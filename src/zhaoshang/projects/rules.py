@@ -703,6 +703,8 @@ def cleared_land_area() -> dict[str, Any]:
 
 # Which rule reads which key of a row (the keys of `projects.services` and the import).
 NAME_RULES = {"unit": unit, "industry": industry, "chain": chain}
+# yes/no columns: empty means no
+BOOLEAN_FIELDS = ("is_foreign", "is_synthetic", "publish_oc4ids")
 COLUMN_OF = {"unit": "unit_id", "industry": "industry_id", "chain": "chain_id"}
 
 
@@ -714,7 +716,7 @@ def field_columns(key: str, value: Any, names) -> dict[str, Any]:
         return {COLUMN_OF[key]: NAME_RULES[key](value, names)}
     if key in TEXT_FIELDS:
         return {key: text(key, value)}
-    if key in ("is_foreign", "is_synthetic"):
+    if key in BOOLEAN_FIELDS:
         return {key: boolean(value)}
     if key in CHOICE_ENUMS:
         return {key: choice(key, value)}

@@ -63,6 +63,7 @@ KNOWN_KEYS = (
         "industry",
         "chain",
         "is_foreign",
+        "publish_oc4ids",
         "nature",
         "parent",
         "stage",
@@ -192,8 +193,8 @@ def _apply(
         errors[key] = _("unknown field “%(value)s”") % {"value": key}
 
     simple = [k for k in data if k in rules.TEXT_FIELDS or k in rules.NAME_RULES
-              or k in ("national_code", "is_foreign", "is_synthetic", "nature", "status",
-                       "expected_jobs")]  # fmt: skip
+              or k in rules.BOOLEAN_FIELDS
+              or k in ("national_code", "nature", "status", "expected_jobs")]  # fmt: skip
     for key in simple:
         value = data[key]
         if _blank(value):
@@ -203,7 +204,7 @@ def _apply(
                 project.expected_jobs = None
             elif key in rules.TEXT_FIELDS or key == "national_code":
                 setattr(project, key, "")
-            elif key == "is_synthetic" or key == "is_foreign":
+            elif key in rules.BOOLEAN_FIELDS:
                 setattr(project, key, False)
             else:
                 errors[key] = rules.cell_message("choice", "", field=key)
