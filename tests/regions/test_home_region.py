@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from tests.api import API, session_client, token_client
 from tests.factories import BAOSHUI, JINFENG, ProjectFactory, UserFactory
@@ -99,9 +100,10 @@ def test_a_county_user_sees_and_edits_only_their_county(suzhou, counties, changs
     codes = sorted(projects_visible_to(changshu_staff).values_list("code", flat=True))
     assert codes == ["320581-2023-0001"]
     assert edit_refusal(changshu_staff, YUSHAN) is None
-    assert edit_refusal(changshu_staff, JINFENG) == (
-        "County staff may only act on projects of their own county."
-    )
+    with translation.override("en"):
+        assert edit_refusal(changshu_staff, JINFENG) == (
+            "County staff may only act on projects of their own county."
+        )
 
 
 def test_a_town_editor_sees_its_county_in_a_city(suzhou, counties, town_editor):
