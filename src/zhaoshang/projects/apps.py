@@ -18,13 +18,14 @@ def _impact_panel(request, filters=None, **kw):
     the filtered ledger, with the number of figures that rest on estimates. New figures, so
     estimates are in by default (flagged); `?estimates=0` leaves them out."""
     from zhaoshang.cockpit.queries import projects_for
-    from zhaoshang.projects import impact
+    from zhaoshang.projects import estimates, impact
 
     if filters is None:
         return None
     include = request.GET.get("estimates") != "0"
     pks = list(projects_for(request.user, filters).values_list("pk", flat=True))
-    totals = impact.totals(pks, include_estimates=include)
+    ledger = estimates.ledger_estimates()  # read once for the totals and the roll-ups
+    totals = impact.totals(pks, include_estimates=include, ledger=ledger)
     by = {
         name: [
             {
@@ -34,7 +35,9 @@ def _impact_panel(request, filters=None, **kw):
                 "tax": impact.wan_text(t.tax, estimated=t.tax_estimated > 0),
                 "jobs": impact.jobs_text(t.jobs, estimated=t.jobs_estimated > 0),
             }
-            for _key, label, t in impact.rollup(name, include_estimates=include, pks=pks)[:10]
+            for _key, label, t in impact.rollup(
+                name, include_estimates=include, pks=pks, ledger=ledger
+            )[:10]
         ]
         for name in ("chain", "town")
     }

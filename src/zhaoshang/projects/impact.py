@@ -359,7 +359,11 @@ def totals(
 
 
 def rollup(
-    by: str, *, include_estimates: bool, pks: Iterable[int] | None = None
+    by: str,
+    *,
+    include_estimates: bool,
+    pks: Iterable[int] | None = None,
+    ledger: est.LedgerEstimates | None = None,
 ) -> list[tuple[object, str, Totals]]:
     """(key, name, totals) per chain (`by="chain"`) or township unit (`by="town"`) of the
     projects `pks` (all when None), largest value added first; projects without one are
@@ -367,7 +371,7 @@ def rollup(
     from zhaoshang.regions.models import Region
 
     attr = {"chain": "chain_id", "town": "unit_id"}[by]
-    ledger = est.ledger_estimates()
+    ledger = est.ledger_estimates() if ledger is None else ledger
     chosen = ledger.by_pk.keys() if pks is None else set(pks) & ledger.by_pk.keys()
     groups: dict[object, list[int]] = {}
     for pk in chosen:
