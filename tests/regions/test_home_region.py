@@ -293,3 +293,8 @@ def test_a_province_rolls_up_by_city_and_races_its_counties(client, settings, co
     city = client.get("/", {"month": "2023-06", "unit": "苏州市"})
     assert [c.code for c in city.context["crumbs"]] == ["32", SUZHOU]
     assert city.context["p"].rates.projects == 4
+
+
+def test_the_projects_api_filters_by_a_county(suzhou, counties, leader):
+    response = session_client(leader).get(f"{API}/projects", {"unit": "常熟市"})
+    assert [p["code"] for p in response.json()["items"]] == ["320581-2023-0001"]

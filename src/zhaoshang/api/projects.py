@@ -15,6 +15,7 @@ from zhaoshang.projects import quality, services
 from zhaoshang.projects.access import check_can_edit, get_project_for_view, projects_visible_to
 from zhaoshang.projects.models import STAGE_ORDER, Project, ProjectInvestor, ProjectSource
 from zhaoshang.projects.queries import filter_projects, find_unit_code, ledger_totals
+from zhaoshang.regions.home import find_region
 
 from .schemas import (
     PAGE_DESCRIPTION,
@@ -57,7 +58,11 @@ class ProjectFilters(Schema):
     )
     stage: StageValue | None = None
     status: StatusValue | None = None
-    unit: str | None = Field(None, description="Township unit: code, name or alias (冶金园)")
+    unit: str | None = Field(
+        None,
+        description="Township unit: code, name or alias (冶金园); or a county or city of the "
+        "home region (常熟市, 320581): the units under it",
+    )
     industry: str | None = Field(
         None, description="GB/T 4754-2017: a section letter (C) or a code prefix (38, 3841)"
     )
@@ -117,7 +122,7 @@ def _visible(request, code: str) -> Project:
 @router.get("/projects", response={200: ProjectPage, **READ_ERRORS, 422: FieldErrors})
 def list_projects(request, filters: Query[ProjectFilters]):
     """Projects matching the filters, largest first, with the total over all of them."""
-    if filters.unit and find_unit_code(filters.unit) is None:
+    if filters.unit and find_unit_code(filters.unit) is None and find_region(filters.unit) is None:
         raise InputError(
             {"unit": _("unknown township unit “%(value)s”") % {"value": filters.unit.strip()}}
         )
