@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.db.models import Case, IntegerField, Value, When
 
+from zhaoshang.regions.home import home_code
 from zhaoshang.regions.models import Level, Region, RegionAlias
 
 # Foreign keys whose value must be a township-level unit (镇, 街道, zone): their
@@ -51,7 +51,7 @@ class RegionAdmin(admin.ModelAdmin):
             )
             if key in TOWNSHIP_FIELDS:
                 queryset = queryset.filter(level=Level.TOWNSHIP)
-            home = settings.ZHAOSHANG_HOME_COUNTY
+            home = home_code()  # the home region's units first (a county's, a city's)
             queryset = queryset.annotate(
                 home_first=Case(
                     When(code__startswith=home, then=Value(0)),
