@@ -262,6 +262,10 @@ ZHAOSHANG_SITE_NAME = _("Zhangjiagang major projects")
 ZHAOSHANG_OC4IDS_PREFIX = env_str("ZHAOSHANG_OC4IDS_PREFIX", "")
 ZHAOSHANG_OC4IDS_PUBLISHER = env_str("ZHAOSHANG_OC4IDS_PUBLISHER", "")
 ZHAOSHANG_OC4IDS_LICENSE = env_str("ZHAOSHANG_OC4IDS_LICENSE", "")
+# estimates of undisclosed capex, jobs and output: the smallest group they are taken from
+ZHAOSHANG_ESTIMATE_MIN_SAMPLE = env_int("ZHAOSHANG_ESTIMATE_MIN_SAMPLE", 5, minimum=1)
+# impact: a YAML multiplier table in the packaged one's format (empty: the packaged table)
+ZHAOSHANG_IMPACT_TABLE = env_str("ZHAOSHANG_IMPACT_TABLE", "")
 
 # E-mail (the weekly lead digest, `zhaoshang leads digest`): printed on the console unless
 # an administrator names a mail backend and server.
