@@ -184,3 +184,36 @@ def test_command_prints_projects_with_their_flags_as_json(node, capsys):
     call_command("estimates", "--by", "project", "--format", "json", "--no-estimates")
     items = {i["code"]: i for i in json.loads(capsys.readouterr().out)["items"]}
     assert (items[target.code]["jobs"], items[target.code]["jobs_estimated"]) == (None, False)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ledger_estimates_survive_a_report_but_not_a_project_or_a_rename(node, settings):
+    """Kept by table: a town's monthly report saved does not make the next page estimate
+    the whole ledger again (seconds at 100,000 projects); a project saved or a node renamed
+    shows at once, in the estimates, their basis texts and the impact."""
+    from tests.progress.factories import ReportFactory
+    from zhaoshang.core import figcache
+    from zhaoshang.projects import impact
+
+    settings.ZHAOSHANG_FIGURE_CACHE = True
+    figcache.clear()
+    for _i in range(5):  # each committed
+        _placed(node, expected_jobs=100, total_investment_wan=None)
+    target = _placed(node, total_investment_wan=None)
+    first = est.ledger_estimates()
+    assert first.get(target.pk)["jobs"].estimate.value == 100.0
+    assert "锂电池电芯" in str(first.labels["node"][node.pk])
+    jobs = impact.ledger_impact(True).by_pk[target.pk]
+
+    ReportFactory(project=target, month=6)
+    assert est.ledger_estimates() is first  # not estimated again for a report
+    assert impact.ledger_impact(True).by_pk[target.pk] is jobs
+
+    Node.objects.filter(pk=node.pk).update(name="电芯")
+    assert est.ledger_estimates().labels["node"][node.pk] == "电芯"
+
+    type(target).objects.filter(expected_jobs=100).update(expected_jobs=200)
+    again = est.ledger_estimates()
+    assert again is not first and again.get(target.pk)["jobs"].estimate.value == 200.0
+    assert impact.ledger_impact(True).by_pk[target.pk] != jobs
+    figcache.clear()

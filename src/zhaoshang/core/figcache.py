@@ -72,6 +72,11 @@ def _enabled() -> bool:
     return settings.ZHAOSHANG_FIGURE_CACHE
 
 
+def enabled() -> bool:
+    """Whether figures are kept at all (`ZHAOSHANG_FIGURE_CACHE`)."""
+    return _enabled()
+
+
 def written_table(sql: str) -> str | None:
     """The table a data-changing statement writes, None for reads and for bookkeeping.
 

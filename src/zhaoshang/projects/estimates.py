@@ -427,8 +427,10 @@ class LedgerEstimates:
 
     @property
     def labels(self) -> dict[str, dict]:
+        """Names as they are now (not kept on this object, which outlives renames: it is
+        reused until a table it read is written, `ledger_estimates`)."""
         if self._labels is None:
-            self._labels = _labels()
+            return figcache.cached("projects.estimate_labels", None, _labels, by_table=True)
         return self._labels
 
     def get(self, pk: int) -> ProjectFigures | None:
@@ -485,9 +487,13 @@ def compute(
 
 
 def ledger_estimates() -> LedgerEstimates:
-    """`compute()` once per state of the data (`core.figcache`). Read-only for callers."""
+    """`compute()` once per state of the tables it reads (`core.figcache`, by table: a
+    town's monthly report saved does not make the next page estimate the ledger again; a
+    project, investor or enterprise saved does). Read-only for callers."""
     minimum = min_sample()
-    return figcache.cached("projects.estimates", minimum, lambda: compute(minimum=minimum))
+    return figcache.cached(
+        "projects.estimates", minimum, lambda: compute(minimum=minimum), by_table=True
+    )
 
 
 # --- Words -----------------------------------------------------------------------------

@@ -195,14 +195,17 @@ def _read_cached(path: str, mtime: float) -> Table:
     return read_table(path)
 
 
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
 def load_table() -> Table:
     """The configured table (re-read when the file changes); `TableError` when it has gaps."""
     path = table_path()
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError:
-        mtime = 0.0
-    return _read_cached(path, mtime)
+    return _read_cached(path, _mtime(path))
 
 
 # --- Per project ------------------------------------------------------------------------
@@ -271,10 +274,16 @@ class LedgerImpact:
 def ledger_impact(
     include_estimates: bool, ledger: est.LedgerEstimates | None = None
 ) -> LedgerImpact:
-    """Every project's impact, once per state of the data (`core.figcache`); `ledger`: the
-    estimates already at hand (read once per request even when nothing is cached)."""
+    """Every project's impact, once per state of the tables it reads and of the multiplier
+    table's file (`core.figcache`, by table, as `ledger_estimates`); `ledger`: the estimates
+    already at hand, used when the cache is off (read once per request)."""
+    path = table_path()
+    key = (include_estimates, path, _mtime(path))
+    if not figcache.enabled():
+        return _ledger_impact(include_estimates, ledger)
+    # the estimates are asked for inside the computation, so their tables are recorded
     return figcache.cached(
-        "projects.impact", include_estimates, lambda: _ledger_impact(include_estimates, ledger)
+        "projects.impact", key, lambda: _ledger_impact(include_estimates, None), by_table=True
     )
 
 
