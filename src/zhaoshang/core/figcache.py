@@ -72,9 +72,10 @@ def _enabled() -> bool:
     return settings.ZHAOSHANG_FIGURE_CACHE
 
 
-def enabled() -> bool:
-    """Whether figures are kept at all (`ZHAOSHANG_FIGURE_CACHE`)."""
-    return _enabled()
+def keeps(alias: str = "default") -> bool:
+    """Whether a figure computed now would be kept: the cache is on and the connection's
+    transaction has not written (else `cached` computes afresh every time)."""
+    return _enabled() and not pending(connections[alias])
 
 
 def written_table(sql: str) -> str | None:

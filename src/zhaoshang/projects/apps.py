@@ -18,12 +18,31 @@ def _impact_panel(request, filters=None, **kw):
     the filtered ledger, with the number of figures that rest on estimates. New figures, so
     estimates are in by default (flagged); `?estimates=0` leaves them out."""
     from zhaoshang.cockpit.queries import projects_for
-    from zhaoshang.projects import estimates, impact
+    from zhaoshang.core import figcache
+    from zhaoshang.projects.impact import table_stamp
 
     if filters is None:
         return None
     include = request.GET.get("estimates") != "0"
-    pks = list(projects_for(request.user, filters).values_list("pk", flat=True))
+    # once per state of the tables read and per filters, as the cockpit's own figures
+    # (`CockpitFilters.figure_key`): the sums run over every project in view
+    key = (*filters.figure_key(request.user), include, *table_stamp())
+    figures = figcache.cached(
+        "cockpit.impact",
+        key,
+        lambda: _impact_figures(projects_for(request.user, filters), include),
+        by_table=True,
+    )
+    params = request.GET.copy()
+    params["estimates"] = "1" if not include else "0"
+    return {"include": include, "switch": params.urlencode(), **figures}
+
+
+def _impact_figures(projects, include: bool) -> dict:
+    """The panel's totals and its roll-ups by chain and by township unit (top 10)."""
+    from zhaoshang.projects import estimates, impact
+
+    pks = list(projects.values_list("pk", flat=True))
     ledger = estimates.ledger_estimates()  # read once for the totals and the roll-ups
     totals = impact.totals(pks, include_estimates=include, ledger=ledger)
     by = {
@@ -41,11 +60,7 @@ def _impact_panel(request, filters=None, **kw):
         ]
         for name in ("chain", "town")
     }
-    params = request.GET.copy()
-    params["estimates"] = "1" if not include else "0"
     return {
-        "include": include,
-        "switch": params.urlencode(),
         "by": by,
         "impact": {
             "totals": totals,

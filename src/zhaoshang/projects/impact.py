@@ -202,6 +202,13 @@ def _mtime(path: str) -> float:
         return 0.0
 
 
+def table_stamp() -> tuple[str, float]:
+    """The configured table's path and modification time: figures computed from it are
+    kept under it (a replaced file gives new figures)."""
+    path = table_path()
+    return path, _mtime(path)
+
+
 def load_table() -> Table:
     """The configured table (re-read when the file changes); `TableError` when it has gaps."""
     path = table_path()
@@ -276,10 +283,10 @@ def ledger_impact(
 ) -> LedgerImpact:
     """Every project's impact, once per state of the tables it reads and of the multiplier
     table's file (`core.figcache`, by table, as `ledger_estimates`); `ledger`: the estimates
-    already at hand, used when the cache is off (read once per request)."""
-    path = table_path()
-    key = (include_estimates, path, _mtime(path))
-    if not figcache.enabled():
+    already at hand, used when nothing would be kept (the cache off, or inside a transaction
+    that has written: they are not estimated twice)."""
+    key = (include_estimates, *table_stamp())
+    if ledger is not None and not figcache.keeps():
         return _ledger_impact(include_estimates, ledger)
     # the estimates are asked for inside the computation, so their tables are recorded
     return figcache.cached(
