@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,33 +46,22 @@ def _require_chromium() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    """`zhaoshang demo` on a fresh data folder; yields (base URL, {user: password}, data folder)."""
-    _require_chromium()
-    data_dir = tmp_path_factory.mktemp("browser-demo")
+@contextmanager
+def running_demo(data_dir: Path, *args: str, within: float = 300):
+    """`zhaoshang demo ARGS` on `data_dir` (its own SQLite database, whatever DATABASE_URL or
+    ZHAOSHANG_HOME_REGION say); yields (base URL, {user: password}, data folder) once
+    /healthz answers, `within` seconds at most (a loaded 2-core machine is slow to start)."""
     port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
+    drop = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ZHAOSHANG_HOME_REGION")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     log = open(data_dir / "server.log", "w")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zhaoshang",
-            "--data-dir",
-            str(data_dir),
-            "demo",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
+        [sys.executable, "-m", "zhaoshang", "--data-dir", str(data_dir), "demo", *args,
+         "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300  # a loaded 2-core machine starting two demos at once
+    deadline = time.monotonic() + within
     while True:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
@@ -85,13 +75,23 @@ def demo_server(tmp_path_factory):
             pytest.fail("demo server did not start:\n" + (data_dir / "server.log").read_text())
         time.sleep(0.3)
     passwords = json.loads((data_dir / "demo_users.json").read_text())
-    yield base, passwords, data_dir
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        yield base, passwords, data_dir
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """`zhaoshang demo` on a fresh data folder; yields (base URL, {user: password}, data folder)."""
+    _require_chromium()
+    with running_demo(tmp_path_factory.mktemp("browser-demo")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

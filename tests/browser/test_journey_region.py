@@ -5,20 +5,13 @@ ledger. Screenshots: region-*."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _require_chromium
-from tests.servers import free_port
+from tests.browser.conftest import _require_chromium, running_demo
 
 SUZHOU, ZJG, CHANGSHU, JINFENG = "3205", "320582", "320581", "320582103"
 SYNTHETIC = 40  # generated projects per county: enough for every county to be ranked
@@ -29,42 +22,9 @@ def region_server(tmp_path_factory):
     """`zhaoshang demo --region 苏州市` on its own data folder; (base URL, passwords, folder)."""
     _require_chromium()
     data_dir = tmp_path_factory.mktemp("browser-region-demo")
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ZHAOSHANG_HOME_REGION")
-    }
-    log = open(data_dir / "server.log", "w")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "zhaoshang", "--data-dir", str(data_dir), "demo",
-            "--region", "苏州市", "--synthetic", str(SYNTHETIC), "--port", str(port),
-        ],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 600
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            log.close()
-            pytest.fail("demo server did not start:\n" + (data_dir / "server.log").read_text())
-        time.sleep(0.5)
-    passwords = json.loads((data_dir / "demo_users.json").read_text())
-    yield base, passwords, data_dir
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    args = ("--region", "苏州市", "--synthetic", str(SYNTHETIC))
+    with running_demo(data_dir, *args, within=600) as server:
+        yield server
 
 
 @pytest.fixture
