@@ -38,8 +38,24 @@ def test_packaged_table_is_complete_and_says_its_source():
     assert impact.check_table(_table()) == []
     table = impact.read_table(impact.DEFAULT_TABLE)
     assert table.years == (2019, 2020, 2021, 2022, 2023)
-    assert table.assumption is True and "assumptions" in table.source
+    assert table.assumption is True and "assumptions" in table.source["en"]
     assert set(impact.SECTIONS) <= set(table.sectors)
+
+
+def test_the_source_is_told_in_the_page_language():
+    """A Chinese page reads the Chinese source (no English data text, tests/test_words.py);
+    a table written in one language shows it on every page; a table without one is refused."""
+    from django.utils import translation
+
+    table = impact.read_table(impact.DEFAULT_TABLE)
+    with translation.override("zh-hans"):
+        assert "假设值" in table.source_text() and "assumptions" not in table.source_text()
+    with translation.override("en"):
+        assert table.source_text().startswith("zhaoshang team assumptions")
+    assert impact._sources("某研究院投入产出表") == {"zh": "某研究院投入产出表"}
+    refused = "the table does not say where its figures come from (source)"
+    assert refused in impact.check_table(_table(source={"en": "x"}))
+    assert refused in impact.check_table(_table(source=" "))
 
 
 def test_missing_sector_and_year_are_named():

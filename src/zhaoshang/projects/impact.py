@@ -66,10 +66,16 @@ class Sector:
 @dataclass(frozen=True)
 class Table:
     path: str
-    source: str
+    source: dict[str, str]  # language ("zh", "en") -> where the figures come from
     assumption: bool
     years: tuple[int, ...]
     sectors: dict[str, Sector]
+
+    def source_text(self) -> str:
+        """Where the figures come from, in the page's language (Chinese when there is no
+        English)."""
+        en = (get_language() or "").startswith("en")
+        return (self.source.get("en") if en else None) or self.source.get("zh", "")
 
     def sector_for(self, industry: str, section: str) -> Sector | None:
         return self.sectors.get(industry[:2]) or self.sectors.get(section)
@@ -90,13 +96,22 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def _sources(value) -> dict[str, str]:
+    """`source: text` (one language, shown on every page) or `source: {zh: ..., en: ...}`."""
+    if isinstance(value, dict):
+        texts = {str(k): str(v or "").strip() for k, v in value.items()}
+        return {k: v for k, v in texts.items() if v}
+    text = str(value or "").strip()
+    return {"zh": text} if text else {}
+
+
 def check_table(data) -> list[str]:
     """Every problem of a parsed multiplier table, one message each naming the sector, year
     and value; [] when it can be used."""
     if not isinstance(data, dict):
         return [_("the file is not a table: it needs the keys source, years and sectors")]
     errors = []
-    if not str(data.get("source") or "").strip():
+    if not _sources(data.get("source")).get("zh"):
         errors.append(_("the table does not say where its figures come from (source)"))
     years = data.get("years")
     if (
@@ -179,7 +194,7 @@ def read_table(path: str | Path) -> Table:
     }
     return Table(
         path=path,
-        source=str(data["source"]).strip(),
+        source=_sources(data["source"]),
         assumption=bool(data.get("assumption", False)),
         years=years,
         sectors=sectors,
@@ -429,7 +444,7 @@ def jobs_text(value: float | None, *, estimated: bool = False) -> str:
 
 
 def _table_note(table: Table) -> str:
-    note = _("Multipliers: %(source)s.") % {"source": table.source}
+    note = _("Multipliers: %(source)s.") % {"source": table.source_text()}
     if table.assumption:
         note += " " + _("They are assumptions, not official figures.")
     return note
