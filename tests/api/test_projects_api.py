@@ -389,6 +389,18 @@ def test_projects_create_with_text_amount_is_201(bureau_editor):
 
 
 @pytest.mark.django_db
+def test_projects_create_marked_for_open_data(bureau_editor):
+    """The 公开发布 flag through the API, as on the form: the same service path."""
+    response = post(
+        session_client(bureau_editor),
+        "/projects",
+        {"name": "厂房项目", "unit": "锦丰镇", "publish_oc4ids": True},
+    )
+    assert response.status_code == 201
+    assert Project.objects.get(code=response.json()["code"]).publish_oc4ids is True
+
+
+@pytest.mark.django_db
 def test_projects_create_with_number_amount(bureau_editor):
     response = post(
         session_client(bureau_editor),

@@ -314,6 +314,9 @@ class _ProjectInBase(Schema):
     industry: str | None = Field(None, description="GB/T 4754-2017 code, e.g. 3841")
     chain: str | None = Field(None, description="Industrial chain code or name")
     is_foreign: bool | None = None
+    publish_oc4ids: bool | None = Field(
+        None, description="Publish as open data (OC4IDS) although not public or infrastructure"
+    )
     nature: Literal["new", "expansion", "upgrade"] | None = None
     stage: StageValue | None = Field(None, description="Only when creating")
     status: StatusValue | None = None
