@@ -91,12 +91,14 @@ UNIT_AND_PROJECT = {
 NOT_COMPARED = {"core.ApiToken", "core.ChangeLog"}
 NOT_COMPARED_APPS = {"regions", "industries"}
 # City-wide rows a town editor may add: a new project's new investor joins the registry;
-# editors add news articles (with their source) and leads (intel/access.py). Changing an
+# editors add news articles (with their source), leads (intel/access.py) and the firms met
+# at an event (leads/contacts.py). Changing an
 # existing city-wide row, or any row of another unit, is still a write outside the unit.
 SHARED_INSERTS_ALLOWED = {
     "enterprises.Enterprise",
     "enterprises.EnterpriseAlias",
     "enterprises.Lead",
+    "leads.EventContact",  # a firm met at a (city-wide) event, recorded by any editor
     "core.Source",
     "intel.Article",
 }

@@ -340,6 +340,10 @@ def test_event_contacts_api_converts_several_all_or_none(bureau_editor, event):
     missing = client.post(url, {"contacts": [a.pk, 12345]}, content_type="application/json")
     assert missing.status_code == 422
     assert Lead.objects.count() == 0
+    # an id larger than the database holds is no contact (the fuzzer found a 500)
+    huge = client.post(url, {"contacts": [a.pk, 2**64]}, content_type="application/json")
+    assert huge.status_code == 422
+    assert Lead.objects.count() == 0
 
     made = client.post(url, {"contacts": [a.pk, b.pk], "next_follow_up": "2099-01-02"},
                        content_type="application/json")  # fmt: skip

@@ -85,6 +85,7 @@ def test_units_under_a_county_and_a_city():
 def test_find_region_stays_inside_the_home_region(suzhou):
     assert home.find_region("常熟市").code == CHANGSHU
     assert home.find_region("南京市") is None
+    assert home.find_region("$\x00") is None  # PostgreSQL refuses a NUL in a query
     assert home.find_region("江苏省") is None  # above the home region
 
 

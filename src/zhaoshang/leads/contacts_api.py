@@ -6,7 +6,7 @@ target (leaders read only)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -63,7 +63,8 @@ class ConvertIn(Schema):
 
 
 class ConvertManyIn(ConvertIn):
-    contacts: list[int] = Field(min_length=1, max_length=2000)
+    # ids as the database holds them (a larger number is no contact: 422, not 500)
+    contacts: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=2000)
 
 
 class LeadsMade(Schema):

@@ -96,7 +96,7 @@ def find_region(text: str) -> Region | None:
     """A county, prefecture city or province in the home region by code or name (苏州市,
     常熟市, 3205); None when unknown or outside the home region."""
     text = " ".join(str(text or "").split())
-    if not text:
+    if not text or "\x00" in text:  # no name holds a NUL (PostgreSQL refuses one in a query)
         return None
     qs = Region.objects.filter(level__lte=Level.COUNTY, code__startswith=home_code())
     found = qs.filter(code=text).first()
