@@ -145,19 +145,21 @@ def shoot(screenshots):
     return _shoot
 
 
-@pytest.fixture
-def login(browser, demo_server):
-    """`login("jinfeng")` → a page signed in as that demo user (English unless told)."""
-    base, passwords, data_dir = demo_server
+@contextmanager
+def signing_in(browser, server, *, locale="en-US", viewport=(1366, 768), timeout=15_000):
+    """Yields `login(username)` → a page signed in as that user of `server` (a
+    `running_demo`); the pages' browser contexts are closed at the end."""
+    base, passwords, data_dir = server
     contexts = []
+    default_locale, default_viewport = locale, viewport
 
-    def _login(username: str, *, locale: str = "en-US", viewport=(1366, 768)):
+    def _login(username: str, *, locale: str = default_locale, viewport=default_viewport):
         context = browser.new_context(
             locale=locale, viewport={"width": viewport[0], "height": viewport[1]}
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(timeout)
         page.goto(base + "/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", passwords[username])
@@ -167,6 +169,15 @@ def login(browser, demo_server):
         page.db = data_dir / "zhaoshang.sqlite3"
         return page
 
-    yield _login
-    for context in contexts:
-        context.close()
+    try:
+        yield _login
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def login(browser, demo_server):
+    """`login("jinfeng")` → a page signed in as that demo user (English unless told)."""
+    with signing_in(browser, demo_server) as _login:
+        yield _login

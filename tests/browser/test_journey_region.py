@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _require_chromium, running_demo
+from tests.browser.conftest import _require_chromium, running_demo, signing_in
 
 SUZHOU, ZJG, CHANGSHU, JINFENG = "3205", "320582", "320581", "320582103"
 SYNTHETIC = 40  # generated projects per county: enough for every county to be ranked
@@ -29,26 +29,11 @@ def region_server(tmp_path_factory):
 
 @pytest.fixture
 def region_login(browser, region_server):
-    base, passwords, data_dir = region_server
-    contexts = []
-
-    def _login(username: str, *, locale: str = "zh-CN"):
-        context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(base + "/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", passwords[username])
-        page.click("main button[type=submit]")
-        page.wait_for_url(base + "/")
-        page.base = base
-        page.db = data_dir / "zhaoshang.sqlite3"
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
+    """Pages signed in on the 苏州市 demo, in Chinese unless told."""
+    with signing_in(
+        browser, region_server, locale="zh-CN", viewport=(1366, 900), timeout=30_000
+    ) as _login:
+        yield _login
 
 
 def _crumbs(page) -> list[str]:
