@@ -38,7 +38,7 @@ from zhaoshang.enterprises.models import AliasKind, Enterprise, SizeBand
 from zhaoshang.enterprises.services import _text as registry_text
 from zhaoshang.enterprises.services import create_enterprise, parse_size_band, update_enterprise
 from zhaoshang.lib.creditcode import CreditCodeError, validate_credit_code
-from zhaoshang.lib.excel import WorkbookError, header_key, read_workbook
+from zhaoshang.lib.excel import WorkbookError, header_key, read_workbook, rows_under_header
 from zhaoshang.lib.names import firm_key, fold
 from zhaoshang.projects.rules import RuleError
 
@@ -176,29 +176,18 @@ def read_rows(data: bytes, filename: str = "") -> list[tuple[int, dict[str, str]
         sheets = read_workbook(data, filename)
     except WorkbookError as exc:
         raise InputError({"file": workbook_message(exc)}) from None
-    for sheet in sheets:
-        for at, header in enumerate(sheet.rows[:HEADER_ROWS]):
-            columns = {i: _column_of(c) for i, c in enumerate(header)}
-            columns = {i: k for i, k in columns.items() if k is not None}
-            if "name" not in columns.values():
-                continue
-            out = []
-            for number, row in enumerate(sheet.rows[at + 1 :], start=at + 2):
-                cells = {k: _cell(row[i]) if i < len(row) else "" for i, k in columns.items()}
-                if any(cells.values()):
-                    out.append((number, cells))
-            if not out:
-                raise InputError({"file": _("the sheet has a header but no firms under it")})
-            if len(out) > MAX_ROWS:
-                raise InputError(
-                    {
-                        "file": _(
-                            "the file holds %(n)s firms, more than %(max)s; import it in parts"
-                        )
-                        % {"n": len(out), "max": MAX_ROWS}
-                    }
-                )
-            return out
+    out = rows_under_header(sheets, _column_of, "name", HEADER_ROWS, _cell)
+    if out == []:
+        raise InputError({"file": _("the sheet has a header but no firms under it")})
+    if out is not None and len(out) > MAX_ROWS:
+        raise InputError(
+            {
+                "file": _("the file holds %(n)s firms, more than %(max)s; import it in parts")
+                % {"n": len(out), "max": MAX_ROWS}
+            }
+        )
+    if out is not None:
+        return out
     raise InputError(
         {
             "file": _(

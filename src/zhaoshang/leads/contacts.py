@@ -142,31 +142,24 @@ def read_contact_rows(data: bytes, filename: str = "") -> list[tuple[int, dict[s
     """(row number as the file shows it, {key: text}) for each non-empty row under the header
     of the first sheet that has a firm column. Raises InputError({"file": message})."""
     from zhaoshang.excel.services import workbook_message
-    from zhaoshang.lib.excel import WorkbookError, header_key, read_workbook
+    from zhaoshang.lib.excel import WorkbookError, header_key, read_workbook, rows_under_header
 
     by_header = {header_key(h): key for key, words in HEADERS.items() for h in words}
     try:
         sheets = read_workbook(data, filename)
     except WorkbookError as exc:
         raise InputError({"file": workbook_message(exc)}) from None
-    for sheet in sheets:
-        for at, header in enumerate(sheet.rows[:HEADER_ROWS]):
-            columns = {i: by_header.get(header_key(c)) for i, c in enumerate(header)}
-            columns = {i: k for i, k in columns.items() if k is not None}
-            if "firm_name" not in columns.values():
-                continue
-            out = []
-            for number, row in enumerate(sheet.rows[at + 1 :], start=at + 2):
-                cells = {k: _cell(row[i]) if i < len(row) else "" for i, k in columns.items()}
-                if any(cells.values()):
-                    out.append((number, cells))
-            if not out:
-                raise InputError({"file": _("the sheet has a header but no contacts under it")})
-            if len(out) > MAX_ROWS:
-                raise InputError({"file": _(
-                    "the file holds %(n)s contacts, more than %(max)s; import it in parts"
-                ) % {"n": len(out), "max": MAX_ROWS}})  # fmt: skip
-            return out
+    out = rows_under_header(
+        sheets, lambda c: by_header.get(header_key(c)), "firm_name", HEADER_ROWS, _cell
+    )
+    if out == []:
+        raise InputError({"file": _("the sheet has a header but no contacts under it")})
+    if out is not None and len(out) > MAX_ROWS:
+        raise InputError({"file": _(
+            "the file holds %(n)s contacts, more than %(max)s; import it in parts"
+        ) % {"n": len(out), "max": MAX_ROWS}})  # fmt: skip
+    if out is not None:
+        return out
     raise InputError({"file": _(
         "no header row found: the first %(n)s rows of a sheet need a column firm (企业名称); "
         "the others are person (联系人), job title (职务), phone (电话), note (备注) and "

@@ -468,6 +468,28 @@ def read_workbook(data: bytes, filename: str = "") -> list[RawSheet]:
     return sheets
 
 
+def rows_under_header(
+    sheets: list[RawSheet], column_of, required: str, header_rows: int, cell
+) -> list[tuple[int, dict[str, str]]] | None:
+    """(row number as the file shows it, {key: cell(value)}) for each non-empty row under
+    the first header, within a sheet's first `header_rows` rows, whose columns
+    (`column_of(header text)` → key or None) include `required`; None when no sheet has
+    such a header ([] when it has nothing under it)."""
+    for sheet in sheets:
+        for at, header in enumerate(sheet.rows[:header_rows]):
+            columns = {i: column_of(c) for i, c in enumerate(header)}
+            columns = {i: k for i, k in columns.items() if k is not None}
+            if required not in columns.values():
+                continue
+            out = []
+            for number, row in enumerate(sheet.rows[at + 1 :], start=at + 2):
+                cells = {k: cell(row[i]) if i < len(row) else "" for i, k in columns.items()}
+                if any(cells.values()):
+                    out.append((number, cells))
+            return out
+    return None
+
+
 def _describe(filename: str) -> str:
     return filename.rsplit("/", 1)[-1] or "?"
 
