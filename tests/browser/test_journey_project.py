@@ -93,7 +93,10 @@ def test_town_editor_works_the_file_of_an_own_project(login, shoot, locale, tmp_
     page.wait_for_url(re.compile(r"#files$"))
     thumb = page.locator(".dossier-photos img").first
     thumb.wait_for()
-    assert page.evaluate("img => img.complete && img.naturalWidth === 64", thumb.element_handle())
+    # the thumbnail loads lazily: bring it into view, then wait for it to decode
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete", arg=thumb.element_handle(), timeout=15_000)
+    assert page.evaluate("img => img.naturalWidth", thumb.element_handle()) == 64
     page.evaluate("document.getElementById('people').scrollIntoView()")
     shoot(page, f"project-editor-people-files-{'zh' if zh else 'en'}", sizes=("1440",))
 
