@@ -121,7 +121,7 @@ _NOT_MONEY_AFTER = set(
 # Keywords, most specific first; each group name is a keyword class.
 _NOT_A_YEAR = r"(?<![\d去今明前上本当全近往历])"
 _KEYWORDS = re.compile(
-    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估认增加招引贸对在绿直研科斥耗砸盈建土流揽成费亩借造支\d])(?:"
+    r"(?=[年今本当全累已实新完投固工技设基民注到自资利外合计项总协签追拟开应销营主收产缴入纳税净补奖贷融存余预财生G进出市估认增加招引贸对在绿直研科斥耗砸盈建土流揽成费亩借造支所\d])(?:"
     + "|".join(
         [
             r"(?P<plan>(?:年度|今年|本年度?|年内|当年|全年|\d{4}年度?)(?:计划|预计)(?:完成)?投资(?:额)?"
@@ -139,7 +139,7 @@ _KEYWORDS = re.compile(
             rf"(?P<tax>{_NOT_A_YEAR}年(?:均|度)?(?:新增)?(?:缴纳|上缴|入库|实缴)?(?:纳税|税收|利税|缴税|税金|创税)"
             r"(?:总额)?)",
             r"(?P<invest>计划总投资|项目总投资|总投资额?|投资总额|协议总投资|协议投资额?|签约总额|签约额|"
-            r"(?:拟|将|已|再|共)斥(?=\d|约|近|超|逾)|签约金额|协议金额|合同金额|(?:协议|签约|投资)?总金额|(?:工程)?造价|签约(?=\d|超|逾|约|近)|协议引资|揽资|(?<![产])总值|计划投资|新增投资|拟投资|投资额|投资(?!股份|有限|集团|控股|公司|促进|管理|顾问)|总额|斥资|耗资|砸下|"
+            r"(?:所需|建设|建造|工程|基建)费用|(?:拟|将|已|再|共)斥(?=\d|约|近|超|逾)|签约金额|协议金额|合同金额|(?:协议|签约|投资)?总金额|(?:工程)?造价|签约(?=\d|超|逾|约|近)|协议引资|揽资|(?<![产])总值|计划投资|新增投资|拟投资|投资额|投资(?!股份|有限|集团|控股|公司|促进|管理|顾问)|总额|斥资|耗资|砸下|"
             r"(?<!研发)(?<!科技)投入)",
             r"(?P<revenue_weak>开票销售|应税销售|销售收入|营业收入|主营业务收入|营收|销售额|营业额|开票|收入)",
             r"(?P<output_weak>总产值|产值)",
@@ -195,6 +195,21 @@ _COUNT_NEXT = re.compile(
 )
 _ALIAS_IN_PARENS = re.compile(r"[(（][^()（）]{1,8}[)）][^,，。;；]{0,6}")
 _AGGREGATE_WORDS = ("签约金额", "签约总额", "协议总额")
+# what a place attracts (协议引资, 揽资) is never one project's total: a group's with a count,
+# else a statistic
+_ATTRACTED_WORDS = ("协议引资", "揽资")
+# a clause that opens with a sector and 项目 (医药项目总投资X, 工业和服务业项目投资X): the
+# subtotal of that sector's projects in a batch, not one project's total
+_SECTOR = (
+    r"(?:先进|现代|高端|战略性新兴|新兴)?(?:工业|服务业|制造业|生物医药|医药|电子信息|电子|新能源|"
+    r"新材料|装备制造|装备|文旅|文化旅游|旅游|农业|基础设施|社会民生|民生|商贸|物流|科技|外资|"
+    r"内资|产业|城建|交通|水利|能源|数字经济|化工|纺织|汽车|信息技术|文化|教育|卫生|康养|"
+    r"社会事业|现代农业)[类型]?"
+)
+_SECTOR_GROUP = re.compile(
+    rf"(?:其中)?{_SECTOR}(?:(?:、|和|及|与){_SECTOR}){{0,3}}项目"
+    r"(?:总投资额?|投资额?|计划总投资|投资总额)(?:达到|达|为|约为|约|共|合计|超过)?"
+)
 _THIS_PROJECT = re.compile(r"该项目|此项目|项目的")
 _PROJECT_NOUN = re.compile(r"项目|案|园区|工程|基地|中心|工厂")
 _BARE_TOTAL = re.compile(
@@ -930,6 +945,12 @@ def _assign_roles(text: str, amounts: list[Amount]) -> None:
             ):
                 role = "batch_total_investment"
                 amount.count = count or None
+            elif text[c_lo - 1 : c_lo] not in (")", "）") and _SECTOR_GROUP.fullmatch(
+                text, c_lo, amount.start
+            ):  # (not a heading: （一）先进制造业项目)
+                role = "batch_total_investment"  # 医药项目总投资10.83亿元: a sector's subtotal
+            elif word in _ATTRACTED_WORDS:
+                role = "other"  # 全县……协议引资7.78亿元: what the place attracted
             else:
                 role = "total_investment"
         if role == "annual_plan_investment":
