@@ -58,7 +58,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick  # type: ignore[import-not-found, unused-ignore]
 
@@ -124,6 +124,13 @@ def _b(text: str) -> str:
 (SENTENCE, CLAUSE, OPEN, CLOSE, MAKE, TRADE, NEGATE, EXCEPT, CHU, WAI, SECTION, LICENSED, MASK,
  DEVELOP) = range(14)  # fmt: skip
 KEYWORD = 100
+# a verb or a closing parenthesis right before a sentence end (销售；, ）；): one word for the
+# automaton, read as the two (the registry writes almost every activity so; this halves the
+# words the reading loop walks)
+ENDING = 50
+SENTENCE_ENDS = "；;。\n"
+# sentences of scopes remembered per classifier (each a few dozen bytes with what was found)
+PIECE_CACHE = 100_000
 CUES: list[tuple[str, int]] = [
     *((c, SENTENCE) for c in "；;。\n"),
     *((c, CLAUSE) for c in "，,"),
@@ -143,6 +150,8 @@ CUES: list[tuple[str, int]] = [
     *((v, DEVELOP) for v in ("研发", "开发", "研制")),
 ]
 # 除尘, 除湿, 除锈 … are products and 去除, 消除 … verbs: neither opens a 除……外
+_FULL_STOP, _SEMICOLON = _b("。"), _b("；")
+_SENTENCE_SPLIT = re.compile("|".join(re.escape(_b(c)) for c in SENTENCE_ENDS)).split
 _CHU_NOT_AFTER = frozenset(_b(c) for c in "去消排清剔删摘")
 _CHU_NOT_BEFORE = frozenset(_b(c) for c in "尘湿锈草菌臭垢霜雾冰油渣磷硫氮味杂胶蜡")
 
@@ -176,10 +185,10 @@ class Vocabulary:
         return bool(self.generic or self.non_maker_names or self.service_verbs)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One keyword found: where (name, scope, products), in which role, with what weight;
-    `tail` when it sits after the head of its scope section, `generic` for a generic word."""
+    `tail` when it sits after the head of its scope section, `generic` for a generic word.
+    (A named tuple: made for every placed node of millions of firms.)"""
 
     keyword: str
     where: str
@@ -292,12 +301,25 @@ class Classifier:
             position[cue] = len(words)
             words.append(cue)
             self.kinds.append(kind)
+        for cue, kind in list(position.items()):
+            kind = self.kinds[kind]
+            if kind not in (MAKE, TRADE, CLOSE):
+                continue  # keywords that are verbs too stay keywords
+            for end in SENTENCE_ENDS:
+                # a keyword starting inside the verb would be hidden: none does (checked)
+                if cue + end not in position and not any(
+                    w.startswith(cue[i:]) for w in words[:k] for i in range(1, len(cue))
+                ):
+                    position[cue + end] = len(words)
+                    words.append(cue + end)
+                    self.kinds.append(ENDING + kind)
         self.encoded = [(_b(w), len(_b(w))) for w in words]
         self.lengths = [length for _word, length in self.encoded]
         self.automaton = ahocorasick.Automaton()
         for i, (word, _length) in enumerate(self.encoded):
             self.automaton.add_word(word, i)
         self.automaton.make_automaton()
+        self._pieces: dict[str, tuple] = {}  # see _sentences
 
     # --- finding words ------------------------------------------------------------------
 
@@ -333,11 +355,101 @@ class Classifier:
         """(keyword index, negated, role, in the tail) for each keyword in the byte form `t`,
         and whether the head of the text lists only selling and services.
 
-        One pass over what the automaton found numbers the clauses (ending at ，,；;。),
-        sentences (ending at ；;。) and parentheses, and notes per clause and parenthesis
-        the verbs and the negations; each keyword is then judged by its clause. A sentence
-        is an activity; its place in its section (一般项目, 许可项目) decides head or tail.
+        A sentence is an activity; its place in its section (一般项目, 许可项目) decides head
+        or tail. A scope is read sentence by sentence (`_sentences`), each sentence once per
+        classifier: registries write the same standard activities (日用百货销售, 货物进出口)
+        in millions of scopes.
         """
+        main_business = scope and self.vocabulary.main_business
+        read = self._sentences(t, engine) if main_business else None
+        if read is None:
+            read = self._scan(t, engine)[:4]
+        judged, sentence_role, sections, last = read
+        if not judged:
+            return [], False
+        head_sentences, head_roles = (
+            self._tail(judged, sections, sentence_role, last) if main_business else (None, set())
+        )
+        out = []
+        for index, negated, role, s, c, in_paren in judged:
+            tail = head_sentences is not None and s not in head_sentences
+            if main_business and not tail and not in_paren and c >= HEAD_SPAN:
+                # a scope written as one long sentence of comma-separated activities (生产电路板，
+                # 销售自产产品，……，工业机器人制造): a clause this far into its sentence is tail
+                tail = True
+            out.append((index, negated, _ROLE_NAMES.get(role, "neutral"), tail))
+        # the head sells and serves only: some head sentence has a selling or service verb and
+        # none a making verb nor a keyword with no verb at all (研发 …, an unnamed activity)
+        if not main_business:
+            return out, False
+        neutral_head_keyword = any(
+            r == "neutral" and not tail and not self.generic[i] for i, n, r, tail in out if not n
+        )
+        sells_only = (
+            TRADE in head_roles
+            and MAKE not in head_roles
+            and DEVELOP not in head_roles
+            and not neutral_head_keyword
+        )
+        return out, sells_only
+
+    def _sentences(self, t: str, engine: str):
+        """`_scan(t)[:4]` put together from `t`'s sentences (ending at ；;。), each scanned alone
+        and remembered (the automaton engine only: the naive one reads the whole text, so the
+        benchmark's comparison checks that the two agree). None when a parenthesis spans a
+        sentence end: then the whole text is scanned."""
+        if engine == "naive":
+            return None
+        cache = self._pieces
+        judged: list = []
+        sentence_role: dict[int, int] = {}
+        sections: list[tuple[int, bool]] = [(0, False)]
+        offset = 0
+        if ";" in t or "\n" in t:
+            pieces = _SENTENCE_SPLIT(t)
+        else:  # the common case: the full-width marks only, split in C
+            pieces = t.replace(_FULL_STOP, _SEMICOLON).split(_SEMICOLON)
+        for piece in pieces:
+            got = cache.get(piece)
+            if got is None:
+                j, roles, secs, last, open_paren = self._scan(piece + "\x00", engine)
+                if not j and len(secs) == 1 and not last and not open_paren:
+                    got = roles.get(0, 0)  # one sentence, no keyword: its verb kind alone
+                else:
+                    got = (tuple(j), tuple(roles.items()), tuple(secs[1:]), last, open_paren)
+                if len(cache) >= PIECE_CACHE:
+                    cache.clear()
+                cache[piece] = got
+            if got.__class__ is int:
+                if got:
+                    sentence_role[offset] = got
+                offset += 1
+                continue
+            j, roles, secs, last, open_paren = got
+            if open_paren:
+                return None
+            if offset:
+                if j:
+                    judged.extend((i, n, r, s + offset, c, p) for i, n, r, s, c, p in j)
+                for s, role in roles:
+                    sentence_role[s + offset] = role
+                if secs:
+                    sections.extend((s + offset, licensed) for s, licensed in secs)
+            else:
+                judged.extend(j)
+                sentence_role.update(roles)
+                sections.extend(secs)
+            offset += last + 1
+        return judged, sentence_role, sections, offset - 1
+
+    def _scan(self, t: str, engine: str):
+        """One pass over what the automaton found in `t` numbers the clauses (ending at ，,；;。),
+        sentences (ending at ；;。) and parentheses, and notes per clause and parenthesis the
+        verbs and the negations; each keyword is then judged by its clause.
+
+        Returns (keywords as (index, negated, verb kind, sentence, clause within its sentence,
+        inside a parenthesis), the verb kind of each sentence, the sections as (first sentence,
+        licensed), the last sentence, whether a parenthesis is open at the end)."""
         kinds, lengths = self.kinds, self.lengths
         clause = sentence = 0
         paren = -1
@@ -359,7 +471,21 @@ class Classifier:
         sentence_first = [0]  # the first clause of each sentence
         for end, index in self._find(t, engine):
             kind = kinds[index]
-            # the two most frequent first: a sentence end and a selling verb
+            # the most frequent first: a verb or ）before a sentence end, a sentence end, a
+            # selling verb
+            if ENDING <= kind < KEYWORD:
+                kind -= ENDING
+                if kind == CLOSE:
+                    paren = -1
+                elif paren < 0:  # a verb inside a parenthesis says nothing
+                    if kind == MAKE:
+                        c_role = s_role = MAKE
+                    else:
+                        if c_role == 0:
+                            c_role = TRADE
+                        if s_role == 0:
+                            s_role = TRADE
+                kind = SENTENCE
             if kind == SENTENCE:
                 if c_role:
                     clause_role[clause] = c_role
@@ -445,16 +571,8 @@ class Classifier:
             clause_role[clause] = c_role
         if s_role:
             sentence_role[sentence] = s_role
-        if not keywords:
-            return [], False
-        main_business = scope and self.vocabulary.main_business
-        head_sentences, head_roles = (
-            self._tail(keywords, sections, sentence_role, sentence)
-            if main_business
-            else (None, set())
-        )
         sentence_first.append(clause + 1)
-        out = []
+        judged = []
         for index, start, c, s, p in keywords:
             if p >= 0:
                 negated = p in paren_neg or paren_chu.get(p, start) < start < paren_wai.get(p, -1)
@@ -475,26 +593,8 @@ class Classifier:
                         break
                 else:
                     role = sentence_role.get(s, 0)
-            tail = head_sentences is not None and s not in head_sentences
-            if main_business and not tail and p < 0 and c - sentence_first[s] >= HEAD_SPAN:
-                # a scope written as one long sentence of comma-separated activities (生产电路板，
-                # 销售自产产品，……，工业机器人制造): a clause this far into its sentence is tail
-                tail = True
-            out.append((index, negated, _ROLE_NAMES.get(role, "neutral"), tail))
-        # the head sells and serves only: some head sentence has a selling or service verb and
-        # none a making verb nor a keyword with no verb at all (研发 …, an unnamed activity)
-        if not main_business:
-            return out, False
-        neutral_head_keyword = any(
-            r == "neutral" and not tail and not self.generic[i] for i, n, r, tail in out if not n
-        )
-        sells_only = (
-            TRADE in head_roles
-            and MAKE not in head_roles
-            and DEVELOP not in head_roles
-            and not neutral_head_keyword
-        )
-        return out, sells_only
+            judged.append((index, negated, role, s, c - sentence_first[s], p >= 0))
+        return judged, sentence_role, sections, sentence, paren >= 0
 
     def _tail(
         self, keywords, sections, sentence_role, last: int
@@ -508,7 +608,7 @@ class Classifier:
         if last < HEAD_ITEMS:
             return None, set(sentence_role.values())  # too short to have a tail
         generic = self.generic
-        named = {s for index, _start, _c, s, _p in keywords if not generic[index]}
+        named = {s for index, _n, _r, s, _c, _p in keywords if not generic[index]}
         named.update(s for s, role in sentence_role.items() if role == MAKE)
         head: set[int] = set()
         roles: set[int] = set()
@@ -576,8 +676,10 @@ class Classifier:
                 for boilerplate in BOILERPLATE:  # says nothing about the firm; skipped fast
                     text = text.replace(boilerplate, "。")
             # 的 dropped: 集成电路的设计 reads as 集成电路设计, 光伏玻璃的生产 as 光伏玻璃生产
+            # the automaton (iter_long) drops a word that ends the input right where a longer
+            # word could have gone on (梯次利用电池生产 beside 电池生产设备): a NUL ends it
             found, head_sells = self._read(
-                _b(text.replace("的", "")), engine, scope=where == "scope"
+                _b(text.replace("的", "")) + "\x00", engine, scope=where == "scope"
             )
             if where == "scope":
                 sells_only = head_sells
