@@ -43,7 +43,7 @@ decides:
   applications) count only beside another node of their chain.
 * Developing (研发, 开发) is neither making nor selling; evidence found only in the tail never
   places a firm; a word inside another word of the same node counts once; 的 is dropped
-  before reading (集成电路的设计) and so is the registry's closing boilerplate.
+  before reading (集成电路的设计); the registry's closing boilerplate reads as a sentence end.
 
 Example::
 
@@ -84,7 +84,7 @@ W_CODE_AMBIGUOUS = 0.3
 AMBIGUOUS_CODE_NODES = 1
 TRADE_DIVISIONS = ("51", "52")
 W_GENERIC = 0.2
-# The registry's closing sentences, in nearly every scope; dropped before reading
+# The registry's closing sentences, in nearly every scope; read as a sentence end
 BOILERPLATE = (
     "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
     "(除依法须经批准的项目外，凭营业执照依法自主开展经营活动)",
@@ -285,6 +285,9 @@ class Classifier:
         position = {w: i for i, w in enumerate(words)}
         cues = [
             *CUES,
+            # the registry's closing sentences say nothing about the firm: each is one word
+            # that ends a sentence, and hides the words inside it
+            *((b.replace("的", ""), SENTENCE) for b in BOILERPLATE),
             *((v, TRADE) for v in vocab.service_verbs),
             *((m.lower(), MASK) for m in vocab.masks),
         ]
@@ -672,9 +675,6 @@ class Classifier:
             if not text:
                 continue
             text = text.lower()
-            if where == "scope":
-                for boilerplate in BOILERPLATE:  # says nothing about the firm; skipped fast
-                    text = text.replace(boilerplate, "。")
             # 的 dropped: 集成电路的设计 reads as 集成电路设计, 光伏玻璃的生产 as 光伏玻璃生产
             # the automaton (iter_long) drops a word that ends the input right where a longer
             # word could have gone on (梯次利用电池生产 beside 电池生产设备): a NUL ends it
