@@ -129,8 +129,9 @@ KEYWORD = 100
 # words the reading loop walks)
 ENDING = 50
 SENTENCE_ENDS = "；;。\n"
-# sentences of scopes remembered per classifier (each a few dozen bytes with what was found)
-PIECE_CACHE = 100_000
+# sentences of scopes remembered per classifier (about 500 bytes each with what was found, so
+# about 10 MB at most); forgotten all at once when full
+PIECE_CACHE = 20_000
 CUES: list[tuple[str, int]] = [
     *((c, SENTENCE) for c in "；;。\n"),
     *((c, CLAUSE) for c in "，,"),
