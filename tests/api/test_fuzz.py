@@ -99,6 +99,7 @@ SHARED_INSERTS_ALLOWED = {
     "enterprises.EnterpriseAlias",
     "enterprises.Lead",
     "leads.EventContact",  # a firm met at a (city-wide) event, recorded by any editor
+    "chains.Placement",  # placing a firm on a chain is registry work of any editor (chains.access)
     "core.Source",
     "intel.Article",
 }

@@ -1,8 +1,9 @@
 """Read-side facts the chain pages, the gap rule and the target score share: which
 enterprises are here, enterprise families, reinvestment cadence.
 
-"Here" (local): an enterprise located in a township of the home county, or an investor in
-a project of this city (unit in the county or not yet decided) that has been signed and is
+"Here" (local): an enterprise located in the home region (`regions.home`: the county, or
+the prefecture city or province it is configured as), or an investor in a project of it
+(unit in the region or not yet decided) that has been signed and is
 not dropped, or a chain leader.
 """
 
@@ -13,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Q
 
 from zhaoshang.core import figcache
 from zhaoshang.projects.models import STAGE_ORDER, Project, ProjectInvestor, StageDate
 from zhaoshang.projects.queries import left_out
+from zhaoshang.regions.home import home_code
 
 PRESENT_STAGES = STAGE_ORDER[STAGE_ORDER.index("signed") :]
 
@@ -35,7 +36,7 @@ def fetch_rows(qs) -> list[tuple]:
 
 
 def local_project_q(prefix: str = "") -> Q:
-    home = settings.ZHAOSHANG_HOME_COUNTY
+    home = home_code()
     return Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit__code__startswith": home})
 
 
@@ -59,7 +60,7 @@ def _local_enterprise_ids(leaders: bool) -> frozenset[int]:
     from zhaoshang.chains.models import ChainLeader
     from zhaoshang.enterprises.models import Enterprise
 
-    home = settings.ZHAOSHANG_HOME_COUNTY
+    home = home_code()
     located = Enterprise.objects.filter(region__code__startswith=home)
     investors = ProjectInvestor.objects.filter(
         local_project_q("project__"), project__stage__in=PRESENT_STAGES
@@ -81,7 +82,7 @@ def local_ids_of(ids: Iterable[int], projects: dict[int, list[tuple]] | None = N
     from zhaoshang.enterprises.models import Enterprise
 
     ids = list(ids)
-    home = settings.ZHAOSHANG_HOME_COUNTY
+    home = home_code()
     projects = investor_projects(ids, titles=False) if projects is None else projects
     out = {
         eid
@@ -145,7 +146,7 @@ def chunked(ids: Iterable[int], size: int = 5000):
 
 
 def is_local_unit(unit_id: str | None) -> bool:
-    return unit_id is None or unit_id.startswith(settings.ZHAOSHANG_HOME_COUNTY)
+    return unit_id is None or unit_id.startswith(home_code())
 
 
 def investor_projects(members: Iterable[int], *, titles: bool = True) -> dict[int, list[tuple]]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from zhaoshang.core.errors import InputError
 from zhaoshang.core.history import record, save_tracked
 from zhaoshang.core.models import ChangeAction
 from zhaoshang.lib.chainmatch import Classifier, Match, NodeSpec
+from zhaoshang.regions.home import home_code
 
 BATCH = 5000
 ONE = Decimal("1.000")
@@ -159,10 +159,10 @@ def build_classifier(nodes: Iterable[Node] | None = None) -> Classifier:
 
 
 def home_project_filter():
-    """Projects of this city: a unit in the home county, or no unit decided yet."""
+    """Projects of this city: a unit in the home region, or no unit decided yet."""
     from django.db.models import Q
 
-    home = settings.ZHAOSHANG_HOME_COUNTY
+    home = home_code()
     return Q(unit__isnull=True) | Q(unit__code__startswith=home)
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -44,6 +43,7 @@ from zhaoshang.industries.models import Industry
 from zhaoshang.lib import money
 from zhaoshang.lib.textnorm import normalise_text
 from zhaoshang.projects.queries import find_unit
+from zhaoshang.regions.home import home_code, home_region
 from zhaoshang.regions.models import Region
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
@@ -178,13 +178,12 @@ def parse_figure(value: Any) -> tuple[Decimal, str | None, str]:
 
 
 def resolve_region(value: Any) -> Region:
-    """A region by code, or by name: the home county, its townships and their aliases."""
+    """A region by code, or by name: the home region, its townships and their aliases."""
     text = normalise_text(str(value or ""))
     found = Region.objects.filter(code=text).first()
     if found is None:
-        home = settings.ZHAOSHANG_HOME_COUNTY
         found = Region.objects.filter(
-            Q(code=home) & (Q(name=text) | Q(short_name=text))
+            Q(code=home_code()) & (Q(name=text) | Q(short_name=text))
         ).first() or find_unit(text)
     if found is None:
         found = Region.objects.filter(Q(name=text) | Q(short_name=text)).order_by("code").first()
@@ -224,10 +223,6 @@ def resolve_definition(value: Any) -> IndicatorDefinition:
             _("unknown indicator “%(value)s”; an administrator defines it first") % {"value": text}
         )
     return found
-
-
-def home_county() -> Region:
-    return Region.objects.get(code=settings.ZHAOSHANG_HOME_COUNTY)
 
 
 def _blank(value: Any) -> bool:
@@ -397,7 +392,7 @@ def check_figure(
     elif cluster is not None:
         region = cluster.unit
     elif "cluster" not in errors:
-        region = home_county()
+        region = home_region()  # no region named: the home region's figure
     if region is not None and cluster is not None and region.pk != cluster.unit_id:
         errors["region"] = _("cluster “%(cluster)s” belongs to %(unit)s, not to %(region)s") % {
             "cluster": cluster.name,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_delete, post_save
@@ -60,7 +59,8 @@ def _shared(kind: str, signature, build):
 
 
 def _units_signature() -> tuple:
-    """What changes when units, 区镇合一 pairs or aliases are added or removed: one query."""
+    """What changes when units, 区镇合一 pairs or aliases are added, removed or renamed (in
+    another process too, where no signal tells this one): one query."""
     from zhaoshang.regions.models import Region, RegionAlias
 
     regions, aliases = Region._meta.db_table, RegionAlias._meta.db_table
@@ -69,10 +69,13 @@ def _units_signature() -> tuple:
             f"SELECT (SELECT COUNT(*) FROM {regions}), (SELECT COUNT(merged_with_id) FROM "
             f"{regions}), (SELECT COUNT(*) FROM {aliases}), (SELECT MAX(id) FROM {aliases}), "
             f"(SELECT SUM(LENGTH(alias)) FROM {aliases}), "
-            f"(SELECT SUM(LENGTH(short_name)) FROM {regions})"
+            f"(SELECT SUM(LENGTH(short_name)) FROM {regions}), "
+            f"(SELECT SUM(LENGTH(name)) FROM {regions})"
         )
         row = cursor.fetchone()
-    return (settings.ZHAOSHANG_HOME_COUNTY, *row)
+    from zhaoshang.regions.home import home_code
+
+    return (home_code(), *row)
 
 
 def forget(**_kwargs: Any) -> None:
@@ -119,9 +122,10 @@ class Lookup:
         return self._units
 
     def _load_units(self) -> tuple[PlaceNames[str], dict[str, str], dict[str, str]]:
+        from zhaoshang.regions.home import home_code
         from zhaoshang.regions.models import Level, Region, RegionAlias
 
-        home = settings.ZHAOSHANG_HOME_COUNTY
+        home = home_code()  # the county, or the prefecture city or province configured
         names: PlaceNames[str] = PlaceNames()
         townships = list(
             Region.objects.filter(level=Level.TOWNSHIP)
@@ -133,30 +137,30 @@ class Lookup:
             .order_by("region_id", "id")
             .values_list("region_id", "alias", "region__parent_id")
         )
-        # the home county's units first, then the province's: 凤凰镇 is ours
+        # the home region's units first, then the province's: 凤凰镇 is ours
         for code, *_rest in townships:
             names.add(code, code, rank=0, shown=False)
-        for code, name, short, parent, _merged in townships:
-            rank = 1 if parent == home else 3
+        for code, name, short, _parent, _merged in townships:
+            rank = 1 if code.startswith(home) else 3
             names.add(short or name, code, rank=rank)
             names.add(name, code, rank=rank)
-        for code, alias, parent in aliases:
-            names.add(alias, code, rank=2 if parent == home else 4)
+        for code, alias, _parent in aliases:
+            names.add(alias, code, rank=2 if code.startswith(home) else 4)
         for code, name, short, _parent, merged in townships:
             self.unit_names[code] = short or name
             self.unit_full[code] = name
             if merged:
                 names.merged[code] = merged
-        above: list[str] = []
-        county = Region.objects.filter(code=home).values_list("name", "parent_id").first()
-        if county is not None:
-            above.append(county[0])
-            city = Region.objects.filter(code=county[1]).values_list("name", "parent_id").first()
-            if city is not None:
-                above.append(city[0])
-                province = Region.objects.filter(code=city[1]).values_list("name").first()
-                if province is not None:
-                    above.append(province[0])
+        above: list[str] = []  # the home region and what holds it, up to the province
+        code: str | None = home
+        for _level in range(4):  # county, city, province: never more
+            if not code:
+                break
+            row = Region.objects.filter(code=code).values_list("name", "parent_id").first()
+            if row is None:
+                break
+            above.append(row[0])
+            code = row[1]
         names.add_parents(above)
         return names, self.unit_names, self.unit_full
 
@@ -165,14 +169,14 @@ class Lookup:
         return self.units.find(text)
 
     def unit_in(self, text: Any) -> str | None:
-        """The home county's unit named inside an address (锦丰镇沙洲西路 -> 锦丰镇)."""
+        """The home region's unit named inside an address (锦丰镇沙洲西路 -> 锦丰镇)."""
         return self.units.find_in(text, max_rank=2)
 
     def unit_error(self, text: Any) -> str:
         shown = " ".join(str(text).split())
         return _suggestion(
             _("unknown township unit “%(value)s”") % {"value": shown},
-            self.units.suggest(text, max_rank=2),  # the home county's units
+            self.units.suggest(text, max_rank=2),  # the home region's units
         )
 
     # -- places anywhere in China (an enterprise's location) ---------------------------

@@ -37,7 +37,7 @@ from zhaoshang.core.access import role_of
 from zhaoshang.core.history import record
 from zhaoshang.core.middleware import is_busy_error, mark_logged, one_line, wants_json
 from zhaoshang.core.models import ChangeAction, Role, UserProfile
-from zhaoshang.regions.models import Region
+from zhaoshang.regions.models import Level, Region
 
 log = logging.getLogger("zhaoshang.login")
 
@@ -61,8 +61,22 @@ def _check_admin(user) -> None:
         raise PermissionDenied(_("Only the city administrator manages users."))
 
 
-def _units():
-    return Region.objects.townships_of(settings.ZHAOSHANG_HOME_COUNTY).order_by("code")
+def _units() -> list[Region]:
+    """The units a user may be attached to: the home region's township units, and in a
+    prefecture city or province also its counties (and cities), whose staff are confined
+    to them (`core.access.region_of`)."""
+    from zhaoshang.regions import home
+
+    above = []
+    if home.is_multi_county():
+        above = list(
+            Region.objects.filter(
+                code__startswith=home.home_code(),
+                level__gt=home.home_region().level,
+                level__lt=Level.TOWNSHIP,
+            ).order_by("code")
+        )
+    return [*above, *home.township_units()]
 
 
 class UserForm(forms.Form):
@@ -72,9 +86,12 @@ class UserForm(forms.Form):
     )
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     unit = forms.ChoiceField(
-        label=gettext_lazy("Township unit"),
+        label=gettext_lazy("Unit"),
         required=False,
-        help_text=gettext_lazy("Needed for town/park editors: the unit whose projects they edit."),
+        help_text=gettext_lazy(
+            "Needed for town/park editors: the unit whose projects they edit. In a prefecture "
+            "city or a province, a county (or city) confines its other staff to it."
+        ),
     )
     is_active = forms.BooleanField(
         label=gettext_lazy("Active (may sign in)"), required=False, initial=True
@@ -108,9 +125,12 @@ class UserForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("role") == Role.TOWN_EDITOR and not data.get("unit"):
-            self.add_error("unit", _("A town/park editor needs a township unit."))
-        if data.get("role") != Role.TOWN_EDITOR:
+        unit = Region.objects.filter(code=data.get("unit") or "").first()
+        if data.get("role") == Role.TOWN_EDITOR:
+            if unit is None or unit.level != Level.TOWNSHIP:
+                self.add_error("unit", _("A town/park editor needs a township unit."))
+        elif unit is not None and unit.level == Level.TOWNSHIP:
+            # a county's staff is attached to its county; a township unit means nothing here
             data["unit"] = ""
         password = data.get("password")
         if password:

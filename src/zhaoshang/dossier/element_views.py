@@ -10,7 +10,6 @@ Lights come from `elements.element_lights`, the month's 要素 warning count fro
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,6 +35,7 @@ from zhaoshang.progress.models import Department, Rule
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.access import edit_refusal as project_edit_refusal
 from zhaoshang.projects.queries import find_unit
+from zhaoshang.regions.home import township_units
 from zhaoshang.regions.models import Region
 
 PAGE_SIZE = 50
@@ -129,9 +129,7 @@ def bureau(request, errors: dict | None = None, status: int = 200):
             "department": department,
             "departments": Department.objects.order_by("name"),
             "unit": unit,
-            "units": Region.objects.filter(
-                parent_id=settings.ZHAOSHANG_HOME_COUNTY, level=4
-            ).order_by("code"),
+            "units": township_units(request.user),
             "level": level,
             "levels": [(k, elements.LEVEL_LABELS[k]) for k in elements.ELEMENT_LEVELS],
             "due_only": due_only,

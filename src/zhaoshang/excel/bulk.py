@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Max
@@ -59,6 +58,8 @@ from zhaoshang.projects.services import (
     AMOUNT_FIELDS,
     FOREIGN_AMOUNTS,
     PartialDate,
+    last_code_serial,
+    project_code_prefix,
 )
 
 CHUNK = 900  # parameters per IN (...) query, below every backend's limit
@@ -881,20 +882,19 @@ def write_projects(
         if progress:
             progress(done, total)
 
-    # new projects
-    prefix = f"{settings.ZHAOSHANG_HOME_COUNTY}-{now.astimezone().year}-"
-    serial = max(
-        (int(c[len(prefix) :]) for c in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-         if c[len(prefix) :].isdigit()),
-        default=0,
-    )  # fmt: skip
+    # new projects: codes per county (the project's unit's), counted on from the last one
+    year = now.astimezone().year
+    serials: dict[str, int] = {}
     taken = {o.values["code"] for o in creates if "code" in o.values}
     for o in creates:
         if "code" not in o.values:
-            serial += 1
-            while f"{prefix}{serial:04d}" in taken:
-                serial += 1
-            o.values["code"] = f"{prefix}{serial:04d}"
+            prefix = project_code_prefix(year, o.values.get("unit_id"))
+            if prefix not in serials:
+                serials[prefix] = last_code_serial(prefix)
+            serials[prefix] += 1
+            while f"{prefix}{serials[prefix]:04d}" in taken:
+                serials[prefix] += 1
+            o.values["code"] = f"{prefix}{serials[prefix]:04d}"
         o.code = o.values["code"]
     stamp = {"created_by_id": user_id, "created_at": now, "updated_at": now}
     varying = sorted(set(stamp).union(*(o.values for o in creates)))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,11 +29,12 @@ from zhaoshang.lib.uploads import limits
 from zhaoshang.progress import access as progress_access
 from zhaoshang.progress import queries
 from zhaoshang.progress.months import Month
+from zhaoshang.regions.home import township_units
 from zhaoshang.regions.models import Region
 
 
-def _units():
-    return Region.objects.filter(parent_id=settings.ZHAOSHANG_HOME_COUNTY, level=4).order_by("code")
+def _units(user):
+    return township_units(user)
 
 
 def _refused(request, message: str, status: int):
@@ -50,7 +50,7 @@ def _form(request, *, unit_code: str, month: str, status: int = 200):
         request,
         "excel/monthly.html",
         {
-            "units": _units(),
+            "units": _units(request.user),
             "unit_code": unit_code,
             "month": month,
             "recent": mine,
@@ -84,7 +84,7 @@ def monthly_start(request):
     )
     if request.method != "POST":
         return _form(request, unit_code=unit_code, month=month)
-    if not _units().filter(code=unit_code).exists():
+    if not _units(request.user).filter(code=unit_code).exists():
         messages.error(request, _("Choose the township unit the report is for."))
         return _form(request, unit_code="", month=month, status=422)
     refusal = progress_access.unit_refusal(request.user, unit_code)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,19 +63,34 @@ EVENT_BATCH_KIND = {
 
 
 def home_gazetteer() -> Gazetteer:
-    """The home county's township units and parks by name, short name and alias."""
-    county = settings.ZHAOSHANG_HOME_COUNTY
-    units = list(Region.objects.filter(level=Level.TOWNSHIP, parent_id=county))
+    """The home region's township units and parks by name, short name and alias.
+
+    In a prefecture city or a province, a name that units of two counties share (a 城关镇
+    in each) names neither: the extractor is not told a place it cannot tell apart."""
+    from zhaoshang.regions.home import county_of, home_code
+
+    home = home_code()
+    units = list(Region.objects.filter(level=Level.TOWNSHIP, code__startswith=home))
     names: dict[str, tuple[str, str]] = {}
+    counties: dict[str, set[str]] = {}
+
+    def add(name: str, code: str, label: str, *, keep_first: bool) -> None:
+        counties.setdefault(name, set()).add(county_of(code))
+        if keep_first:
+            names.setdefault(name, (code, label))
+        else:
+            names[name] = (code, label)
+
     for unit in units:
-        names[unit.name] = (unit.code, unit.display_name)
+        add(unit.name, unit.code, unit.display_name, keep_first=False)
         if unit.short_name:
-            names[unit.short_name] = (unit.code, unit.display_name)
+            add(unit.short_name, unit.code, unit.display_name, keep_first=False)
     labels = {u.code: u.display_name for u in units}
-    for alias, code in RegionAlias.objects.filter(region__parent_id=county).values_list(
-        "alias", "region_id"
-    ):
-        names.setdefault(alias, (code, labels.get(code, alias)))
+    for alias, code in RegionAlias.objects.filter(
+        region__level=Level.TOWNSHIP, region__code__startswith=home
+    ).values_list("alias", "region_id"):
+        add(alias, code, labels.get(code, alias), keep_first=True)
+    names = {name: found for name, found in names.items() if len(counties[name]) == 1}
     partners = {u.code: u.merged_with_id for u in units if u.merged_with_id}
     return Gazetteer(names, partners)
 

@@ -51,6 +51,12 @@ def check_office(user) -> None:
     check(office_refusal(user))
 
 
+def check_office_project(user, project) -> None:
+    """The 发改委's act on one project (approving its plan, putting it on a list or in an
+    event): the city's side, and a county's staff only on their own county's projects."""
+    check(office_refusal(user) or project_refusal(user, project))
+
+
 def check_admin(user) -> None:
     if role_of(user) != Role.CITY_ADMIN:
         raise NotAllowed(_("Only the city administrator may change warning thresholds."))

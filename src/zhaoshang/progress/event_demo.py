@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from zhaoshang.demo.facts import LATEST_MONTH
 from zhaoshang.progress.events import propose
 from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, BatchKind, EventStatus
+from zhaoshang.regions.home import home_county_code
 
 KMH_WINDOW = (datetime.date(2023, 1, 1), datetime.date(2023, 3, 31))  # 一季度
 PLANNED_MONTH = Month(*LATEST_MONTH)
@@ -54,7 +54,7 @@ def load_events() -> None:
         date=datetime.date(PLANNED_MONTH.year, PLANNED_MONTH.month, 18),
         date_precision="day",
         place=PLANNED_PLACE,
-        unit_id=settings.ZHAOSHANG_HOME_COUNTY,
+        unit_id=home_county_code(),  # the article's events are Zhangjiagang's
         status=EventStatus.PUBLISHED,
         window_start=PLANNED_MONTH.first_day,
         window_end=PLANNED_MONTH.last_day,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from zhaoshang.progress.months import Month
 from zhaoshang.projects.models import BatchEvent, EventStatus, Project
 from zhaoshang.projects.rules import RuleError, characters, too_long
 from zhaoshang.projects.services import parse_date, require_version, version_stale
+from zhaoshang.regions.home import home_code
 from zhaoshang.regions.models import Region
 
 NAME_LIMIT = 200
@@ -112,7 +112,7 @@ def plan_event(
         date=day or window[0],
         date_precision="day" if day else "month",
         place=text_place,
-        unit=Region.objects.filter(code=settings.ZHAOSHANG_HOME_COUNTY).first(),
+        unit=Region.objects.filter(code=home_code()).first(),  # the home region's event
         status=EventStatus.DRAFT,
         window_start=window[0],
         window_end=window[1],

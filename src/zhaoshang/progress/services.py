@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhaoshang.core.access import narrow_to_region
 from zhaoshang.core.errors import ConflictError, InputError, NotAllowed
 from zhaoshang.core.history import record, save_tracked
 from zhaoshang.core.models import ChangeAction
@@ -214,7 +215,7 @@ def _baseline(plan: AnnualPlan, *, user, reason: str) -> PlanBaseline:
 @transaction.atomic
 def approve_plan(*, user, plan: AnnualPlan, reason: str = "") -> AnnualPlan:
     """Approve a draft plan: its figures become baseline 1 (the 发改委's act)."""
-    access.check_office(user)
+    access.check_office_project(user, plan.project)
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == PlanStatus.APPROVED:
         raise InputError({"status": _("the plan is already approved")})
@@ -642,7 +643,7 @@ def set_list_member(
     *, user, project_list: ProjectList, project: Project, planned_investment_wan: Any = None
 ) -> ProjectListEntry:
     """Put a project on a list (or change its planned investment there)."""
-    access.check_office(user)
+    access.check_office_project(user, project)
     try:
         planned = parse_wan(planned_investment_wan)
     except ValueError as exc:
@@ -671,7 +672,7 @@ def set_list_member(
 
 @transaction.atomic
 def remove_list_member(*, user, project_list: ProjectList, project: Project, reason: str = ""):
-    access.check_office(user)
+    access.check_office_project(user, project)
     deleted, _n = ProjectListEntry.objects.filter(
         project_list=project_list, project=project
     ).delete()
@@ -691,7 +692,9 @@ def add_event_projects(*, user, event: BatchEvent, codes: list[str]) -> int:
     """Attach projects (by code) to a batch event; unknown codes are refused by name."""
     access.check_office(user)
     codes = [c.strip() for c in codes if c and c.strip()]
-    found = dict(Project.objects.filter(code__in=codes).values_list("code", "pk"))
+    # a county's staff finds only its county's projects (`core.access.narrow_to_region`)
+    visible = narrow_to_region(user, Project.objects.filter(code__in=codes))
+    found = dict(visible.values_list("code", "pk"))
     missing = [c for c in codes if c not in found]
     if missing:
         raise InputError(
@@ -712,7 +715,7 @@ def add_event_projects(*, user, event: BatchEvent, codes: list[str]) -> int:
 
 @transaction.atomic
 def remove_event_project(*, user, event: BatchEvent, project: Project) -> None:
-    access.check_office(user)
+    access.check_office_project(user, project)
     if not event.projects.filter(pk=project.pk).exists():
         raise InputError({"project": _("%(code)s is not in this event") % {"code": project.code}})
     event.projects.remove(project)

@@ -48,9 +48,9 @@ from zhaoshang.regions.home import (
     contains,
     find_region,
     home_code,
-    home_county_code,
     home_region,
     is_multi_county,
+    township_units,
 )
 from zhaoshang.regions.models import Region
 
@@ -60,8 +60,9 @@ PAGE_SIZE = 100
 # --------------------------------------------------------------------------- helpers
 
 
-def _units():
-    return Region.objects.filter(parent_id=home_county_code(), level=4).order_by("code")
+def _units(user=None):
+    """The township units the pages offer (`regions.home.township_units`)."""
+    return township_units(user)
 
 
 def _month(request, default: Month | None = None) -> Month:
@@ -124,7 +125,7 @@ def _places(request):
     """The selector's places: the home county's township units; in a prefecture city or a
     province its cities and counties first (a county's staff: their county and its units)."""
     if not is_multi_county():
-        return _units()
+        return _units(request.user)
     within = region_of(request.user) or home_code()
     return Region.objects.filter(code__startswith=within, level__gt=home_region().level).filter(
         level__lt=4
@@ -151,7 +152,7 @@ def _months_of(year: int) -> list[Month]:
 
 
 def _base(request, **extra) -> dict:
-    return {"units": _units(), "settings_row": ProgressSettings.current(), **extra}
+    return {"units": _units(request.user), "settings_row": ProgressSettings.current(), **extra}
 
 
 # --------------------------------------------------------------------------- overview

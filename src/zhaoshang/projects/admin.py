@@ -11,7 +11,6 @@ import functools
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,16 +58,16 @@ from zhaoshang.projects.services import (
     check_stage_dates,
     next_project_code,
 )
-from zhaoshang.regions.models import Region
+from zhaoshang.regions.home import township_units
 
 # --------------------------------------------------------------------------- filters
 
 
 class HomeTownshipFilter(admin.RelatedFieldListFilter):
-    """Township units of the home county only (not every township of the province)."""
+    """Township units of the home region only (not every township of the province)."""
 
     def field_choices(self, field, request, model_admin):
-        units = Region.objects.townships_of(settings.ZHAOSHANG_HOME_COUNTY).order_by("code")
+        units = township_units(request.user)
         return [(unit.code, str(unit)) for unit in units]
 
 

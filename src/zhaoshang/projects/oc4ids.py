@@ -206,9 +206,12 @@ def sectors_for(industry) -> list[str]:
 
 
 def id_prefix() -> str:
-    """`ZHAOSHANG_OC4IDS_PREFIX`, else oc4ids-<home county code>- (e.g. oc4ids-320582-)."""
+    """`ZHAOSHANG_OC4IDS_PREFIX`, else oc4ids-<home county code>- (e.g. oc4ids-320582-;
+    the seat county's in a prefecture city or province: register a prefix there)."""
+    from zhaoshang.regions.home import home_county_code
+
     value = getattr(settings, "ZHAOSHANG_OC4IDS_PREFIX", "") or (
-        f"oc4ids-{str(settings.ZHAOSHANG_HOME_COUNTY)[:6].lower()}-"
+        f"oc4ids-{home_county_code()[:6].lower()}-"
     )
     if not PREFIX_RE.match(value):
         raise OC4IDSError(
@@ -286,11 +289,13 @@ def _county_of(region):
     return node
 
 
-def _home_county():
-    """The county a project without a township unit belongs to (the settings' home county)."""
+def _home_region():
+    """What a project without a township unit belongs to: the home region (`regions.home`,
+    a county, a prefecture city or a province), and the publisher's name."""
+    from zhaoshang.regions.home import home_code
     from zhaoshang.regions.models import Region
 
-    return Region.objects.select_related("parent__parent").get(code=settings.ZHAOSHANG_HOME_COUNTY)
+    return Region.objects.select_related("parent__parent").get(code=home_code())
 
 
 def _address_of(region) -> dict:
@@ -428,14 +433,14 @@ def _budget(project: Project, plans: Iterable, project_id: str) -> dict:
     return budget
 
 
-def project_json(project: Project, *, prefix: str, today: datetime.date, home_county) -> dict:
+def project_json(project: Project, *, prefix: str, today: datetime.date, home_region) -> dict:
     """One project as an OC4IDS project (before pruning); the project must come from
     `_with_related` (investors, stage dates, plans, region parents prefetched). A project
-    without a township unit belongs to `home_county`."""
+    without a township unit belongs to `home_region`."""
     parties = _Parties()
     county = _county_of(project.unit) if project.unit_id else None
     if county is None:
-        county = home_county
+        county = home_region
     authority = _region_party(parties, county, "publicAuthority")
     if project.unit_id:
         _region_party(parties, project.unit, "administrativeEntity")
@@ -528,9 +533,9 @@ def build_package(
             "no project to publish: the selection holds no public or infrastructure project "
             "and none marked for publication (公开发布)"
         )
-    home_county = _home_county()
+    home_region = _home_region()
     projects = [
-        _pruned(project_json(p, prefix=prefix, today=today, home_county=home_county))
+        _pruned(project_json(p, prefix=prefix, today=today, home_region=home_region))
         for p in _with_related(qs).iterator(chunk_size=500)
     ]
     return _pruned(
@@ -539,7 +544,7 @@ def build_package(
             # generated on demand: the date of the last change to what it holds
             "publishedDate": _stamp(last_change),
             "publisher": {
-                "name": getattr(settings, "ZHAOSHANG_OC4IDS_PUBLISHER", "") or home_county.name
+                "name": getattr(settings, "ZHAOSHANG_OC4IDS_PUBLISHER", "") or home_region.name
             },
             "license": license_url(),
             "version": VERSION,

@@ -387,15 +387,25 @@ def _link_investors(project: Project, investors: list[Enterprise | str], *, user
     return names
 
 
-def next_project_code(year: int | None = None) -> str:
-    """`<county code>-<year>-<serial>`, e.g. 320582-2023-0007: readable, unique in a province."""
-    from django.conf import settings
+def project_code_prefix(year: int, unit_code: str | None = None) -> str:
+    """`<county code>-<year>-`: the county is the project's (`regions.home.county_of` its
+    unit: 常熟市's projects in a 苏州市 installation are 320581-…), the home county for a
+    project without a unit."""
+    from zhaoshang.regions.home import county_of
 
-    year = year or timezone.localdate().year
-    prefix = f"{settings.ZHAOSHANG_HOME_COUNTY}-{year}-"
+    return f"{county_of(unit_code)}-{year}-"
+
+
+def last_code_serial(prefix: str) -> int:
+    """The highest serial given under `prefix` so far (0 for none)."""
     codes = Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    serial = max((int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()), default=0)
-    return f"{prefix}{serial + 1:04d}"
+    return max((int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()), default=0)
+
+
+def next_project_code(year: int | None = None, unit_code: str | None = None) -> str:
+    """`<county code>-<year>-<serial>`, e.g. 320582-2023-0007: readable, unique in a province."""
+    prefix = project_code_prefix(year or timezone.localdate().year, unit_code)
+    return f"{prefix}{last_code_serial(prefix) + 1:04d}"
 
 
 def _raise_if(errors: dict[str, str]) -> None:
@@ -416,7 +426,7 @@ def create_project(*, user, data: dict[str, Any], reason: str = "") -> Project:
     errors.update(check_stage_dates(project, planned, actual, creating=True))
     _raise_if(errors)
     if not project.code:
-        project.code = next_project_code()
+        project.code = next_project_code(unit_code=project.unit_id)
     project.full_clean(exclude=["code"])
     log = save_tracked(project, user=user, reason=reason)
     extra: dict[str, list[Any]] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -56,7 +55,7 @@ from zhaoshang.projects.models import (
     Status,
 )
 from zhaoshang.projects.queries import ledger_queryset, ledger_totals, phase_note
-from zhaoshang.regions.models import Region
+from zhaoshang.regions import home as home_mod
 
 PAGE_SIZE = 50
 
@@ -67,8 +66,9 @@ def _lang() -> str:
     return "en" if (get_language() or "").startswith("en") else "zh"
 
 
-def home_units():
-    return Region.objects.townships_of(settings.ZHAOSHANG_HOME_COUNTY).order_by("code")
+def home_units(user=None):
+    """The township units the ledger's filters and forms offer (`regions.home`)."""
+    return home_mod.township_units(user)
 
 
 # --------------------------------------------------------------------------- list
@@ -127,7 +127,7 @@ def project_list(request):
             "by_stage": [(s, Stage(s).label, by_stage.get(s, 0)) for s in STAGE_ORDER],
             "stages": Stage.choices,
             "statuses": Status.choices,
-            "units": home_units(),
+            "units": home_units(request.user),
             "base_query": params.query_string(),
             "can_create": _create_refusal(request.user) is None,
             # how many filters narrow the list (the folded form's button says so on a phone)
@@ -392,7 +392,7 @@ def quality_list(request):
             "unit": unit,
             "rule": rule,
             "own": own,
-            "unit_choices": home_units(),
+            "unit_choices": home_units(request.user),
             "errors": errors,
             "base_query": urlencode(query),
         },
@@ -420,7 +420,7 @@ def _own_unit(user):
 def _unit_picker(user) -> dict:
     """The form's unit choices: the home units `user` may put a project in, asked of the
     same rule that checks the save (`edit_refusal`); a town editor gets no "no unit"."""
-    units = [u for u in home_units() if edit_refusal(user, u.code) is None]
+    units = [u for u in home_units(user) if edit_refusal(user, u.code) is None]
     return {"units": units, "unit_fixed": role_of(user) == Role.TOWN_EDITOR}
 
 

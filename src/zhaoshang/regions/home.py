@@ -74,6 +74,23 @@ def home_county_code() -> str:
     return home.code if home.level == Level.COUNTY else settings.ZHAOSHANG_HOME_COUNTY
 
 
+def township_units(user=None):
+    """The township units a unit picker or a unit filter offers, by code: those of the home
+    region, or of the county (city) `user` is confined to (`core.access.region_of`)."""
+    from zhaoshang.core.access import region_of  # core.access asks here lazily too
+
+    within = (region_of(user) if user is not None else None) or home_code()
+    return Region.objects.filter(level=Level.TOWNSHIP, code__startswith=within).order_by("code")
+
+
+def county_of(unit_code: str | None) -> str:
+    """The county code a project of unit `unit_code` belongs to (its code's first six
+    digits); the home county when the unit is unknown or above county level (a project of
+    the city as a whole)."""
+    code = child_code(unit_code, Level.COUNTY) if unit_code else None
+    return code if code and len(code) == CODE_WIDTH[Level.COUNTY] else home_county_code()
+
+
 def contains(outer: str, inner: str | None) -> bool:
     """Whether unit `inner` is `outer` or lies below it (`units_under`'s rule on codes)."""
     return bool(inner) and str(inner).startswith(outer)
