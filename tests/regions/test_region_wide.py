@@ -174,3 +174,23 @@ def test_the_gazetteer_leaves_out_names_two_counties_share(suzhou):
     shared = [name for name, counties in by_name.items() if len(counties) > 1]
     for name in shared:
         assert name not in found
+
+
+def test_an_excel_import_numbers_each_county_on_its_own(suzhou, admin_user):
+    from zhaoshang.excel.services import import_workbook
+
+    year = datetime.date.today().year
+    ProjectFactory(code=f"320581-{year}-0004", unit_id=YUSHAN)
+    rows = "项目名称,建设地点,总投资（万元）\n甲项目,锦丰镇,100\n乙项目,虞山街道,200\n丙项目,虞山街道,300\n"
+    result = import_workbook(user=admin_user, data=rows.encode(), filename="a.csv", commit=True)
+    assert result.committed, result.errors
+    from zhaoshang.projects.models import Project
+
+    codes = dict(
+        Project.objects.filter(name__in=["甲项目", "乙项目", "丙项目"]).values_list("name", "code")
+    )
+    assert codes == {
+        "甲项目": f"320582-{year}-0001",
+        "乙项目": f"320581-{year}-0005",
+        "丙项目": f"320581-{year}-0006",
+    }
