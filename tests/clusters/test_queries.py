@@ -190,9 +190,10 @@ def test_status_pipeline_of_each_cluster_in_fixed_queries(
             code=f"L{i}", chain=chain, unit_id=LEYU, production="2024-01-01", output="7"
         )
 
-    # + 4: the ledger read once for the estimates of projects without an output
-    # (`projects.estimates.ledger_rows`: projects, placements, lead investors, dates)
-    with django_assert_max_num_queries(13):
+    # + 5: the ledger read once for the estimates of projects without an output
+    # (`projects.estimates.ledger_rows`: projects, industries' sections, placements, lead
+    # investors, dates)
+    with django_assert_max_num_queries(14):
         statuses = target_statuses()
 
     assert [s.pipeline.on_plan_wan for s in statuses] == [0, 21, 21, 21]

@@ -159,12 +159,12 @@ def test_cockpit_query_count_flat(client, leader, django_assert_num_queries, row
     # chains; the plans-and-progress panel's pace (its headline is the cockpit's) and the
     # clusters strip without pipelines; the 要素 rule (thresholds, departments, items); the
     # leads panel (2); 四个一批 by town (units, events by unit, phases); the impact panel
-    # (the filtered projects' ids; the ledger for the estimates: projects, placements, lead
-    # investors, production dates, read once and handed on; the unit names of its roll-up, no
-    # chain here); none of them growing with the rows. One request first: the home region
-    # is read once per process.
+    # (the filtered projects' ids; the ledger for the estimates: projects, industries'
+    # sections, placements, lead investors, production dates, read once and handed on; the
+    # unit names of its roll-up, no chain here); none of them growing with the rows. One
+    # request first: the home region is read once per process.
     client.get("/")
-    with django_assert_num_queries(43):
+    with django_assert_num_queries(44):
         client.get("/")
 
 

@@ -32,18 +32,21 @@ whole jobs, qualifier "about"); the disclosed amounts themselves stay Decimal.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import figcache
+from zhaoshang.lib import collector
 
 FIELDS = ("capex", "jobs", "output")
 # the anchors tried in turn for each field: a disclosed figure of the same project
@@ -78,22 +81,39 @@ class Row:
     jobs: float | None = None
     output: float | None = None
     output_basis: str = ""  # "output" or "revenue" (the output unknown)
-    tax: Decimal | None = None  # disclosed expected yearly tax, 万元
+    tax: float | None = None  # disclosed expected yearly tax, 万元
 
     @property
     def division(self) -> str:
         return self.industry[:2] if len(self.industry) >= 2 else ""
 
 
-# Levels from the finest to the coarsest: (name, key of a row or None when a part is unknown)
-LEVELS: list[tuple[str, Callable[[Row], tuple | None]]] = [
-    ("node_activity_size", lambda r: (r.node_id, r.nature, r.size) if r.node_id and r.size else None),
-    ("node_activity", lambda r: (r.node_id, r.nature) if r.node_id and r.nature else None),
-    ("node", lambda r: (r.node_id,) if r.node_id else None),
-    ("chain", lambda r: (r.chain_id,) if r.chain_id else None),
-    ("division", lambda r: (r.division,) if r.division else None),
-    ("section", lambda r: (r.section,) if r.section else None),
-]  # fmt: skip
+# Levels from the finest to the coarsest: (name, the row's attributes that make the key,
+# those of them that must be known: a key with an unknown part is skipped)
+LEVELS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("node_activity_size", ("node_id", "nature", "size"), ("node_id", "size")),
+    ("node_activity", ("node_id", "nature"), ("node_id", "nature")),
+    ("node", ("node_id",), ("node_id",)),
+    ("chain", ("chain_id",), ("chain_id",)),
+    ("division", ("division",), ("division",)),
+    ("section", ("section",), ("section",)),
+]
+# every attribute a key uses: rows with the same profile are in the same groups
+PROFILE = ("node_id", "nature", "size", "chain_id", "division", "section")
+_profile = attrgetter(*PROFILE)
+_PARTS = [
+    (name, tuple(PROFILE.index(a) for a in parts), tuple(PROFILE.index(a) for a in known))
+    for name, parts, known in LEVELS
+]
+
+
+def group_keys(profile: tuple) -> list[tuple[str, tuple]]:
+    """(level, key) of the groups a row of this profile is in, from the finest."""
+    return [
+        (name, tuple(profile[j] for j in parts))
+        for name, parts, known in _PARTS
+        if all(profile[j] for j in known)
+    ]
 
 
 def _ratio(row: Row, f: str, a: str) -> float | None:
@@ -101,6 +121,13 @@ def _ratio(row: Row, f: str, a: str) -> float | None:
     if top is None or not bottom:
         return None
     return top / bottom
+
+
+def _stat(row: Row, stat: tuple) -> float | None:
+    """The value `row` puts into the statistic `stat` (None: it has none)."""
+    if stat[0] == "level":
+        return getattr(row, stat[1])
+    return _ratio(row, stat[1], stat[2])
 
 
 def _stats(row: Row) -> Iterable[tuple[tuple, float]]:
@@ -173,54 +200,84 @@ class Estimate:
 
 
 class Estimator:
-    """The groups of a ledger's disclosed figures, sorted, ready to estimate from."""
+    """The groups of a ledger's disclosed figures, ready to estimate from.
+
+    Rows are grouped once by their profile (the attributes the group keys use: thousands of
+    profiles for 10^5 projects); a group's sorted sample of one statistic is gathered on
+    first use, and `estimate` without `leave_out` answers once per (field, anchors
+    disclosed, profile): every project of a profile walks the same groups to the same
+    quartiles, only its anchor differs."""
 
     def __init__(self, rows: Iterable[Row], minimum: int | None = None) -> None:
         self.min_sample = minimum if minimum is not None else min_sample()
         self.rows = list(rows)
-        # level -> key -> stat -> sorted values; level -> key -> stat -> synthetic count
-        groups: dict[str, dict[tuple, dict[tuple, list[float]]]] = {n: {} for n, _k in LEVELS}
-        synthetic: dict[str, dict[tuple, dict[tuple, int]]] = {n: {} for n, _k in LEVELS}
-        for row in self.rows:
-            stats = list(_stats(row))
-            if not stats:
-                continue
-            for level, key_of in LEVELS:
-                key = key_of(row)
-                if key is None:
-                    continue
-                bucket = groups[level].setdefault(key, {})
-                for stat, value in stats:
-                    values = bucket.get(stat)
-                    if values is None:
-                        bucket[stat] = [value]
-                    else:
-                        values.append(value)
-                if row.is_synthetic:
-                    counts = synthetic[level].setdefault(key, {})
-                    for stat, _value in stats:
-                        counts[stat] = counts.get(stat, 0) + 1
-        for by_key in groups.values():
-            for bucket in by_key.values():
-                for values in bucket.values():
-                    values.sort()
-        self.groups = groups
-        self.synthetic = synthetic
-        everything: dict[str, list[float]] = {}
-        for f in FIELDS:
-            everything[f] = sorted(v for r in self.rows if (v := getattr(r, f)) is not None)
-        self.everything = everything
+        profiles: dict[tuple, list[int]] = {}  # profile -> its rows' indices, in row order
+        for i, profile in enumerate(map(_profile, self.rows)):
+            found = profiles.get(profile)
+            if found is None:
+                profiles[profile] = [i]
+            else:
+                found.append(i)
+        # level -> key -> the profiles in that group
+        self._groups: dict[str, dict[tuple, list[tuple]]] = {n: {} for n, _p, _k in LEVELS}
+        for profile in profiles:
+            for level, key in group_keys(profile):
+                self._groups[level].setdefault(key, []).append(profile)
+        self._profiles = profiles
+        # (level, key, stat) -> (sorted sample, how many of it are synthetic)
+        self._samples: dict[tuple, tuple[list[float], int]] = {}
+        self._columns: dict[tuple, list[float | None]] = {}
+        self._plans: dict[tuple, tuple] = {}
 
-    def _try(self, row: Row, stat: tuple, leave_out: Row | None, best: list):
+    def sample(self, level: str, key: tuple, stat: tuple) -> tuple[list[float], int]:
+        """The sorted values of `stat` in a group (every row that has one, in row order
+        before sorting), and how many of them are synthetic; read-only."""
+        found = self._samples.get((level, key, stat))
+        if found is not None:
+            return found
+        members = self._groups[level].get(key)
+        values: list[float] = []
+        synthetic = 0
+        if members:
+            indices = [i for profile in members for i in self._profiles[profile]]
+            if len(members) > 1:
+                indices.sort()
+            column, flags = self._column(stat), self._synthetic_flags
+            values = [v for i in indices if (v := column[i]) is not None]
+            synthetic = sum(1 for i in indices if flags[i] and column[i] is not None)
+            values.sort()
+        found = self._samples[(level, key, stat)] = (values, synthetic)
+        return found
+
+    def _column(self, stat: tuple) -> list[float | None]:
+        """Every row's value of `stat` (`_stat`), in row order."""
+        found = self._columns.get(stat)
+        if found is None:
+            if stat[0] == "level":
+                found = list(map(attrgetter(stat[1]), self.rows))
+            else:  # `_ratio` of every row
+                tops, bottoms = self._column(("level", stat[1])), self._column(("level", stat[2]))
+                found = [
+                    None if top is None or not bottom else top / bottom
+                    for top, bottom in zip(tops, bottoms, strict=True)
+                ]
+            self._columns[stat] = found
+        return found
+
+    @functools.cached_property
+    def _synthetic_flags(self) -> list[bool]:
+        return [r.is_synthetic for r in self.rows]
+
+    @functools.cached_property
+    def everything(self) -> dict[str, list[float]]:
+        """Per field, the sorted disclosed values of the whole ledger (the naive estimate)."""
+        return {f: sorted(v for r in self.rows if (v := getattr(r, f)) is not None) for f in FIELDS}
+
+    def _try(self, groups: list, stat: tuple, leave_out: Row | None, best: list):
         """The first level with enough members for `stat`, as (level, key, n, q1, med, q3)."""
-        drop = None
-        if leave_out is not None:
-            drop = dict(_stats(leave_out)).get(stat)
-        for level, key_of in LEVELS:
-            key = key_of(row)
-            if key is None:
-                continue
-            values = self.groups[level].get(key, {}).get(stat)
+        drop = None if leave_out is None else _stat(leave_out, stat)
+        for level, key in groups:
+            values = self.sample(level, key, stat)[0]
             if not values:
                 continue
             n, q1, med, q3 = quartiles(values, drop)
@@ -233,28 +290,48 @@ class Estimator:
     def estimate(self, row: Row, f: str, *, leave_out: bool = False) -> Estimate:
         """The estimate of field `f` of `row`; `leave_out`: the row's own figures are taken
         out of every sample (the leave-one-out test; the row's `f` is then ignored)."""
-        out = row if leave_out else None
+        anchors = tuple(getattr(row, a) for a in ANCHORS[f])
+        if leave_out:
+            plan = self._plan(f, anchors, _profile(row), row)
+        else:
+            plan_key = (f, tuple(bool(a) for a in anchors), _profile(row))
+            plan = self._plans.get(plan_key)
+            if plan is None:
+                plan = self._plans[plan_key] = self._plan(f, anchors, plan_key[2], None)
+        if isinstance(plan, Estimate):  # a group's median, or none: the same for the profile
+            return plan
+        i, level, key, n, q1, med, q3, n_synthetic = plan
+        anchor = anchors[i]
+        return Estimate(
+            field=f,
+            value=anchor * med,
+            level=level,
+            key=key,
+            n=n,
+            q1=anchor * q1,
+            q3=anchor * q3,
+            anchor=ANCHORS[f][i],
+            ratio=med,
+            n_synthetic=n_synthetic,
+        )
+
+    def _plan(self, f: str, anchors: tuple, profile: tuple, out: Row | None):
+        """How field `f` is estimated for a row of `profile` whose anchors are `anchors`
+        (only their being disclosed matters): the estimate itself when it does not depend
+        on the anchor, else (anchor's index, level, key, n, q1, median ratio, q3,
+        synthetic)."""
+        groups = group_keys(profile)
         best: list = [("", (), 0)]
-        for a in ANCHORS[f]:
-            anchor = getattr(row, a)
-            if not anchor:
+        for i, a in enumerate(ANCHORS[f]):
+            if not anchors[i]:
                 continue
-            found = self._try(row, ("ratio", f, a), out, best)
+            stat = ("ratio", f, a)
+            found = self._try(groups, stat, out, best)
             if found:
                 level, key, n, q1, med, q3 = found
-                return Estimate(
-                    field=f,
-                    value=anchor * med,
-                    level=level,
-                    key=key,
-                    n=n,
-                    q1=anchor * q1,
-                    q3=anchor * q3,
-                    anchor=a,
-                    ratio=med,
-                    n_synthetic=self._synthetic(level, ("ratio", f, a), key, row, out),
-                )
-        found = self._try(row, ("level", f), out, best)
+                return i, level, key, n, q1, med, q3, self._synthetic(level, stat, key, out)
+        stat = ("level", f)
+        found = self._try(groups, stat, out, best)
         if found:
             level, key, n, q1, med, q3 = found
             return Estimate(
@@ -265,14 +342,14 @@ class Estimator:
                 n=n,
                 q1=q1,
                 q3=q3,
-                n_synthetic=self._synthetic(level, ("level", f), key, row, out),
+                n_synthetic=self._synthetic(level, stat, key, out),
             )
         level, key, n = best[0]
         return Estimate(field=f, value=None, level=level, key=key, n=n, reason="too_few")
 
-    def _synthetic(self, level: str, stat: tuple, key: tuple, row: Row, out: Row | None) -> int:
-        n = self.synthetic[level].get(key, {}).get(stat, 0)
-        if out is not None and out.is_synthetic and stat in dict(_stats(out)):
+    def _synthetic(self, level: str, stat: tuple, key: tuple, out: Row | None) -> int:
+        n = self.sample(level, key, stat)[1]
+        if out is not None and out.is_synthetic and _stat(out, stat) is not None:
             n -= 1
         return n
 
@@ -316,74 +393,165 @@ def _f(value) -> float | None:
     return None if value is None else float(value)
 
 
+# the ledger's Decimal amounts, read as floats (the estimator's and the impact's unit)
+DECIMAL_AMOUNTS = (
+    "total_investment_wan", "expected_output_wan", "expected_revenue_wan", "expected_tax_wan"
+)  # fmt: skip
+
+
+# Below this, an amount column cast to float by the database is the float of the Decimal
+# the ORM reads: with at most 6 decimal places (the columns' scale: the ORM quantizes every
+# value it writes, PostgreSQL's numeric(20, 6) refuses more) such a number has at most 15
+# significant digits, which a float keeps exactly (SQLite stores the float; PostgreSQL
+# rounds the numeric once). A row with a larger amount is read again as Decimals.
+FLOAT_EXACT_BELOW = 1e9
+
+
+@collector.paused()
 def ledger_rows(projects=None) -> list[Row]:
-    """The estimator's view of every project (or of `projects`, a queryset), in 4 queries."""
-    from zhaoshang.chains.models import ProjectPlacement
-    from zhaoshang.projects.models import Project, ProjectInvestor, Stage, StageDate
+    """The estimator's view of every project (or of `projects`, a queryset), in 5 queries
+    (4 when `projects` is given); the chain node, lead investor's size band and year of
+    full production of every project are each kept by table (`core.figcache`), so a
+    project saved reads only the projects again."""
+    from django.db.models import FloatField
+    from django.db.models.functions import Cast
+
+    from zhaoshang.industries.models import Industry
+    from zhaoshang.projects.models import Project
 
     qs = Project.objects.all() if projects is None else projects
-    rows: dict[int, Row] = {}
-    for v in qs.values(
-        "pk", "code", "name", "parent_id", "unit_id", "chain_id", "nature", "industry_id",
-        "industry__section", "status", "stage", "is_synthetic", "total_investment_wan",
-        "expected_jobs", "expected_output_wan", "expected_revenue_wan", "expected_tax_wan",
-    ).order_by("pk"):  # fmt: skip
-        output, basis = v["expected_output_wan"], "output"
-        if output is None:
-            output, basis = v["expected_revenue_wan"], "revenue"
-        rows[v["pk"]] = Row(
-            pk=v["pk"],
-            code=v["code"],
-            name=v["name"],
-            parent_id=v["parent_id"],
-            unit_id=v["unit_id"],
-            chain_id=v["chain_id"],
-            nature=v["nature"] or "",
-            industry=v["industry_id"] or "",
-            section=v["industry__section"] or "",
-            status=v["status"],
-            stage=v["stage"],
-            is_synthetic=v["is_synthetic"],
-            capex=_f(v["total_investment_wan"]),
-            jobs=_f(v["expected_jobs"]),
-            output=_f(output),
-            output_basis=basis if output is not None else "",
-            tax=v["expected_tax_wan"],
+    if projects is None:
+        nodes = figcache.cached("projects.ledger_nodes", None, _nodes, by_table=True)
+        sizes = figcache.cached("projects.ledger_sizes", None, _sizes, by_table=True)
+        years = figcache.cached("projects.ledger_years", None, _years, by_table=True)
+    else:
+        scope = Q(project__in=qs.values("pk"))
+        nodes, sizes, years = _nodes(scope), _sizes(scope), _years(scope)
+    sections = dict(Industry.objects.values_list("code", "section"))
+    floats = {f"{name}_float": Cast(name, FloatField()) for name in DECIMAL_AMOUNTS}
+    rows = []
+    again = []  # rows with an amount to read as a Decimal (`FLOAT_EXACT_BELOW`)
+    ledger = (
+        qs.annotate(**floats)
+        .values_list(
+            "pk", "code", "name", "parent_id", "unit_id", "chain_id", "nature", "industry_id",
+            "status", "stage", "is_synthetic", "total_investment_wan_float", "expected_jobs",
+            "expected_output_wan_float", "expected_revenue_wan_float", "expected_tax_wan_float",
         )
-    scope = Q() if projects is None else Q(project__in=qs.values("pk"))
-    # the project's node: its active placement of highest confidence
+        .order_by("pk")
+    )  # fmt: skip
+    # run as SQL: every column is an integer, a text or a float as the driver gives it (the
+    # flag a 0/1 in SQLite), so the ORM's per-value converters only cost time
+    sql, params = ledger.query.get_compiler(using=ledger.db).as_sql()
+    with connections[ledger.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    for (
+        pk, code, name, parent_id, unit_id, chain_id, nature, industry, status, stage,
+        synthetic, capex, jobs, output, revenue, tax,
+    ) in found:  # fmt: skip
+        row = Row(
+            pk=pk,
+            code=code,
+            name=name,
+            parent_id=parent_id,
+            unit_id=unit_id,
+            chain_id=chain_id,
+            node_id=nodes.get(pk),
+            nature=nature or "",
+            size=sizes.get(pk, ""),
+            industry=industry or "",
+            section=sections.get(industry, ""),
+            status=status,
+            stage=stage,
+            production_year=years.get(pk),
+            is_synthetic=bool(synthetic),
+            jobs=_f(jobs),
+        )
+        if (
+            (capex is None or -FLOAT_EXACT_BELOW < capex < FLOAT_EXACT_BELOW)
+            and (output is None or -FLOAT_EXACT_BELOW < output < FLOAT_EXACT_BELOW)
+            and (revenue is None or -FLOAT_EXACT_BELOW < revenue < FLOAT_EXACT_BELOW)
+            and (tax is None or -FLOAT_EXACT_BELOW < tax < FLOAT_EXACT_BELOW)
+        ):
+            _amounts(row, capex, output, revenue, tax)
+        else:
+            again.append(row)
+        rows.append(row)
+    for start in range(0, len(again), 500):
+        chunk = {row.pk: row for row in again[start : start + 500]}
+        for pk, *amounts in Project.objects.filter(pk__in=chunk).values_list(
+            "pk", *DECIMAL_AMOUNTS
+        ):
+            _amounts(chunk[pk], *(_f(a) for a in amounts))
+    return rows
+
+
+def _amounts(row: Row, capex, output, revenue, tax) -> None:
+    """The amounts of `row`: the output, else the expected revenue standing in for it."""
+    basis = "output"
+    if output is None:
+        output, basis = revenue, "revenue"
+    row.capex, row.output, row.tax = capex, output, tax
+    row.output_basis = basis if output is not None else ""
+
+
+def _nodes(scope: Q | None = None) -> dict[int, int]:
+    """Each project's chain node: its active placement of highest confidence."""
+    from zhaoshang.chains.models import ProjectPlacement
+
+    out: dict[int, int] = {}
     for project_id, node_id in (
-        ProjectPlacement.objects.filter(scope, is_active=True)
+        ProjectPlacement.objects.filter(scope or Q(), is_active=True)
         .order_by("project_id", "-confidence", "node_id")
         .values_list("project_id", "node_id")
     ):
-        row = rows.get(project_id)
-        if row is not None and row.node_id is None:
-            row.node_id = node_id
-    # the lead investor's size band (the first lead investor entered)
+        out.setdefault(project_id, node_id)
+    return out
+
+
+def _sizes(scope: Q | None = None) -> dict[int, str]:
+    """Each project's lead investor's size band: of the first lead investor entered that
+    has one."""
+    from zhaoshang.projects.models import ProjectInvestor
+
+    out: dict[int, str] = {}
     for project_id, size in (
-        ProjectInvestor.objects.filter(scope, role="lead")
+        ProjectInvestor.objects.filter(scope or Q(), role="lead")
+        .exclude(enterprise__size_band="")
+        .exclude(enterprise__size_band__isnull=True)
         .order_by("project_id", "id")
         .values_list("project_id", "enterprise__size_band")
     ):
-        row = rows.get(project_id)
-        if row is not None and not row.size:
-            row.size = size or ""
-    # the year of full production: actual, else planned, of full production, else production
-    years: dict[int, dict[str, int]] = defaultdict(dict)
-    for project_id, stage, actual, planned in StageDate.objects.filter(
-        scope, stage__in=[Stage.IN_PRODUCTION, Stage.FULL_PRODUCTION]
-    ).values_list("project_id", "stage", "actual_on", "planned_on"):
-        on = actual or planned
-        if on is not None:
-            years[project_id][stage] = on.year
-    for project_id, by_stage in years.items():
-        row = rows.get(project_id)
-        if row is not None:
-            row.production_year = by_stage.get(Stage.FULL_PRODUCTION) or by_stage.get(
-                Stage.IN_PRODUCTION
+        out.setdefault(project_id, size)
+    return out
+
+
+def _years(scope: Q | None = None) -> dict[int, int]:
+    """Each project's year of full production: actual, else planned, of full production,
+    else of production."""
+    from django.db.models import Max
+    from django.db.models.functions import Coalesce
+
+    from zhaoshang.projects.models import Stage, StageDate
+
+    on = Coalesce("actual_on", "planned_on")
+    return {
+        project_id: day.year
+        for project_id, day in StageDate.objects.filter(
+            scope or Q(), stage__in=[Stage.IN_PRODUCTION, Stage.FULL_PRODUCTION]
+        )
+        .order_by()
+        .values("project_id")
+        .annotate(
+            on=Coalesce(
+                Max(on, filter=Q(stage=Stage.FULL_PRODUCTION)),
+                Max(on, filter=Q(stage=Stage.IN_PRODUCTION)),
             )
-    return list(rows.values())
+        )
+        .values_list("project_id", "on")
+        if day is not None
+    }
 
 
 @dataclass
@@ -465,6 +633,7 @@ def _labels() -> dict[str, dict]:
     }
 
 
+@collector.paused()
 def compute(
     rows: list[Row] | None = None, minimum: int | None = None, labels: dict | None = None
 ) -> LedgerEstimates:
@@ -477,12 +646,12 @@ def compute(
         for f in FIELDS:
             disclosed = getattr(row, f)
             figures[f] = Figure(
-                field=f,
-                disclosed=disclosed,
-                estimate=None if disclosed is not None else est.estimate(row, f),
-                basis=row.output_basis if f == "output" else "",
+                f,
+                disclosed,
+                None if disclosed is not None else est.estimate(row, f),
+                row.output_basis if f == "output" else "",
             )
-        by_pk[row.pk] = ProjectFigures(row=row, figures=figures)
+        by_pk[row.pk] = ProjectFigures(row, figures)
     return LedgerEstimates(by_pk=by_pk, min_sample=est.min_sample, labels=labels)
 
 

@@ -37,6 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import figcache
+from zhaoshang.lib import collector
 from zhaoshang.projects import estimates as est
 from zhaoshang.projects.queries import left_out
 
@@ -309,6 +310,7 @@ def ledger_impact(
     )
 
 
+@collector.paused()
 def _ledger_impact(include_estimates: bool, ledger: est.LedgerEstimates | None) -> LedgerImpact:
     table = load_table()
     ledger = est.ledger_estimates() if ledger is None else ledger
@@ -376,16 +378,37 @@ def totals(
     counted project left out."""
     ledger = est.ledger_estimates() if ledger is None else ledger
     impacts = ledger_impact(include_estimates, ledger)
-    chosen = set(ledger.by_pk) if pks is None else set(pks) & set(ledger.by_pk)
+    chosen = ledger.by_pk.keys() if pks is None else ledger.by_pk.keys() & set(pks)
+    found = _grouped(chosen, None, ledger, impacts).get(None)
+    if found is None:  # no project
+        found = Totals()
+        found.texts = explain(found, impacts.table, include_estimates)
+    return found
+
+
+def _grouped(
+    chosen: Iterable[int], attr: str | None, ledger: est.LedgerEstimates, impacts: LedgerImpact
+) -> dict[object, Totals]:
+    """`totals` of the projects `chosen` (ids in the ledger) per value of their rows'
+    `attr` (one group, None, without), summed in ascending id order. One pass over the
+    rows in id order for every group: the rows of one group alone lie scattered in memory,
+    and reaching them cost three times as much."""
+    by_pk = ledger.by_pk
+    rows = [by_pk[pk].row for pk in sorted(chosen)]
+    keys = [getattr(row, attr) for row in rows] if attr else [None] * len(rows)
+    members: dict[object, dict[int, int | None]] = {}
+    for key, row in zip(keys, rows, strict=True):
+        members.setdefault(key, {})[row.pk] = row.parent_id
     # a phase whose parent is counted too is left out (盛虹 306亿 holds its 首期 140亿), the
     # ledger totals' rule (`projects.queries.left_out`); dropped projects count nowhere
-    phases = left_out({pk: ledger.by_pk[pk].row.parent_id for pk in chosen})
-    out = Totals()
-    for pk in sorted(chosen - phases):
-        row = ledger.by_pk[pk].row
-        if row.status != "dropped":
-            out.add(row, impacts.by_pk[pk])
-    out.texts = explain(out, impacts.table, include_estimates)
+    phases = {key: left_out(group) for key, group in members.items()}
+    out = {key: Totals() for key in members}
+    found = impacts.by_pk
+    for key, row in zip(keys, rows, strict=True):
+        if row.status != "dropped" and row.pk not in phases[key]:
+            out[key].add(row, found[row.pk])
+    for t in out.values():
+        t.texts = explain(t, impacts.table, impacts.include_estimates)
     return out
 
 
@@ -403,10 +426,8 @@ def rollup(
 
     attr = {"chain": "chain_id", "town": "unit_id"}[by]
     ledger = est.ledger_estimates() if ledger is None else ledger
-    chosen = ledger.by_pk.keys() if pks is None else set(pks) & ledger.by_pk.keys()
-    groups: dict[object, list[int]] = {}
-    for pk in chosen:
-        groups.setdefault(getattr(ledger.by_pk[pk].row, attr), []).append(pk)
+    chosen = ledger.by_pk.keys() if pks is None else ledger.by_pk.keys() & set(pks)
+    groups = _grouped(chosen, attr, ledger, ledger_impact(include_estimates, ledger))
     keys = [k for k in groups if k]
     if by == "chain":
         from zhaoshang.chains.models import Chain
@@ -420,14 +441,7 @@ def rollup(
         }
     else:
         names = dict(Region.objects.filter(pk__in=keys).values_list("pk", "name"))
-    out = [
-        (
-            key,
-            names.get(key, "") if key else "",
-            totals(pks, include_estimates=include_estimates, ledger=ledger),
-        )
-        for key, pks in groups.items()
-    ]
+    out = [(key, names.get(key, "") if key else "", t) for key, t in groups.items()]
     out.sort(key=lambda t: (-t[2].gva, str(t[1])))
     return out
 
