@@ -194,3 +194,22 @@ def test_an_excel_import_numbers_each_county_on_its_own(suzhou, admin_user):
         "乙项目": f"320581-{year}-0005",
         "丙项目": f"320581-{year}-0006",
     }
+
+
+def test_four_batches_by_town_lists_the_units_of_the_place_in_view(suzhou, changshu_staff):
+    from zhaoshang.progress.batches import batches_by_town
+    from zhaoshang.progress.months import Month
+    from zhaoshang.projects.models import StageDate
+
+    for code, unit in (("320581-2023-0011", YUSHAN), ("320582-2023-0011", JINFENG)):
+        project = ProjectFactory(code=code, unit_id=unit, total_investment_wan=Decimal(100))
+        StageDate.objects.create(
+            project=project, stage="started", actual_on=datetime.date(2023, 5, 2)
+        )
+    whole = batches_by_town(Month(2023, 6))
+    assert [code for code, _name in whole.units] == [YUSHAN, JINFENG]  # only units with batches
+    county = batches_by_town(Month(2023, 6), user=changshu_staff)
+    listed = [code for code, _name in county.units]
+    assert YUSHAN in listed and JINFENG not in listed
+    assert all(code.startswith(CHANGSHU) for code in listed) and len(listed) > 1
+    assert county.year[YUSHAN]["started"] == (1, Decimal(100))

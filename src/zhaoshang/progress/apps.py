@@ -36,6 +36,7 @@ def _batches_town_context(request, filters=None, **kw):
             filters.month,
             projects=projects_for(request.user, filters),
             scope=Scope(units={filters.unit}) if filters.unit else None,
+            user=request.user,  # whose county's units are listed
         ),
         by_table=True,
     )

@@ -317,21 +317,24 @@ def batches_by_town(
     read of the events grouped by unit: the list of units and `_Events`' queries (one
     without phases), whatever the number of projects, months and units.
 
-    Units are the home county's townships and parks in code order, each shown even when
-    it has nothing, and "no unit yet" when a batch holds projects without one."""
+    Units are the county's townships and parks in code order (the home county's, or the
+    county `user` is confined to), each shown even when it has nothing, then any other unit
+    a batch holds (in a prefecture city or province seen whole: only those), and "no unit
+    yet" when a batch holds projects without one."""
     from django.utils.translation import gettext as _
 
-    from zhaoshang.regions.home import home_county_code
+    from zhaoshang.core.access import region_of
+    from zhaoshang.regions.home import is_multi_county, township_units
     from zhaoshang.regions.models import Region
 
     month = Month.parse(month)
     as_of = month.as_of(today)
     start = datetime.date(month.year, 1, 1)
     months = [Month(month.year, m) for m in range(1, month.month + 1)]
-    units: list[tuple[str | None, str]] = [
-        (r.code, str(r))
-        for r in Region.objects.filter(parent_id=home_county_code(), level=4).order_by("code")
-    ]
+    whole_region = is_multi_county() and (user is None or region_of(user) is None)
+    units: list[tuple[str | None, str]] = (
+        [] if whole_region else [(r.code, str(r)) for r in township_units(user)]
+    )
     empty = {s: (0, ZERO) for s in stages}
     result = TownBatches(month, as_of, units, months, {}, {}, {}, dict(empty))
     if as_of < start:
