@@ -386,14 +386,14 @@ class Classifier:
         # none a making verb nor a keyword with no verb at all (研发 …, an unnamed activity)
         if not main_business:
             return out, False
-        neutral_head_keyword = any(
-            r == "neutral" and not tail and not self.generic[i] for i, n, r, tail in out if not n
-        )
+        generic = self.generic
         sells_only = (
             TRADE in head_roles
             and MAKE not in head_roles
             and DEVELOP not in head_roles
-            and not neutral_head_keyword
+            and not any(
+                r == "neutral" and not tail and not generic[i] for i, n, r, tail in out if not n
+            )
         )
         return out, sells_only
 
@@ -612,23 +612,24 @@ class Classifier:
         if last < HEAD_ITEMS:
             return None, set(sentence_role.values())  # too short to have a tail
         generic = self.generic
-        named = {s for index, _n, _r, s, _c, _p in keywords if not generic[index]}
-        named.update(s for s, role in sentence_role.items() if role == MAKE)
+        named = {k[3] for k in keywords if not generic[k[0]]}
+        for s, role in sentence_role.items():
+            if role == MAKE:
+                named.add(s)
         head: set[int] = set()
-        roles: set[int] = set()
         bounds = [*sections, (last + 1, False)]
         for (first, licensed), (nxt, _l) in itertools.pairwise(bounds):
+            if licensed:
+                head.update(range(first, nxt))
+                continue
             seen = 0
-            stop = nxt if licensed else min(nxt, first + HEAD_SPAN)
-            for s in range(first, stop):
-                if seen >= HEAD_ITEMS and not licensed:
+            for s in range(first, min(nxt, first + HEAD_SPAN)):
+                if seen >= HEAD_ITEMS:
                     break
                 head.add(s)
                 if s in named:
                     seen += 1
-                role = sentence_role.get(s)
-                if role:
-                    roles.add(role)
+        roles = {role for s, role in sentence_role.items() if s in head}
         return head, roles
 
     # --- classifying --------------------------------------------------------------------
@@ -772,7 +773,7 @@ class Classifier:
                         for (k, w), (weight, role, tail, is_generic) in node_hits.items()
                     ],
                     codes=codes.get(node, []) if codes else [],
-                    negated=sorted(set(negated.get(node, []))),
+                    negated=sorted(set(negated[node])) if node in negated else [],
                     trader_only=trader,
                     not_maker=reason,
                 )
@@ -785,8 +786,9 @@ class Classifier:
         least GENERIC_MAIN of them and none sold (软件开发；信息系统集成服务；数据处理服务 …):
         that is its main business, written in the registry's standard wording. Its most
         confident node of that chain is placed at the threshold."""
-        if any(c >= threshold for c, _t, _r in scored.values()):
-            return
+        for c, _t, _r in scored.values():
+            if c >= threshold:
+                return
         per_chain: dict[str, set[str]] = {}
         for node, hits in best.items():
             for (k, where), (_weight, role, tail, is_generic) in hits.items():
@@ -811,7 +813,7 @@ class Classifier:
         if len(scored) == 1 and not self.dependent[next(iter(scored))]:
             return
         placed = {n for n, (c, _t, _r) in scored.items() if c >= threshold}
-        if len(placed) < 2 and not any(self.dependent[n] for n in placed):
+        if not placed or (len(placed) == 1 and not self.dependent[next(iter(placed))]):
             return
         if len({chain_of[n] for n in placed}) < 2 and not any(self.dependent[n] for n in placed):
             return  # one chain, nothing dependent: the common case, nothing to decide
