@@ -18,6 +18,7 @@ progress for 2023 (at most `SYNTHETIC_CAP` of them, to keep `zhaoshang demo` fas
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from decimal import Decimal
 
@@ -429,8 +430,7 @@ def generate_progress(
     ]
     if not wanted:
         return 0
-    # never a report for a month after the demo's latest month
-    months = min(months, max(0, min(12, (LATEST_MONTH[0] - year) * 12 + LATEST_MONTH[1])))
+    months = report_months(year, months)
     plan_rows = BulkInserter(
         AnnualPlan,
         ["project_id", "year", "planned_investment_wan", "planned_start", "planned_completion",
@@ -448,37 +448,14 @@ def generate_progress(
     )  # fmt: skip
     approved = _aware(datetime.date(year, 1, 20))
     now = _aware(latest_day(), 18)  # the demo's "now": its latest day
-    reported = [_aware(datetime.date(year + (m == 12), m % 12 + 1, 6)) for m in range(1, 13)]
-    late = [_aware(datetime.date(year + (m == 12), m % 12 + 1, 18)) for m in range(1, 13)]
     done = 0
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start : start + 5000]
         with transaction.atomic():
-            plans = []
-            for code, pk, total, stage in chunk:
-                i = int(code[len(prefix) :])
-                planned = Decimal(max(100, int(total or 10000) * (25 + i % 30) // 10000 * 100))
-                ps = (
-                    datetime.date(year, 1 + i % 12, 1)
-                    if stage in ("signed", "registered", "started")
-                    else None
-                )
-                pc = (
-                    datetime.date(year, 1 + (i * 7) % 12, 1)
-                    if stage in ("started", "completed") and i % 3 == 0
-                    else None
-                )
-                if ps and pc and pc < ps:
-                    pc = None
-                plans.append(
-                    {
-                        "project_id": pk, "year": year, "planned_investment_wan": planned,
-                        "planned_start": ps, "planned_completion": pc,
-                        "status": PlanStatus.APPROVED, "approved_at": approved,
-                        "baseline_count": 1, "is_synthetic": True, "created_at": approved,
-                        "updated_at": now,
-                    }
-                )  # fmt: skip
+            plans = [
+                synthetic_plan(int(code[len(prefix) :]), pk, total, stage, year, approved, now)
+                for code, pk, total, stage in chunk
+            ]
             plan_rows.insert(plans)
             ids = dict(
                 AnnualPlan.objects.filter(
@@ -495,26 +472,80 @@ def generate_progress(
                 }
                 for p in plans
             )  # fmt: skip
-            rows = []
-            for p in plans:
-                pid = p["project_id"]
-                base = int(p["planned_investment_wan"]) // 12
-                for m in range(1, months + 1):
-                    k = (pid * 31 + m * 17) % 100
-                    if k < 3:
-                        continue  # never reported
-                    value = Decimal(base * (40 + k) // 100)
-                    rows.append(
-                        {
-                            "project_id": pid, "year": year, "month": m,
-                            "completed_wan": value, "funds_in_place_wan": value * 9 // 10,
-                            "counted_wan": value * 8 // 10, "physical_progress": "",
-                            "reported_at": late[m - 1] if k > 93 else reported[m - 1],
-                            "is_synthetic": True, "updated_at": now,
-                        }
-                    )  # fmt: skip
+            rows = [
+                row
+                for p in plans
+                for row in synthetic_reports(
+                    p["project_id"], p["planned_investment_wan"], year, months, now
+                )
+            ]
             report_rows.insert(rows)
         done += len(chunk)
         if progress:
             progress(done, len(wanted))
     return done
+
+
+def report_months(year: int, months: int = 12) -> int:
+    """How many months of `year` (at most `months`) generated projects report: never a
+    month after the demo's latest month."""
+    return min(months, max(0, min(12, (LATEST_MONTH[0] - year) * 12 + LATEST_MONTH[1])))
+
+
+def synthetic_plan(
+    i: int, project_id: int, total, stage: str, year: int, approved, now
+) -> dict[str, object]:
+    """The approved plan for `year` of generated project number `i` (its code's number),
+    as column values; a pure function of its arguments (`generate_progress` and the
+    province benchmark's bulk load write the same rows)."""
+    planned = Decimal(max(100, int(total or 10000) * (25 + i % 30) // 10000 * 100))
+    ps = (
+        datetime.date(year, 1 + i % 12, 1) if stage in ("signed", "registered", "started") else None
+    )
+    pc = (
+        datetime.date(year, 1 + (i * 7) % 12, 1)
+        if stage in ("started", "completed") and i % 3 == 0
+        else None
+    )
+    if ps and pc and pc < ps:
+        pc = None
+    return {
+        "project_id": project_id, "year": year, "planned_investment_wan": planned,
+        "planned_start": ps, "planned_completion": pc,
+        "status": PlanStatus.APPROVED, "approved_at": approved,
+        "baseline_count": 1, "is_synthetic": True, "created_at": approved,
+        "updated_at": now,
+    }  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8)
+def _filed_at(year: int) -> tuple[list[datetime.datetime], list[datetime.datetime]]:
+    """When month m's report of `year` is filed: on time (the 6th of the next month) and
+    late (the 18th)."""
+    on_time = [_aware(datetime.date(year + (m == 12), m % 12 + 1, 6)) for m in range(1, 13)]
+    late = [_aware(datetime.date(year + (m == 12), m % 12 + 1, 18)) for m in range(1, 13)]
+    return on_time, late
+
+
+def synthetic_reports(project_id: int, planned, year: int, months: int, now) -> list[dict]:
+    """The monthly reports 1..`months` of `year` of a generated project with plan amount
+    `planned` (about 3 in 100 months never reported, 6 in 100 filed late), as column
+    values; a pure function of its arguments."""
+    reported, late = _filed_at(year)
+    base = int(planned) // 12
+    rows = []
+    for m in range(1, months + 1):
+        k = (project_id * 31 + m * 17) % 100
+        if k < 3:
+            continue  # never reported
+        value = Decimal(base * (40 + k) // 100)
+        rows.append(
+            {
+                "project_id": project_id, "year": year, "month": m,
+                "completed_wan": value, "funds_in_place_wan": value * 9 // 10,
+                "counted_wan": value * 8 // 10, "physical_progress": "",
+                "reported_at": late[m - 1] if k > 93 else reported[m - 1],
+                "is_synthetic": True, "updated_at": now,
+            }
+        )  # fmt: skip
+    return rows

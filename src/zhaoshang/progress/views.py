@@ -599,7 +599,7 @@ def rates_page(request):
     by = request.GET.get("by", "county" if is_multi_county() and unit is None else "unit")
     if by not in rates.GROUPINGS or (by == "county" and not is_multi_county()):
         by = "unit"
-    rows, total = rates.compute(month, by, queries.unit_scope(unit.code) if unit else None)
+    rows, total = rates.compute_kept(month, by, queries.unit_scope(unit.code) if unit else None)
     return render(
         request,
         "progress/rates.html",
