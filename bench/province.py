@@ -3,6 +3,7 @@
     python bench/province.py                          # 1,000,000 projects (~10 min load)
     python bench/province.py --projects 20000 --enterprises 4000
     python bench/province.py --reuse                  # measure the pages of a loaded database
+    python bench/province.py --reuse --views county   # only the county's pages (the province's take minutes)
 
 1. Creates the scratch database `--db` (default prov_bench; dropped first), migrates it
    and loads the demo's facts and users with the home region 江苏省
@@ -70,6 +71,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="warm requests per page")
     parser.add_argument("--reuse", action="store_true", help="measure a loaded database")
     parser.add_argument(
+        "--views", default="county,province", help="whose pages: county, province or both"
+    )
+    parser.add_argument(
         "--workers", type=int, default=1, help="loading processes (the rounds shared among them)"
     )
     args = parser.parse_args()
@@ -102,7 +106,7 @@ def main() -> None:
         naive_ratio(steps)
     county = county_user(args.data_dir, args.county)
     print_counts(county)
-    measure_pages(county, args.repeat)
+    measure_pages(county, args.repeat, args.views.split(","))
 
 
 def recreate_database(url: str) -> None:
@@ -526,7 +530,7 @@ PAGES = [("cockpit", "/"), ("ledger", "/projects/"), ("rates", "/progress/rates/
 BUDGET = 0.5
 
 
-def measure_pages(county, repeat: int) -> None:
+def measure_pages(county, repeat: int, views=("county", "province")) -> None:
     sys.path.insert(0, str(ROOT))
     from django.contrib.auth import get_user_model
     from pages import _clerk_save  # bench/pages.py: a 锦丰镇 clerk's real monthly save
@@ -545,11 +549,13 @@ def measure_pages(county, repeat: int) -> None:
     results = {}
     try:
         for who, user in (("county", county), ("province", leader)):
+            if who not in views:
+                continue
             for page, url in PAGES:
                 row = results[who, page] = measure(user, url, repeat, save)
                 label = f"{page}, {user.profile.unit.name if who == 'county' else HOME}"
                 ratio = ""
-                if who == "province":
+                if who == "province" and ("county", page) in results:
                     base = results["county", page]
                     ratio = f"province/county {row['median'] / base['median']:.1f}x"
                     if save:
