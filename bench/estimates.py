@@ -11,8 +11,19 @@ full production (expected revenue where the output is unknown):
 2. the naive estimate of the same project: the median of the field over all other projects.
 
 Prints, per field, the median absolute percentage error of both over the same projects (those
-the estimator covers), its coverage, and the ratio naive / ours; then the time to compute
-every project's estimates (`projects.estimates.compute`, median of --repeat runs).
+the estimator covers), its coverage, and the ratio naive / ours; then the time to estimate
+the whole ledger (`projects.estimates.compute`: read it, then estimate every project;
+median wall and CPU time of --repeat runs):
+- cold: everything read again (what the first page after a restore or a bump without
+  tables meets);
+- after a project save: the data version raised for the projects table only, as a saved
+  project does; the chain nodes, size bands and production years kept by table are reused
+  (`projects.estimates.ledger_estimates`);
+- the old way in the same run: the first estimator and ledger read
+  (tests/projects/estimates_reference.py), with the ratio old / new, after checking that
+  both give every project the same figures.
+
+    python bench/estimates.py -n 100000 --data-dir /tmp/zs100k   # the 100k demo of bench/pages.py
 Note: the synthetic ledger's jobs and revenue are drawn from total investment by fixed
 rules (demo.synthetic), so the errors here are a check of the method, not of real data.
 """
@@ -26,6 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.projects.…
 
 
 def load(n: int, data_dir: str) -> None:
@@ -78,15 +92,51 @@ def main() -> None:
             f"{naive if naive is None else round(naive, 1):>7}% {ratio:>10}"
         )
 
-    def timed(fn) -> float:
-        t0 = time.perf_counter()
-        fn()
-        return time.perf_counter() - t0
+    from django.conf import settings
 
-    read = [timed(est.ledger_rows) for _ in range(args.repeat)]
-    compute = [timed(lambda: est.compute(rows, args.min_sample)) for _ in range(args.repeat)]
-    print(f"read the ledger for the estimator: {statistics.median(read) * 1000:.0f} ms median")
-    print(f"estimate every project:            {statistics.median(compute) * 1000:.0f} ms median")
+    from tests.projects import estimates_reference as ref
+    from zhaoshang.core import figcache
+
+    def timed(fn, before=None) -> tuple[float, float]:
+        """Median wall and CPU seconds of `fn` over --repeat runs (`before` run first)."""
+        walls, cpus = [], []
+        for _ in range(args.repeat):
+            if before is not None:
+                before()
+            t0, c0 = time.perf_counter(), time.process_time()
+            fn()
+            walls.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
+        return statistics.median(walls), statistics.median(cpus)
+
+    new, old = est.compute(minimum=args.min_sample), ref.compute(minimum=args.min_sample)
+    same = new.by_pk.keys() == old.by_pk.keys() and all(
+        new.by_pk[pk].row == figs.row and new.by_pk[pk].figures == figs.figures
+        for pk, figs in old.by_pk.items()
+    )
+    del new, old
+    print(f"every project's figures the same as the old way's: {'yes' if same else 'NO'}")
+    settings.ZHAOSHANG_FIGURE_CACHE = False  # cold: every part read again
+    cold = timed(lambda: est.compute(minimum=args.min_sample))
+    settings.ZHAOSHANG_FIGURE_CACHE = True
+    settings.ZHAOSHANG_ESTIMATE_MIN_SAMPLE = args.min_sample
+    est.ledger_estimates()
+    saved = timed(est.ledger_estimates, lambda: figcache.bump(tables={"projects_project"}))
+    naive = timed(lambda: ref.compute(minimum=args.min_sample))
+    read = timed(est.ledger_rows)
+    print("estimate the whole ledger (read + estimate), median of", args.repeat)
+    print(f"  {'':34} {'wall ms':>8} {'cpu ms':>8}")
+    for label, (wall, cpu) in (
+        ("cold (everything read)", cold),
+        ("after a project save", saved),
+        ("old way (reference), cold", naive),
+        ("  of which the ledger read (new)", read),
+    ):
+        print(f"  {label:34} {wall * 1000:8.0f} {cpu * 1000:8.0f}")
+    print(
+        f"old / new: {naive[0] / cold[0]:.1f}x wall, {naive[1] / cold[1]:.1f}x CPU cold; "
+        f"{naive[0] / saved[0]:.1f}x wall, {naive[1] / saved[1]:.1f}x CPU after a project save"
+    )
 
 
 if __name__ == "__main__":

@@ -234,7 +234,7 @@ def load_table() -> Table:
 # --- Per project ------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Impact:
     """One project's yearly impact at full production. Amounts in 万元 (floats: they are
     model figures, shown rounded); None where an input is missing (`reason`)."""
