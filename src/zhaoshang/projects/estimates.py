@@ -228,6 +228,7 @@ class Estimator:
         # (level, key, stat) -> sorted sample
         self._samples: dict[tuple, list[float]] = {}
         self._synthetic_counts: dict[tuple, int] = {}
+        self._counted: dict[tuple, list[bool]] = {}
         self._columns: dict[tuple, list[float | None]] = {}
         self._plans: dict[tuple, tuple] = {}
 
@@ -237,7 +238,8 @@ class Estimator:
         found = self._samples.get((level, key, stat))
         if found is None:
             column = self._column(stat)
-            found = [v for i in self._members(level, key) if (v := column[i]) is not None]
+            members = self._members(level, key)
+            found = [v for v in map(column.__getitem__, members) if v is not None]
             found.sort()
             self._samples[(level, key, stat)] = found
         return found
@@ -255,8 +257,13 @@ class Estimator:
         estimate first rests on the group)."""
         found = self._synthetic_counts.get((level, key, stat))
         if found is None:
-            column, flags = self._column(stat), self._synthetic_flags
-            found = sum(1 for i in self._members(level, key) if flags[i] and column[i] is not None)
+            counted = self._counted.get(stat)
+            if counted is None:  # per row: synthetic and in the sample of `stat`
+                counted = self._counted[stat] = [
+                    flag and value is not None
+                    for flag, value in zip(self._synthetic_flags, self._column(stat), strict=True)
+                ]
+            found = sum(map(counted.__getitem__, self._members(level, key)))
             self._synthetic_counts[(level, key, stat)] = found
         return found
 
