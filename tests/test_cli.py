@@ -173,3 +173,29 @@ def test_cli_check_reports_an_open_folder_debug_and_a_weak_key(tmp_path):
     assert result.returncode == 0
     found = sorted(set(re.findall(r"zhaoshang\.[EW]\d{3}", result.stderr)))
     assert found == ["zhaoshang.W002", "zhaoshang.W005", "zhaoshang.W006"]
+
+
+def test_cli_output_cut_short_by_its_reader_ends_quietly(tmp_path):
+    """`zhaoshang estimates | head`: the reader closing the pipe ends the command without a
+    traceback (exit 141, as a shell reports SIGPIPE). The command here prints 10^5 lines, more
+    than a pipe holds, so the write fails after the reader has gone."""
+    script = (
+        "import sys, django.core.management as m\n"
+        "def many(argv):\n"
+        "    for i in range(100_000):\n"
+        "        print('line', i)\n"
+        "m.execute_from_command_line = many\n"
+        "from zhaoshang.__main__ import main\n"
+        "main(['check'])\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.readline() == b"line 0\n"
+    proc.stdout.close()  # what `head -1` does once it has its line
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

@@ -95,7 +95,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["zhaoshang", *_with_database_checks(args)])
+    try:
+        execute_from_command_line(["zhaoshang", *_with_database_checks(args)])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`zhaoshang estimates | head`): stop quietly, as Unix tools
+        # do; stdout goes to devnull so that Python's own flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)  # 128 + SIGPIPE, what a shell reports for a tool killed by it
 
 
 def _with_database_checks(args: list[str]) -> list[str]:
