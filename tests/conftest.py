@@ -81,3 +81,13 @@ def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def fresh():
+    """The per-process figure cache (`core.figcache`) empty before and after the test."""
+    from zhaoshang.core import figcache
+
+    figcache.clear()
+    yield
+    figcache.clear()

@@ -29,13 +29,6 @@ def test_figcache_written_table(sql, table):
     assert figcache.written_table(sql) == table
 
 
-@pytest.fixture
-def fresh():
-    figcache.clear()
-    yield
-    figcache.clear()
-
-
 def _source(title="x"):
     return Source.objects.create(title=title, url="https://example.org/a")
 

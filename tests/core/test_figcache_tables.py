@@ -20,13 +20,6 @@ from zhaoshang.projects.models import Project
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def fresh():
-    figcache.clear()
-    yield
-    figcache.clear()
-
-
 def _source(title="x"):
     return Source.objects.create(title=title, url="https://example.org/a")
 

@@ -16,13 +16,6 @@ from zhaoshang.progress.models import MonthlyProgress
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def fresh():
-    figcache.clear()
-    yield
-    figcache.clear()
-
-
 def _planned(code: str, done: str):
     project = ProjectFactory(code=code, unit_id=JINFENG, stage="started")
     PlanFactory(
