@@ -231,6 +231,7 @@ class Estimator:
         self._counted: dict[tuple, list[bool]] = {}
         self._columns: dict[tuple, list[float | None]] = {}
         self._plans: dict[tuple, tuple] = {}
+        self._member_lists: dict[tuple, list[int]] = {}  # (level, key) -> `_members`
 
     def sample(self, level: str, key: tuple, stat: tuple) -> list[float]:
         """The sorted values of `stat` in a group (every row that has one, in row order
@@ -245,12 +246,16 @@ class Estimator:
         return found
 
     def _members(self, level: str, key: tuple) -> list[int]:
-        """The indices of a group's rows, ascending."""
-        profiles = self._groups[level].get(key, ())
-        indices = [i for profile in profiles for i in self._profiles[profile]]
-        if len(profiles) > 1:
-            indices.sort()
-        return indices
+        """The indices of a group's rows, ascending; gathered once per group, however many
+        statistics and synthetic counts are then read from it. Read-only."""
+        found = self._member_lists.get((level, key))
+        if found is None:
+            profiles = self._groups[level].get(key, ())
+            found = [i for profile in profiles for i in self._profiles[profile]]
+            if len(profiles) > 1:
+                found.sort()
+            self._member_lists[(level, key)] = found
+        return found
 
     def synthetic(self, level: str, key: tuple, stat: tuple) -> int:
         """How many of a group's sample of `stat` are synthetic projects (counted when an
