@@ -28,7 +28,6 @@ from zhaoshang.industries.models import Industry
 from zhaoshang.progress.months import Month
 from zhaoshang.progress.rates import Rates
 from zhaoshang.projects.models import Stage
-from zhaoshang.projects.views import home_units
 from zhaoshang.regions import home as home_mod
 from zhaoshang.regions.models import Level, Region
 
@@ -112,7 +111,7 @@ def _places(f: CockpitFilters, user) -> list:
     also its cities and counties, a county's staff only their own county."""
     region = f.region
     if not home_mod.is_multi_county():
-        return list(home_units())
+        return list(home_mod.township_units())
     confined = region_of(user)
     within = confined or home_mod.home_code()
     above = Region.objects.filter(

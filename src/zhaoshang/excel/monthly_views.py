@@ -33,10 +33,6 @@ from zhaoshang.regions.home import township_units
 from zhaoshang.regions.models import Region
 
 
-def _units(user):
-    return township_units(user)
-
-
 def _refused(request, message: str, status: int):
     if status == 403:
         return render(request, "excel/refused.html", {"reason": message}, status=403)
@@ -50,7 +46,7 @@ def _form(request, *, unit_code: str, month: str, status: int = 200):
         request,
         "excel/monthly.html",
         {
-            "units": _units(request.user),
+            "units": township_units(request.user),
             "unit_code": unit_code,
             "month": month,
             "recent": mine,
@@ -84,7 +80,7 @@ def monthly_start(request):
     )
     if request.method != "POST":
         return _form(request, unit_code=unit_code, month=month)
-    if not _units(request.user).filter(code=unit_code).exists():
+    if not township_units(request.user).filter(code=unit_code).exists():
         messages.error(request, _("Choose the township unit the report is for."))
         return _form(request, unit_code="", month=month, status=422)
     refusal = progress_access.unit_refusal(request.user, unit_code)

@@ -60,11 +60,6 @@ PAGE_SIZE = 100
 # --------------------------------------------------------------------------- helpers
 
 
-def _units(user=None):
-    """The township units the pages offer (`regions.home.township_units`)."""
-    return township_units(user)
-
-
 def _month(request, default: Month | None = None) -> Month:
     """The `month` of the query string; a bad or future one falls back with a message."""
     text = request.GET.get("month", "").strip()
@@ -125,7 +120,7 @@ def _places(request):
     """The selector's places: the home county's township units; in a prefecture city or a
     province its cities and counties first (a county's staff: their county and its units)."""
     if not is_multi_county():
-        return _units(request.user)
+        return township_units(request.user)
     within = region_of(request.user) or home_code()
     return Region.objects.filter(code__startswith=within, level__gt=home_region().level).filter(
         level__lt=4
@@ -152,7 +147,11 @@ def _months_of(year: int) -> list[Month]:
 
 
 def _base(request, **extra) -> dict:
-    return {"units": _units(request.user), "settings_row": ProgressSettings.current(), **extra}
+    return {
+        "units": township_units(request.user),
+        "settings_row": ProgressSettings.current(),
+        **extra,
+    }
 
 
 # --------------------------------------------------------------------------- overview

@@ -66,11 +66,6 @@ def _lang() -> str:
     return "en" if (get_language() or "").startswith("en") else "zh"
 
 
-def home_units(user=None):
-    """The township units the ledger's filters and forms offer (`regions.home`)."""
-    return home_mod.township_units(user)
-
-
 # --------------------------------------------------------------------------- list
 
 
@@ -127,7 +122,7 @@ def project_list(request):
             "by_stage": [(s, Stage(s).label, by_stage.get(s, 0)) for s in STAGE_ORDER],
             "stages": Stage.choices,
             "statuses": Status.choices,
-            "units": home_units(request.user),
+            "units": home_mod.township_units(request.user),
             "base_query": params.query_string(),
             "can_create": _create_refusal(request.user) is None,
             # how many filters narrow the list (the folded form's button says so on a phone)
@@ -392,7 +387,7 @@ def quality_list(request):
             "unit": unit,
             "rule": rule,
             "own": own,
-            "unit_choices": home_units(request.user),
+            "unit_choices": home_mod.township_units(request.user),
             "errors": errors,
             "base_query": urlencode(query),
         },
@@ -420,7 +415,7 @@ def _own_unit(user):
 def _unit_picker(user) -> dict:
     """The form's unit choices: the home units `user` may put a project in, asked of the
     same rule that checks the save (`edit_refusal`); a town editor gets no "no unit"."""
-    units = [u for u in home_units(user) if edit_refusal(user, u.code) is None]
+    units = [u for u in home_mod.township_units(user) if edit_refusal(user, u.code) is None]
     return {"units": units, "unit_fixed": role_of(user) == Role.TOWN_EDITOR}
 
 
