@@ -112,11 +112,7 @@ def _places(f: CockpitFilters, user) -> list:
     region = f.region
     if not home_mod.is_multi_county():
         return list(home_mod.township_units())
-    confined = region_of(user)
-    within = confined or home_mod.home_code()
-    above = Region.objects.filter(
-        code__startswith=within, level__gt=home_mod.home_region().level, level__lt=Level.TOWNSHIP
-    )
+    above = home_mod.regions_within(user)
     towns = home_mod.children_of(region) if region.level == Level.COUNTY else []
     return sorted([*above, *towns], key=lambda r: r.code)
 

@@ -67,16 +67,7 @@ def _units() -> list[Region]:
     to them (`core.access.region_of`)."""
     from zhaoshang.regions import home
 
-    above = []
-    if home.is_multi_county():
-        above = list(
-            Region.objects.filter(
-                code__startswith=home.home_code(),
-                level__gt=home.home_region().level,
-                level__lt=Level.TOWNSHIP,
-            ).order_by("code")
-        )
-    return [*above, *home.township_units()]
+    return [*home.regions_within(), *home.township_units()]
 
 
 class UserForm(forms.Form):

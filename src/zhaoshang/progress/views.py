@@ -48,8 +48,8 @@ from zhaoshang.regions.home import (
     contains,
     find_region,
     home_code,
-    home_region,
     is_multi_county,
+    regions_within,
     township_units,
 )
 from zhaoshang.regions.models import Region
@@ -122,9 +122,7 @@ def _places(request):
     if not is_multi_county():
         return township_units(request.user)
     within = region_of(request.user) or home_code()
-    return Region.objects.filter(code__startswith=within, level__gt=home_region().level).filter(
-        level__lt=4
-    ) | Region.objects.filter(parent_id=within, level=4)
+    return regions_within(request.user) | Region.objects.filter(parent_id=within, level=4)
 
 
 def _refused(request, reason: str, status: int = 403):

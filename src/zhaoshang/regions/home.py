@@ -83,6 +83,18 @@ def township_units(user=None):
     return Region.objects.filter(level=Level.TOWNSHIP, code__startswith=within).order_by("code")
 
 
+def regions_within(user=None):
+    """The cities and counties between the home region and its township units, by code
+    (none in a county installation): the home region's, or those under the county (city)
+    `user` is confined to."""
+    from zhaoshang.core.access import region_of
+
+    within = (region_of(user) if user is not None else None) or home_code()
+    return Region.objects.filter(
+        code__startswith=within, level__gt=home_region().level, level__lt=Level.TOWNSHIP
+    ).order_by("code")
+
+
 def county_of(unit_code: str | None) -> str:
     """The county code a project of unit `unit_code` belongs to (its code's first six
     digits); the home county when the unit is unknown or above county level (a project of
