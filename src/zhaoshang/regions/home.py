@@ -77,22 +77,26 @@ def home_county_code() -> str:
 def township_units(user=None):
     """The township units a unit picker or a unit filter offers, by code: those of the home
     region, or of the county (city) `user` is confined to (`core.access.region_of`)."""
-    from zhaoshang.core.access import region_of  # core.access asks here lazily too
-
-    within = (region_of(user) if user is not None else None) or home_code()
-    return Region.objects.filter(level=Level.TOWNSHIP, code__startswith=within).order_by("code")
+    return Region.objects.filter(level=Level.TOWNSHIP, code__startswith=_within(user)).order_by(
+        "code"
+    )
 
 
 def regions_within(user=None):
     """The cities and counties between the home region and its township units, by code
     (none in a county installation): the home region's, or those under the county (city)
     `user` is confined to."""
-    from zhaoshang.core.access import region_of
-
-    within = (region_of(user) if user is not None else None) or home_code()
     return Region.objects.filter(
-        code__startswith=within, level__gt=home_region().level, level__lt=Level.TOWNSHIP
+        code__startswith=_within(user), level__gt=home_region().level, level__lt=Level.TOWNSHIP
     ).order_by("code")
+
+
+def _within(user) -> str:
+    """The code of what `user` sees: the county (city) it is confined to, else the home
+    region."""
+    from zhaoshang.core.access import region_of  # core.access asks here lazily too
+
+    return (region_of(user) if user is not None else None) or home_code()
 
 
 def county_of(unit_code: str | None) -> str:
